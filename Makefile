@@ -1,0 +1,46 @@
+# fastlege – the two commands of the README are `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+SEED_ARGS ?=
+
+export DJANGO_SETTINGS_MODULE ?= fastlege.settings
+
+.PHONY: install run demo-data test lint format clean-data
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 eller nyere trengs / Python 3.11+ needed") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+## Set up everything and serve the web app with Trøndelag demo data on SQLite.
+run: install
+	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege migrate --no-input -v0
+	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege load_reference
+	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege seed --if-empty $(SEED_ARGS)
+	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege demo_users
+	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege runserver $(HOST):$(PORT)
+
+## Run the whole test suite: SQLite, then PostgreSQL (started locally for the run).
+test: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/test.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy fastlege bench
+	DJANGO_SETTINGS_MODULE=fastlege.test_settings $(BIN)/fastlege makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean-data:
+	rm -rf data/

@@ -1,0 +1,3 @@
+from fastlege.cli import main
+
+main()

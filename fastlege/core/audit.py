@@ -1,0 +1,46 @@
+"""Writing the audit trail. Call inside the transaction of the change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+
+from fastlege.core.models import AuditEvent
+
+
+def _actor(user: AbstractBaseUser | AnonymousUser | None) -> Any:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user
+
+
+def record(
+    user: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    kind: str = AuditEvent.Kind.WRITE,
+    reason: str = "",
+    **details: Any,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=_actor(user),
+        kind=kind,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        reason=reason,
+        details=details,
+    )
+
+
+def record_read(
+    user: AbstractBaseUser | AnonymousUser | None,
+    obj: models.Model,
+    reason: str,
+    action: str = "read",
+) -> AuditEvent:
+    """Record that ``user`` looked at a person's data, and why."""
+    return record(user, action, obj, kind=AuditEvent.Kind.READ, reason=reason)

@@ -1,0 +1,704 @@
+"""The GP registry: practices, doctors, agreements (= lists), residents and
+their list memberships as periods, and the request records.
+
+Periods are half-open, ``[valid_from, valid_to)``: when a person is moved the
+old period's ``valid_to`` is the new period's ``valid_from`` (as in the national
+register, FLR). ``valid_to`` empty means the period is still open. A period is
+never overwritten; history is kept in full, so "who was on which list on the
+1st of any month" is a query.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fastlege.core.identity import validate_nin
+from fastlege.reference.models import Municipality, PostalCode
+from fastlege.registry import rules
+from fastlege.registry.validators import (
+    validate_ceiling,
+    validate_hpr_number,
+    validate_org_number,
+)
+
+MAX_CEILING = rules.param("max_list_ceiling", datetime.date(2026, 1, 1))
+
+
+class Sex(models.TextChoices):
+    FEMALE = "K", _("kvinne")
+    MALE = "M", _("mann")
+
+
+def _check_period(obj: models.Model, start: str = "valid_from", end: str = "valid_to") -> None:
+    start_v, end_v = getattr(obj, start), getattr(obj, end)
+    if start_v and end_v and end_v <= start_v:
+        raise ValidationError(
+            {end: _("Perioden kan ikke slutte før eller samme dag som den starter.")},
+            code="period_ends_before_start",
+        )
+
+
+def period_check(name: str, start: str = "valid_from", end: str = "valid_to"):
+    return models.CheckConstraint(
+        condition=Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": models.F(start)}),
+        name=name,
+        violation_error_message=_("Perioden kan ikke slutte før den starter."),
+    )
+
+
+class Practice(models.Model):
+    """Legekontor / legesenter."""
+
+    name = models.CharField(_("navn"), max_length=150)
+    org_number = models.CharField(
+        _("organisasjonsnummer"),
+        max_length=9,
+        unique=True,
+        validators=[validate_org_number],
+    )
+    address = models.CharField(_("adresse"), max_length=200, blank=True)
+    postal_code = models.ForeignKey(
+        PostalCode,
+        verbose_name=_("postnummer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("kommune"),
+        on_delete=models.PROTECT,
+        related_name="practices",
+    )
+    is_municipal = models.BooleanField(_("kommunalt legekontor"), default=False)
+
+    class Meta:
+        verbose_name = _("legekontor")
+        verbose_name_plural = _("legekontorer")
+        ordering = ["municipality", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Doctor(models.Model):
+    """Lege, identified by HPR number."""
+
+    class Specialty(models.TextChoices):
+        SPECIALIST = "spesialist", _("spesialist i allmennmedisin")
+        IN_TRAINING = "alis", _("i spesialisering (ALIS)")
+        NONE = "ingen", _("verken spesialist eller i spesialisering")
+
+    hpr_number = models.CharField(
+        _("HPR-nummer"), max_length=9, unique=True, validators=[validate_hpr_number]
+    )
+    first_name = models.CharField(_("fornavn"), max_length=80)
+    last_name = models.CharField(_("etternavn"), max_length=80)
+    birth_date = models.DateField(_("fødselsdato"))
+    sex = models.CharField(_("kjønn"), max_length=1, choices=Sex.choices)
+    specialty = models.CharField(
+        _("spesialiststatus"), max_length=10, choices=Specialty.choices, default=Specialty.NONE
+    )
+    alis_from = models.DateField(_("ALIS-avtale fra"), null=True, blank=True)
+    alis_to = models.DateField(_("ALIS-avtale til"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lege")
+        verbose_name_plural = _("leger")
+        ordering = ["last_name", "first_name"]
+        constraints = [period_check("doctor_alis_period_valid", "alis_from", "alis_to")]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Agreement(models.Model):
+    """Fastlegeavtale: one agreement is one list (fastlegeliste).
+
+    A list whose regular-GP period has ended is a list without a regular GP
+    (ubesatt) and stays a list: residents stay on it.
+    """
+
+    class EndReason(models.TextChoices):
+        GP_LEFT = "lege_sluttet", _("legen sluttet")
+        TERMINATED = "oppsagt", _("oppsagt")
+        MERGED = "sammenslatt", _("slått sammen med annen liste")
+        PRACTICE_CLOSED = "kontor_nedlagt", _("legekontoret nedlagt")
+        OTHER = "annet", _("annet")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("kommune"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    practice = models.ForeignKey(
+        Practice, verbose_name=_("legekontor"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    ceiling = models.PositiveSmallIntegerField(
+        _("listetak"),
+        validators=[validate_ceiling],
+        help_text=_("Høyst 2 500 (fastlegeforskriften § 10); under 500 må godkjennes av kommunen."),
+    )
+    low_ceiling_approved = models.BooleanField(
+        _("listetak under 500 godkjent av kommunen"), default=False
+    )
+    is_open = models.BooleanField(
+        _("åpen for nye innbyggere"),
+        default=True,
+        help_text=_("Status i fastlegeregisteret: åpen eller lukket."),
+    )
+    locked_by_hand = models.BooleanField(
+        _("lukket manuelt"),
+        default=False,
+        help_text=_("Lukket for nye etter ønske fra lege eller kommune; får ingen tildelinger."),
+    )
+    is_shared_list = models.BooleanField(_("fellesliste"), default=False)
+    is_salaried = models.BooleanField(
+        _("fastlønnet"), default=False, help_text=_("Kommunalt ansatt lege (fastlønn).")
+    )
+    valid_from = models.DateField(_("gyldig fra"))
+    valid_to = models.DateField(_("gyldig til"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("sluttårsak"), max_length=20, choices=EndReason.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("fastlegeavtale (liste)")
+        verbose_name_plural = _("fastlegeavtaler (lister)")
+        ordering = ["municipality", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ceiling__gte=0) & Q(ceiling__lte=MAX_CEILING),
+                name="agreement_ceiling_range",
+                violation_error_message=_("Listetaket må være mellom 0 og 2 500."),
+            ),
+            period_check("agreement_period_valid"),
+        ]
+        indexes = [models.Index(fields=["municipality", "valid_to"], name="agreement_muni_idx")]
+
+    def __str__(self) -> str:
+        return f"Liste {self.pk} ({self.practice})" if self.pk else "Ny liste"
+
+    def clean(self) -> None:
+        _check_period(self)
+        if self.ceiling is not None and rules.ceiling_needs_approval(self.ceiling):
+            if not self.low_ceiling_approved:
+                raise ValidationError(
+                    {
+                        "ceiling": _(
+                            "Listetak under 500 må være godkjent av kommunen "
+                            "(fastlegeforskriften § 10)."
+                        )
+                    },
+                    code="low_ceiling_needs_approval",
+                )
+        if self.practice_id and self.municipality_id:
+            practice_muni = Practice.objects.filter(pk=self.practice_id).values_list(
+                "municipality_id", flat=True
+            ).first()
+            if practice_muni and practice_muni != self.municipality_id:
+                raise ValidationError(
+                    {"practice": _("Legekontoret ligger ikke i avtalens kommune.")},
+                    code="practice_other_municipality",
+                )
+
+
+class DoctorPeriod(models.Model):
+    """A doctor's period on a list: regular GP (LPFL) or substitute (vikar, LPVI)."""
+
+    class Role(models.TextChoices):
+        REGULAR = "LPFL", _("fastlege")
+        SUBSTITUTE = "LPVI", _("vikar")
+
+    class EndReason(models.TextChoices):
+        RESIGNED = "sluttet", _("sa opp")
+        AGE_LIMIT = "alder", _("aldersgrense")
+        TAKEN_OVER = "overtatt", _("listen overtatt av ny lege")
+        AUTHORISATION = "autorisasjon", _("tap av autorisasjon")
+        PERIOD_ENDED = "periode_slutt", _("perioden utløp")
+        OTHER = "annet", _("annet")
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("fastlegeavtale"),
+        on_delete=models.PROTECT,
+        related_name="doctor_periods",
+    )
+    doctor = models.ForeignKey(
+        Doctor, verbose_name=_("lege"), on_delete=models.PROTECT, related_name="periods"
+    )
+    role = models.CharField(_("rolle"), max_length=4, choices=Role.choices)
+    substitute_for = models.ForeignKey(
+        Doctor,
+        verbose_name=_("vikar for"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="substituted_by",
+    )
+    percentage = models.PositiveSmallIntegerField(
+        _("stillingsprosent"),
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    valid_from = models.DateField(_("fra"))
+    valid_to = models.DateField(_("til"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("sluttårsak"), max_length=20, choices=EndReason.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("legeperiode på liste")
+        verbose_name_plural = _("legeperioder på lister")
+        ordering = ["agreement", "valid_from"]
+        constraints = [
+            period_check("doctor_period_valid"),
+            models.CheckConstraint(
+                condition=Q(percentage__gte=1) & Q(percentage__lte=100),
+                name="doctor_period_percentage_range",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=Q(role="LPFL", valid_to__isnull=True),
+                name="one_open_regular_gp_per_list",
+                violation_error_message=_("Listen har allerede en fastlege."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agreement", "role", "valid_to"], name="doctorperiod_list_idx"),
+            models.Index(fields=["doctor", "valid_from"], name="doctorperiod_doctor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.doctor} på liste {self.agreement_id}"
+
+    def clean(self) -> None:
+        _check_period(self)
+
+
+class Resident(models.Model):
+    """Innbygger with the right to a GP (pasientrettighetsforskriften § 2)."""
+
+    class Status(models.TextChoices):
+        RESIDENT = "bosatt", _("bosatt")
+        DEAD = "dod", _("død")
+        EMIGRATED = "utvandret", _("utvandret")
+
+    nin = models.CharField(
+        _("fødselsnummer"),
+        max_length=11,
+        unique=True,
+        validators=[validate_nin],
+        help_text=_("Fødselsnummer eller D-nummer. Personopplysning: vises aldri i logger eller URL-er."),
+    )
+    first_name = models.CharField(_("fornavn"), max_length=80)
+    last_name = models.CharField(_("etternavn"), max_length=80)
+    birth_date = models.DateField(_("fødselsdato"))
+    sex = models.CharField(_("kjønn"), max_length=1, choices=Sex.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("bostedskommune"),
+        on_delete=models.PROTECT,
+        related_name="residents",
+        db_index=False,  # covered by resident_muni_idx
+    )
+    postal_code = models.ForeignKey(
+        PostalCode,
+        verbose_name=_("postnummer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    household = models.BigIntegerField(
+        _("husstand"), null=True, blank=True, help_text=_("Husstandsnummer fra folkeregisteret.")
+    )
+    mother = models.ForeignKey(
+        "self",
+        verbose_name=_("mor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    father = models.ForeignKey(
+        "self",
+        verbose_name=_("far"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    in_scheme = models.BooleanField(
+        _("med i ordningen"),
+        default=True,
+        help_text=_("Av når personen har reservert seg mot fastlegeordningen."),
+    )
+    status = models.CharField(
+        _("status i folkeregisteret"), max_length=10, choices=Status.choices, default=Status.RESIDENT
+    )
+    status_changed_on = models.DateField(_("status endret"), null=True, blank=True)
+    resident_since = models.DateField(
+        _("bosatt i kommunen fra"),
+        null=True,
+        blank=True,
+        help_text=_("Brukes til å prioritere ufordelte som har ventet lengst."),
+    )
+
+    class Meta:
+        verbose_name = _("innbygger")
+        verbose_name_plural = _("innbyggere")
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["municipality", "status"], name="resident_muni_idx"),
+            models.Index(fields=["household"], name="resident_household_idx"),
+            models.Index(fields=["last_name", "first_name"], name="resident_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        # Never the identity number: str() ends up in logs and admin messages.
+        return f"{self.first_name} {self.last_name} (f. {self.birth_date:%d.%m.%Y})"
+
+    def age_on(self, day: datetime.date) -> int:
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+
+class ListMembership(models.Model):
+    """A person's period on a list (PatientToGPContractAssociation in FLR)."""
+
+    class BeginReason(models.TextChoices):
+        INITIAL = "forste", _("første tildeling")
+        CHOSEN = "valgt", _("valgt selv (bytte)")
+        ASSIGNED = "tildelt", _("tildelt som ufordelt")
+        NEWBORN = "nyfodt", _("nyfødt, til mors liste")
+        WAITING_LIST = "venteliste", _("fra venteliste")
+        REDUCTION = "reduksjon", _("flyttet ved listereduksjon")
+        AGREEMENT_CLOSED = "avtale_avsluttet", _("flyttet fordi avtalen ble avsluttet")
+        REMOVAL = "utmeldt", _("flyttet etter utmelding (§§ 38–39)")
+        MIGRATED = "migrert", _("overført fra tidligere system")
+
+    class EndReason(models.TextChoices):
+        SWITCHED = "bytte", _("byttet fastlege")
+        MOVED_BY_REDUCTION = "reduksjon", _("flyttet ved listereduksjon")
+        AGREEMENT_CLOSED = "avtale_avsluttet", _("avtalen avsluttet")
+        REMOVED = "utmeldt", _("utmeldt for trusler eller vold (§§ 38–39)")
+        DIED = "dod", _("død")
+        EMIGRATED = "utvandret", _("utvandret")
+        OPTED_OUT = "reservert", _("reservert seg mot ordningen")
+
+    resident = models.ForeignKey(
+        Resident,
+        verbose_name=_("innbygger"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        db_index=False,  # covered by membership_history_idx
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("fastlegeliste"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        db_index=False,  # covered by membership_list_hist_idx
+    )
+    valid_from = models.DateField(_("fra"))
+    valid_to = models.DateField(_("til"), null=True, blank=True)
+    begin_reason = models.CharField(
+        _("startårsak"), max_length=20, choices=BeginReason.choices
+    )
+    end_reason = models.CharField(
+        _("sluttårsak"), max_length=20, choices=EndReason.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("listeplass")
+        verbose_name_plural = _("listeplasser")
+        ordering = ["resident", "valid_from"]
+        constraints = [
+            period_check("membership_period_valid"),
+            models.UniqueConstraint(
+                fields=["resident"],
+                condition=Q(valid_to__isnull=True),
+                name="one_open_membership_per_resident",
+                violation_error_message=_("Innbyggeren står allerede på en fastlegeliste."),
+            ),
+        ]
+        indexes = [
+            # Current members of a list, one page at a time (keyset on resident).
+            models.Index(
+                fields=["agreement", "resident"],
+                condition=Q(valid_to__isnull=True),
+                name="membership_current_idx",
+            ),
+            models.Index(fields=["resident", "valid_from"], name="membership_history_idx"),
+            models.Index(fields=["agreement", "valid_from"], name="membership_list_hist_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id} på liste {self.agreement_id} fra {self.valid_from}"
+
+    def clean(self) -> None:
+        _check_period(self)
+        if not self.resident_id or not self.valid_from:
+            return
+        overlapping = ListMembership.objects.filter(resident_id=self.resident_id).exclude(pk=self.pk)
+        overlapping = overlapping.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=self.valid_from))
+        if self.valid_to:
+            overlapping = overlapping.filter(valid_from__lt=self.valid_to)
+        if overlapping.exists():
+            raise ValidationError(
+                _("Perioden overlapper en annen listeplass for samme innbygger."),
+                code="membership_overlap",
+            )
+
+
+class SwitchRequest(models.Model):
+    """Bytte av fastlege; takes effect on the 1st of the next month (§ 6)."""
+
+    class Status(models.TextChoices):
+        PENDING = "venter", _("venter")
+        APPLIED = "gjennomfort", _("gjennomført")
+        CANCELLED = "kansellert", _("kansellert")
+        REFUSED = "avvist", _("avvist")
+
+    class Reason(models.TextChoices):
+        ORDINARY = "ordinaer", _("ordinært bytte")
+        MOVED = "flytting", _("flytting")
+        GP_LEFT = "lege_sluttet", _("fastlegen sluttet")
+        REDUCTION = "reduksjon", _("listereduksjon")
+        REMOVED = "utmeldt", _("utmeldt mot sin vilje")
+        PLACEMENT = "tildeling", _("tildeling av ufordelt")
+        WAITING_LIST = "venteliste", _("fra venteliste")
+
+    resident = models.ForeignKey(
+        Resident,
+        verbose_name=_("innbygger"),
+        on_delete=models.PROTECT,
+        related_name="switch_requests",
+    )
+    from_agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("fra liste"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("til liste"),
+        on_delete=models.PROTECT,
+        related_name="incoming_switches",
+    )
+    reason = models.CharField(_("årsak"), max_length=20, choices=Reason.choices)
+    counts_against_quota = models.BooleanField(
+        _("teller mot to bytter per år"), default=True
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    requested_at = models.DateTimeField(_("registrert"), default=timezone.now)
+    effective_on = models.DateField(_("gjelder fra"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrert av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("avgjort"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("byttebegjæring")
+        verbose_name_plural = _("byttebegjæringer")
+        ordering = ["-requested_at"]
+        indexes = [
+            models.Index(fields=["status", "effective_on"], name="switch_pending_idx"),
+            models.Index(fields=["resident", "requested_at"], name="switch_resident_idx"),
+            models.Index(fields=["to_agreement", "status"], name="switch_to_list_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bytte til liste {self.to_agreement_id} fra {self.effective_on}"
+
+
+class WaitingListEntry(models.Model):
+    """Plass på venteliste; one waiting list per person at a time."""
+
+    class Status(models.TextChoices):
+        WAITING = "venter", _("venter")
+        PLACED = "tildelt", _("fått plass")
+        LEFT = "forlatt", _("meldt seg av")
+        REPLACED = "erstattet", _("erstattet av ny venteliste")
+        ENDED = "avsluttet", _("avsluttet")
+
+    resident = models.ForeignKey(
+        Resident,
+        verbose_name=_("innbygger"),
+        on_delete=models.PROTECT,
+        related_name="waiting_entries",
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("fastlegeliste"),
+        on_delete=models.PROTECT,
+        related_name="waiting_entries",
+    )
+    joined_at = models.DateTimeField(_("satt på venteliste"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    ended_at = models.DateTimeField(_("avsluttet"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ventelisteplass")
+        verbose_name_plural = _("ventelisteplasser")
+        ordering = ["agreement", "joined_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident"],
+                condition=Q(status="venter"),
+                name="one_waiting_list_per_resident",
+                violation_error_message=_("Innbyggeren står allerede på en venteliste."),
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["agreement", "joined_at", "id"],
+                condition=Q(status="venter"),
+                name="waiting_queue_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Venteliste {self.agreement_id} fra {self.joined_at:%Y-%m-%d}"
+
+
+class CeilingChange(models.Model):
+    """Endring av listetak, asked for by the GP and decided by the municipality (§§ 10–11)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "soknad", _("søkt")
+        APPROVED = "godkjent", _("godkjent")
+        REFUSED = "avslatt", _("avslått")
+        WITHDRAWN = "trukket", _("trukket")
+        APPLIED = "iverksatt", _("iverksatt")
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("fastlegeliste"),
+        on_delete=models.PROTECT,
+        related_name="ceiling_changes",
+    )
+    old_ceiling = models.PositiveSmallIntegerField(_("gammelt listetak"))
+    new_ceiling = models.PositiveSmallIntegerField(
+        _("nytt listetak"), validators=[validate_ceiling]
+    )
+    requested_on = models.DateField(_("søkt dato"))
+    effective_on = models.DateField(_("gjelder fra"))
+    shorter_notice_approved = models.BooleanField(
+        _("kortere varsel godkjent"),
+        default=False,
+        help_text=_("Reduksjon krever 6 måneders varsel med mindre kommunen godkjenner kortere (§ 11)."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("søkt av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("avgjort av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("avgjort"), null=True, blank=True)
+    reason = models.TextField(_("begrunnelse"), blank=True)
+
+    class Meta:
+        verbose_name = _("endring av listetak")
+        verbose_name_plural = _("endringer av listetak")
+        ordering = ["-requested_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_ceiling__gte=0) & Q(new_ceiling__lte=MAX_CEILING),
+                name="ceiling_change_range",
+                violation_error_message=_("Listetaket må være mellom 0 og 2 500."),
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_on__gte=models.F("requested_on")),
+                name="ceiling_change_after_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Listetak {self.old_ceiling} → {self.new_ceiling} fra {self.effective_on}"
+
+
+class Absence(models.Model):
+    """Fravær for a list's GP, optionally covered by a substitute period."""
+
+    class Reason(models.TextChoices):
+        HOLIDAY = "ferie", _("ferie")
+        COURSE = "kurs", _("kurs og utdanning")
+        SICK = "sykdom", _("sykdom")
+        PARENTAL = "foreldrepermisjon", _("foreldrepermisjon")
+        LEAVE = "permisjon", _("annen permisjon")
+        OTHER = "annet", _("annet")
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("fastlegeliste"),
+        on_delete=models.PROTECT,
+        related_name="absences",
+    )
+    doctor = models.ForeignKey(
+        Doctor, verbose_name=_("lege"), on_delete=models.PROTECT, related_name="absences"
+    )
+    valid_from = models.DateField(_("fra"))
+    valid_to = models.DateField(_("til"), null=True, blank=True)
+    reason = models.CharField(_("årsak"), max_length=20, choices=Reason.choices)
+    substitute_period = models.ForeignKey(
+        DoctorPeriod,
+        verbose_name=_("vikarperiode"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("fravær")
+        verbose_name_plural = _("fravær")
+        ordering = ["-valid_from"]
+        constraints = [period_check("absence_period_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} {self.valid_from}"
+
+    def clean(self) -> None:
+        _check_period(self)

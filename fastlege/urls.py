@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import path
+
+from fastlege.core import views
+
+admin.site.site_header = "fastlege – administrasjon"
+admin.site.site_title = "fastlege"
+admin.site.index_title = "Fastlegeordningen"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("helse/", views.health, name="health"),
+    path("admin/", admin.site.urls),
+]
