@@ -6,9 +6,7 @@ loaded once per test database, so every test can rely on it.
 
 from __future__ import annotations
 
-
 import pytest
-
 
 
 @pytest.fixture(scope="session")

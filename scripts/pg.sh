@@ -1,9 +1,11 @@
 # Source this file: defines pg_start / pg_stop for a throwaway local PostgreSQL.
 # Returns non-zero when no PostgreSQL server binaries are installed.
 PG_BIN=""
-for candidate in "$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/x)")" \
-                 $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
-  if [ -x "$candidate/initdb" ] && [ -x "$candidate/pg_ctl" ]; then PG_BIN="$candidate"; break; fi
+for candidate in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r) \
+                 "$(dirname "$(readlink -f "$(command -v initdb 2>/dev/null || echo /nonexistent/x)")")"; do
+  if [ -x "$candidate/initdb" ] && [ -x "$candidate/pg_ctl" ] && [ -x "$candidate/createdb" ]; then
+    PG_BIN="$candidate"; break
+  fi
 done
 [ -n "$PG_BIN" ] || return 1
 

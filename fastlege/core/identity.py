@@ -90,9 +90,7 @@ def parse_nin(value: str, *, allow_synthetic: bool | None = None) -> ParsedNin:
         allow_synthetic = bool(getattr(settings, "ALLOW_SYNTHETIC_NIN", False))
     number = "".join(ch for ch in str(value) if not ch.isspace())
     if len(number) != 11 or not number.isdigit():
-        raise ValidationError(
-            _("Fødselsnummeret må ha 11 siffer."), code="nin_format"
-        )
+        raise ValidationError(_("Fødselsnummeret må ha 11 siffer."), code="nin_format")
     sex = "K" if int(number[8]) % 2 == 0 else "M"
     month = int(number[2:4])
     if month > SYNTHETIC_MONTH_OFFSET:

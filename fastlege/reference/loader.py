@@ -73,7 +73,11 @@ def _sync(model, key: tuple[str, ...], rows: list[dict], result: LoadResult) -> 
 def load_reference() -> LoadResult:
     result = LoadResult()
     counties = [
-        {"number": r["fylkesnummer"], "name": r["fylkesnavn"], "official_name": r["fylkesnavn_offisielt"]}
+        {
+            "number": r["fylkesnummer"],
+            "name": r["fylkesnavn"],
+            "official_name": r["fylkesnavn_offisielt"],
+        }
         for r in read_csv("fylker_2024.csv")
     ]
     _sync(County, ("number",), counties, result)
@@ -90,12 +94,20 @@ def load_reference() -> LoadResult:
     ]
     _sync(Municipality, ("number",), municipalities, result)
     populations = [
-        {"municipality_id": r["kommunenummer"], "year": int(r["aar"]), "population": int(r["folketall"])}
+        {
+            "municipality_id": r["kommunenummer"],
+            "year": int(r["aar"]),
+            "population": int(r["folketall"]),
+        }
         for r in read_csv("befolkning_kommune_2020_2026.csv")
     ]
     _sync(MunicipalityPopulation, ("municipality_id", "year"), populations, result)
     postal = [
-        {"code": r["postnummer"], "place": r["poststed"], "municipality_id": r["kommunenummer"] or None}
+        {
+            "code": r["postnummer"],
+            "place": r["poststed"],
+            "municipality_id": r["kommunenummer"] or None,
+        }
         for r in read_csv("postnummer.csv")
     ]
     # Svalbard / Jan Mayen postal codes name municipality numbers that are not municipalities.

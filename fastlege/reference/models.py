@@ -86,9 +86,7 @@ class MunicipalityPopulation(models.Model):
         verbose_name_plural = _("folketall")
         ordering = ["municipality", "year"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "year"], name="population_one_per_year"
-            )
+            models.UniqueConstraint(fields=["municipality", "year"], name="population_one_per_year")
         ]
 
     def __str__(self) -> str:
@@ -210,7 +208,9 @@ class KostraGpTrend(models.Model):
         verbose_name_plural = _("KOSTRA-trender for fastlegeordningen")
         ordering = ["municipality", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "year"], name="kostra_trend_one_per_year")
+            models.UniqueConstraint(
+                fields=["municipality", "year"], name="kostra_trend_one_per_year"
+            )
         ]
 
     def __str__(self) -> str:

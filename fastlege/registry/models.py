@@ -196,21 +196,26 @@ class Agreement(models.Model):
 
     def clean(self) -> None:
         _check_period(self)
-        if self.ceiling is not None and rules.ceiling_needs_approval(self.ceiling):
-            if not self.low_ceiling_approved:
-                raise ValidationError(
-                    {
-                        "ceiling": _(
-                            "Listetak under 500 må være godkjent av kommunen "
-                            "(fastlegeforskriften § 10)."
-                        )
-                    },
-                    code="low_ceiling_needs_approval",
-                )
+        if (
+            self.ceiling is not None
+            and rules.ceiling_needs_approval(self.ceiling)
+            and not self.low_ceiling_approved
+        ):
+            raise ValidationError(
+                {
+                    "ceiling": _(
+                        "Listetak under 500 må være godkjent av kommunen "
+                        "(fastlegeforskriften § 10)."
+                    )
+                },
+                code="low_ceiling_needs_approval",
+            )
         if self.practice_id and self.municipality_id:
-            practice_muni = Practice.objects.filter(pk=self.practice_id).values_list(
-                "municipality_id", flat=True
-            ).first()
+            practice_muni = (
+                Practice.objects.filter(pk=self.practice_id)
+                .values_list("municipality_id", flat=True)
+                .first()
+            )
             if practice_muni and practice_muni != self.municipality_id:
                 raise ValidationError(
                     {"practice": _("Legekontoret ligger ikke i avtalens kommune.")},
@@ -304,7 +309,9 @@ class Resident(models.Model):
         max_length=11,
         unique=True,
         validators=[validate_nin],
-        help_text=_("Fødselsnummer eller D-nummer. Personopplysning: vises aldri i logger eller URL-er."),
+        help_text=_(
+            "Fødselsnummer eller D-nummer. Personopplysning: vises aldri i logger eller URL-er."
+        ),
     )
     first_name = models.CharField(_("fornavn"), max_length=80)
     last_name = models.CharField(_("etternavn"), max_length=80)
@@ -350,7 +357,10 @@ class Resident(models.Model):
         help_text=_("Av når personen har reservert seg mot fastlegeordningen."),
     )
     status = models.CharField(
-        _("status i folkeregisteret"), max_length=10, choices=Status.choices, default=Status.RESIDENT
+        _("status i folkeregisteret"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.RESIDENT,
     )
     status_changed_on = models.DateField(_("status endret"), null=True, blank=True)
     resident_since = models.DateField(
@@ -418,9 +428,7 @@ class ListMembership(models.Model):
     )
     valid_from = models.DateField(_("fra"))
     valid_to = models.DateField(_("til"), null=True, blank=True)
-    begin_reason = models.CharField(
-        _("startårsak"), max_length=20, choices=BeginReason.choices
-    )
+    begin_reason = models.CharField(_("startårsak"), max_length=20, choices=BeginReason.choices)
     end_reason = models.CharField(
         _("sluttårsak"), max_length=20, choices=EndReason.choices, blank=True
     )
@@ -456,7 +464,9 @@ class ListMembership(models.Model):
         _check_period(self)
         if not self.resident_id or not self.valid_from:
             return
-        overlapping = ListMembership.objects.filter(resident_id=self.resident_id).exclude(pk=self.pk)
+        overlapping = ListMembership.objects.filter(resident_id=self.resident_id).exclude(
+            pk=self.pk
+        )
         overlapping = overlapping.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=self.valid_from))
         if self.valid_to:
             overlapping = overlapping.filter(valid_from__lt=self.valid_to)
@@ -506,9 +516,7 @@ class SwitchRequest(models.Model):
         related_name="incoming_switches",
     )
     reason = models.CharField(_("årsak"), max_length=20, choices=Reason.choices)
-    counts_against_quota = models.BooleanField(
-        _("teller mot to bytter per år"), default=True
-    )
+    counts_against_quota = models.BooleanField(_("teller mot to bytter per år"), default=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
     )
@@ -615,7 +623,9 @@ class CeilingChange(models.Model):
     shorter_notice_approved = models.BooleanField(
         _("kortere varsel godkjent"),
         default=False,
-        help_text=_("Reduksjon krever 6 måneders varsel med mindre kommunen godkjenner kortere (§ 11)."),
+        help_text=_(
+            "Reduksjon krever 6 måneders varsel med mindre kommunen godkjenner kortere (§ 11)."
+        ),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
