@@ -221,7 +221,7 @@ def test_unknown_municipality_number_is_refused():
     with pytest.raises(ValidationError) as exc:
         r.full_clean()
     assert "municipality" in exc.value.message_dict
-    assert "9999" in messages(exc.value)  # TODO(lead): Norwegian FK message after migration 0002
+    assert messages(exc.value) == "Finner ingen kommune med nummer 9999."
 
 
 def test_two_regular_gps_on_one_list_are_refused_by_the_database():
