@@ -266,6 +266,12 @@ class DoctorPeriod(models.Model):
     end_reason = models.CharField(
         _("sluttårsak"), max_length=20, choices=EndReason.choices, blank=True
     )
+    notice_given_on = models.DateField(
+        _("oppsigelse mottatt"),
+        null=True,
+        blank=True,
+        help_text=_("Datoen kommunen fikk legens oppsigelse (fastlegeforskriften § 12)."),
+    )
 
     class Meta:
         verbose_name = _("legeperiode på liste")
@@ -494,6 +500,11 @@ class SwitchRequest(models.Model):
         REMOVED = "utmeldt", _("utmeldt mot sin vilje")
         PLACEMENT = "tildeling", _("tildeling av ufordelt")
         WAITING_LIST = "venteliste", _("fra venteliste")
+        AGREEMENT_CLOSED = "avtale_avsluttet", _("avtalen avsluttet")
+
+    class ClosedListException(models.TextChoices):
+        CHILD_OF_MEMBER = "barn", _("barn under 16 år av en som står på listen (§ 4 a)")
+        RETURNEE = "tilbakeflytter", _("flytter tilbake innen tre år (§ 4 b)")
 
     resident = models.ForeignKey(
         Resident,
@@ -531,11 +542,26 @@ class SwitchRequest(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("avgjort"), null=True, blank=True)
+    closed_list_exception = models.CharField(
+        _("unntak for lukket liste"),
+        max_length=20,
+        choices=ClosedListException.choices,
+        blank=True,
+        help_text=_("Satt når innbyggeren fikk plass på en lukket eller full liste (§ 4)."),
+    )
 
     class Meta:
         verbose_name = _("byttebegjæring")
         verbose_name_plural = _("byttebegjæringer")
         ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident"],
+                condition=Q(status="venter"),
+                name="one_pending_switch_per_resident",
+                violation_error_message=_("Innbyggeren har allerede et bytte som venter."),
+            )
+        ]
         indexes = [
             models.Index(fields=["status", "effective_on"], name="switch_pending_idx"),
             models.Index(fields=["resident", "requested_at"], name="switch_resident_idx"),
@@ -648,6 +674,11 @@ class CeilingChange(models.Model):
     )
     decided_at = models.DateTimeField(_("avgjort"), null=True, blank=True)
     reason = models.TextField(_("begrunnelse"), blank=True)
+    low_ceiling_approved = models.BooleanField(
+        _("listetak under 500 godkjent"),
+        default=False,
+        help_text=_("Kommunen har godkjent et listetak under 500 (fastlegeforskriften § 10)."),
+    )
 
     class Meta:
         verbose_name = _("endring av listetak")
@@ -712,3 +743,341 @@ class Absence(models.Model):
 
     def clean(self) -> None:
         _check_period(self)
+
+
+# --- Registry operations (issue 3): population events, decisions and letters ---
+
+
+class PopulationEvent(models.Model):
+    """Folkeregisterhendelse: a change reported by the national population register.
+
+    Kept because rules depend on it: a move to another municipality gives a
+    switch that does not count (pasientrettighetsforskriften § 6), and a
+    former list resident who moves back within three years may rejoin a
+    closed list (§ 4 b).
+    """
+
+    class Kind(models.TextChoices):
+        ARRIVED = "ny_innbygger", _("ny innbygger (innvandret eller bosatt)")
+        BORN = "fodt", _("født")
+        MOVED = "flyttet", _("flyttet til annen kommune")
+        DIED = "dod", _("død")
+        EMIGRATED = "utvandret", _("utvandret")
+
+    resident = models.ForeignKey(
+        Resident,
+        verbose_name=_("innbygger"),
+        on_delete=models.PROTECT,
+        related_name="population_events",
+        db_index=False,  # covered by population_event_idx
+    )
+    kind = models.CharField(_("hendelse"), max_length=20, choices=Kind.choices)
+    occurred_on = models.DateField(_("dato"))
+    from_municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("fra kommune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("til kommune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("registrert"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrert av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("folkeregisterhendelse")
+        verbose_name_plural = _("folkeregisterhendelser")
+        ordering = ["resident", "occurred_on", "id"]
+        indexes = [
+            models.Index(fields=["resident", "kind", "occurred_on"], name="population_event_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on:%d.%m.%Y}"
+
+
+class NotificationBatch(models.Model):
+    """Utskriftsbunke: notifications exported together for printing and posting."""
+
+    created_at = models.DateTimeField(_("laget"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("laget av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("kommune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Tom: meldinger til innbyggere i hele landet."),
+    )
+    size = models.PositiveIntegerField(_("antall meldinger"), default=0)
+
+    class Meta:
+        verbose_name = _("utskriftsbunke")
+        verbose_name_plural = _("utskriftsbunker")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Utskriftsbunke {self.pk} ({self.size} meldinger)"
+
+
+class Notification(models.Model):
+    """Melding til innbygger: what happened, when it takes effect, the right to switch.
+
+    Written where the regulation says the resident is told (a new GP on the
+    list, fastlegeforskriften § 9; a forced move; a list reduction, § 11; a
+    waiting-list placement). The text is rendered when the event happens and
+    never changes afterwards.
+    """
+
+    class Kind(models.TextChoices):
+        NEW_GP = "ny_fastlege", _("ny fastlege på listen")
+        GP_LEAVING = "fastlege_slutter", _("fastlegen slutter")
+        AGREEMENT_CLOSED = "avtale_avsluttet", _("flyttet fordi listen avsluttes")
+        REDUCTION = "reduksjon", _("flyttet ved listereduksjon")
+        REMOVAL = "stroket", _("strøket fra listen (§§ 38–39)")
+        WAITING_LIST_PLACEMENT = "venteliste", _("plass fra venteliste")
+        PLACEMENT = "tildelt", _("tildelt fastlege")
+        MOVED_MUNICIPALITY = "flytting", _("flyttet til ny kommune")
+
+    resident = models.ForeignKey(
+        Resident,
+        verbose_name=_("mottaker"),
+        on_delete=models.PROTECT,
+        related_name="notifications",
+        db_index=False,  # covered by notification_resident_idx
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    subject = models.CharField(_("overskrift"), max_length=200)
+    body = models.TextField(_("tekst"))
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("gjelder liste"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    effective_on = models.DateField(_("gjelder fra"), null=True, blank=True)
+    created_at = models.DateTimeField(_("laget"), default=timezone.now)
+    read_at = models.DateTimeField(_("lest"), null=True, blank=True)
+    print_batch = models.ForeignKey(
+        NotificationBatch,
+        verbose_name=_("utskriftsbunke"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+    )
+
+    class Meta:
+        verbose_name = _("melding til innbygger")
+        verbose_name_plural = _("meldinger til innbyggere")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["resident", "created_at"], name="notification_resident_idx"),
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(print_batch__isnull=True),
+                name="notification_unprinted_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class ListReduction(models.Model):
+    """Listereduksjon (fastlegeforskriften § 11): who must move is drawn at random.
+
+    The draw keeps a household together (children aged 16 or more count on
+    their own) and is reproducible: ``units`` is the input in canonical order,
+    ``seed`` the random seed, ``plan`` how many go to which list.
+    """
+
+    class Status(models.TextChoices):
+        PREPARED = "forberedt", _("forberedt")
+        CANCELLED = "avbrutt", _("avbrutt")
+        APPLIED = "gjennomfort", _("gjennomført")
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("liste som reduseres"),
+        on_delete=models.PROTECT,
+        related_name="reductions",
+    )
+    ceiling_change = models.ForeignKey(
+        CeilingChange,
+        verbose_name=_("endring av listetak"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reductions",
+    )
+    effective_on = models.DateField(_("gjelder fra"))
+    ceiling = models.PositiveSmallIntegerField(_("listetak som skal nås"))
+    to_move = models.PositiveIntegerField(_("antall som skal flyttes"))
+    drawn = models.PositiveIntegerField(_("antall trukket ut"), default=0)
+    seed = models.BigIntegerField(_("frø for loddtrekningen"))
+    algorithm = models.CharField(_("trekningsmetode"), max_length=20, default="v1")
+    plan = models.JSONField(
+        _("fordeling på lister"),
+        default=dict,
+        help_text=_("Mållister med antall plasser, og par som er utelukket etter §§ 38–39."),
+    )
+    units = models.JSONField(
+        _("husstander i trekningen"),
+        default=list,
+        help_text=_("Innbygger-id-er gruppert per husstand, i den rekkefølgen trekningen brukte."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PREPARED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("besluttet av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("laget"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("listereduksjon")
+        verbose_name_plural = _("listereduksjoner")
+        ordering = ["-effective_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "effective_on"],
+                condition=Q(status="forberedt"),
+                name="one_prepared_reduction_per_list_and_month",
+                violation_error_message=_("Listen har allerede en reduksjon denne måneden."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reduksjon av liste {self.agreement_id} fra {self.effective_on:%d.%m.%Y}"
+
+
+class ReductionDraw(models.Model):
+    """One resident drawn in a list reduction, and the list they move to."""
+
+    reduction = models.ForeignKey(
+        ListReduction,
+        verbose_name=_("listereduksjon"),
+        on_delete=models.PROTECT,
+        related_name="draws",
+    )
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("innbygger"), on_delete=models.PROTECT, related_name="+"
+    )
+    target_agreement = models.ForeignKey(
+        Agreement, verbose_name=_("ny liste"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.PositiveIntegerField(
+        _("husstand i trekningen"), help_text=_("Nummeret på husstanden i trekkrekkefølgen.")
+    )
+    switch_request = models.OneToOneField(
+        SwitchRequest,
+        verbose_name=_("flytting"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reduction_draw",
+    )
+
+    class Meta:
+        verbose_name = _("uttrukket innbygger")
+        verbose_name_plural = _("uttrukne innbyggere")
+        ordering = ["reduction", "unit", "resident"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reduction", "resident"], name="reduction_draw_once_per_resident"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Uttrukket til liste {self.target_agreement_id}"
+
+
+class RemovalDecision(models.Model):
+    """Vedtak om stryking fra liste for trusler eller vold (fastlegeforskriften §§ 38–39).
+
+    The person cannot choose that GP again (pasientrettighetsforskriften § 2).
+    The decision can be appealed to the county governor (§ 39).
+    """
+
+    resident = models.ForeignKey(
+        Resident,
+        verbose_name=_("innbygger"),
+        on_delete=models.PROTECT,
+        related_name="removal_decisions",
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("fastlegeliste"),
+        on_delete=models.PROTECT,
+        related_name="removal_decisions",
+    )
+    doctor = models.ForeignKey(
+        Doctor,
+        verbose_name=_("fastlege"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="removal_decisions",
+        help_text=_("Legen innbyggeren ikke kan velge igjen. Tom når listen var uten fast lege."),
+    )
+    reason = models.TextField(
+        _("begrunnelse"), help_text=_("Taushetsbelagt. Vises bare for kommunen og innbyggeren.")
+    )
+    requested_on = models.DateField(_("krav fra fastlegen mottatt"), null=True, blank=True)
+    decided_on = models.DateField(_("vedtaksdato"))
+    decided_at = models.DateTimeField(_("registrert"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vedtatt av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    switch_request = models.OneToOneField(
+        SwitchRequest,
+        verbose_name=_("flytting"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="removal_decision",
+    )
+
+    class Meta:
+        verbose_name = _("vedtak om stryking fra liste")
+        verbose_name_plural = _("vedtak om stryking fra liste")
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Vedtak om stryking fra liste {self.agreement_id} {self.decided_on:%d.%m.%Y}"

@@ -11,6 +11,8 @@ brukerrettighetsforskriften i fastlegeordningen FOR-2012-08-29-843.
 from __future__ import annotations
 
 import datetime
+import random
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +53,52 @@ PARAMETERS: tuple[Parameter, ...] = (
         note="Endring av § 12 fra 1.1.2027 (FOR-2026-09-23-1891) er ikke lest.",
     ),
     Parameter("agreement_notice_months", 6, _NEW, "fastlegeforskriften § 12"),
+    Parameter("household_child_age_limit", 16, _OLD, "fastlegeforskriften 2012 § 35 (merknad)"),
+    Parameter(
+        "agreement_notice_months",
+        6,
+        _OLD,
+        "fastlegeforskriften 2012 § 32",
+        verified=False,
+        note="Teksten i gammel § 32 er ikke lest; antatt lik ny § 12 (seks måneder).",
+    ),
+    Parameter(
+        "switch_effective_day_of_next_month",
+        1,
+        _OLD,
+        "pasientrettighetsforskriften § 6; helsenorge.no/behandlere/bytte-av-fastlege",
+        note="Et bytte gjelder fra den 1. i måneden etter at det er registrert.",
+    ),
+    Parameter(
+        "switch_quota_year_basis",
+        "effective_on",
+        _OLD,
+        "pasientrettighetsforskriften § 6 (merknad: «per kalenderår»)",
+        verified=False,
+        note=(
+            "Kildene sier ikke om et bytte regnes i året det registreres eller året det "
+            "gjelder fra. Vi regner året det gjelder fra ('effective_on'); 'requested_on' "
+            "er det andre valget."
+        ),
+    ),
+    Parameter(
+        "waiting_list_order",
+        "first_come_first_served",
+        _OLD,
+        "helsenorge.no (ufullstendig kilde)",
+        verified=False,
+        note=(
+            "Rekkefølgen innen ventelisten er [UNVERIFIED] i domain.md § 3.3; "
+            "vi bruker ansiennitet (først til mølla)."
+        ),
+    ),
+    Parameter(
+        "substitute_max_total_percentage",
+        100,
+        _OLD,
+        "Helfo: vikar for lege (ikke krav for samme dato og tid)",
+        note="Vikarer på samme liste og samme vikar på flere lister: til sammen høyst 100 %.",
+    ),
     Parameter(
         "waiting_list_release_batch",
         10,
@@ -83,3 +131,220 @@ def ceiling_limits(on: datetime.date | None = None) -> tuple[int, int]:
 def ceiling_needs_approval(ceiling: int, on: datetime.date | None = None) -> bool:
     """§ 10: a ceiling below 500 must be agreed with the municipality."""
     return ceiling < int(param("min_ceiling_without_approval", on))
+
+
+# --- Dates ------------------------------------------------------------------
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def is_first_of_month(day: datetime.date) -> bool:
+    return day.day == 1
+
+
+def first_of_next_month(day: datetime.date) -> datetime.date:
+    return add_months(day.replace(day=1), 1)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` plus whole months; the day is clamped to the end of a shorter month."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    next_first = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    last_day = (next_first - datetime.timedelta(days=1)).day
+    return datetime.date(year, month, min(day.day, last_day))
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+# --- Switching (pasientrettighetsforskriften §§ 4–6) -------------------------
+
+
+def switch_effective_on(registered_on: datetime.date) -> datetime.date:
+    """§ 6 / helsenorge: a switch applies from the 1st of the month after it is registered."""
+    day = int(param("switch_effective_day_of_next_month", registered_on))
+    return first_of_next_month(registered_on).replace(day=day)
+
+
+def quota_year(requested_on: datetime.date, effective_on: datetime.date) -> int:
+    """The calendar year a switch counts in (§ 6 merknad; basis is a named parameter)."""
+    basis = param("switch_quota_year_basis", requested_on)
+    return effective_on.year if basis == "effective_on" else requested_on.year
+
+
+def ordinary_switches_per_year(on: datetime.date) -> int:
+    """§ 6: at most two switches per calendar year."""
+    return int(param("ordinary_switches_per_year", on))
+
+
+def switch_quota_used_up(used: int, on: datetime.date) -> bool:
+    return used >= ordinary_switches_per_year(on)
+
+
+def child_switch_refusal(
+    age: int, *, by_parent: bool, parental_consent: bool, on: datetime.date
+) -> str | None:
+    """Who may ask for a child's switch (§ 6 second paragraph, § 5).
+
+    From 16 the child decides alone (a parent then needs a power of attorney,
+    which this system does not hold). From 12 the child may ask with parental
+    consent. Under 12 the parents ask. Returns an error code, or None if allowed.
+    """
+    self_decides = int(param("child_age_self_decides", on))
+    with_consent = int(param("child_age_with_consent", on))
+    if by_parent:
+        return "child_decides_self" if age >= self_decides else None
+    if age >= self_decides:
+        return None
+    if age >= with_consent:
+        return None if parental_consent else "parental_consent_required"
+    return "child_too_young"
+
+
+def child_may_join_parents_closed_list(child_age: int, on: datetime.date) -> bool:
+    """§ 4 a: children under 16 of people already on a closed list have a right to join it."""
+    return child_age < int(param("closed_list_child_age_limit", on))
+
+
+def returnee_may_rejoin(left_on: datetime.date, returned_on: datetime.date) -> bool:
+    """§ 4 b: a former list resident who moves back after at most three years away."""
+    years = int(param("returnee_max_years", returned_on))
+    return left_on <= returned_on <= add_months(left_on, 12 * years)
+
+
+# --- Ceilings and notice (fastlegeforskriften §§ 10–12) -----------------------
+
+
+def ceiling_in_range(ceiling: int, on: datetime.date | None = None) -> bool:
+    low, high = ceiling_limits(on)
+    return low <= ceiling <= high
+
+
+def reduction_notice_ok(
+    requested_on: datetime.date, effective_on: datetime.date, shorter_notice_approved: bool
+) -> bool:
+    """§ 11: a reduction is asked for six months ahead unless a shorter notice is agreed."""
+    if shorter_notice_approved:
+        return True
+    months = int(param("reduction_notice_months", requested_on))
+    return effective_on >= add_months(requested_on, months)
+
+
+def agreement_notice_ok(
+    notice_given_on: datetime.date, end_on: datetime.date, shorter_notice_agreed: bool
+) -> bool:
+    """§ 12: municipality and self-employed GP terminate with six months' notice."""
+    if shorter_notice_agreed:
+        return True
+    months = int(param("agreement_notice_months", notice_given_on))
+    return end_on >= add_months(notice_given_on, months)
+
+
+def doctor_too_old(birth_date: datetime.date, on: datetime.date) -> bool:
+    """§ 12: no agreement after the doctor has turned 80 (75 before 2026)."""
+    return age_on(birth_date, on) >= int(param("agreement_extension_age_cap", on))
+
+
+# --- Substitutes (vikar): no double claims for the same time -----------------
+
+Period = tuple[datetime.date, datetime.date | None, int]
+
+
+def max_concurrent_percentage(periods: Iterable[Period]) -> int:
+    """The highest summed percentage on any day covered by the half-open periods."""
+    events: list[tuple[datetime.date, int]] = []
+    for start, end, pct in periods:
+        events.append((start, pct))
+        if end is not None:
+            events.append((end, -pct))
+    load = peak = 0
+    for _day, delta in sorted(events, key=lambda e: (e[0], e[1])):  # ends before starts
+        load += delta
+        peak = max(peak, load)
+    return peak
+
+
+def substitute_load_ok(periods: Iterable[Period], on: datetime.date) -> bool:
+    return max_concurrent_percentage(periods) <= int(param("substitute_max_total_percentage", on))
+
+
+# --- List reduction: random draw keeping households together (§ 11) ----------
+
+
+@dataclass(frozen=True)
+class Member:
+    """A list resident as the reduction draw sees them."""
+
+    id: int
+    household: int | None
+    birth_date: datetime.date
+    parent_households: tuple[int | None, ...] = ()
+
+
+def household_units(members: Sequence[Member], on: datetime.date) -> list[list[int]]:
+    """Group list residents into the units a reduction draw moves together (§ 11).
+
+    A family registered in the same household stays together; a child aged 16
+    or more (a resident whose parent is registered in the same household) is
+    not counted as family and forms a unit alone. Canonical order: each unit
+    sorted by id, units sorted by their first id.
+    """
+    limit = int(param("household_child_age_limit", on))
+    groups: dict[tuple[str, int], list[int]] = {}
+    for m in members:
+        is_grown_child = (
+            m.household is not None
+            and m.household in m.parent_households
+            and age_on(m.birth_date, on) >= limit
+        )
+        key = ("p", m.id) if m.household is None or is_grown_child else ("h", m.household)
+        groups.setdefault(key, []).append(m.id)
+    units = [sorted(ids) for ids in groups.values()]
+    units.sort(key=lambda u: u[0])
+    return units
+
+
+@dataclass(frozen=True)
+class DrawResult:
+    # (unit number in draw order, resident ids, target list id)
+    assignments: tuple[tuple[int, tuple[int, ...], int], ...]
+
+    @property
+    def drawn(self) -> int:
+        return sum(len(ids) for _n, ids, _t in self.assignments)
+
+
+def draw_reduction(
+    units: Sequence[Sequence[int]],
+    plan: Sequence[tuple[int, int]],
+    seed: int,
+    allowed: Callable[[Sequence[int], int], bool] | None = None,
+) -> DrawResult:
+    """Draw who moves, by lot, and to which list (§ 11). Pure and reproducible.
+
+    ``units`` in canonical order (see ``household_units``), ``plan`` as
+    ``(target list id, places)`` pairs. The units are shuffled with
+    ``random.Random(seed)``; each unit in turn goes whole to the first target
+    in the plan with room for all of it (and ``allowed``), and units that fit
+    nowhere stay. It stops when every target is full. The same inputs always
+    give the same result.
+    """
+    order = [tuple(u) for u in units]
+    random.Random(seed).shuffle(order)
+    room = {target: count for target, count in plan}
+    targets = [target for target, _count in plan]
+    out: list[tuple[int, tuple[int, ...], int]] = []
+    for number, unit in enumerate(order, start=1):
+        if not any(room.values()):
+            break
+        for target in targets:
+            if room[target] >= len(unit) and (allowed is None or allowed(unit, target)):
+                room[target] -= len(unit)
+                out.append((number, unit, target))
+                break
+    return DrawResult(tuple(out))

@@ -1,0 +1,203 @@
+"""``fastlege demo_users``: one demo user per role, with fixed passwords.
+
+Demo users and passwords (documented here and printed by the command):
+
+=================  ======================  =========================================
+username           password                role
+=================  ======================  =========================================
+``innbygger``      ``innbygger-demo``      citizen: an adult in Trondheim with a child
+                                           under 16 in the household
+``fastlege``       ``fastlege-demo``       GP: a regular GP with a list in Trondheim
+``kommune``        ``kommune-demo``        municipality officer, Trondheim (5001)
+``statsforvalter`` ``statsforvalter-demo`` county governor, Trøndelag (50)
+``admin``          ``admin-demo``          national administrator (staff, superuser)
+=================  ======================  =========================================
+
+When Trondheim is not seeded, the citizen and the GP come from the first
+seeded municipality that has one. The command is idempotent: running it again
+resets the passwords and the roles to the above. It refuses to run unless
+DEBUG or ALLOW_SYNTHETIC_NIN is on, so it can never create known passwords in
+production.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fastlege.accounts.models import Role, RoleAssignment
+from fastlege.reference.models import County, Municipality
+from fastlege.registry.models import DoctorPeriod, ListMembership, Resident
+
+DEMO_MUNICIPALITY = "5001"  # Trondheim
+DEMO_COUNTY = "50"  # Trøndelag
+SERVER = "http://127.0.0.1:8000"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    password: str
+    role: Role
+    first_name: str
+    last_name: str
+
+
+DEMO_USERS = (
+    DemoUser("innbygger", "innbygger-demo", Role.CITIZEN, "", ""),
+    DemoUser("fastlege", "fastlege-demo", Role.GP, "", ""),
+    DemoUser("kommune", "kommune-demo", Role.MUNICIPALITY, "Kari", "Kommuneoverlege"),
+    DemoUser(
+        "statsforvalter", "statsforvalter-demo", Role.COUNTY_GOVERNOR, "Per", "Statsforvalter"
+    ),
+    DemoUser("admin", "admin-demo", Role.NATIONAL, "Nina", "Nasjonal"),
+)
+
+
+def demo_citizen(municipality: str | None, today: datetime.date) -> Resident | None:
+    """An adult resident with an open list place and a child under 16 in the household."""
+    child_cutoff = today.replace(year=today.year - 16)
+    adult_cutoff = today.replace(year=today.year - 18)
+    children = Resident.objects.filter(
+        Q(mother=OuterRef("pk")) | Q(father=OuterRef("pk")),
+        household=OuterRef("household"),
+        birth_date__gt=child_cutoff,
+    )
+    open_place = ListMembership.objects.filter(resident=OuterRef("pk"), valid_to__isnull=True)
+    qs = Resident.objects.filter(
+        status=Resident.Status.RESIDENT, in_scheme=True, birth_date__lte=adult_cutoff
+    )
+    if municipality:
+        qs = qs.filter(municipality_id=municipality)
+    return qs.filter(Exists(children), Exists(open_place)).order_by("id").first()
+
+
+def demo_gp(municipality: str | None) -> DoctorPeriod | None:
+    """An open regular-GP period on an open list agreement."""
+    qs = DoctorPeriod.objects.filter(
+        role=DoctorPeriod.Role.REGULAR, valid_to__isnull=True, agreement__valid_to__isnull=True
+    ).select_related("doctor", "agreement")
+    if municipality:
+        qs = qs.filter(agreement__municipality_id=municipality)
+    return qs.order_by("doctor__hpr_number").first()
+
+
+class Command(BaseCommand):
+    help = _("Lager én demobruker per rolle med faste passord (bare i demo/test).")
+
+    def handle(self, *args: object, **options: object) -> None:
+        if not (settings.DEBUG or getattr(settings, "ALLOW_SYNTHETIC_NIN", False)):
+            raise CommandError(
+                _(
+                    "Demobrukere med kjente passord lages bare når DEBUG eller "
+                    "ALLOW_SYNTHETIC_NIN er på, aldri i produksjon."
+                )
+            )
+        municipality = Municipality.objects.filter(number=DEMO_MUNICIPALITY).first()
+        county = County.objects.filter(number=DEMO_COUNTY).first()
+        if municipality is None or county is None:
+            raise CommandError(_("Referansedata mangler. Kjør «fastlege load_reference» først."))
+
+        today = timezone.localdate()
+        citizen = demo_citizen(DEMO_MUNICIPALITY, today) or demo_citizen(None, today)
+        gp_period = demo_gp(DEMO_MUNICIPALITY) or demo_gp(None)
+
+        lines: list[tuple[str, str, str]] = []
+        with transaction.atomic():
+            for demo in DEMO_USERS:
+                scope: dict[str, object] = {}
+                user_first, user_last = demo.first_name, demo.last_name
+                if demo.role == Role.CITIZEN:
+                    if citizen is None:
+                        self.stderr.write(
+                            _(
+                                "Ingen innbygger med barn funnet; kjør «fastlege seed» først. "
+                                "Hopper over %(user)s."
+                            )
+                            % {"user": demo.username}
+                        )
+                        continue
+                    scope = {"resident": citizen}
+                    user_first, user_last = citizen.first_name, citizen.last_name
+                    where = _("innbygger i %(m)s") % {"m": citizen.municipality.name}
+                elif demo.role == Role.GP:
+                    if gp_period is None:
+                        self.stderr.write(
+                            _(
+                                "Ingen fastlege funnet; kjør «fastlege seed» først. "
+                                "Hopper over %(user)s."
+                            )
+                            % {"user": demo.username}
+                        )
+                        continue
+                    doctor = gp_period.doctor
+                    scope = {"doctor": doctor}
+                    user_first, user_last = doctor.first_name, doctor.last_name
+                    where = _("fastlege på liste %(id)s i %(m)s") % {
+                        "id": gp_period.agreement_id,
+                        "m": gp_period.agreement.municipality.name,
+                    }
+                elif demo.role == Role.MUNICIPALITY:
+                    scope = {"municipality": municipality}
+                    where = _("kommunen %(name)s (%(number)s)") % {
+                        "name": municipality.name,
+                        "number": municipality.number,
+                    }
+                elif demo.role == Role.COUNTY_GOVERNOR:
+                    scope = {"county": county}
+                    where = _("statsforvalteren i %(c)s") % {"c": county.name}
+                else:
+                    where = _("nasjonal administrator")
+                self._ensure(demo, user_first, user_last, scope)
+                lines.append((demo.username, demo.password, where))
+
+        login = SERVER + reverse(settings.LOGIN_URL)
+        self.stdout.write("")
+        self.stdout.write(_("Demobrukere (bare for demo og test):"))
+        self.stdout.write(_("  Logg inn på %(url)s") % {"url": login})
+        header = (_("bruker"), _("passord"), _("rolle"))
+        width = max(len(u) for u, _p, _w in [header, *lines])
+        pwidth = max(len(p) for _u, p, _w in [header, *lines])
+        for username, password, where in [header, *lines]:
+            self.stdout.write(f"  {username:<{width}}  {password:<{pwidth}}  {where}")
+        self.stdout.write(
+            _(
+                "  Foreløpig slipper bare admin inn i administrasjonen; de andre rollene får "
+                "egne sider."
+            )
+        )
+        self.stdout.write("")
+
+    def _ensure(self, demo: DemoUser, first: str, last: str, scope: dict[str, object]) -> None:
+        User = get_user_model()
+        user, _created = User.objects.get_or_create(username=demo.username)
+        national = demo.role == Role.NATIONAL
+        user.first_name = first[:150]
+        user.last_name = last[:150]
+        user.is_active = True
+        user.is_staff = national
+        user.is_superuser = national
+        user.set_password(demo.password)
+        user.save()
+        RoleAssignment.objects.filter(user=user).exclude(role=demo.role).delete()
+        assignments = RoleAssignment.objects.filter(user=user, role=demo.role)
+        keep = assignments.first()
+        if keep is None:
+            keep = RoleAssignment(user=user, role=demo.role)
+        else:
+            assignments.exclude(pk=keep.pk).delete()
+        keep.municipality = scope.get("municipality")  # type: ignore[assignment]
+        keep.county = scope.get("county")  # type: ignore[assignment]
+        keep.resident = scope.get("resident")  # type: ignore[assignment]
+        keep.doctor = scope.get("doctor")  # type: ignore[assignment]
+        keep.full_clean()
+        keep.save()

@@ -1,0 +1,101 @@
+"""`fastlege demo_users`: one user per role, idempotent, never in production."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+from django.utils import timezone
+
+from fastlege.accounts.models import Role, RoleAssignment
+from fastlege.registry.models import DoctorPeriod, ListMembership, Resident
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    "innbygger": Role.CITIZEN,
+    "fastlege": Role.GP,
+    "kommune": Role.MUNICIPALITY,
+    "statsforvalter": Role.COUNTY_GOVERNOR,
+    "admin": Role.NATIONAL,
+}
+
+
+def demo_users() -> str:
+    out = io.StringIO()
+    call_command("demo_users", stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded() -> None:
+    call_command("seed", "--kommune", "5033", stdout=io.StringIO())
+
+
+def test_creates_one_user_per_role_with_the_right_scope(seeded):
+    output = demo_users()
+    User = get_user_model()
+    assert set(User.objects.values_list("username", flat=True)) == set(EXPECTED)
+    for username, role in EXPECTED.items():
+        user = User.objects.get(username=username)
+        assert user.check_password(f"{username}-demo")
+        assignment = RoleAssignment.objects.get(user=user)
+        assert assignment.role == role
+        assert username in output and f"{username}-demo" in output
+    assert RoleAssignment.objects.get(user__username="kommune").municipality_id == "5001"
+    assert RoleAssignment.objects.get(user__username="statsforvalter").county_id == "50"
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser
+    assert not User.objects.get(username="innbygger").is_staff
+
+    today = timezone.localdate()
+    citizen = RoleAssignment.objects.get(user__username="innbygger").resident
+    assert citizen is not None
+    assert citizen.age_on(today) >= 18
+    assert ListMembership.objects.filter(resident=citizen, valid_to=None).exists()
+    children = Resident.objects.filter(household=citizen.household).exclude(pk=citizen.pk)
+    assert any(
+        (c.mother_id == citizen.pk or c.father_id == citizen.pk) and c.age_on(today) < 16
+        for c in children
+    )
+    doctor = RoleAssignment.objects.get(user__username="fastlege").doctor
+    assert DoctorPeriod.objects.filter(doctor=doctor, role="LPFL", valid_to=None).exists()
+
+    assert "http://127.0.0.1:8000/admin/" in output
+    assert not re.search(r"\d{11}", output)  # never an identity number
+
+
+def test_running_twice_keeps_five_users_and_resets_passwords(seeded):
+    demo_users()
+    User = get_user_model()
+    admin = User.objects.get(username="admin")
+    admin.set_password("changed")
+    admin.save()
+    demo_users()
+    assert User.objects.count() == 5
+    assert RoleAssignment.objects.count() == 5
+    assert User.objects.get(username="admin").check_password("admin-demo")
+
+
+def test_falls_back_when_trondheim_is_not_seeded(seeded):
+    # Only Tydal is seeded here, so the citizen and the GP come from Tydal.
+    demo_users()
+    citizen = RoleAssignment.objects.get(user__username="innbygger").resident
+    assert citizen is not None
+    assert citizen.municipality_id == "5033"
+    from fastlege.accounts.management.commands.demo_users import demo_citizen
+
+    assert demo_citizen("5001", datetime.date(2026, 1, 1)) is None
+
+
+@override_settings(DEBUG=False, ALLOW_SYNTHETIC_NIN=False)
+def test_refuses_in_production():
+    with pytest.raises(CommandError, match="aldri i produksjon"):
+        demo_users()
+    assert not get_user_model().objects.exists()

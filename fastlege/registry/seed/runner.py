@@ -1,0 +1,251 @@
+"""The seed run: plan, lists, then residents municipality by municipality.
+
+Everything happens in one transaction, so a failure leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+
+from fastlege.registry.models import (
+    Agreement,
+    Doctor,
+    DoctorPeriod,
+    ListMembership,
+    Practice,
+    Resident,
+)
+from fastlege.registry.seed.calendar import Calendar
+from fastlege.registry.seed.lists import (
+    AGREEMENT_FIELDS,
+    DOCTOR_FIELDS,
+    PERIOD_FIELDS,
+    PRACTICE_FIELDS,
+    IdCounter,
+    ListContext,
+    ListInfo,
+    ListRows,
+    NumberAllocator,
+    agreement_created_at,
+    make_lists,
+)
+from fastlege.registry.seed.people import (
+    CHUNK_SIZE,
+    MEMBERSHIP_FIELDS,
+    RESIDENT_FIELDS,
+    ChunkSpec,
+    NinAllocator,
+    PeopleContext,
+    generate_chunk,
+)
+from fastlege.registry.seed.plan import SeedPlan, build_plan
+from fastlege.registry.seed.writer import BulkWriter
+
+DEFAULT_STATE_DATE = datetime.date(2026, 1, 1)
+DEFAULT_SEED = 2026
+SEEDED_MODELS = [Practice, Doctor, Agreement, DoctorPeriod, Resident, ListMembership]
+
+
+@dataclass
+class SeedResult:
+    municipalities: int = 0
+    residents: int = 0
+    memberships: int = 0
+    lists: int = 0
+    lists_without_gp: int = 0
+    doctors: int = 0
+    practices: int = 0
+    guests_outside: int = 0
+    omitted: int = 0
+    seconds: float = 0.0
+    plan: SeedPlan | None = field(default=None, repr=False)
+
+
+def registry_is_empty() -> bool:
+    return not (Resident.objects.exists() or Agreement.objects.exists())
+
+
+def _rng(seed: int, *parts: object) -> random.Random:
+    # String seeds are hashed with SHA-512: stable across runs and Python versions.
+    return random.Random("-".join(str(p) for p in (seed, *parts)))
+
+
+def _distribute(rng: random.Random, count: int, capacity: dict[int, int]) -> dict[int, int]:
+    """Split ``count`` over keys in proportion to their remaining capacity (exact)."""
+    total = sum(capacity.values())
+    if count <= 0 or total <= 0:
+        return {}
+    keys = sorted(capacity)
+    raw = {k: count * capacity[k] / total for k in keys}
+    out = {k: min(capacity[k], int(raw[k])) for k in keys}
+    rest = count - sum(out.values())
+    for k in sorted(keys, key=lambda k: (raw[k] - out[k], rng.random()), reverse=True):
+        if rest <= 0:
+            break
+        if out[k] < capacity[k]:
+            out[k] += 1
+            rest -= 1
+    return {k: v for k, v in out.items() if v}
+
+
+def seed_registry(
+    *,
+    counties: list[str] | None = None,
+    municipalities: list[str] | None = None,
+    national: bool = False,
+    seed: int = DEFAULT_SEED,
+    state_date: datetime.date = DEFAULT_STATE_DATE,
+    progress: Callable[[str], None] | None = None,
+) -> SeedResult:
+    """Seed the registry for the given area. Raises ReferenceDataMissing."""
+    started = time.monotonic()
+    say = progress or (lambda _msg: None)
+    plan = build_plan(
+        state_date, counties=counties, municipalities=municipalities, national=national
+    )
+    result = SeedResult(municipalities=len(plan.subset), plan=plan)
+    with transaction.atomic():
+        writer = BulkWriter()
+        try:
+            _seed(plan, writer, seed, state_date, result, say)
+        except BaseException:
+            writer.shutdown()
+            raise
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _seed(
+    plan: SeedPlan,
+    writer: BulkWriter,
+    seed: int,
+    state_date: datetime.date,
+    result: SeedResult,
+    say: Callable[[str], None],
+) -> None:
+    calendar = Calendar(state_date)
+    # Everything that reads the database comes first: after the first write the
+    # connection belongs to the background writer until the end.
+    for model, fields in (
+        (Practice, PRACTICE_FIELDS),
+        (Doctor, DOCTOR_FIELDS),
+        (Agreement, AGREEMENT_FIELDS),
+        (DoctorPeriod, PERIOD_FIELDS),
+        (Resident, RESIDENT_FIELDS),
+        (ListMembership, MEMBERSHIP_FIELDS),
+    ):
+        writer.prepare(model, fields)
+    rng = _rng(seed, "lists")
+    numbers = NumberAllocator(
+        rng,
+        set(Doctor.objects.values_list("hpr_number", flat=True)),
+        set(Practice.objects.values_list("org_number", flat=True)),
+    )
+    lctx = ListContext(
+        calendar=calendar,
+        numbers=numbers,
+        practice_ids=IdCounter(writer.max_id(Practice) + 1),
+        doctor_ids=IdCounter(writer.max_id(Doctor) + 1),
+        agreement_ids=IdCounter(writer.max_id(Agreement) + 1),
+        period_ids=IdCounter(writer.max_id(DoctorPeriod) + 1),
+        created_at=connection.ops.adapt_datetimefield_value(agreement_created_at(state_date)),
+    )
+    next_resident_id = writer.max_id(Resident) + 1
+    next_household = writer.max_id(Resident, "household") + 1
+    writer.begin_bulk()
+
+    # 1. Practices, doctors, lists and doctor periods (small).
+    rows = ListRows()
+    infos: dict[str, list[ListInfo]] = {}
+    for number in plan.subset:
+        infos[number] = make_lists(
+            _rng(seed, "lists", number), plan.municipalities[number], lctx, rows
+        )
+    writer.write(Practice, PRACTICE_FIELDS, rows.practices)
+    writer.write(Doctor, DOCTOR_FIELDS, rows.doctors)
+    writer.write(Agreement, AGREEMENT_FIELDS, rows.agreements)
+    writer.write(DoctorPeriod, PERIOD_FIELDS, rows.periods)
+    result.practices = len(rows.practices)
+    result.doctors = len(rows.doctors)
+    result.lists = len(rows.agreements)
+    result.lists_without_gp = sum(1 for m in infos.values() for i in m if not i.has_gp)
+    del rows
+    say(f"{result.lists} lister i {len(plan.subset)} kommuner")
+
+    # 2. Each home municipality's quota per list (members living there).
+    list_table: list[tuple[int, str, int]] = []
+    by_municipality: dict[str, list[int]] = {}
+    index_of: dict[int, int] = {}
+    for number in plan.subset:
+        for info in infos[number]:
+            index_of[info.id] = len(list_table)
+            by_municipality.setdefault(number, []).append(len(list_table))
+            list_table.append((info.id, number, info.valid_from_month))
+    quotas: dict[str, list[tuple[int, int]]] = {}
+    for number in plan.subset:
+        room = {index_of[i.id]: i.length for i in infos[number]}
+        rng = _rng(seed, "quota", number)
+        inflows = sorted(
+            (home.number, home.listed_in[number])
+            for home in plan.municipalities.values()
+            if home.number != number and home.listed_in.get(number)
+        )
+        for home_number, count in inflows:
+            share = _distribute(rng, count, room)
+            for k, v in share.items():
+                room[k] -= v
+            quotas.setdefault(home_number, []).extend(share.items())
+        quotas.setdefault(number, []).extend((k, v) for k, v in room.items() if v)
+
+    # 3. Residents and list places, streamed in batches.
+    pctx = PeopleContext(
+        calendar=calendar,
+        nins=NinAllocator(),
+        lists=list_table,
+        lists_by_municipality=by_municipality,
+        next_resident_id=next_resident_id,
+        next_household=next_household,
+    )
+    for home in plan.homes():
+        rng = _rng(seed, "people", home.number)
+        slots = [k for k, count in quotas.get(home.number, []) for _ in range(count)]
+        rng.shuffle(slots)
+        people = home.residents
+        chunks = max(1, -(-people // CHUNK_SIZE))
+        done_slots = done_unassigned = done_opted = 0
+        for c in range(1, chunks + 1):
+            slot_upto = len(slots) * c // chunks
+            unassigned_upto = home.unassigned * c // chunks
+            opted_upto = home.opted_out * c // chunks
+            spec = ChunkSpec(
+                municipality=home.number,
+                centrality=home.centrality,
+                postal_codes=home.postal_codes,
+                people=(slot_upto - done_slots)
+                + (unassigned_upto - done_unassigned)
+                + (opted_upto - done_opted),
+                slots=slots[done_slots:slot_upto],
+                unassigned=unassigned_upto - done_unassigned,
+                opted_out=opted_upto - done_opted,
+                guests_only=not home.in_subset,
+            )
+            residents, memberships = generate_chunk(rng, spec, pctx)
+            writer.write(Resident, RESIDENT_FIELDS, residents)
+            writer.write(ListMembership, MEMBERSHIP_FIELDS, memberships)
+            result.residents += len(residents)
+            result.memberships += len(memberships)
+            done_slots = slot_upto
+            done_unassigned, done_opted = unassigned_upto, opted_upto
+        if not home.in_subset:
+            result.guests_outside += people
+        say(f"{home.number} {home.name}: {people} innbyggere")
+    result.omitted = sum(plan.municipalities[n].omitted for n in plan.subset)
+
+    writer.reset_sequences([Practice, Doctor, Agreement, DoctorPeriod, Resident])
+    writer.end_bulk(SEEDED_MODELS)

@@ -1,0 +1,312 @@
+"""Reads for pages, the API and exports, scoped to what the caller may see.
+
+List information (lists, free places, queue lengths) is public: the
+municipality must tell everyone who has free places (fastlegeforskriften § 6).
+A person's own data is for the person, their parent while they are under 16,
+their municipality and national staff; a read by anyone but the person is
+written to the audit trail.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from fastlege.core import audit
+from fastlege.core.identity import parse_nin
+from fastlege.registry import rules
+from fastlege.registry.models import (
+    Agreement,
+    ListMembership,
+    Notification,
+    NotificationBatch,
+    Resident,
+    SwitchRequest,
+    WaitingListEntry,
+)
+from fastlege.registry.services import access
+from fastlege.registry.services.citizen import switches_counted
+from fastlege.registry.services.common import occupancy_annotations, occupied_places
+from fastlege.registry.services.errors import Code, refuse
+
+PENDING = SwitchRequest.Status.PENDING
+
+
+def _own(actor: Any, resident: Resident, reason: str) -> None:
+    """Check the caller may see this person's data; audit the read unless it is their own."""
+    today = timezone.localdate()
+    scope = access.require_own_or_staff(actor, resident, today)
+    if scope.system or resident.pk in scope.residents:
+        return
+    audit.record_read(actor, resident, reason)
+
+
+def visible_residents(actor: Any) -> QuerySet[Resident]:
+    """People whose data the caller may list: national sees all; a municipality its
+    residents and the people on its lists; a GP the people on their lists; a citizen
+    themselves and their children under 16."""
+    scope = access.scope_of(actor)
+    if scope.everything:
+        return Resident.objects.all()
+    today = timezone.localdate()
+    q = Q(pk__in=list(scope.residents))
+    if scope.residents:
+        youngest_adult = rules.add_months(
+            today, -12 * int(rules.param("child_age_self_decides", today))
+        )
+        q |= (Q(mother_id__in=scope.residents) | Q(father_id__in=scope.residents)) & Q(
+            birth_date__gt=youngest_adult
+        )
+    if scope.municipalities:
+        q |= Q(municipality_id__in=scope.municipalities)
+        q |= Q(
+            memberships__valid_to__isnull=True,
+            memberships__agreement__municipality_id__in=scope.municipalities,
+        )
+    if scope.doctors:
+        q |= Q(
+            memberships__valid_to__isnull=True,
+            memberships__agreement__doctor_periods__doctor_id__in=scope.doctors,
+            memberships__agreement__doctor_periods__valid_to__isnull=True,
+        )
+    return Resident.objects.filter(q).distinct()
+
+
+def find_resident(actor: Any, nin: str) -> Resident:
+    """Look a person up by identity number (staff). Unknown: a clear error, no number echoed."""
+    scope = access.scope_of(actor)
+    if not (scope.everything or scope.municipalities):
+        refuse(Code.NOT_AUTHORISED)
+    try:
+        number = parse_nin(nin).number
+    except ValidationError:  # a malformed number is simply not found
+        refuse(Code.UNKNOWN_PERSON)
+    person = visible_residents(actor).filter(nin=number).first()
+    if person is None:
+        refuse(Code.UNKNOWN_PERSON)
+    if not scope.system:
+        audit.record_read(actor, person, "oppslag på fødselsnummer")
+    return person
+
+
+def free_places(agreement: Agreement | int) -> int:
+    """Ceiling − current members − pending moves onto the list (public)."""
+    pk: Any = getattr(agreement, "pk", agreement)
+    a = Agreement.objects.only("ceiling").get(pk=pk)
+    return max(0, a.ceiling - occupied_places(a.pk))
+
+
+def lists_with_free_places(
+    municipality_id: str, on: datetime.date | None = None
+) -> QuerySet[Agreement]:
+    """The municipality's lists in force on ``on``, annotated with ``members``,
+    ``incoming`` (pending moves onto the list), ``free`` (may be negative when the list
+    is above its ceiling) and ``waiting``. One query."""
+    on = on or timezone.localdate()
+    waiting = (
+        WaitingListEntry.objects.filter(
+            agreement_id=OuterRef("pk"), status=WaitingListEntry.Status.WAITING
+        )
+        .order_by()
+        .values("agreement_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    zero = Value(0, output_field=IntegerField())
+    occupancy = occupancy_annotations()
+    return (
+        Agreement.objects.filter(municipality_id=municipality_id, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+        .select_related("practice")
+        .annotate(
+            members=occupancy["members"],
+            incoming=occupancy["incoming"],
+            waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), zero),
+        )
+        .annotate(free=F("ceiling") - F("members") - F("incoming"))
+        .order_by("pk")
+    )
+
+
+def current_membership(actor: Any, resident: Resident) -> ListMembership | None:
+    _own(actor, resident, "innsyn i fastlege")
+    return (
+        ListMembership.objects.filter(resident_id=resident.pk, valid_to__isnull=True)
+        .select_related("agreement__practice")
+        .order_by("pk")
+        .first()
+    )
+
+
+def membership_history(actor: Any, resident: Resident) -> list[ListMembership]:
+    _own(actor, resident, "innsyn i listehistorikk")
+    return list(
+        ListMembership.objects.filter(resident_id=resident.pk)
+        .select_related("agreement__practice")
+        .order_by("valid_from", "pk")
+    )
+
+
+def pending_switch(actor: Any, resident: Resident) -> SwitchRequest | None:
+    _own(actor, resident, "innsyn i bytte")
+    return (
+        SwitchRequest.objects.filter(resident_id=resident.pk, status=PENDING).order_by("pk").first()
+    )
+
+
+@dataclass(frozen=True)
+class SwitchQuota:
+    year: int
+    used: int
+    limit: int
+
+    @property
+    def left(self) -> int:
+        return max(0, self.limit - self.used)
+
+
+def switch_quota(actor: Any, resident: Resident, year: int | None = None) -> SwitchQuota:
+    """How many ordinary switches the person has used and has left in a calendar year."""
+    _own(actor, resident, "innsyn i bytter")
+    today = timezone.localdate()
+    year = year or rules.quota_year(today, rules.switch_effective_on(today))
+    return SwitchQuota(
+        year, switches_counted(resident.pk, today, year), rules.ordinary_switches_per_year(today)
+    )
+
+
+@dataclass(frozen=True)
+class QueuePlace:
+    agreement_id: int
+    position: int  # 1 = next in line
+    waiting: int  # everyone in the queue
+    joined_at: datetime.datetime
+
+
+def waiting_position(actor: Any, resident: Resident) -> QueuePlace | None:
+    """The person's place in the queue of the waiting list they stand on (first come, first
+    served: ``rules.param("waiting_list_order")``). One pass over the list's queue index."""
+    _own(actor, resident, "innsyn i venteliste")
+    entry = (
+        WaitingListEntry.objects.filter(
+            resident_id=resident.pk, status=WaitingListEntry.Status.WAITING
+        )
+        .only("pk", "agreement_id", "joined_at")
+        .order_by("pk")
+        .first()
+    )
+    if entry is None:
+        return None
+    before = Q(joined_at__lt=entry.joined_at) | Q(joined_at=entry.joined_at, pk__lt=entry.pk)
+    counts = WaitingListEntry.objects.filter(
+        agreement_id=entry.agreement_id, status=WaitingListEntry.Status.WAITING
+    ).aggregate(ahead=Count("pk", filter=before), total=Count("pk"))
+    return QueuePlace(entry.agreement_id, counts["ahead"] + 1, counts["total"], entry.joined_at)
+
+
+def waiting_queue(actor: Any, agreement: Agreement) -> QuerySet[WaitingListEntry]:
+    """The queue of a list in order (for the list's municipality and national staff)."""
+    access.require_municipality(actor, agreement.municipality_id)
+    return WaitingListEntry.objects.filter(
+        agreement_id=agreement.pk, status=WaitingListEntry.Status.WAITING
+    ).order_by("joined_at", "pk")
+
+
+def notifications_for(actor: Any, resident: Resident) -> QuerySet[Notification]:
+    """The person's notifications, newest first (for the web app)."""
+    _own(actor, resident, "innsyn i meldinger")
+    return Notification.objects.filter(resident_id=resident.pk).order_by("-created_at", "-pk")
+
+
+def unassigned_residents(actor: Any, municipality_id: str) -> QuerySet[Resident]:
+    """Ufordelte: residents in the scheme with no list, longest waiting first."""
+    access.require_municipality(actor, municipality_id)
+    return (
+        Resident.objects.filter(
+            municipality_id=municipality_id, status=Resident.Status.RESIDENT, in_scheme=True
+        )
+        .filter(
+            ~Exists(
+                ListMembership.objects.filter(resident_id=OuterRef("pk"), valid_to__isnull=True)
+            )
+        )
+        .order_by("resident_since", "pk")
+    )
+
+
+def list_members(actor: Any, agreement: Agreement) -> QuerySet[Resident]:
+    """The people on a list now: for its GP, its municipality and national staff."""
+    today = timezone.localdate()
+    access.require_gp_or_municipality(actor, agreement, today)
+    return Resident.objects.filter(
+        memberships__agreement_id=agreement.pk, memberships__valid_to__isnull=True
+    ).order_by("pk")
+
+
+PRINT_COLUMNS = [
+    "melding_id",
+    "fornavn",
+    "etternavn",
+    "postnummer",
+    "poststed",
+    "kommune",
+    "overskrift",
+    "tekst",
+    "gjelder_fra",
+    "laget",
+]
+
+
+def print_batch_rows(actor: Any, batch: NotificationBatch) -> list[list[str]]:
+    """The letters of a print batch: name, postal address, text. Never an identity number."""
+    if batch.municipality_id:
+        access.require_municipality(actor, batch.municipality_id)
+    else:
+        access.require_system_or_national(actor)
+    rows = []
+    for n in (
+        Notification.objects.filter(print_batch_id=batch.pk)
+        .select_related("resident__postal_code", "resident__municipality")
+        .order_by("resident__postal_code_id", "resident__last_name", "pk")
+    ):
+        r = n.resident
+        rows.append(
+            [
+                str(n.pk),
+                r.first_name,
+                r.last_name,
+                r.postal_code_id or "",
+                r.postal_code.place if r.postal_code else "",
+                r.municipality.name,
+                n.subject,
+                n.body,
+                f"{n.effective_on:%d.%m.%Y}" if n.effective_on else "",
+                f"{timezone.localtime(n.created_at):%d.%m.%Y}",
+            ]
+        )
+    return rows
+
+
+def print_batch_csv(actor: Any, batch: NotificationBatch) -> str:
+    """A print batch as CSV (semicolon-separated, UTF-8), ready for a print service."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(PRINT_COLUMNS)
+    writer.writerows(print_batch_rows(actor, batch))
+    if not access.scope_of(actor).system:
+        audit.record(
+            actor,
+            "notification.print_batch_exported",
+            batch,
+            kind="read",
+            reason="utskrift av meldinger",
+        )
+    return out.getvalue()

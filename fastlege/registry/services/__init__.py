@@ -1,0 +1,80 @@
+"""The registry's operations. Every write is a function here: one transaction, an
+explicit acting user (``actor``; ``None`` is the system itself), an audit row in
+the same transaction, and a ``DomainError`` with a stable code on refusal that
+leaves nothing behind.
+
+Modules: ``citizen`` (switch, cancel, opt out/in), ``waiting`` (waiting lists),
+``municipality`` (lists, GPs, substitutes, closing, placing the unassigned),
+``ceiling`` (list ceiling changes), ``reduction`` (list reduction by lot),
+``removal`` (§§ 38–39), ``population`` (events from the population register),
+``notifications`` (letters to residents); ``errors`` has the codes.
+"""
+
+from fastlege.registry.services.ceiling import (
+    apply_ceiling_change,
+    approve_ceiling_change,
+    refuse_ceiling_change,
+    request_ceiling_change,
+    withdraw_ceiling_change,
+)
+from fastlege.registry.services.citizen import cancel_switch, opt_in, opt_out, request_switch
+from fastlege.registry.services.errors import Code
+from fastlege.registry.services.municipality import (
+    assign_gp,
+    close_agreement,
+    create_list,
+    gp_leaves,
+    place_unassigned,
+    register_substitute,
+    set_list_open,
+    take_over_list,
+)
+from fastlege.registry.services.notifications import create_print_batch, mark_read
+from fastlege.registry.services.population import (
+    register_arrival,
+    register_birth,
+    register_death,
+    register_emigration,
+    register_move,
+)
+from fastlege.registry.services.reduction import cancel_list_reduction, prepare_list_reduction
+from fastlege.registry.services.removal import remove_resident_for_threats
+from fastlege.registry.services.waiting import (
+    join_waiting_list,
+    leave_waiting_list,
+    place_from_waiting_list,
+)
+
+__all__ = [
+    "Code",
+    "apply_ceiling_change",
+    "approve_ceiling_change",
+    "assign_gp",
+    "cancel_list_reduction",
+    "cancel_switch",
+    "close_agreement",
+    "create_list",
+    "create_print_batch",
+    "gp_leaves",
+    "join_waiting_list",
+    "leave_waiting_list",
+    "mark_read",
+    "opt_in",
+    "opt_out",
+    "place_from_waiting_list",
+    "place_unassigned",
+    "prepare_list_reduction",
+    "refuse_ceiling_change",
+    "register_arrival",
+    "register_birth",
+    "register_death",
+    "register_emigration",
+    "register_move",
+    "register_substitute",
+    "remove_resident_for_threats",
+    "request_ceiling_change",
+    "request_switch",
+    "set_list_open",
+    "take_over_list",
+    "withdraw_ceiling_change",
+]

@@ -1,0 +1,208 @@
+"""The registry's domain errors: one stable code per refusal, one Norwegian message.
+
+The code is what the API returns and what tests check; the message is what a
+person reads. Messages never contain an identity number.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, NoReturn
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from fastlege.core.errors import DomainError
+
+
+class Code(StrEnum):
+    # who is acting
+    NOT_AUTHORISED = "not_authorised"
+    CHILD_DECIDES_SELF = "child_decides_self"
+    CHILD_TOO_YOUNG = "child_too_young"
+    PARENTAL_CONSENT_REQUIRED = "parental_consent_required"
+    # the person
+    UNKNOWN_PERSON = "unknown_person"
+    PERSON_NOT_RESIDENT = "person_not_resident"
+    NOT_IN_SCHEME = "not_in_scheme"
+    ALREADY_IN_SCHEME = "already_in_scheme"
+    RESIDENT_EXISTS = "resident_exists"
+    INVALID_NIN = "invalid_nin"
+    UNKNOWN_MOTHER = "unknown_mother"
+    SAME_MUNICIPALITY = "same_municipality"
+    NOT_A_MEMBER = "not_a_member"
+    ALREADY_ON_A_LIST = "already_on_a_list"
+    # the list
+    UNKNOWN_LIST = "unknown_list"
+    UNKNOWN_DOCTOR = "unknown_doctor"
+    UNKNOWN_PRACTICE = "unknown_practice"
+    LIST_ENDED = "list_ended"
+    LIST_FULL = "list_full"
+    LIST_CLOSED = "list_closed"
+    LIST_HAS_FREE_PLACES = "list_has_free_places"
+    ALREADY_ON_LIST = "already_on_list"
+    REMOVED_FROM_GP = "removed_from_gp"
+    PRACTICE_OTHER_MUNICIPALITY = "practice_other_municipality"
+    TARGET_OTHER_MUNICIPALITY = "target_other_municipality"
+    TARGET_SAME_LIST = "target_same_list"
+    NO_FREE_LIST = "no_free_list"
+    INSUFFICIENT_CAPACITY = "insufficient_capacity"
+    # switching and waiting lists
+    SWITCH_QUOTA_USED = "switch_quota_used"
+    SWITCH_ALREADY_PENDING = "switch_already_pending"
+    SWITCH_NOT_PENDING = "switch_not_pending"
+    SWITCH_ALREADY_EFFECTIVE = "switch_already_effective"
+    ALREADY_WAITING = "already_waiting"
+    NOT_WAITING = "not_waiting"
+    # doctors, agreements, substitutes
+    GP_NOT_ON_AGREEMENT = "gp_not_on_agreement"
+    LIST_HAS_GP = "list_has_gp"
+    LIST_WITHOUT_GP = "list_without_gp"
+    DOCTOR_TOO_OLD = "doctor_too_old"
+    NOTICE_TOO_SHORT = "notice_too_short"
+    SUBSTITUTE_DOUBLE_CLAIM = "substitute_double_claim"
+    SUBSTITUTE_IS_LIST_GP = "substitute_is_list_gp"
+    PERCENTAGE_OUT_OF_RANGE = "percentage_out_of_range"
+    # ceilings and reductions
+    CEILING_OUT_OF_RANGE = "ceiling_out_of_range"
+    LOW_CEILING_NEEDS_APPROVAL = "low_ceiling_needs_approval"
+    CEILING_UNCHANGED = "ceiling_unchanged"
+    CEILING_CHANGE_PENDING = "ceiling_change_pending"
+    CEILING_CHANGE_NOT_PENDING = "ceiling_change_not_pending"
+    REDUCTION_FROM_GP_ONLY = "reduction_from_gp_only"
+    NO_REDUCTION_NEEDED = "no_reduction_needed"
+    REDUCTION_EXCEEDS_EXCESS = "reduction_exceeds_excess"
+    REDUCTION_ALREADY_PREPARED = "reduction_already_prepared"
+    REDUCTION_NOT_PREPARED = "reduction_not_prepared"
+    INVALID_COUNT = "invalid_count"
+    # dates
+    INVALID_PERIOD = "invalid_period"
+    NOT_FIRST_OF_MONTH = "not_first_of_month"
+    DATE_IN_PAST = "date_in_past"
+    DATE_IN_FUTURE = "date_in_future"
+    OUTSIDE_AGREEMENT = "outside_agreement"
+    # notifications
+    NOTHING_TO_PRINT = "nothing_to_print"
+    UNKNOWN_NOTIFICATION = "unknown_notification"
+    REASON_REQUIRED = "reason_required"
+    UNKNOWN_MUNICIPALITY = "unknown_municipality"
+
+
+MESSAGES: dict[Code, Promise] = {
+    Code.NOT_AUTHORISED: _("Du har ikke tilgang til å gjøre dette."),
+    Code.CHILD_DECIDES_SELF: _(
+        "Barnet har fylt 16 år og bestemmer selv over valg av fastlege "
+        "(pasientrettighetsforskriften § 6). Foreldre trenger fullmakt."
+    ),
+    Code.CHILD_TOO_YOUNG: _(
+        "Barn under 12 år kan ikke selv be om bytte; det gjør den som har foreldreansvaret "
+        "(pasientrettighetsforskriften § 6)."
+    ),
+    Code.PARENTAL_CONSENT_REQUIRED: _(
+        "Barn mellom 12 og 16 år kan be om bytte bare med samtykke fra den som har "
+        "foreldreansvaret (pasientrettighetsforskriften § 6)."
+    ),
+    Code.UNKNOWN_PERSON: _("Personen finnes ikke i fastlegeregisteret."),
+    Code.PERSON_NOT_RESIDENT: _(
+        "Personen er ikke registrert som bosatt i Norge og har ikke rett til fastlege "
+        "(pasientrettighetsforskriften § 2)."
+    ),
+    Code.NOT_IN_SCHEME: _(
+        "Personen har reservert seg mot fastlegeordningen. Meld personen inn igjen først."
+    ),
+    Code.ALREADY_IN_SCHEME: _("Personen er allerede med i fastlegeordningen."),
+    Code.RESIDENT_EXISTS: _("Personen er allerede registrert som bosatt."),
+    Code.INVALID_NIN: _("Fødselsnummeret er ikke gyldig: %(detail)s"),
+    Code.UNKNOWN_MOTHER: _("Moren finnes ikke i fastlegeregisteret."),
+    Code.SAME_MUNICIPALITY: _("Personen bor allerede i denne kommunen."),
+    Code.NOT_A_MEMBER: _("Personen står ikke på denne fastlegelisten."),
+    Code.ALREADY_ON_A_LIST: _("Personen står allerede på en fastlegeliste og er ikke ufordelt."),
+    Code.UNKNOWN_LIST: _("Fastlegelisten finnes ikke."),
+    Code.UNKNOWN_DOCTOR: _("Legen finnes ikke i registeret."),
+    Code.UNKNOWN_PRACTICE: _("Legekontoret finnes ikke."),
+    Code.LIST_ENDED: _("Fastlegelisten er avsluttet og kan ikke velges."),
+    Code.LIST_FULL: _(
+        "Fastlegelisten er full: det er ingen ledig plass når ventende bytter er regnet med. "
+        "Du kan sette deg på venteliste."
+    ),
+    Code.LIST_CLOSED: _("Fastlegelisten er lukket for nye innbyggere."),
+    Code.LIST_HAS_FREE_PLACES: _(
+        "Fastlegelisten har ledig plass. Bytt direkte i stedet for å stå på venteliste."
+    ),
+    Code.ALREADY_ON_LIST: _("Personen står allerede på denne fastlegelisten."),
+    Code.REMOVED_FROM_GP: _(
+        "Personen er strøket fra denne fastlegens liste etter vedtak om trusler eller vold, "
+        "og kan ikke velge samme fastlege igjen (pasientrettighetsforskriften § 2)."
+    ),
+    Code.PRACTICE_OTHER_MUNICIPALITY: _("Legekontoret ligger ikke i kommunen."),
+    Code.TARGET_OTHER_MUNICIPALITY: _("Mållisten hører ikke til samme kommune."),
+    Code.TARGET_SAME_LIST: _("Mållisten kan ikke være den samme listen."),
+    Code.NO_FREE_LIST: _("Ingen fastlegeliste i kommunen har ledig plass."),
+    Code.INSUFFICIENT_CAPACITY: _(
+        "Det er ikke nok ledige plasser: %(needed)s trengs, %(free)s er ledige."
+    ),
+    Code.SWITCH_QUOTA_USED: _(
+        "Du har allerede byttet fastlege %(used)s ganger i %(year)s. Du kan bytte høyst "
+        "%(limit)s ganger per kalenderår (pasientrettighetsforskriften § 6)."
+    ),
+    Code.SWITCH_ALREADY_PENDING: _(
+        "Personen har allerede et bytte som venter. Kanseller det før et nytt bytte registreres."
+    ),
+    Code.SWITCH_NOT_PENDING: _("Byttet venter ikke lenger og kan ikke endres."),
+    Code.SWITCH_ALREADY_EFFECTIVE: _("Byttet har allerede trådt i kraft og kan ikke kanselleres."),
+    Code.ALREADY_WAITING: _("Personen står allerede på ventelisten til denne fastlegen."),
+    Code.NOT_WAITING: _("Personen står ikke på noen venteliste."),
+    Code.GP_NOT_ON_AGREEMENT: _("Legen er ikke fastlege på denne listen."),
+    Code.LIST_HAS_GP: _("Listen har allerede en fastlege i denne perioden."),
+    Code.LIST_WITHOUT_GP: _("Listen har ingen fastlege."),
+    Code.DOCTOR_TOO_OLD: _(
+        "Legen har nådd aldersgrensen for fastlegeavtale (fastlegeforskriften § 12)."
+    ),
+    Code.NOTICE_TOO_SHORT: _(
+        "Fristen er for kort: det kreves %(months)s måneders varsel med mindre kommunen "
+        "godkjenner kortere frist (%(basis)s)."
+    ),
+    Code.SUBSTITUTE_DOUBLE_CLAIM: _(
+        "Vikarperioden overlapper andre vikarperioder slik at det blir mer enn 100 % for "
+        "samme tid. Det kan ikke kreves refusjon to ganger for samme tid."
+    ),
+    Code.SUBSTITUTE_IS_LIST_GP: _("Vikaren kan ikke være listens egen fastlege."),
+    Code.PERCENTAGE_OUT_OF_RANGE: _("Stillingsprosenten må være mellom 1 og 100."),
+    Code.CEILING_OUT_OF_RANGE: _(
+        "Listetaket må være mellom %(low)s og %(high)s (fastlegeforskriften § 10)."
+    ),
+    Code.LOW_CEILING_NEEDS_APPROVAL: _(
+        "Listetak under 500 må godkjennes av kommunen (fastlegeforskriften § 10)."
+    ),
+    Code.CEILING_UNCHANGED: _("Listetaket er allerede %(ceiling)s."),
+    Code.CEILING_CHANGE_PENDING: _("Det finnes allerede en søknad om endret listetak."),
+    Code.CEILING_CHANGE_NOT_PENDING: _("Søknaden om endret listetak er allerede avgjort."),
+    Code.REDUCTION_FROM_GP_ONLY: _(
+        "Kommunen kan ikke selv sette ned et avtalt listetak; kravet må komme fra fastlegen "
+        "(fastlegeforskriften § 11)."
+    ),
+    Code.NO_REDUCTION_NEEDED: _("Listen er ikke lengre enn listetaket; ingen må flyttes."),
+    Code.REDUCTION_EXCEEDS_EXCESS: _(
+        "Det kan flyttes høyst %(excess)s personer for å nå listetaket, ikke %(requested)s."
+    ),
+    Code.REDUCTION_ALREADY_PREPARED: _("Det er allerede forberedt en reduksjon for denne måneden."),
+    Code.REDUCTION_NOT_PREPARED: _("Reduksjonen er ikke lenger forberedt og kan ikke endres."),
+    Code.INVALID_COUNT: _("Antallet må være et positivt heltall."),
+    Code.INVALID_PERIOD: _("Perioden kan ikke slutte før eller samme dag som den starter."),
+    Code.NOT_FIRST_OF_MONTH: _(
+        "Endringer på fastlegelister gjelder fra den 1. i en måned. Velg den 1."
+    ),
+    Code.DATE_IN_PAST: _("Datoen kan ikke ligge tilbake i tid."),
+    Code.DATE_IN_FUTURE: _("Datoen kan ikke ligge fram i tid."),
+    Code.OUTSIDE_AGREEMENT: _("Perioden ligger utenfor fastlegeavtalens gyldighet."),
+    Code.NOTHING_TO_PRINT: _("Det er ingen nye meldinger å skrive ut."),
+    Code.UNKNOWN_NOTIFICATION: _("Meldingen finnes ikke."),
+    Code.REASON_REQUIRED: _("Vedtaket må ha en begrunnelse."),
+    Code.UNKNOWN_MUNICIPALITY: _("Kommunen finnes ikke."),
+}
+
+
+def refuse(code: Code, **params: Any) -> NoReturn:
+    """Raise the registry's domain error for ``code``."""
+    message = str(MESSAGES[code])
+    raise DomainError(message % params if params else message, code=code.value)

@@ -1,0 +1,275 @@
+"""List reduction (listereduksjon, fastlegeforskriften § 11), prepared for its month.
+
+The municipality says how many residents must move to which lists; the
+system draws them by lot, keeping households together (children aged 16 or
+more count on their own). The seed and the input are recorded so the draw can
+be reproduced. Each drawn resident gets a pending move to the new list from the
+1st of the month, which does not count as one of their two switches, and a
+letter.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from fastlege.core import audit
+from fastlege.registry import rules
+from fastlege.registry.models import (
+    Agreement,
+    CeilingChange,
+    ListReduction,
+    Notification,
+    ReductionDraw,
+    RemovalDecision,
+    SwitchRequest,
+)
+from fastlege.registry.services import access, notifications
+from fastlege.registry.services.ceiling import ceiling_in_force
+from fastlege.registry.services.common import (
+    PENDING,
+    free_places,
+    get_agreement,
+    lock_agreements,
+    pk_of,
+    removal_blocks,
+    require_active,
+    require_first_of_month,
+    today_or,
+)
+from fastlege.registry.services.errors import Code, refuse
+from fastlege.registry.services.households import members_for_draw
+
+Status = ListReduction.Status
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _normalise_plan(
+    plan: Sequence[tuple[Agreement | int, int]], source_id: int
+) -> list[tuple[int, int]]:
+    merged: dict[int, int] = {}
+    for target, count in plan:
+        tid = int(pk_of(target))
+        if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
+            refuse(Code.INVALID_COUNT)
+        if tid == source_id:
+            refuse(Code.TARGET_SAME_LIST)
+        merged[tid] = merged.get(tid, 0) + count
+    if not merged:
+        refuse(Code.INVALID_COUNT)
+    return list(merged.items())
+
+
+@transaction.atomic
+def prepare_list_reduction(
+    actor: Any,
+    agreement: Agreement | int,
+    *,
+    effective_on: datetime.date,
+    plan: Sequence[tuple[Agreement | int, int]],
+    seed: int | None = None,
+    today: datetime.date | None = None,
+) -> ListReduction:
+    """Draw who moves from a list whose length is above the ceiling in force on ``effective_on``.
+
+    ``plan``: ``(target list, number)`` pairs, lists in the same municipality
+    with that many free places (counting pending moves). At most the excess
+    over the ceiling may be moved. ``seed`` is recorded; without one a random
+    seed is chosen.
+    """
+    today = today_or(today)
+    source = get_agreement(agreement)
+    access.require_municipality(actor, source.municipality_id)
+    require_first_of_month(effective_on)
+    if effective_on <= today:
+        refuse(Code.DATE_IN_PAST)
+    targets = _normalise_plan(plan, source.pk)
+    locked = lock_agreements([source.pk, *[tid for tid, _n in targets]])
+    source = locked[source.pk]
+    require_active(source, effective_on)
+    if ListReduction.objects.filter(
+        agreement_id=source.pk, effective_on=effective_on, status=Status.PREPARED
+    ).exists():
+        refuse(Code.REDUCTION_ALREADY_PREPARED)
+
+    ceiling, change = ceiling_in_force(source, effective_on)
+    pending_ids = set(
+        SwitchRequest.objects.filter(
+            status=PENDING,
+            resident__memberships__agreement_id=source.pk,
+            resident__memberships__valid_to__isnull=True,
+        ).values_list("resident_id", "effective_on")
+    )
+    leaving = {rid for rid, eff in pending_ids if eff <= effective_on}
+    busy = {rid for rid, _eff in pending_ids}
+    members = members_for_draw(source.pk)
+    excess = len(members) - len(leaving) - ceiling
+    if excess <= 0:
+        refuse(Code.NO_REDUCTION_NEEDED)
+    to_move = sum(n for _t, n in targets)
+    if to_move > excess:
+        refuse(Code.REDUCTION_EXCEEDS_EXCESS, excess=excess, requested=to_move)
+    for tid, count in targets:
+        target = locked[tid]
+        if target.municipality_id != source.municipality_id:
+            refuse(Code.TARGET_OTHER_MUNICIPALITY)
+        require_active(target, effective_on)
+        free = free_places(target)
+        if count > free:
+            refuse(Code.INSUFFICIENT_CAPACITY, needed=count, free=free)
+
+    candidates = [m for m in members if m.id not in busy]
+    units = rules.household_units(candidates, effective_on)
+    forbidden = _forbidden_pairs([m.id for m in candidates], targets, locked, effective_on)
+    seed = seed if seed is not None else secrets.randbits(63)
+    result = rules.draw_reduction(units, targets, seed, _allowed(forbidden))
+
+    reduction = ListReduction.objects.create(
+        agreement=source,
+        ceiling_change=change if isinstance(change, CeilingChange) else None,
+        effective_on=effective_on,
+        ceiling=ceiling,
+        to_move=to_move,
+        drawn=result.drawn,
+        seed=seed,
+        plan={"targets": [[t, n] for t, n in targets], "forbidden": sorted(forbidden)},
+        units=units,
+        decided_by=_user(actor),
+    )
+    now = timezone.now()
+    switches = SwitchRequest.objects.bulk_create(
+        [
+            SwitchRequest(
+                resident_id=rid,
+                from_agreement_id=source.pk,
+                to_agreement_id=tid,
+                reason=SwitchRequest.Reason.REDUCTION,
+                counts_against_quota=False,
+                effective_on=effective_on,
+                requested_at=now,
+                requested_by=_user(actor),
+            )
+            for _number, unit, tid in result.assignments
+            for rid in unit
+        ],
+        batch_size=1000,
+    )
+    if any(s.pk is None for s in switches):  # backends without RETURNING
+        by_resident = dict(
+            SwitchRequest.objects.filter(
+                status=PENDING,
+                reason=SwitchRequest.Reason.REDUCTION,
+                from_agreement_id=source.pk,
+                effective_on=effective_on,
+            ).values_list("resident_id", "pk")
+        )
+        for s in switches:
+            s.pk = by_resident[s.resident_id]
+    switch_of = {s.resident_id: s.pk for s in switches}
+    ReductionDraw.objects.bulk_create(
+        [
+            ReductionDraw(
+                reduction=reduction,
+                resident_id=rid,
+                target_agreement_id=tid,
+                unit=number,
+                switch_request_id=switch_of[rid],
+            )
+            for number, unit, tid in result.assignments
+            for rid in unit
+        ],
+        batch_size=1000,
+    )
+    old_label = notifications.list_label(source, today)
+    for tid, _count in targets:
+        ids = [rid for _n, unit, t in result.assignments if t == tid for rid in unit]
+        if ids:
+            notifications.notify(
+                ids,
+                Notification.Kind.REDUCTION,
+                agreement=locked[tid],
+                effective_on=effective_on,
+                context={
+                    "old": old_label,
+                    "new": notifications.list_label(locked[tid], effective_on),
+                },
+            )
+    audit.record(
+        actor,
+        "reduction.prepared",
+        reduction,
+        agreement=source.pk,
+        effective_on=effective_on.isoformat(),
+        to_move=to_move,
+        drawn=result.drawn,
+        seed=seed,
+    )
+    return reduction
+
+
+def _forbidden_pairs(
+    resident_ids: list[int],
+    targets: list[tuple[int, int]],
+    locked: dict[int, Agreement],
+    on: datetime.date,
+) -> set[tuple[int, int]]:
+    """(resident, list) pairs barred by a removal decision (§§ 38–39)."""
+    with_decisions = set(
+        RemovalDecision.objects.filter(resident_id__in=resident_ids).values_list(
+            "resident_id", flat=True
+        )
+    )
+    return {
+        (rid, tid)
+        for rid in with_decisions
+        for tid, _n in targets
+        if removal_blocks(rid, locked[tid], on)
+    }
+
+
+def _allowed(forbidden: set[tuple[int, int]]) -> Any:
+    if not forbidden:
+        return None
+    return lambda unit, target: not any((rid, target) in forbidden for rid in unit)
+
+
+def reproduce_draw(reduction: ListReduction) -> rules.DrawResult:
+    """Run the recorded draw again from its seed and input; gives the same result."""
+    plan = reduction.plan
+    targets = [(int(t), int(n)) for t, n in plan["targets"]]
+    forbidden = {(int(r), int(t)) for r, t in plan.get("forbidden", [])}
+    return rules.draw_reduction(reduction.units, targets, reduction.seed, _allowed(forbidden))
+
+
+@transaction.atomic
+def cancel_list_reduction(
+    actor: Any, reduction: ListReduction | int, *, today: datetime.date | None = None
+) -> ListReduction:
+    """Call off a prepared reduction before it takes effect; the pending moves are cancelled."""
+    today = today_or(today)
+    pk = reduction.pk if isinstance(reduction, ListReduction) else reduction
+    try:
+        red = ListReduction.objects.select_for_update().get(pk=pk)
+    except (ListReduction.DoesNotExist, ValueError, TypeError):
+        refuse(Code.REDUCTION_NOT_PREPARED)
+    source = get_agreement(red.agreement_id)
+    access.require_municipality(actor, source.municipality_id)
+    if red.status != Status.PREPARED:
+        refuse(Code.REDUCTION_NOT_PREPARED)
+    if today >= red.effective_on:
+        refuse(Code.SWITCH_ALREADY_EFFECTIVE)
+    cancelled = SwitchRequest.objects.filter(
+        reduction_draw__reduction_id=red.pk, status=PENDING
+    ).update(status=SwitchRequest.Status.CANCELLED, decided_at=timezone.now())
+    red.status = Status.CANCELLED
+    red.save(update_fields=["status"])
+    audit.record(actor, "reduction.cancelled", red, cancelled_moves=cancelled)
+    return red

@@ -1,0 +1,387 @@
+"""`fastlege seed`: calibration to KOSTRA, valid synthetic identity numbers,
+determinism, households, and the two registry lookups built on the seed."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.test import override_settings
+
+from fastlege.core.identity import NinKind, parse_nin
+from fastlege.reference.models import KostraGpFigures, MunicipalityPopulation
+from fastlege.registry.lookups import current_gp, list_members_page
+from fastlege.registry.models import (
+    Agreement,
+    Doctor,
+    DoctorPeriod,
+    ListMembership,
+    Practice,
+    Resident,
+)
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2026, 1, 1)
+OPEN_ON_DAY = Q(valid_from__lte=DAY) & (Q(valid_to__isnull=True) | Q(valid_to__gt=DAY))
+
+
+def seed(*args: str) -> str:
+    out = io.StringIO()
+    call_command("seed", *args, stdout=out)
+    return out.getvalue()
+
+
+def wipe() -> None:
+    ListMembership.objects.all().delete()
+    Resident.objects.update(mother=None, father=None)
+    Resident.objects.all().delete()
+    DoctorPeriod.objects.all().delete()
+    Agreement.objects.all().delete()
+    Doctor.objects.all().delete()
+    Practice.objects.all().delete()
+
+
+def regular_gp_open() -> Exists:
+    return Exists(
+        DoctorPeriod.objects.filter(
+            OPEN_ON_DAY, agreement=OuterRef("pk"), role=DoctorPeriod.Role.REGULAR
+        )
+    )
+
+
+def figures_by_municipality() -> dict[str, dict[str, int]]:
+    """KOSTRA-style figures computed from the seeded rows."""
+    lists = (
+        Agreement.objects.annotate(has_gp=regular_gp_open())
+        .values("municipality_id")
+        .annotate(
+            total=Count("id"),
+            vacant=Count("id", filter=Q(has_gp=False)),
+            open=Count("id", filter=Q(is_open=True)),
+            capacity=Sum("ceiling"),
+        )
+    )
+    out: dict[str, dict[str, int]] = {
+        row["municipality_id"]: {
+            "total": row["total"],
+            "vacant": row["vacant"],
+            "open": row["open"],
+            "capacity": row["capacity"],
+            "with_gp": 0,
+            "without_gp": 0,
+        }
+        for row in lists
+    }
+    vacant_lists = set(
+        Agreement.objects.annotate(has_gp=regular_gp_open())
+        .filter(has_gp=False)
+        .values_list("id", flat=True)
+    )
+    members = (
+        ListMembership.objects.filter(OPEN_ON_DAY)
+        .values("agreement_id", "agreement__municipality_id")
+        .annotate(n=Count("id"))
+    )
+    for row in members:
+        key = "without_gp" if row["agreement_id"] in vacant_lists else "with_gp"
+        out[row["agreement__municipality_id"]][key] += row["n"]
+    return out
+
+
+def assert_calibrated(numbers: list[str], *, whole_county: bool) -> None:
+    figures = figures_by_municipality()
+    kostra = {k.municipality_id: k for k in KostraGpFigures.objects.filter(year=2025)}
+    population = dict(
+        MunicipalityPopulation.objects.filter(year=2026).values_list(
+            "municipality_id", "population"
+        )
+    )
+    residents = dict(
+        Resident.objects.values("municipality_id")
+        .annotate(n=Count("id"))
+        .values_list("municipality_id", "n")
+    )
+    for number in numbers:
+        k, f = kostra[number], figures[number]
+        assert f["total"] == k.lists_total, number
+        assert f["vacant"] == k.lists_without_gp, number
+        assert f["open"] == k.open_lists, number
+        assert f["with_gp"] == k.residents_on_lists_with_gp, number
+        assert f["without_gp"] == k.residents_on_lists_without_gp, number
+        assert f["capacity"] == k.capacity, number
+        if whole_county:
+            assert abs(residents[number] - population[number]) <= 0.01 * population[number], number
+        else:
+            # Residents whose list lies outside the seeded area are not created.
+            members = k.residents_on_lists_with_gp + k.residents_on_lists_without_gp
+            assert 0.95 * min(members, population[number]) <= residents[number], number
+            assert residents[number] <= population[number], number
+
+
+def test_small_seed_matches_kostra_per_municipality():
+    # Rennebu and Holtålen both have a list without a regular GP.
+    output = seed("--kommune", "5022", "--kommune", "5026")
+    assert "Ferdig" in output
+    assert_calibrated(["5022", "5026"], whole_county=False)
+    assert set(Agreement.objects.values_list("municipality_id", flat=True)) == {"5022", "5026"}
+
+
+def test_lists_respect_ceiling_rules():
+    # Steinkjer has more list members than list places and five open lists.
+    seed("--kommune", "5022", "--kommune", "5026", "--kommune", "5006")
+    lengths = dict(
+        ListMembership.objects.filter(OPEN_ON_DAY)
+        .values("agreement_id")
+        .annotate(n=Count("id"))
+        .values_list("agreement_id", "n")
+    )
+    agreements = list(Agreement.objects.all())
+    assert len(agreements) == 29 + 4 + 4
+    for a in agreements:
+        assert 0 <= a.ceiling <= 2500
+        assert a.low_ceiling_approved == (a.ceiling < 500)
+        if not a.is_open:  # a closed list is full unless closed by hand
+            assert lengths.get(a.id, 0) >= a.ceiling or a.locked_by_hand
+    steinkjer_open = [a for a in agreements if a.municipality_id == "5006" and a.is_open]
+    assert len(steinkjer_open) == 5
+    assert all(lengths.get(a.id, 0) < a.ceiling for a in steinkjer_open)
+    salaried = sum(a.is_salaried for a in agreements) / len(agreements)
+    assert 0.08 < salaried < 0.35
+
+
+def test_vacant_lists_have_history_and_mostly_a_substitute():
+    seed("--kommune", "5060")  # Nærøysund: 5 of 14 lists without a regular GP
+    vacant = Agreement.objects.annotate(has_gp=regular_gp_open()).filter(has_gp=False)
+    assert vacant.count() == 5
+    for agreement in vacant:
+        ended = agreement.doctor_periods.filter(role="LPFL", valid_to__isnull=False)
+        assert ended.exists()  # the GP who left, with an end date and reason
+        assert all(p.end_reason for p in ended)
+    with_substitute = vacant.filter(
+        doctor_periods__role="LPVI", doctor_periods__valid_to__isnull=True
+    ).distinct()
+    assert with_substitute.count() >= 1
+
+
+def test_synthetic_identity_numbers_are_valid_and_unique():
+    seed("--kommune", "5033", "--kommune", "5043")
+    rows = list(Resident.objects.values_list("nin", "birth_date", "sex"))
+    assert len(rows) > 1000
+    assert len({nin for nin, _b, _s in rows}) == len(rows)
+    for nin, birth, sex in rows:
+        parsed = parse_nin(nin, allow_synthetic=True)
+        assert parsed.kind == NinKind.SYNTHETIC
+        assert parsed.birth_date == birth
+        assert parsed.sex == sex
+    for hpr in Doctor.objects.values_list("hpr_number", flat=True):
+        assert len(hpr) == 9 and hpr.startswith("9")
+    for practice in Practice.objects.all():
+        practice.full_clean()  # valid organisation number (mod 11), address, postal code
+
+
+def _fingerprint() -> tuple:
+    nins = sorted(Resident.objects.values_list("nin", "first_name", "last_name", "municipality_id"))
+    per_list = sorted(
+        Agreement.objects.annotate(
+            n=Count("memberships", filter=Q(memberships__valid_to=None))
+        ).values_list("municipality_id", "ceiling", "is_open", "practice__org_number", "n")
+    )
+    return nins, per_list
+
+
+def test_same_seed_gives_the_same_data_and_another_seed_other_data():
+    seed("--kommune", "5033", "--kommune", "5043", "--seed", "7")
+    first = _fingerprint()
+    wipe()
+    seed("--kommune", "5033", "--kommune", "5043", "--seed", "7")
+    assert _fingerprint() == first
+    wipe()
+    seed("--kommune", "5033", "--kommune", "5043", "--seed", "8")
+    other = _fingerprint()
+    assert {n[0] for n in other[0]} != {n[0] for n in first[0]}
+
+
+def test_if_empty_does_nothing_the_second_time():
+    seed("--kommune", "5033")
+    residents = Resident.objects.count()
+    output = seed("--kommune", "5033", "--if-empty")
+    assert "ingen testdata lagt til" in output
+    assert Resident.objects.count() == residents
+    with pytest.raises(CommandError, match="allerede"):
+        seed("--kommune", "5033")
+
+
+def test_every_resident_has_at_most_one_open_list_place():
+    seed("--kommune", "5022", "--kommune", "5026")
+    open_places = Counter(
+        ListMembership.objects.filter(valid_to__isnull=True).values_list("resident_id", flat=True)
+    )
+    assert max(open_places.values()) == 1
+    unlisted = Resident.objects.filter(
+        ~Exists(ListMembership.objects.filter(resident=OuterRef("pk"), valid_to__isnull=True))
+    )
+    # Only the unassigned and those who opted out are without a list: a handful.
+    assert unlisted.count() <= 0.005 * Resident.objects.count()
+    # Either opted out of the scheme, or in it and waiting for a place since moving in.
+    recently = DAY - datetime.timedelta(days=90)
+    for resident in unlisted:
+        assert not resident.in_scheme or (resident.resident_since or DAY) >= recently
+
+
+def test_households_and_children_follow_the_mother():
+    seed("--kommune", "5033", "--kommune", "5043", "--kommune", "5022")
+    cutoff = DAY.replace(year=DAY.year - 16)
+    children = Resident.objects.filter(birth_date__gt=cutoff, mother__isnull=False)
+    assert children.count() > 100
+    place = dict(
+        ListMembership.objects.filter(valid_to__isnull=True).values_list(
+            "resident_id", "agreement_id"
+        )
+    )
+    same = 0
+    for child in children.select_related("mother"):
+        assert child.mother is not None and child.mother_id is not None
+        assert child.household == child.mother.household
+        assert child.mother.sex == "K"
+        assert 15 <= child.mother.age_on(DAY) - child.age_on(DAY) <= 50
+        same += place.get(child.id) == place.get(child.mother_id)
+    assert same >= 0.95 * children.count()
+    # Every resident lives at one of the municipality's postal codes.
+    for resident in Resident.objects.select_related("postal_code")[:200]:
+        assert resident.postal_code is not None
+        assert resident.postal_code.municipality_id == resident.municipality_id
+
+
+def test_guests_come_from_outside_when_lists_hold_more_than_the_population():
+    # Tydal's lists hold more people than live there.
+    output = seed("--kommune", "5033")
+    assert Resident.objects.exclude(municipality_id="5033").exists()
+    assert "gjesteinnbyggere" in output
+    guests = Resident.objects.exclude(municipality_id="5033")
+    assert all(r.municipality.county_id == "50" for r in guests.select_related("municipality"))
+
+
+def test_refuses_without_reference_data():
+    KostraGpFigures.objects.all().delete()
+    MunicipalityPopulation.objects.all().delete()
+    with pytest.raises(CommandError, match="load_reference"):
+        seed("--kommune", "5033")
+    assert not Resident.objects.exists()
+
+
+def test_refuses_unknown_area_and_production_settings():
+    with pytest.raises(CommandError, match="kommunenummer"):
+        seed("--kommune", "9999")
+    with pytest.raises(CommandError, match="fylkesnummer"):
+        seed("--fylke", "99")
+    with override_settings(ALLOW_SYNTHETIC_NIN=False), pytest.raises(CommandError):
+        seed("--kommune", "5033")
+    assert not Resident.objects.exists()
+
+
+def test_output_never_contains_an_identity_number():
+    import re
+
+    output = seed("--kommune", "5033", "-v", "2")
+    assert not re.search(r"\d{11}", output)
+
+
+# --- lookups built on the seed ----------------------------------------------
+
+
+def test_current_gp_follows_the_open_place_and_the_regular_gp():
+    seed("--kommune", "5060")  # has vacant lists
+    with_gp = Agreement.objects.annotate(has_gp=regular_gp_open()).filter(has_gp=True).first()
+    vacant = Agreement.objects.annotate(has_gp=regular_gp_open()).filter(has_gp=False).first()
+    assert with_gp and vacant
+    member = ListMembership.objects.filter(agreement=with_gp, valid_to=None).first()
+    assert member is not None
+    result = current_gp(member.resident.nin, on=DAY)
+    assert result is not None
+    gp = DoctorPeriod.objects.get(agreement=with_gp, role="LPFL", valid_to=None).doctor
+    assert (result.agreement_id, result.doctor_id, result.hpr_number) == (
+        with_gp.id,
+        gp.id,
+        gp.hpr_number,
+    )
+    assert not result.list_is_vacant
+    on_vacant = ListMembership.objects.filter(agreement=vacant, valid_to=None).first()
+    if on_vacant is not None:
+        vacant_result = current_gp(on_vacant.resident.nin, on=DAY)
+        assert vacant_result is not None and vacant_result.list_is_vacant
+    unlisted = Resident.objects.filter(memberships__isnull=True).first()
+    if unlisted is not None:
+        assert current_gp(unlisted.nin, on=DAY) is None
+    assert current_gp("01810000000", on=DAY) is None
+
+
+def test_list_members_pages_cover_the_list_exactly_once_in_order():
+    seed("--kommune", "5033")
+    agreement = Agreement.objects.order_by("id").first()
+    assert agreement is not None
+    expected = list(
+        ListMembership.objects.filter(agreement=agreement, valid_to=None)
+        .order_by("resident_id")
+        .values_list("resident_id", flat=True)
+    )
+    seen: list[int] = []
+    after = None
+    while True:
+        page = list_members_page(agreement.id, after=after, limit=50)
+        assert len(page.members) <= 50
+        seen.extend(m.resident_id for m in page.members)
+        if page.next_after is None:
+            break
+        after = page.next_after
+    assert seen == expected
+    assert len(expected) > 100
+
+
+# --- the whole county ----------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_trondelag_is_calibrated_in_every_municipality():
+    seed("--fylke", "50")
+    numbers = list(
+        KostraGpFigures.objects.filter(year=2025, municipality__county_id="50").values_list(
+            "municipality_id", flat=True
+        )
+    )
+    assert len(numbers) == 38
+    assert_calibrated(numbers, whole_county=True)
+    female = dict(
+        DoctorPeriod.objects.filter(OPEN_ON_DAY, role="LPFL", doctor__sex="K")
+        .values("agreement__municipality_id")
+        .annotate(n=Count("id"))
+        .values_list("agreement__municipality_id", "n")
+    )
+    for k in KostraGpFigures.objects.filter(year=2025, municipality__county_id="50"):
+        assert female.get(k.municipality_id, 0) == k.female_gps
+    # A realistic handful outside the lists, and some listed in another municipality.
+    in_county = Resident.objects.filter(municipality__county_id="50")
+    listed = ListMembership.objects.filter(valid_to__isnull=True)
+    # NOT EXISTS, not NOT IN: PostgreSQL cannot hash a half-million-row NOT IN.
+    has_place = Exists(listed.filter(resident=OuterRef("pk")))
+    unassigned = in_county.filter(~has_place, in_scheme=True)
+    opted_out = in_county.filter(in_scheme=False)
+    total = in_county.count()
+    assert 0.0003 * total < unassigned.count() < 0.003 * total
+    assert 0 < opted_out.count() < 0.001 * total
+    elsewhere = listed.filter(resident__municipality__county_id="50").exclude(
+        agreement__municipality_id=F("resident__municipality_id")
+    )
+    assert elsewhere.exists()
+
+
+def test_seeded_rows_pass_model_validation():
+    seed("--kommune", "5060", "--kommune", "5033")
+    for model in (Practice, Doctor, Agreement, DoctorPeriod, Resident, ListMembership):
+        for obj in model.objects.order_by("?")[:60]:
+            obj.full_clean()
