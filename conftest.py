@@ -21,3 +21,26 @@ def pytest_report_header(config):
     from django.db import connection
 
     return f"database: {connection.vendor} ({connection.settings_dict.get('NAME')})"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` run in the PostgreSQL half of ``make test``.
+
+    In the SQLite half they are deselected, not skipped: a CI run never reports
+    a skipped test. When ``REQUIRE_POSTGRES`` is set (the PostgreSQL half, and
+    CI) and the database is not PostgreSQL, the run stops with an error.
+    """
+    import os
+
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    if os.environ.get("REQUIRE_POSTGRES", "") not in ("", "0"):
+        raise pytest.UsageError("REQUIRE_POSTGRES er satt, men databasen er ikke PostgreSQL.")
+    selected, deselected = [], []
+    for item in items:
+        (deselected if item.get_closest_marker("postgres") else selected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected

@@ -49,6 +49,11 @@ from fastlege.registry.seed.writer import BulkWriter
 
 DEFAULT_STATE_DATE = datetime.date(2026, 1, 1)
 DEFAULT_SEED = 2026
+# From this many residents on, a PostgreSQL load drops the plain indexes and
+# foreign keys of the two big tables and rebuilds them at the end (see
+# BulkWriter.defer_indexes); below it, maintaining them row by row is cheaper.
+DEFER_INDEXES_FROM = 1_000_000
+
 SEEDED_MODELS = [Practice, Doctor, Agreement, DoctorPeriod, Resident, ListMembership]
 
 
@@ -159,6 +164,8 @@ def _seed(
     next_resident_id = writer.max_id(Resident) + 1
     next_household = writer.max_id(Resident, "household") + 1
     writer.begin_bulk()
+    if sum(home.residents for home in plan.homes()) >= DEFER_INDEXES_FROM:
+        writer.defer_indexes([Resident, ListMembership])
 
     # 1. Practices, doctors, lists and doctor periods (small).
     rows = ListRows()

@@ -37,7 +37,7 @@ from fastlege.registry.models import (
 from fastlege.registry.services import Code, join_waiting_list, request_switch
 from fastlege.registry.tests.factories import add_members, gp_list
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 D = datetime.date
 TODAY = D(2026, 3, 10)
