@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 
+from fastlege.core import fastpath
 from fastlege.core.models import AuditEvent
 
 
@@ -25,7 +26,7 @@ def record(
     reason: str = "",
     **details: Any,
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=_actor(user),
         kind=kind,
         action=action,
@@ -34,6 +35,7 @@ def record(
         reason=reason,
         details=details,
     )
+    return fastpath.insert(event)  # every write has one: the hot path of the audit
 
 
 def record_read(

@@ -13,7 +13,7 @@ from django.db import connection, models, transaction
 from django.db.models import Exists, Q
 from django.utils import timezone
 
-from fastlege.core import audit
+from fastlege.core import audit, fastpath
 from fastlege.registry import rules
 from fastlege.registry.models import (
     Agreement,
@@ -235,8 +235,7 @@ def lock_list(target_id: Any) -> Agreement:
     lock = " FOR NO KEY UPDATE" if connection.vendor == "postgresql" else ""
     columns = "municipality_id, practice_id, ceiling, is_open, locked_by_hand, valid_from, valid_to"
     sql = f"SELECT {columns} FROM {_t(Agreement)} WHERE id = %s{lock}"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [target_id])
+    with fastpath.execute(sql, [target_id]) as cursor:
         row = cursor.fetchone()
     if row is None:
         refuse(Code.UNKNOWN_LIST)
@@ -306,8 +305,7 @@ def switch_facts(
         pending,
         person_id,
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    with fastpath.execute(sql, params) as cursor:
         row = cursor.fetchone()
     if row is None:
         refuse(Code.UNKNOWN_PERSON)
@@ -385,15 +383,17 @@ def request_switch(
         if exception is None:
             refuse(Code.LIST_FULL if full else Code.LIST_CLOSED)
 
-    switch = SwitchRequest.objects.create(
-        resident=person,
-        from_agreement_id=facts.membership_agreement,
-        to_agreement=target,
-        reason=reason,
-        counts_against_quota=counts,
-        effective_on=effective_on,
-        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
-        closed_list_exception=exception or "",
+    switch = fastpath.insert(
+        SwitchRequest(
+            resident=person,
+            from_agreement_id=facts.membership_agreement,
+            to_agreement=target,
+            reason=reason,
+            counts_against_quota=counts,
+            effective_on=effective_on,
+            requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+            closed_list_exception=exception or "",
+        )
     )
     if facts.waiting_on_target:
         WaitingListEntry.objects.filter(

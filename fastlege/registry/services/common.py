@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from fastlege.core import fastpath
 from fastlege.registry.models import (
     Agreement,
     Doctor,
@@ -33,24 +35,30 @@ def pk_of(obj: Any) -> Any:
 
 def get_resident(resident: Resident | int, *, lock: bool = False) -> Resident:
     """The resident, fresh from the database (locked for the transaction if ``lock``)."""
-    qs = Resident.objects.all()
-    if lock:
-        qs = qs.select_for_update(no_key=True)
     try:
-        return qs.get(pk=pk_of(resident))
-    except (Resident.DoesNotExist, ValueError, TypeError):
+        if lock:
+            found = fastpath.fetch_locked(Resident, pk_of(resident))
+        else:
+            found = Resident.objects.filter(pk=pk_of(resident)).first()
+    except (ValidationError, ValueError, TypeError):
+        found = None
+    if found is None:
         refuse(Code.UNKNOWN_PERSON)
+    return found
 
 
 def get_agreement(agreement: Agreement | int, *, lock: bool = False) -> Agreement:
     """The list, fresh from the database; ``lock`` serialises checks of its free places."""
-    qs = Agreement.objects.all()
-    if lock:
-        qs = qs.select_for_update(no_key=True)
     try:
-        return qs.get(pk=pk_of(agreement))
-    except (Agreement.DoesNotExist, ValueError, TypeError):
+        if lock:
+            found = fastpath.fetch_locked(Agreement, pk_of(agreement))
+        else:
+            found = Agreement.objects.filter(pk=pk_of(agreement)).first()
+    except (ValidationError, ValueError, TypeError):
+        found = None
+    if found is None:
         refuse(Code.UNKNOWN_LIST)
+    return found
 
 
 def lock_agreements(ids: list[int]) -> dict[int, Agreement]:
