@@ -6,6 +6,7 @@ Rules: pasientrettighetsforskriften (FOR-2012-08-29-843) §§ 2, 4, 5 and 6.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -216,7 +217,9 @@ class SwitchFacts:
     incoming: int
 
 
+@functools.cache
 def _t(model: type[models.Model]) -> str:
+    """The quoted table name (the same on every supported database: double quotes)."""
     return connection.ops.quote_name(model._meta.db_table)
 
 
