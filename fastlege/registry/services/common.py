@@ -120,29 +120,15 @@ def pending_switch(resident_id: int) -> SwitchRequest | None:
 
 def occupied_places(agreement_id: int) -> int:
     """Current members plus pending moves onto the list (switches, placements, draws)."""
-    members = (
-        ListMembership.objects.filter(agreement_id=OuterRef("pk"), valid_to__isnull=True)
-        .order_by()
-        .values("agreement_id")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    incoming = (
-        SwitchRequest.objects.filter(to_agreement_id=OuterRef("pk"), status=PENDING)
-        .order_by()
-        .values("to_agreement_id")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
     rows = list(
-        Agreement.objects.filter(pk=agreement_id)
-        .annotate(members=Subquery(members), incoming=Subquery(incoming))
+        Agreement.objects.filter(pk=agreement_id)  # type: ignore[misc]
+        .annotate(**occupancy_annotations())
         .order_by()
         .values_list("members", "incoming")[:1]
     )
     if not rows:
         refuse(Code.UNKNOWN_LIST)
-    return (rows[0][0] or 0) + (rows[0][1] or 0)
+    return int(rows[0][0]) + int(rows[0][1])
 
 
 def occupancy_annotations() -> dict[str, Any]:
