@@ -4,7 +4,9 @@ and changes nothing; security headers; no identity number in any URL."""
 
 from __future__ import annotations
 
+import datetime
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -23,7 +25,7 @@ from fastlege.web.tests.conftest import PASSWORD, World
 pytestmark = pytest.mark.django_db
 
 
-def messages_of(response) -> str:  # type: ignore[no-untyped-def]
+def messages_of(response: Any) -> str:
     return " ".join(str(m) for m in response.context["messages"])
 
 
@@ -53,7 +55,9 @@ def test_wrong_password_gives_a_norwegian_error(world: World) -> None:
     assert "Feil brukernavn eller passord" in r.content.decode()
 
 
-def test_login_attempts_are_limited_even_with_the_right_password(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+def test_login_attempts_are_limited_even_with_the_right_password(
+    world: World, settings: Any
+) -> None:
     settings.LOGIN_MAX_FAILURES = 3
     user = world.users["citizen"]
     client = Client()
@@ -271,7 +275,7 @@ def test_municipality_registers_departure_and_the_list_is_without_gp(world: Worl
     )
     assert "avgang er registrert" in messages_of(r)
     period = DoctorPeriod.objects.get(agreement=world.open_list)
-    assert period.valid_to.isoformat() == "2027-01-01"
+    assert period.valid_to == datetime.date(2027, 1, 1)
 
 
 def test_municipality_switches_automatic_placement_off(world: World) -> None:
