@@ -30,7 +30,6 @@ from django.utils import timezone
 
 from fastlege.reference.models import County, Municipality, PostalCode
 from fastlege.registry import rules
-from fastlege.registry import selectors as registry_selectors
 from fastlege.registry.models import (
     Agreement,
     CeilingChange,
@@ -40,8 +39,10 @@ from fastlege.registry.models import (
     Practice,
     Resident,
     SwitchRequest,
+    WaitingListEntry,
 )
 from fastlege.registry.services import access
+from fastlege.registry.services.common import occupancy_annotations
 from fastlege.registry.services.errors import Code, refuse
 
 REGULAR = DoctorPeriod.Role.REGULAR
@@ -128,6 +129,43 @@ def _doctor_subquery(role: str, field: str, day: datetime.date) -> Subquery:
     return Subquery(periods.values(f"doctor__{field}")[:1])
 
 
+def lists_in_force(municipality_id: str, day: datetime.date) -> QuerySet[Agreement]:
+    """The municipality's lists in force on ``day`` with ``members``, ``incoming`` and
+    ``waiting`` (as ``registry.selectors.lists_with_free_places``), each counted once;
+    ``free`` is added in Python by ``with_free`` so the member count is not repeated in
+    the SQL."""
+    waiting = (
+        WaitingListEntry.objects.filter(
+            agreement_id=OuterRef("pk"), status=WaitingListEntry.Status.WAITING
+        )
+        .order_by()
+        .values("agreement_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    zero = Value(0, output_field=IntegerField())
+    occupancy = occupancy_annotations()
+    return (
+        Agreement.objects.filter(municipality_id=municipality_id, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .select_related("practice")
+        .annotate(
+            members=occupancy["members"],
+            incoming=occupancy["incoming"],
+            waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), zero),
+        )
+    )
+
+
+def with_free(rows: list[Agreement]) -> list[Agreement]:
+    """``free`` (ceiling − members − incoming; negative above the ceiling) and
+    ``takes_new`` (open, not locked, a free place)."""
+    for a in rows:
+        a.free = a.ceiling - a.members - a.incoming  # type: ignore[attr-defined]
+        a.takes_new = a.is_open and not a.locked_by_hand and a.free > 0  # type: ignore[attr-defined]
+    return rows
+
+
 def annotate_gp(qs: QuerySet[Agreement], day: datetime.date) -> QuerySet[Agreement]:
     """Add the regular GP now (name, sex), a substitute now, and when a list without a
     regular GP lost its last one (``vacant_since``)."""
@@ -171,10 +209,8 @@ def find_lists(
 ) -> list[Agreement]:
     """The municipality's lists in force, with free places, GP, sex and substitute."""
     day = day or timezone.localdate()
-    qs = annotate_gp(registry_selectors.lists_with_free_places(municipality_id, day), day)
-    rows = list(qs.order_by("practice__name", "pk"))
-    for a in rows:
-        a.takes_new = a.is_open and not a.locked_by_hand and a.free > 0  # type: ignore[attr-defined]
+    qs = annotate_gp(lists_in_force(municipality_id, day), day)
+    rows = with_free(list(qs.order_by("practice__name", "pk")))
     if only_free:
         rows = [a for a in rows if a.takes_new]  # type: ignore[attr-defined]
     return rows
@@ -184,11 +220,9 @@ def list_row(agreement: Agreement, day: datetime.date | None = None) -> Agreemen
     """One list as in ``find_lists`` (members, free places, waiting, GP), or ``None``
     when it is not in force."""
     day = day or timezone.localdate()
-    qs = registry_selectors.lists_with_free_places(agreement.municipality_id, day)
-    row = annotate_gp(qs.filter(pk=agreement.pk), day).first()
-    if row is not None:
-        row.takes_new = row.is_open and not row.locked_by_hand and row.free > 0  # type: ignore[attr-defined]
-    return row
+    qs = lists_in_force(agreement.municipality_id, day)
+    rows = with_free(list(annotate_gp(qs.filter(pk=agreement.pk), day)))
+    return rows[0] if rows else None
 
 
 def practices_in(municipality: Municipality) -> list[Practice]:
@@ -234,10 +268,8 @@ def gp_lists(actor: Any, day: datetime.date | None = None) -> list[Agreement]:
         .values_list("agreement_id", flat=True)
     )
     lists: list[Agreement] = []
-    for muni in Agreement.objects.filter(pk__in=ids).values_list("municipality_id", flat=True):
-        for a in registry_selectors.lists_with_free_places(muni, day).filter(pk__in=ids):
-            if all(x.pk != a.pk for x in lists):
-                lists.append(a)
+    for muni in set(Agreement.objects.filter(pk__in=ids).values_list("municipality_id", flat=True)):
+        lists.extend(with_free(list(lists_in_force(muni, day).filter(pk__in=ids).order_by("pk"))))
     for a in lists:
         a.outgoing = SwitchRequest.objects.filter(  # type: ignore[attr-defined]
             status=SwitchRequest.Status.PENDING,
@@ -288,8 +320,8 @@ def municipality_overview(
     lists without a regular GP and since when; counts of the unassigned; open ceiling
     requests. No names of residents."""
     day = day or timezone.localdate()
-    qs = annotate_gp(registry_selectors.lists_with_free_places(municipality.number, day), day)
-    lists = list(qs.order_by("practice__name", "pk"))
+    qs = annotate_gp(lists_in_force(municipality.number, day), day)
+    lists = with_free(list(qs.order_by("practice__name", "pk")))
     without = [a for a in lists if not a.gp_name]  # type: ignore[attr-defined]
     for a in without:
         since = a.vacant_since or a.valid_from  # type: ignore[attr-defined]
