@@ -181,3 +181,9 @@ class ReductionForm(forms.Form):
 
 def contains_nin(value: str) -> bool:
     return bool(NIN_PATTERN.search(value or ""))
+
+
+class OfficerForm(forms.Form):
+    username = forms.CharField(label=_("Brukernavn"), max_length=150)
+    first_name = forms.CharField(label=_("Fornavn"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Etternavn"), max_length=150, required=False)

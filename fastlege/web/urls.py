@@ -46,6 +46,7 @@ urlpatterns = [
     # municipality
     path("kommune/<str:number>/", municipality.overview, name="municipality"),
     path("kommune/<str:number>/ny-liste/", municipality.new_list, name="new_list"),
+    path("kommune/<str:number>/brukere/", municipality.users, name="municipality_users"),
     path(
         "kommune/<str:number>/automatisk-tildeling/",
         municipality.automatic_placement,

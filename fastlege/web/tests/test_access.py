@@ -58,6 +58,7 @@ PAGES: list[tuple[str, Callable[[World], str], set[str]]] = [
         MUNI_READERS,
     ),
     ("new_list", lambda w: reverse("web:new_list", args=["5001"]), MUNI_WRITERS),
+    ("users", lambda w: reverse("web:municipality_users", args=["5001"]), MUNI_WRITERS),
     (
         "oslo",
         lambda w: reverse("web:municipality", args=["0301"]),
@@ -174,3 +175,13 @@ def test_oslo_list_is_not_reachable_through_trondheim(world: World) -> None:
     url = reverse("web:list_action", args=["5001", world.oslo_list.pk, "lukk"])
     assert _post(world, "municipality", url) == 404
     assert Agreement.objects.get(pk=world.oslo_list.pk).is_open
+
+
+@pytest.mark.parametrize("persona", sorted(LOGGED_IN - MUNI_WRITERS))
+def test_only_the_municipality_manages_its_users(world: World, persona: str) -> None:
+    from fastlege.accounts.models import RoleAssignment
+
+    url = reverse("web:municipality_users", args=["5001"])
+    before = RoleAssignment.objects.count()
+    assert _post(world, persona, url, {"username": "ny.bruker"}) == 403
+    assert RoleAssignment.objects.count() == before

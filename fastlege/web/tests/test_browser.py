@@ -130,6 +130,7 @@ def pages_of(world: World) -> dict[str, list[str]]:
             reverse("web:municipality", args=["5001"]),
             reverse("web:municipality_list", args=["5001", world.open_list.pk]),
             reverse("web:new_list", args=["5001"]),
+            reverse("web:municipality_users", args=["5001"]),
         ],
         "county_governor": [reverse("web:county", args=["50"])],
         "national": [reverse("web:national")],

@@ -294,3 +294,40 @@ def test_county_governor_sees_county_figures(world: World) -> None:
     rows = {row.number: row for row in r.context["rows"]}
     assert rows["5001"].lists == 3
     assert rows["5001"].members == 3 + 2 + 1 + 3  # generated members plus three persons
+
+
+def test_municipality_gives_and_takes_access_to_its_registry(world: World) -> None:
+    from fastlege.accounts.models import Role, RoleAssignment
+
+    client = world.client("municipality")
+    url = reverse("web:municipality_users", args=["5001"])
+    r = client.post(url, {"username": "kari.lege", "first_name": "Kari"}, follow=True)
+    assert "har fått tilgang" in messages_of(r)
+    role = RoleAssignment.objects.get(user__username="kari.lege")
+    assert role.role == Role.MUNICIPALITY and role.municipality_id == "5001"
+    assert not role.user.has_usable_password()
+    r = client.post(url, {"remove": role.pk}, follow=True)
+    assert "Tilgangen er fjernet" in messages_of(r)
+    assert not RoleAssignment.objects.filter(user__username="kari.lege").exists()
+
+
+def test_identity_number_as_user_name_is_refused(world: World) -> None:
+    from fastlege.accounts.models import RoleAssignment
+
+    before = RoleAssignment.objects.count()
+    r = world.client("municipality").post(
+        reverse("web:municipality_users", args=["5001"]),
+        {"username": world.citizen.nin},
+        follow=True,
+    )
+    assert "aldri fødselsnummer" in messages_of(r)
+    assert RoleAssignment.objects.count() == before
+
+
+def test_officer_cannot_take_over_a_user_of_another_role(world: World) -> None:
+    r = world.client("municipality").post(
+        reverse("web:municipality_users", args=["5001"]),
+        {"username": world.users["county_governor"].username},
+        follow=True,
+    )
+    assert "tatt av en bruker med en annen rolle" in messages_of(r)

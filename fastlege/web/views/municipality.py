@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,10 +31,16 @@ from fastlege.web.forms import (
     CeilingDecisionForm,
     GpLeavesForm,
     NewListForm,
+    OfficerForm,
     ReductionForm,
     SubstituteForm,
 )
-from fastlege.web.services import set_automatic_placement
+from fastlege.web.services import (
+    grant_municipality_role,
+    municipality_users,
+    revoke_municipality_role,
+    set_automatic_placement,
+)
 from fastlege.web.views.common import act, form_errors, refused_is_forbidden
 
 
@@ -250,6 +256,50 @@ def list_action(request: HttpRequest, number: str, agreement_id: int, action: st
             success=_("Listereduksjonen er forberedt: de som skal flyttes er trukket ut."),
             redirect_to=back,
         )
-    from django.http import Http404
-
     raise Http404
+
+
+@login_required
+@refused_is_forbidden
+def users(request: HttpRequest, number: str) -> HttpResponse:
+    """The municipality's officers: who has access to its registry; add and remove."""
+    muni = ws.municipality_for_viewer(request.user, number)
+    back = reverse("web:municipality_users", args=[number])
+    if request.method == "POST":
+        if request.POST.get("remove"):
+            try:
+                assignment_id = int(request.POST["remove"])
+            except ValueError:
+                raise Http404 from None
+            return act(
+                request,
+                lambda: revoke_municipality_role(request.user, number, assignment_id),
+                success=_("Tilgangen er fjernet."),
+                redirect_to=back,
+            )
+        form = OfficerForm(request.POST)
+        if not form.is_valid():
+            form_errors(request, form)
+            return HttpResponseRedirect(back)
+        d = form.cleaned_data
+        return act(
+            request,
+            lambda: grant_municipality_role(
+                request.user,
+                number,
+                username=d["username"],
+                first_name=d["first_name"],
+                last_name=d["last_name"],
+            ),
+            success=_("Brukeren har fått tilgang til kommunens register."),
+            redirect_to=back,
+        )
+    return render(
+        request,
+        "web/municipality/users.html",
+        {
+            "muni": muni,
+            "rows": municipality_users(request.user, number),
+            "form": OfficerForm(),
+        },
+    )
