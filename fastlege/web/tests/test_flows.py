@@ -331,3 +331,18 @@ def test_officer_cannot_take_over_a_user_of_another_role(world: World) -> None:
         follow=True,
     )
     assert "tatt av en bruker med en annen rolle" in messages_of(r)
+
+
+def test_after_the_monthly_update_the_citizens_page_shows_the_new_gp(world: World) -> None:
+    from fastlege.registry.tests.factories import apply_switch
+
+    client = world.client("citizen")
+    client.post(reverse("web:switch", args=[world.citizen.pk]), {"agreement": world.free_list.pk})
+    # Stand-in for the monthly update (issue 4): put the pending switch into force.
+    apply_switch(SwitchRequest.objects.get(resident=world.citizen))
+    page = client.get(reverse("web:person", args=[world.citizen.pk])).content.decode()
+    new_gp = DoctorPeriod.objects.get(agreement=world.free_list).doctor.full_name
+    assert new_gp in page
+    assert 'data-testid="pending-switch"' not in page
+    history = client.get(reverse("web:history", args=[world.citizen.pk])).content.decode()
+    assert world.free_list.practice.name in history and world.open_list.practice.name in history
