@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import (
     CharField,
     Count,
@@ -309,6 +310,7 @@ class MunicipalityOverview:
     free: int
     waiting: int
     unassigned: int
+    unassigned_counted_at: datetime.datetime
     pending_ceiling_changes: list[CeilingChange]
     practices: list[Practice]
 
@@ -326,17 +328,7 @@ def municipality_overview(
     for a in without:
         since = a.vacant_since or a.valid_from  # type: ignore[attr-defined]
         a.vacant_days = (day - since).days  # type: ignore[attr-defined]
-    unassigned = (
-        Resident.objects.filter(
-            municipality_id=municipality.number, status=Resident.Status.RESIDENT, in_scheme=True
-        )
-        .filter(
-            ~Exists(
-                ListMembership.objects.filter(resident_id=OuterRef("pk"), valid_to__isnull=True)
-            )
-        )
-        .count()
-    )
+    unassigned, counted_at = unassigned_count(municipality.number)
     changes = list(
         CeilingChange.objects.filter(
             agreement__municipality_id=municipality.number,
@@ -354,9 +346,38 @@ def municipality_overview(
         free=sum(max(0, a.free) for a in lists),  # type: ignore[attr-defined]
         waiting=sum(a.waiting for a in lists),  # type: ignore[attr-defined]
         unassigned=unassigned,
+        unassigned_counted_at=counted_at,
         pending_ceiling_changes=changes,
         practices=practices_in(municipality),
     )
+
+
+#: Seconds the count of the unassigned is reused. Counting means looking at every
+#: resident of the municipality (Oslo: 700 000); the number changes about once a day
+#: (placement is retried daily), so the page shows when it was counted.
+UNASSIGNED_COUNT_SECONDS = 600
+
+
+def unassigned_count(municipality_id: str) -> tuple[int, datetime.datetime]:
+    """Ufordelte in the municipality (in the scheme, resident, on no list), and when counted."""
+    key = f"web:unassigned:{municipality_id}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    n = (
+        Resident.objects.filter(
+            municipality_id=municipality_id, status=Resident.Status.RESIDENT, in_scheme=True
+        )
+        .filter(
+            ~Exists(
+                ListMembership.objects.filter(resident_id=OuterRef("pk"), valid_to__isnull=True)
+            )
+        )
+        .count()
+    )
+    value = (n, timezone.now())
+    cache.set(key, value, UNASSIGNED_COUNT_SECONDS)
+    return value
 
 
 def list_detail(agreement: Agreement) -> dict[str, Any]:
