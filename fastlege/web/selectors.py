@@ -130,11 +130,37 @@ def _doctor_subquery(role: str, field: str, day: datetime.date) -> Subquery:
     return Subquery(periods.values(f"doctor__{field}")[:1])
 
 
-def lists_in_force(municipality_id: str, day: datetime.date) -> QuerySet[Agreement]:
-    """The municipality's lists in force on ``day`` with ``members``, ``incoming`` and
-    ``waiting`` (as ``registry.selectors.lists_with_free_places``), each counted once;
-    ``free`` is added in Python by ``with_free`` so the member count is not repeated in
-    the SQL."""
+#: Seconds a municipality's list lengths are reused on the overview and search pages.
+#: List lengths change on the 1st of the month (the monthly update), on opting out and
+#: on deaths; free places shown are a guide, the switch itself checks the ceiling
+#: under a lock (``request_switch``), so a page can never put anyone above it.
+LIST_LENGTHS_SECONDS = 300
+
+
+def list_lengths(municipality_id: str) -> dict[int, int]:
+    """Current members per list of the municipality (one grouped query, reused)."""
+    key = f"web:list-lengths:{municipality_id}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = dict(
+            ListMembership.objects.filter(
+                valid_to__isnull=True, agreement__municipality_id=municipality_id
+            )
+            .values("agreement_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("agreement_id", "n")
+        )
+        cache.set(key, cached, LIST_LENGTHS_SECONDS)
+    return cached
+
+
+def lists_in_force(
+    municipality_id: str, day: datetime.date, *, live_lengths: bool = False
+) -> QuerySet[Agreement]:
+    """The municipality's lists in force on ``day`` with ``incoming`` (pending moves onto
+    the list) and ``waiting``, and ``members`` when ``live_lengths`` (else ``with_free``
+    takes them from ``list_lengths``). ``free`` is added by ``with_free``."""
     waiting = (
         WaitingListEntry.objects.filter(
             agreement_id=OuterRef("pk"), status=WaitingListEntry.Status.WAITING
@@ -146,22 +172,29 @@ def lists_in_force(municipality_id: str, day: datetime.date) -> QuerySet[Agreeme
     )
     zero = Value(0, output_field=IntegerField())
     occupancy = occupancy_annotations()
-    return (
+    qs = (
         Agreement.objects.filter(municipality_id=municipality_id, valid_from__lte=day)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
         .select_related("practice")
         .annotate(
-            members=occupancy["members"],
             incoming=occupancy["incoming"],
             waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), zero),
         )
     )
+    if live_lengths:
+        qs = qs.annotate(members=occupancy["members"])
+    return qs
 
 
 def with_free(rows: list[Agreement]) -> list[Agreement]:
-    """``free`` (ceiling − members − incoming; negative above the ceiling) and
-    ``takes_new`` (open, not locked, a free place)."""
+    """``members`` (from ``list_lengths`` unless counted live), ``free`` (ceiling −
+    members − incoming; negative above the ceiling) and ``takes_new``."""
+    lengths: dict[str, dict[int, int]] = {}
     for a in rows:
+        if not hasattr(a, "members"):
+            if a.municipality_id not in lengths:
+                lengths[a.municipality_id] = list_lengths(a.municipality_id)
+            a.members = lengths[a.municipality_id].get(a.pk, 0)  # type: ignore[attr-defined]
         a.free = a.ceiling - a.members - a.incoming  # type: ignore[attr-defined]
         a.takes_new = a.is_open and not a.locked_by_hand and a.free > 0  # type: ignore[attr-defined]
     return rows
@@ -221,7 +254,7 @@ def list_row(agreement: Agreement, day: datetime.date | None = None) -> Agreemen
     """One list as in ``find_lists`` (members, free places, waiting, GP), or ``None``
     when it is not in force."""
     day = day or timezone.localdate()
-    qs = lists_in_force(agreement.municipality_id, day)
+    qs = lists_in_force(agreement.municipality_id, day, live_lengths=True)
     rows = with_free(list(annotate_gp(qs.filter(pk=agreement.pk), day)))
     return rows[0] if rows else None
 
@@ -270,7 +303,11 @@ def gp_lists(actor: Any, day: datetime.date | None = None) -> list[Agreement]:
     )
     lists: list[Agreement] = []
     for muni in set(Agreement.objects.filter(pk__in=ids).values_list("municipality_id", flat=True)):
-        lists.extend(with_free(list(lists_in_force(muni, day).filter(pk__in=ids).order_by("pk"))))
+        lists.extend(
+            with_free(
+                list(lists_in_force(muni, day, live_lengths=True).filter(pk__in=ids).order_by("pk"))
+            )
+        )
     for a in lists:
         a.outgoing = SwitchRequest.objects.filter(  # type: ignore[attr-defined]
             status=SwitchRequest.Status.PENDING,
