@@ -18,7 +18,12 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $@
 
-install: $(VENV)/.installed
+## Browser-test tools from npm (axe-core); skipped with a warning where npm is missing.
+node_modules/.package-lock.json: package-lock.json package.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "ADVARSEL: npm mangler; nettlesertestene hoppes over (CI krever dem). / npm missing: browser tests are skipped here."; fi
+
+install: $(VENV)/.installed node_modules/.package-lock.json
 
 ## Set up everything and serve the web app with Trøndelag demo data on SQLite.
 run: install

@@ -164,6 +164,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(_("Demobrukere (bare for demo og test):"))
         self.stdout.write(_("  Logg inn på %(url)s") % {"url": login})
+        self.stdout.write(
+            _("  Administrasjonen (bare admin): %(url)s") % {"url": SERVER + reverse("admin:index")}
+        )
         header = (_("bruker"), _("passord"), _("rolle"))
         width = max(len(u) for u, _p, _w in [header, *lines])
         pwidth = max(len(p) for _u, p, _w in [header, *lines])
@@ -171,8 +174,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<{width}}  {password:<{pwidth}}  {where}")
         self.stdout.write(
             _(
-                "  Foreløpig slipper bare admin inn i administrasjonen; de andre rollene får "
-                "egne sider."
+                "  Hver rolle kommer til sin egen side etter innlogging; bare admin slipper inn "
+                "i administrasjonen."
             )
         )
         self.stdout.write("")

@@ -1,0 +1,189 @@
+"""Forms of the web pages. Every error message is Norwegian (bokmål)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, cast
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from fastlege.core.admin_tools import NIN_PATTERN
+from fastlege.registry.models import Absence, DoctorPeriod
+from fastlege.web import ratelimit
+
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form with a limit on failed attempts (``ratelimit``)."""
+
+    error_messages = {
+        "invalid_login": _("Feil brukernavn eller passord. Prøv igjen."),
+        "inactive": _("Brukeren er sperret."),
+        "locked": _("For mange mislykkede forsøk. Vent en stund og prøv igjen."),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.data.get("username", "") or ""
+        if self.request is not None and ratelimit.is_locked(self.request, str(username)):
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if self.request is not None:
+                ratelimit.record_failure(self.request, str(username))
+            raise
+
+
+def first_of_month_choices(dates: list[datetime.date]) -> list[tuple[str, str]]:
+    return [(d.isoformat(), d.strftime("%d.%m.%Y")) for d in dates]
+
+
+class SearchForm(forms.Form):
+    kommune = forms.ChoiceField(label=_("Kommune"), required=False)
+    postnummer = forms.RegexField(
+        label=_("Eller postnummer"),
+        regex=r"^\d{4}$",
+        required=False,
+        error_messages={"invalid": _("Postnummeret må ha fire siffer.")},
+    )
+    bare_ledige = forms.BooleanField(label=_("Vis bare lister som tar imot nye"), required=False)
+
+    def __init__(self, *args: Any, municipalities: list[tuple[str, str]], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        cast(forms.ChoiceField, self.fields["kommune"]).choices = [
+            ("", _("Velg kommune")),
+            *municipalities,
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("kommune") and not data.get("postnummer"):
+            raise forms.ValidationError(_("Velg en kommune eller skriv et postnummer."))
+        return data
+
+
+class ListChoiceForm(forms.Form):
+    agreement = forms.IntegerField(min_value=1, error_messages={"invalid": _("Ugyldig liste.")})
+
+
+class CeilingRequestForm(forms.Form):
+    new_ceiling = forms.IntegerField(
+        label=_("Nytt listetak"),
+        min_value=0,
+        max_value=2500,
+        error_messages={
+            "invalid": _("Listetaket må være et heltall."),
+            "min_value": _("Listetaket kan ikke være negativt."),
+            "max_value": _("Listetaket kan ikke være over 2 500 (fastlegeforskriften § 10)."),
+        },
+    )
+    effective_on = forms.ChoiceField(label=_("Gjelder fra"))
+
+    def __init__(self, *args: Any, firsts: list[datetime.date], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        cast(forms.ChoiceField, self.fields["effective_on"]).choices = first_of_month_choices(
+            firsts
+        )
+
+
+class CeilingDecisionForm(forms.Form):
+    shorter_notice_approved = forms.BooleanField(
+        label=_("Kortere varsel enn seks måneder godkjennes (§ 11)"), required=False
+    )
+    low_ceiling_approved = forms.BooleanField(
+        label=_("Listetak under 500 godkjennes (§ 10)"), required=False
+    )
+    reason = forms.CharField(label=_("Begrunnelse"), required=False, max_length=2000)
+
+
+class AbsenceForm(forms.Form):
+    valid_from = forms.DateField(
+        label=_("Fra dato"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_to = forms.DateField(
+        label=_("Til dato (valgfritt)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = forms.ChoiceField(label=_("Årsak"), choices=Absence.Reason.choices)
+
+
+class GpLeavesForm(forms.Form):
+    end_date = forms.DateField(
+        label=_("Siste dag er dagen før"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_reason = forms.ChoiceField(label=_("Årsak"), choices=DoctorPeriod.EndReason.choices)
+    notice_given_on = forms.DateField(
+        label=_("Oppsigelse mottatt"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    shorter_notice_agreed = forms.BooleanField(
+        label=_("Kommunen godtar kortere oppsigelsestid (§ 12)"), required=False
+    )
+
+
+class AssignGpForm(forms.Form):
+    hpr_number = forms.RegexField(
+        label=_("HPR-nummer"),
+        regex=r"^\d{7,9}$",
+        error_messages={"invalid": _("HPR-nummeret har 7 til 9 siffer.")},
+    )
+    valid_from = forms.DateField(
+        label=_("Fra dato"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    take_over = forms.BooleanField(
+        label=_("Ny lege overtar listen fra en lege som slutter (§ 9)"), required=False
+    )
+
+
+class SubstituteForm(forms.Form):
+    hpr_number = forms.RegexField(
+        label=_("Vikarens HPR-nummer"),
+        regex=r"^\d{7,9}$",
+        error_messages={"invalid": _("HPR-nummeret har 7 til 9 siffer.")},
+    )
+    valid_from = forms.DateField(
+        label=_("Fra dato"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_to = forms.DateField(label=_("Til dato"), widget=forms.DateInput(attrs={"type": "date"}))
+    percentage = forms.IntegerField(label=_("Stillingsprosent"), min_value=1, max_value=100)
+
+
+class NewListForm(forms.Form):
+    practice = forms.ChoiceField(label=_("Legekontor"))
+    ceiling = forms.IntegerField(label=_("Listetak"), min_value=0, max_value=2500)
+    valid_from = forms.DateField(
+        label=_("Fra dato"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    low_ceiling_approved = forms.BooleanField(
+        label=_("Listetak under 500 er godkjent av kommunen (§ 10)"), required=False
+    )
+    is_salaried = forms.BooleanField(label=_("Fastlønnet (kommunalt ansatt)"), required=False)
+
+    def __init__(self, *args: Any, practices: list[tuple[str, str]], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        cast(forms.ChoiceField, self.fields["practice"]).choices = practices
+
+
+class ReductionForm(forms.Form):
+    effective_on = forms.ChoiceField(label=_("Gjelder fra"))
+    target = forms.IntegerField(label=_("Flytt til liste (nummer)"), min_value=1)
+    count = forms.IntegerField(label=_("Antall personer"), min_value=1)
+
+    def __init__(self, *args: Any, firsts: list[datetime.date], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        cast(forms.ChoiceField, self.fields["effective_on"]).choices = first_of_month_choices(
+            firsts
+        )
+
+
+def contains_nin(value: str) -> bool:
+    return bool(NIN_PATTERN.search(value or ""))
+
+
+class OfficerForm(forms.Form):
+    username = forms.CharField(label=_("Brukernavn"), max_length=150)
+    first_name = forms.CharField(label=_("Fornavn"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Etternavn"), max_length=150, required=False)

@@ -1,0 +1,539 @@
+"""Reads for the web pages, scoped to the user. Person data goes through
+``fastlege.registry.selectors`` (which audits reads by anyone but the person);
+what is here is list information (public, fastlegeforskriften § 6) and
+aggregates for the municipality, the county governor and national staff.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat
+from django.http import Http404
+from django.utils import timezone
+
+from fastlege.reference.models import County, Municipality, PostalCode
+from fastlege.registry import rules
+from fastlege.registry.models import (
+    Agreement,
+    CeilingChange,
+    Doctor,
+    DoctorPeriod,
+    ListMembership,
+    Practice,
+    Resident,
+    SwitchRequest,
+    WaitingListEntry,
+)
+from fastlege.registry.services import access
+from fastlege.registry.services.common import occupancy_annotations
+from fastlege.registry.services.errors import Code, refuse
+
+REGULAR = DoctorPeriod.Role.REGULAR
+SUBSTITUTE = DoctorPeriod.Role.SUBSTITUTE
+
+
+# -- who may see what ------------------------------------------------------------------
+
+
+def municipality_for_viewer(actor: Any, number: str) -> Municipality:
+    """The municipality, if the user may read its registry: its own officers, the county
+    governor of its county (read only) and national staff. Unknown: 404."""
+    muni = Municipality.objects.select_related("county").filter(number=number).first()
+    if muni is None:
+        raise Http404
+    scope = access.scope_of(actor)
+    if scope.everything or muni.number in scope.municipalities or muni.county_id in scope.counties:
+        return muni
+    refuse(Code.NOT_AUTHORISED)
+
+
+def may_change_municipality(actor: Any, number: str) -> bool:
+    scope = access.scope_of(actor)
+    return scope.everything or number in scope.municipalities
+
+
+def county_for_viewer(actor: Any, number: str) -> County:
+    county = County.objects.filter(number=number).first()
+    if county is None:
+        raise Http404
+    scope = access.scope_of(actor)
+    if scope.everything or county.number in scope.counties:
+        return county
+    refuse(Code.NOT_AUTHORISED)
+
+
+def require_national(actor: Any) -> None:
+    if not access.scope_of(actor).national:
+        refuse(Code.NOT_AUTHORISED)
+
+
+def person_for_self_service(actor: Any, person_id: int) -> Resident:
+    """A person the citizen may act for: themselves, or their child under 16
+    (pasientrettighetsforskriften § 5). Anyone else: 404, so ids cannot be probed."""
+    scope = access.scope_of(actor)
+    person = Resident.objects.select_related("municipality").filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    today = timezone.localdate()
+    if person.pk in scope.residents or access.is_parent_acting_for_child(scope, person, today):
+        return person
+    raise Http404
+
+
+def persons_i_act_for(actor: Any) -> list[Resident]:
+    """The citizen and their children under 16, oldest first."""
+    scope = access.scope_of(actor)
+    if not scope.residents:
+        return []
+    today = timezone.localdate()
+    age = int(rules.param("child_age_self_decides", today))
+    youngest_adult = rules.add_months(today, -12 * age)
+    own = Q(pk__in=scope.residents)
+    children = (Q(mother_id__in=scope.residents) | Q(father_id__in=scope.residents)) & Q(
+        birth_date__gt=youngest_adult
+    )
+    return list(
+        Resident.objects.filter(own | children).order_by("birth_date", "pk")[:20]
+    )  # a household, never a table
+
+
+# -- list information (public) ---------------------------------------------------------
+
+
+def _doctor_subquery(role: str, field: str, day: datetime.date) -> Subquery:
+    periods = (
+        DoctorPeriod.objects.filter(agreement_id=OuterRef("pk"), role=role, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .order_by("-valid_from", "-pk")
+    )
+    if field == "name":
+        expr = Concat(F("doctor__first_name"), Value(" "), F("doctor__last_name"))
+        return Subquery(periods.annotate(v=expr).values("v")[:1], output_field=CharField())
+    return Subquery(periods.values(f"doctor__{field}")[:1])
+
+
+#: Seconds a municipality's list lengths are reused on the overview and search pages.
+#: List lengths change on the 1st of the month (the monthly update), on opting out and
+#: on deaths; free places shown are a guide, the switch itself checks the ceiling
+#: under a lock (``request_switch``), so a page can never put anyone above it.
+LIST_LENGTHS_SECONDS = 300
+
+
+def list_lengths(municipality_id: str) -> dict[int, int]:
+    """Current members per list of the municipality (one grouped query, reused)."""
+    key = f"web:list-lengths:{municipality_id}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = dict(
+            ListMembership.objects.filter(
+                valid_to__isnull=True, agreement__municipality_id=municipality_id
+            )
+            .values("agreement_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("agreement_id", "n")
+        )
+        cache.set(key, cached, LIST_LENGTHS_SECONDS)
+    return cached
+
+
+def lists_in_force(
+    municipality_id: str, day: datetime.date, *, live_lengths: bool = False
+) -> QuerySet[Agreement]:
+    """The municipality's lists in force on ``day`` with ``incoming`` (pending moves onto
+    the list) and ``waiting``, and ``members`` when ``live_lengths`` (else ``with_free``
+    takes them from ``list_lengths``). ``free`` is added by ``with_free``."""
+    waiting = (
+        WaitingListEntry.objects.filter(
+            agreement_id=OuterRef("pk"), status=WaitingListEntry.Status.WAITING
+        )
+        .order_by()
+        .values("agreement_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    zero = Value(0, output_field=IntegerField())
+    occupancy = occupancy_annotations()
+    qs = (
+        Agreement.objects.filter(municipality_id=municipality_id, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .select_related("practice")
+        .annotate(
+            incoming=occupancy["incoming"],
+            waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), zero),
+        )
+    )
+    if live_lengths:
+        qs = qs.annotate(members=occupancy["members"])
+    return qs
+
+
+def with_free(rows: list[Agreement]) -> list[Agreement]:
+    """``members`` (from ``list_lengths`` unless counted live), ``free`` (ceiling −
+    members − incoming; negative above the ceiling) and ``takes_new``."""
+    lengths: dict[str, dict[int, int]] = {}
+    for a in rows:
+        if not hasattr(a, "members"):
+            if a.municipality_id not in lengths:
+                lengths[a.municipality_id] = list_lengths(a.municipality_id)
+            a.members = lengths[a.municipality_id].get(a.pk, 0)  # type: ignore[attr-defined]
+        a.free = a.ceiling - a.members - a.incoming  # type: ignore[attr-defined]
+        a.takes_new = a.is_open and not a.locked_by_hand and a.free > 0  # type: ignore[attr-defined]
+    return rows
+
+
+def annotate_gp(qs: QuerySet[Agreement], day: datetime.date) -> QuerySet[Agreement]:
+    """Add the regular GP now (name, sex), a substitute now, and when a list without a
+    regular GP lost its last one (``vacant_since``)."""
+    ended = (
+        DoctorPeriod.objects.filter(agreement_id=OuterRef("pk"), role=REGULAR, valid_to__lte=day)
+        .order_by()
+        .values("agreement_id")
+        .annotate(m=Max("valid_to"))
+        .values("m")
+    )
+    return qs.annotate(
+        gp_name=_doctor_subquery(REGULAR, "name", day),
+        gp_sex=_doctor_subquery(REGULAR, "sex", day),
+        substitute_name=_doctor_subquery(SUBSTITUTE, "name", day),
+        vacant_since=Subquery(ended),
+    )
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a search looks: one municipality (chosen, or from a postal code)."""
+
+    municipality: Municipality
+    postal_code: PostalCode | None = None
+
+
+def resolve_place(municipality: str, postal_code: str) -> Place | None:
+    """A municipality number, or a postal code (its municipality). ``None`` when unknown."""
+    postal_code = postal_code.strip()
+    if postal_code:
+        pc = PostalCode.objects.select_related("municipality").filter(code=postal_code).first()
+        if pc is None or pc.municipality is None:
+            return None
+        return Place(pc.municipality, pc)
+    muni = Municipality.objects.filter(number=municipality.strip()).first()
+    return Place(muni) if muni else None
+
+
+def find_lists(
+    municipality_id: str, *, only_free: bool = False, day: datetime.date | None = None
+) -> list[Agreement]:
+    """The municipality's lists in force, with free places, GP, sex and substitute."""
+    day = day or timezone.localdate()
+    qs = annotate_gp(lists_in_force(municipality_id, day), day)
+    rows = with_free(list(qs.order_by("practice__name", "pk")))
+    if only_free:
+        rows = [a for a in rows if a.takes_new]  # type: ignore[attr-defined]
+    return rows
+
+
+def list_row(agreement: Agreement, day: datetime.date | None = None) -> Agreement | None:
+    """One list as in ``find_lists`` (members, free places, waiting, GP), or ``None``
+    when it is not in force."""
+    day = day or timezone.localdate()
+    qs = lists_in_force(agreement.municipality_id, day, live_lengths=True)
+    rows = with_free(list(annotate_gp(qs.filter(pk=agreement.pk), day)))
+    return rows[0] if rows else None
+
+
+def practices_in(municipality: Municipality) -> list[Practice]:
+    return list(Practice.objects.filter(municipality_id=municipality.number).order_by("name"))
+
+
+def agreement_label(agreement: Agreement, day: datetime.date | None = None) -> str:
+    day = day or timezone.localdate()
+    period = access.regular_gp_on(agreement.pk, day)
+    gp = period.doctor.full_name if period else "liste uten fast lege"
+    return f"{gp}, {agreement.practice.name}"
+
+
+def agreement_in(municipality: Municipality, pk: int) -> Agreement:
+    agreement = (
+        Agreement.objects.select_related("practice", "municipality")
+        .filter(pk=pk, municipality_id=municipality.number)
+        .first()
+    )
+    if agreement is None:
+        raise Http404
+    return agreement
+
+
+def all_municipalities() -> QuerySet[Municipality]:
+    return Municipality.objects.order_by("name").only("number", "name")
+
+
+# -- the GP ----------------------------------------------------------------------------
+
+
+def gp_lists(actor: Any, day: datetime.date | None = None) -> list[Agreement]:
+    """The lists where the user is the regular GP now, with length, ceiling, waiting,
+    free places and what changes on the 1st of next month."""
+    scope = access.scope_of(actor)
+    if not scope.doctors:
+        refuse(Code.NOT_AUTHORISED)
+    day = day or timezone.localdate()
+    next_first = rules.first_of_next_month(day)
+    ids = list(
+        DoctorPeriod.objects.filter(doctor_id__in=scope.doctors, role=REGULAR, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .values_list("agreement_id", flat=True)
+    )
+    lists: list[Agreement] = []
+    for muni in set(Agreement.objects.filter(pk__in=ids).values_list("municipality_id", flat=True)):
+        lists.extend(
+            with_free(
+                list(lists_in_force(muni, day, live_lengths=True).filter(pk__in=ids).order_by("pk"))
+            )
+        )
+    for a in lists:
+        a.outgoing = SwitchRequest.objects.filter(  # type: ignore[attr-defined]
+            status=SwitchRequest.Status.PENDING,
+            from_agreement_id=a.pk,
+            effective_on__lte=next_first,
+        ).count()
+        a.incoming_next = SwitchRequest.objects.filter(  # type: ignore[attr-defined]
+            status=SwitchRequest.Status.PENDING,
+            to_agreement_id=a.pk,
+            effective_on__lte=next_first,
+        ).count()
+        a.ceiling_requests = list(  # type: ignore[attr-defined]
+            CeilingChange.objects.filter(agreement_id=a.pk).order_by("-requested_on", "-pk")[:10]
+        )
+        a.recent_absences = list(a.absences.order_by("-valid_from")[:10])  # type: ignore[attr-defined]
+        a.next_first = next_first  # type: ignore[attr-defined]
+    return lists
+
+
+def upcoming_firsts(day: datetime.date | None = None, months: int = 12) -> list[datetime.date]:
+    """The next ``months`` first-of-month dates (changes to lists take effect on the 1st)."""
+    day = day or timezone.localdate()
+    first = rules.first_of_next_month(day)
+    return [rules.add_months(first, i) for i in range(months)]
+
+
+# -- the municipality ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MunicipalityOverview:
+    municipality: Municipality
+    lists: list[Agreement]
+    without_gp: list[Agreement]
+    members: int
+    ceiling: int
+    free: int
+    waiting: int
+    unassigned: int
+    unassigned_counted_at: datetime.datetime
+    pending_ceiling_changes: list[CeilingChange]
+    practices: list[Practice]
+
+
+def municipality_overview(
+    actor: Any, municipality: Municipality, day: datetime.date | None = None
+) -> MunicipalityOverview:
+    """All lists of the municipality with their GP, length, ceiling, free places and queue;
+    lists without a regular GP and since when; counts of the unassigned; open ceiling
+    requests. No names of residents."""
+    day = day or timezone.localdate()
+    qs = annotate_gp(lists_in_force(municipality.number, day), day)
+    lists = with_free(list(qs.order_by("practice__name", "pk")))
+    without = [a for a in lists if not a.gp_name]  # type: ignore[attr-defined]
+    for a in without:
+        since = a.vacant_since or a.valid_from  # type: ignore[attr-defined]
+        a.vacant_days = (day - since).days  # type: ignore[attr-defined]
+    unassigned, counted_at = unassigned_count(municipality.number)
+    changes = list(
+        CeilingChange.objects.filter(
+            agreement__municipality_id=municipality.number,
+            status=CeilingChange.Status.REQUESTED,
+        )
+        .select_related("agreement__practice")
+        .order_by("requested_on", "pk")
+    )
+    return MunicipalityOverview(
+        municipality=municipality,
+        lists=lists,
+        without_gp=without,
+        members=sum(a.members for a in lists),  # type: ignore[attr-defined]
+        ceiling=sum(a.ceiling for a in lists),
+        free=sum(max(0, a.free) for a in lists),  # type: ignore[attr-defined]
+        waiting=sum(a.waiting for a in lists),  # type: ignore[attr-defined]
+        unassigned=unassigned,
+        unassigned_counted_at=counted_at,
+        pending_ceiling_changes=changes,
+        practices=practices_in(municipality),
+    )
+
+
+#: Seconds the count of the unassigned is reused. Counting means looking at every
+#: resident of the municipality (Oslo: 700 000); the number changes about once a day
+#: (placement is retried daily), so the page shows when it was counted.
+UNASSIGNED_COUNT_SECONDS = 600
+
+
+def unassigned_count(municipality_id: str) -> tuple[int, datetime.datetime]:
+    """Ufordelte in the municipality (in the scheme, resident, on no list), and when counted."""
+    key = f"web:unassigned:{municipality_id}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    n = (
+        Resident.objects.filter(
+            municipality_id=municipality_id, status=Resident.Status.RESIDENT, in_scheme=True
+        )
+        .filter(
+            ~Exists(
+                ListMembership.objects.filter(resident_id=OuterRef("pk"), valid_to__isnull=True)
+            )
+        )
+        .count()
+    )
+    value = (n, timezone.now())
+    cache.set(key, value, UNASSIGNED_COUNT_SECONDS)
+    return value
+
+
+def list_detail(agreement: Agreement) -> dict[str, Any]:
+    """A list's doctors (regular and substitutes), ceiling changes and reductions."""
+    return {
+        "periods": list(
+            agreement.doctor_periods.select_related("doctor").order_by("-valid_from", "-pk")[:50]
+        ),
+        "ceiling_changes": list(agreement.ceiling_changes.order_by("-requested_on", "-pk")[:20]),
+        "reductions": list(agreement.reductions.order_by("-effective_on", "-pk")[:20]),
+        "absences": list(agreement.absences.select_related("doctor")[:20]),
+    }
+
+
+def doctor_by_hpr(hpr_number: str) -> Doctor:
+    doctor = Doctor.objects.filter(hpr_number=hpr_number.strip()).first()
+    if doctor is None:
+        refuse(Code.UNKNOWN_DOCTOR)
+    return doctor
+
+
+# -- county governor and national ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    number: str
+    name: str
+    lists: int
+    without_gp: int
+    ceiling: int
+    members: int
+
+    @property
+    def free(self) -> int:
+        return max(0, self.ceiling - self.members)
+
+
+def county_overview(actor: Any, county: County, day: datetime.date | None = None) -> list[AreaRow]:
+    """Per municipality of the county: lists, lists without a regular GP, sum of ceilings,
+    list residents. Two grouped queries."""
+    day = day or timezone.localdate()
+    active = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+    has_gp = Exists(
+        DoctorPeriod.objects.filter(
+            agreement_id=OuterRef("pk"), role=REGULAR, valid_from__lte=day
+        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+    )
+    lists = {
+        r["municipality_id"]: r
+        for r in Agreement.objects.filter(active, municipality__county_id=county.number)
+        .annotate(has_gp=has_gp)
+        .values("municipality_id")
+        .annotate(
+            n=Count("pk"),
+            without=Count("pk", filter=Q(has_gp=False)),
+            ceiling=Coalesce(Sum("ceiling"), Value(0, output_field=IntegerField())),
+        )
+        .order_by()
+    }
+    members = dict(
+        ListMembership.objects.filter(
+            valid_to__isnull=True, agreement__municipality__county_id=county.number
+        )
+        .values("agreement__municipality_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("agreement__municipality_id", "n")
+    )
+    rows = []
+    for muni in Municipality.objects.filter(county_id=county.number).order_by("name"):
+        r: Any = lists.get(muni.number, {})
+        rows.append(
+            AreaRow(
+                muni.number,
+                muni.name,
+                int(r.get("n", 0)),
+                int(r.get("without", 0)),
+                int(r.get("ceiling", 0)),
+                int(members.get(muni.number, 0)),
+            )
+        )
+    return rows
+
+
+def national_overview(actor: Any, day: datetime.date | None = None) -> list[AreaRow]:
+    """Per county: lists, lists without a regular GP and the sum of ceilings. List residents
+    are not counted here (5.5 million rows); the statistics pages have them per month."""
+    require_national(actor)
+    day = day or timezone.localdate()
+    active = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+    has_gp = Exists(
+        DoctorPeriod.objects.filter(
+            agreement_id=OuterRef("pk"), role=REGULAR, valid_from__lte=day
+        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+    )
+    grouped = {
+        r["municipality__county_id"]: r
+        for r in Agreement.objects.filter(active)
+        .annotate(has_gp=has_gp)
+        .values("municipality__county_id")
+        .annotate(
+            n=Count("pk"),
+            without=Count("pk", filter=Q(has_gp=False)),
+            ceiling=Coalesce(Sum("ceiling"), Value(0, output_field=IntegerField())),
+        )
+        .order_by()
+    }
+    rows = []
+    for county in County.objects.order_by("number"):
+        r: Any = grouped.get(county.number, {})
+        rows.append(
+            AreaRow(
+                county.number,
+                county.name,
+                int(r.get("n", 0)),
+                int(r.get("without", 0)),
+                int(r.get("ceiling", 0)),
+                0,
+            )
+        )
+    return rows

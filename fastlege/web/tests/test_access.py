@@ -1,0 +1,187 @@
+"""The access matrix: every page × every persona, including guessed URLs.
+
+A municipality officer can neither see nor change another municipality's registry;
+a citizen sees only their own and their children's data; the county governor reads
+only their county and changes nothing; national staff see everything."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.urls import reverse
+
+from fastlege.core.models import AuditEvent
+from fastlege.registry.models import Agreement, CeilingChange, SwitchRequest
+from fastlege.web.tests.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "anonymous",
+    "citizen",
+    "other_citizen",
+    "gp",
+    "municipality",
+    "other_municipality",
+    "county_governor",
+    "other_county_governor",
+    "national",
+]
+ALL = set(PERSONAS)
+LOGGED_IN = ALL - {"anonymous"}
+MUNI_READERS = {"municipality", "county_governor", "national"}
+MUNI_WRITERS = {"municipality", "national"}
+
+# (name, url builder, personas that get the page). Everyone else: log-in redirect
+# when anonymous, otherwise 403 or 404, never the page.
+PAGES: list[tuple[str, Callable[[World], str], set[str]]] = [
+    ("home", lambda w: reverse("home"), ALL),
+    ("find_gp", lambda w: reverse("web:find_gp") + "?kommune=5001", ALL),
+    ("citizen_home", lambda w: reverse("web:citizen_home"), {"citizen", "other_citizen"}),
+    ("person", lambda w: reverse("web:person", args=[w.citizen.pk]), {"citizen"}),
+    ("child", lambda w: reverse("web:person", args=[w.child.pk]), {"citizen"}),
+    ("history", lambda w: reverse("web:history", args=[w.citizen.pk]), {"citizen"}),
+    (
+        "find_for",
+        lambda w: reverse("web:find_for", args=[w.child.pk]) + "?kommune=5001",
+        {"citizen"},
+    ),
+    ("notifications", lambda w: reverse("web:notifications", args=[w.citizen.pk]), {"citizen"}),
+    ("opt_out", lambda w: reverse("web:opt_out", args=[w.citizen.pk]), {"citizen"}),
+    ("other_person", lambda w: reverse("web:person", args=[w.other.pk]), {"other_citizen"}),
+    ("gp_home", lambda w: reverse("web:gp_home"), {"gp"}),
+    ("municipality", lambda w: reverse("web:municipality", args=["5001"]), MUNI_READERS),
+    (
+        "municipality_list",
+        lambda w: reverse("web:municipality_list", args=["5001", w.open_list.pk]),
+        MUNI_READERS,
+    ),
+    ("new_list", lambda w: reverse("web:new_list", args=["5001"]), MUNI_WRITERS),
+    ("users", lambda w: reverse("web:municipality_users", args=["5001"]), MUNI_WRITERS),
+    (
+        "oslo",
+        lambda w: reverse("web:municipality", args=["0301"]),
+        {"other_municipality", "other_county_governor", "national"},
+    ),
+    ("county", lambda w: reverse("web:county", args=["50"]), {"county_governor", "national"}),
+    (
+        "other_county",
+        lambda w: reverse("web:county", args=["03"]),
+        {"other_county_governor", "national"},
+    ),
+    ("national", lambda w: reverse("web:national"), {"national"}),
+    # guessed URLs: an Oslo list under Trondheim's address, unknown ids
+    (
+        "guess_list_other_muni",
+        lambda w: reverse("web:municipality_list", args=["5001", w.oslo_list.pk]),
+        set(),
+    ),
+    ("guess_person", lambda w: reverse("web:person", args=[999_999_999]), set()),
+    ("guess_municipality", lambda w: reverse("web:municipality", args=["9999"]), set()),
+]
+
+REDIRECTS = {"citizen_home"}  # the citizen's start page forwards to the person page
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("page", PAGES, ids=[p[0] for p in PAGES])
+def test_access_matrix(world: World, persona: str, page: tuple) -> None:
+    name, url_of, allowed = page
+    url = url_of(world)
+    response = world.client(persona).get(url)
+    if persona in allowed:
+        expected = 302 if name in REDIRECTS else 200
+        assert response.status_code == expected, f"{persona} should see {name}"
+    elif persona == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("web:login"))
+    else:
+        assert response.status_code in (403, 404), f"{persona} must not see {name}"
+
+
+def _post(world: World, persona: str, url: str, data: dict | None = None) -> int:
+    return world.client(persona).post(url, data or {}).status_code
+
+
+@pytest.mark.parametrize("persona", sorted(LOGGED_IN - {"citizen"}))
+def test_nobody_else_can_switch_the_citizens_gp(world: World, persona: str) -> None:
+    url = reverse("web:switch", args=[world.citizen.pk])
+    assert _post(world, persona, url, {"agreement": world.free_list.pk}) == 404
+    assert not SwitchRequest.objects.filter(resident=world.citizen).exists()
+
+
+@pytest.mark.parametrize("persona", sorted(LOGGED_IN - MUNI_WRITERS), ids=lambda p: f"refused-{p}")
+def test_only_the_municipality_decides_its_ceiling_changes(world: World, persona: str) -> None:
+    url = reverse("web:ceiling_decide", args=["5001", world.change.pk])
+    assert _post(world, persona, url, {"decision": "approve"}) == 403
+    world.change.refresh_from_db()
+    assert world.change.status == CeilingChange.Status.REQUESTED
+
+
+def test_other_municipality_cannot_decide_through_its_own_address(world: World) -> None:
+    url = reverse("web:ceiling_decide", args=["0301", world.change.pk])
+    assert _post(world, "other_municipality", url, {"decision": "approve"}) == 403
+    world.change.refresh_from_db()
+    assert world.change.status == CeilingChange.Status.REQUESTED
+
+
+@pytest.mark.parametrize("persona", sorted(LOGGED_IN - MUNI_WRITERS))
+def test_only_the_municipality_changes_its_lists(world: World, persona: str) -> None:
+    url = reverse("web:list_action", args=["5001", world.open_list.pk, "lukk"])
+    assert _post(world, persona, url) in (403, 404)
+    url = reverse("web:automatic_placement", args=["5001"])
+    assert _post(world, persona, url, {"on": "0"}) == 403
+    world.open_list.refresh_from_db()
+    assert world.open_list.is_open
+    from fastlege.reference.models import Municipality
+
+    assert Municipality.objects.get(number="5001").automatic_placement
+
+
+@pytest.mark.parametrize("persona", sorted(LOGGED_IN - {"gp", "municipality", "national"}))
+def test_only_the_gp_or_municipality_asks_for_a_new_ceiling(world: World, persona: str) -> None:
+    url = reverse("web:gp_ceiling", args=[world.open_list.pk])
+    before = CeilingChange.objects.count()
+    first = world.change.effective_on.isoformat()
+    status = _post(world, persona, url, {"new_ceiling": 70, "effective_on": first})
+    assert status in (302, 403)
+    assert CeilingChange.objects.count() == before
+
+
+def test_parent_reading_childs_page_is_audited_with_who_and_why(world: World) -> None:
+    client = world.client("citizen")
+    AuditEvent.objects.all().delete()
+    client.get(reverse("web:person", args=[world.citizen.pk]))
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.READ).exists()  # own data
+    client.get(reverse("web:person", args=[world.child.pk]))
+    reads = AuditEvent.objects.filter(kind=AuditEvent.Kind.READ, object_id=str(world.child.pk))
+    assert reads.exists()
+    assert {e.actor_id for e in reads} == {world.users["citizen"].pk}
+    assert all(e.reason for e in reads)
+
+
+def test_municipality_pages_show_no_identity_numbers_or_resident_names(world: World) -> None:
+    for url in (
+        reverse("web:municipality", args=["5001"]),
+        reverse("web:municipality_list", args=["5001", world.open_list.pk]),
+    ):
+        html = world.client("county_governor").get(url).content.decode()
+        assert world.citizen.nin not in html
+        assert world.citizen.last_name not in html
+
+
+def test_oslo_list_is_not_reachable_through_trondheim(world: World) -> None:
+    url = reverse("web:list_action", args=["5001", world.oslo_list.pk, "lukk"])
+    assert _post(world, "municipality", url) == 404
+    assert Agreement.objects.get(pk=world.oslo_list.pk).is_open
+
+
+@pytest.mark.parametrize("persona", sorted(LOGGED_IN - MUNI_WRITERS))
+def test_only_the_municipality_manages_its_users(world: World, persona: str) -> None:
+    from fastlege.accounts.models import RoleAssignment
+
+    url = reverse("web:municipality_users", args=["5001"])
+    before = RoleAssignment.objects.count()
+    assert _post(world, persona, url, {"username": "ny.bruker"}) == 403
+    assert RoleAssignment.objects.count() == before

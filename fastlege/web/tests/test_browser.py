@@ -1,0 +1,239 @@
+"""End-to-end tests in a real browser: Debian's Chromium driven by Playwright (never a
+browser downloaded by Playwright), against the app served on 127.0.0.1, with axe-core
+(from npm) run on every page and failing on any WCAG 2.1 AA violation.
+
+In CI (``CI=true``) a missing Chromium or axe-core fails the run; on a developer's
+machine these tests are skipped with the reason. That decision is in one fixture,
+``browser_tools``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from fastlege.registry.models import CeilingChange, DoctorPeriod, SwitchRequest, WaitingListEntry
+from fastlege.web.tests.conftest import PASSWORD, World, make_world
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+AXE = Path(settings.PROJECT_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = os.environ.get("FASTLEGE_SCREENSHOTS", "")
+AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE = {"width": 375, "height": 740}
+
+
+@dataclass(frozen=True)
+class Tools:
+    chromium: str
+    axe_source: str
+
+
+@pytest.fixture(scope="session")
+def browser_tools() -> Tools:
+    """Chromium and axe-core, or: fail in CI, skip on a developer's machine."""
+    missing = []
+    chromium = CHROMIUM if os.access(CHROMIUM, os.X_OK) else shutil.which("chromium")
+    if not chromium:
+        missing.append("Chromium (apt-get install chromium)")
+    if not AXE.is_file():
+        missing.append("axe-core (npm ci)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("playwright (pip install -r requirements.lock)")
+    if missing:
+        message = "browser tests need " + ", ".join(missing)
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message + " — CI must have them (.ci/run installs them)")
+        pytest.skip(message)
+    return Tools(str(chromium), AXE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def browser(browser_tools: Tools) -> Iterator[Any]:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
+    # make between browser steps are ordinary synchronous code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=browser_tools.chromium,
+            args=["--no-sandbox", "--disable-dev-shm-usage"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def site(transactional_db: Any, live_server: Any) -> World:
+    """The world, committed, for the server thread. Transactional tests empty every table
+    afterwards, so the reference data is loaded here when it is missing."""
+    from fastlege.reference.loader import load_reference
+    from fastlege.reference.models import County
+
+    if not County.objects.exists():
+        load_reference()
+    return make_world()
+
+
+def login(page: Any, base: str, user: Any) -> None:
+    page.goto(base + reverse("web:login"))
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
+def check_axe(page: Any, tools: Tools, where: str) -> None:
+    """Run axe-core on the page; fail on any WCAG 2.1 A/AA violation."""
+    page.evaluate(tools.axe_source + "\n;0")
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        AA_TAGS,
+    )
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:3])
+        for v in result["violations"]
+    ]
+    assert problems == [], f"WCAG 2.1 AA violations on {where}: {problems}"
+
+
+def pages_of(world: World) -> dict[str, list[str]]:
+    c = world.citizen.pk
+    return {
+        "anonymous": [
+            reverse("home"),
+            reverse("web:login"),
+            reverse("web:find_gp") + "?kommune=5001",
+            reverse("web:find_gp") + "?postnummer=12",
+        ],
+        "citizen": [
+            reverse("web:person", args=[c]),
+            reverse("web:person", args=[world.child.pk]),
+            reverse("web:find_for", args=[c]) + "?kommune=5001",
+            reverse("web:history", args=[c]),
+            reverse("web:notifications", args=[c]),
+            reverse("web:opt_out", args=[c]),
+        ],
+        "gp": [reverse("web:gp_home")],
+        "municipality": [
+            reverse("web:municipality", args=["5001"]),
+            reverse("web:municipality_list", args=["5001", world.open_list.pk]),
+            reverse("web:new_list", args=["5001"]),
+            reverse("web:municipality_users", args=["5001"]),
+        ],
+        "county_governor": [reverse("web:county", args=["50"])],
+        "national": [reverse("web:national")],
+        "other_citizen": [reverse("web:person", args=[c])],  # the 404 page
+        "other_municipality": [reverse("web:municipality", args=["5001"])],  # the 403 page
+    }
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_axe_on_every_page_of_every_role(
+    site: World, live_server: Any, browser: Any, browser_tools: Tools, viewport: str
+) -> None:
+    size = PHONE if viewport == "phone" else {"width": 1280, "height": 900}
+    for persona, urls in pages_of(site).items():
+        context = browser.new_context(viewport=size, locale="nb-NO")
+        page = context.new_page()
+        if persona != "anonymous":
+            login(page, live_server.url, site.users[persona])
+        for url in urls:
+            page.goto(live_server.url + url)
+            check_axe(page, browser_tools, f"{url} as {persona} ({viewport})")
+            if viewport == "phone":
+                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                assert overflow <= 0, f"{url} scrolls sideways on a phone ({overflow}px)"
+            if SCREENSHOTS and url == urls[0]:
+                Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+                page.screenshot(
+                    path=str(Path(SCREENSHOTS) / f"{persona}-{viewport}.png"), full_page=True
+                )
+        context.close()
+
+
+def test_citizen_switches_gp_without_javascript(
+    site: World, live_server: Any, browser: Any
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    login(page, live_server.url, site.users["citizen"])
+    page.click("text=Finn ny fastlege")
+    page.select_option("#id_kommune", "5001")
+    page.click("main form button[type=submit]")
+    gp = DoctorPeriod.objects.get(agreement=site.free_list).doctor.full_name
+    page.click(f"button[aria-label='Bytt til {gp}']")
+    assert "Byttet er registrert" in page.inner_text("main")
+    assert gp in page.inner_text("[data-testid=pending-switch]")
+    assert SwitchRequest.objects.get(resident=site.citizen).to_agreement_id == site.free_list.pk
+    context.close()
+
+
+def test_citizen_joins_a_waiting_list_and_sees_the_place(
+    site: World, live_server: Any, browser: Any
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    login(page, live_server.url, site.users["citizen"])
+    page.goto(live_server.url + reverse("web:find_for", args=[site.citizen.pk]) + "?kommune=5001")
+    gp = DoctorPeriod.objects.get(agreement=site.full_list).doctor.full_name
+    page.click(f"button[aria-label='Sett på venteliste hos {gp}']")
+    assert "nummer 1 av 1" in page.inner_text("[data-testid=waiting-place]")
+    assert WaitingListEntry.objects.get(resident=site.citizen).agreement_id == site.full_list.pk
+    context.close()
+
+
+def test_municipality_approves_a_ceiling_change_and_registers_a_departure(
+    site: World, live_server: Any, browser: Any, browser_tools: Tools
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    login(page, live_server.url, site.users["municipality"])
+    assert page.url.endswith(reverse("web:municipality", args=["5001"]))
+    page.click("[data-testid=ceiling-change] button[value=approve]")
+    assert "Det nye listetaket er godkjent" in page.inner_text("main")
+    site.change.refresh_from_db()
+    assert site.change.status == CeilingChange.Status.APPROVED
+    page.goto(live_server.url + reverse("web:municipality_list", args=["5001", site.open_list.pk]))
+    page.fill("#id_end_date", "2027-01-01")
+    page.select_option("#id_end_reason", "alder")
+    page.click("text=Registrer avgang")
+    assert "avgang er registrert" in page.inner_text("main")
+    check_axe(page, browser_tools, "list page after a departure")
+    period = DoctorPeriod.objects.get(agreement=site.open_list)
+    assert period.valid_to is not None and period.valid_to.isoformat() == "2027-01-01"
+    context.close()
+
+
+def test_county_governor_tables_load(site: World, live_server: Any, browser: Any) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    login(page, live_server.url, site.users["county_governor"])
+    table = page.inner_text("[data-testid=county-table]")
+    assert "Trondheim" in table
+    page.click("text=Trondheim")
+    assert "Fastlegeordningen i Trondheim" in page.inner_text("h1")
+    context.close()
+
+
+def test_the_axe_check_fails_on_a_violation(
+    site: World, live_server: Any, browser: Any, browser_tools: Tools
+) -> None:
+    """The accessibility check is real: an image without a text alternative fails it."""
+    page = browser.new_page()
+    page.goto(live_server.url + reverse("home"))
+    page.evaluate("document.querySelector('main').appendChild(document.createElement('img'))")
+    with pytest.raises(AssertionError, match="image-alt"):
+        check_axe(page, browser_tools, "home with an image without alt")
+    page.close()

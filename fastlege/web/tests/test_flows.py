@@ -1,0 +1,348 @@
+"""What users depend on, through the pages without JavaScript: log-in, switching,
+waiting lists, ceiling decisions, GP departures; bad input gives a Norwegian error
+and changes nothing; security headers; no identity number in any URL."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from fastlege.core.admin_tools import NIN_PATTERN
+from fastlege.registry.models import (
+    Absence,
+    CeilingChange,
+    DoctorPeriod,
+    SwitchRequest,
+    WaitingListEntry,
+)
+from fastlege.web.tests.conftest import PASSWORD, World
+
+pytestmark = pytest.mark.django_db
+
+
+def messages_of(response: Any) -> str:
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+# -- log-in --------------------------------------------------------------------------
+
+
+def test_login_takes_each_role_to_its_own_page(world: World) -> None:
+    expected = {
+        "citizen": reverse("web:citizen_home"),
+        "gp": reverse("web:gp_home"),
+        "municipality": reverse("web:municipality", args=["5001"]),
+        "county_governor": reverse("web:county", args=["50"]),
+        "national": reverse("web:national"),
+    }
+    for persona, url in expected.items():
+        client = Client()
+        user = world.users[persona]
+        r = client.post(reverse("web:login"), {"username": user.username, "password": PASSWORD})
+        assert r.status_code == 302
+        assert client.get(r["Location"])["Location"] == url
+
+
+def test_wrong_password_gives_a_norwegian_error(world: World) -> None:
+    user = world.users["citizen"]
+    r = Client().post(reverse("web:login"), {"username": user.username, "password": "feil"})
+    assert r.status_code == 200
+    assert "Feil brukernavn eller passord" in r.content.decode()
+
+
+def test_login_attempts_are_limited_even_with_the_right_password(
+    world: World, settings: Any
+) -> None:
+    settings.LOGIN_MAX_FAILURES = 3
+    user = world.users["citizen"]
+    client = Client()
+    for _ in range(3):
+        client.post(reverse("web:login"), {"username": user.username, "password": "feil"})
+    r = client.post(reverse("web:login"), {"username": user.username, "password": PASSWORD})
+    assert r.status_code == 200
+    assert "For mange mislykkede forsøk" in r.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_production_settings_hash_passwords_with_argon2() -> None:
+    import fastlege.settings as production
+
+    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert production.SESSION_COOKIE_HTTPONLY
+    assert production.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def test_logout_needs_post(world: World) -> None:
+    client = world.client("citizen")
+    assert client.get(reverse("web:logout")).status_code == 405
+    client.post(reverse("web:logout"))
+    assert client.get(reverse("web:citizen_home")).status_code == 302
+
+
+# -- security ------------------------------------------------------------------------
+
+
+def test_security_headers_and_content_security_policy(world: World) -> None:
+    r = world.client("citizen").get(reverse("web:person", args=[world.citizen.pk]))
+    csp = r["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert r["X-Frame-Options"] == "DENY"
+    assert r["X-Content-Type-Options"] == "nosniff"
+    assert r["Referrer-Policy"] == "same-origin"
+    assert "<script" not in r.content.decode()  # nothing inline for the CSP to forbid
+
+
+def test_posts_need_the_csrf_token(world: World) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["citizen"])
+    url = reverse("web:switch", args=[world.citizen.pk])
+    assert client.post(url, {"agreement": world.free_list.pk}).status_code == 403
+    assert not SwitchRequest.objects.exists()
+
+
+def test_no_identity_number_in_any_link_or_form_address(world: World) -> None:
+    pages = [
+        ("citizen", reverse("web:person", args=[world.citizen.pk])),
+        ("citizen", reverse("web:find_for", args=[world.citizen.pk]) + "?kommune=5001"),
+        ("citizen", reverse("web:history", args=[world.child.pk])),
+        ("gp", reverse("web:gp_home")),
+        ("municipality", reverse("web:municipality", args=["5001"])),
+        ("municipality", reverse("web:municipality_list", args=["5001", world.open_list.pk])),
+        ("county_governor", reverse("web:county", args=["50"])),
+        ("national", reverse("web:national")),
+    ]
+    for persona, url in pages:
+        html = world.client(persona).get(url).content.decode()
+        for target in re.findall(r'(?:href|action)="([^"]*)"', html):
+            assert not NIN_PATTERN.search(target), f"{url}: {target}"
+        assert world.citizen.nin not in html
+
+
+# -- the citizen ---------------------------------------------------------------------
+
+
+def test_citizen_sees_gp_and_switches_without_javascript(world: World) -> None:
+    client = world.client("citizen")
+    page = client.get(reverse("web:person", args=[world.citizen.pk])).content.decode()
+    gp = DoctorPeriod.objects.get(agreement=world.open_list).doctor
+    assert gp.full_name in page
+    search = client.get(reverse("web:find_for", args=[world.citizen.pk]), {"kommune": "5001"})
+    assert f'name="agreement" value="{world.free_list.pk}"' in search.content.decode()
+    r = client.post(
+        reverse("web:switch", args=[world.citizen.pk]),
+        {"agreement": world.free_list.pk},
+        follow=True,
+    )
+    assert "Byttet er registrert" in messages_of(r)
+    switch = SwitchRequest.objects.get(resident=world.citizen)
+    assert switch.to_agreement_id == world.free_list.pk
+    assert 'data-testid="pending-switch"' in r.content.decode()
+    r = client.post(reverse("web:cancel_switch", args=[world.citizen.pk, switch.pk]), follow=True)
+    switch.refresh_from_db()
+    assert switch.status == SwitchRequest.Status.CANCELLED
+
+
+def test_parent_switches_for_child(world: World) -> None:
+    client = world.client("citizen")
+    client.post(reverse("web:switch", args=[world.child.pk]), {"agreement": world.free_list.pk})
+    assert SwitchRequest.objects.get(resident=world.child).to_agreement_id == world.free_list.pk
+
+
+def test_switch_to_a_full_list_is_refused_in_norwegian_and_changes_nothing(world: World) -> None:
+    r = world.client("citizen").post(
+        reverse("web:switch", args=[world.citizen.pk]),
+        {"agreement": world.full_list.pk},
+        follow=True,
+    )
+    assert "Fastlegelisten er full" in messages_of(r)
+    assert not SwitchRequest.objects.exists()
+
+
+def test_bad_list_id_is_a_norwegian_error(world: World) -> None:
+    r = world.client("citizen").post(
+        reverse("web:switch", args=[world.citizen.pk]), {"agreement": "abc"}, follow=True
+    )
+    assert "Ugyldig liste" in messages_of(r)
+    assert not SwitchRequest.objects.exists()
+
+
+def test_join_waiting_list_and_see_the_place_then_leave(world: World) -> None:
+    client = world.client("citizen")
+    r = client.post(
+        reverse("web:join_waiting", args=[world.citizen.pk]),
+        {"agreement": world.full_list.pk},
+        follow=True,
+    )
+    assert "Du står nå på ventelisten" in messages_of(r)
+    assert "nummer 1 av 1" in r.content.decode()
+    client.post(reverse("web:leave_waiting", args=[world.citizen.pk]))
+    assert not WaitingListEntry.objects.filter(status=WaitingListEntry.Status.WAITING).exists()
+
+
+def test_search_by_postal_code_and_unknown_postal_code(world: World) -> None:
+    r = Client().get(reverse("web:find_gp"), {"postnummer": "7010"})
+    assert r.status_code == 200
+    assert "Trondheim" in r.content.decode()
+    r = Client().get(reverse("web:find_gp"), {"postnummer": "0000"})
+    assert "Fant ingen kommune" in r.content.decode()
+    r = Client().get(reverse("web:find_gp"), {"postnummer": "12a"})
+    assert "Postnummeret må ha fire siffer" in r.content.decode()
+
+
+def test_opt_out_needs_confirmation_then_opt_in(world: World) -> None:
+    client = world.client("citizen")
+    url = reverse("web:opt_out", args=[world.citizen.pk])
+    r = client.post(url, follow=True)
+    assert "Kryss av" in messages_of(r)
+    world.citizen.refresh_from_db()
+    assert world.citizen.in_scheme
+    client.post(url, {"confirm": "yes"})
+    world.citizen.refresh_from_db()
+    assert not world.citizen.in_scheme
+    client.post(url, {"action": "opt_in"})
+    world.citizen.refresh_from_db()
+    assert world.citizen.in_scheme
+
+
+# -- the GP and the municipality -----------------------------------------------------
+
+
+def test_gp_asks_for_a_new_ceiling_and_municipality_approves(world: World) -> None:
+    world.change.status = CeilingChange.Status.WITHDRAWN
+    world.change.save()
+    gp = world.client("gp")
+    first = world.change.effective_on.isoformat()
+    r = gp.post(
+        reverse("web:gp_ceiling", args=[world.open_list.pk]),
+        {"new_ceiling": "600", "effective_on": first},
+        follow=True,
+    )
+    assert "sendt til kommunen" in messages_of(r)
+    change = CeilingChange.objects.get(status=CeilingChange.Status.REQUESTED)
+    muni = world.client("municipality")
+    page = muni.get(reverse("web:municipality", args=["5001"])).content.decode()
+    assert 'data-testid="ceiling-change"' in page
+    r = muni.post(
+        reverse("web:ceiling_decide", args=["5001", change.pk]),
+        {"decision": "approve"},
+        follow=True,
+    )
+    assert "godkjent" in messages_of(r)
+    change.refresh_from_db()
+    assert change.status == CeilingChange.Status.APPROVED
+
+
+def test_ceiling_above_2500_is_refused_in_norwegian(world: World) -> None:
+    r = world.client("gp").post(
+        reverse("web:gp_ceiling", args=[world.open_list.pk]),
+        {"new_ceiling": "3000", "effective_on": world.change.effective_on.isoformat()},
+        follow=True,
+    )
+    assert "2 500" in messages_of(r)
+    assert CeilingChange.objects.count() == 1
+
+
+def test_municipality_refuses_a_ceiling_change(world: World) -> None:
+    world.client("municipality").post(
+        reverse("web:ceiling_decide", args=["5001", world.change.pk]),
+        {"decision": "refuse", "reason": "Kapasitet"},
+    )
+    world.change.refresh_from_db()
+    assert world.change.status == CeilingChange.Status.REFUSED
+    assert world.change.reason == "Kapasitet"
+
+
+def test_gp_registers_an_absence(world: World) -> None:
+    r = world.client("gp").post(
+        reverse("web:gp_absence", args=[world.open_list.pk]),
+        {"valid_from": "2026-07-01", "valid_to": "2026-07-21", "reason": "ferie"},
+        follow=True,
+    )
+    assert "Fraværet er registrert" in messages_of(r)
+    assert Absence.objects.get().doctor_id == world.doctor.pk
+
+
+def test_municipality_registers_departure_and_the_list_is_without_gp(world: World) -> None:
+    url = reverse("web:list_action", args=["5001", world.open_list.pk, "slutter"])
+    r = world.client("municipality").post(
+        url, {"end_date": "2027-01-01", "end_reason": "alder"}, follow=True
+    )
+    assert "avgang er registrert" in messages_of(r)
+    period = DoctorPeriod.objects.get(agreement=world.open_list)
+    assert period.valid_to == datetime.date(2027, 1, 1)
+
+
+def test_municipality_switches_automatic_placement_off(world: World) -> None:
+    from fastlege.core.models import AuditEvent
+    from fastlege.reference.models import Municipality
+
+    world.client("municipality").post(
+        reverse("web:automatic_placement", args=["5001"]), {"on": "0"}
+    )
+    assert not Municipality.objects.get(number="5001").automatic_placement
+    assert AuditEvent.objects.filter(action="municipality.automatic_placement").exists()
+
+
+def test_county_governor_sees_county_figures(world: World) -> None:
+    r = world.client("county_governor").get(reverse("web:county", args=["50"]))
+    rows = {row.number: row for row in r.context["rows"]}
+    assert rows["5001"].lists == 3
+    assert rows["5001"].members == 3 + 2 + 1 + 3  # generated members plus three persons
+
+
+def test_municipality_gives_and_takes_access_to_its_registry(world: World) -> None:
+    from fastlege.accounts.models import Role, RoleAssignment
+
+    client = world.client("municipality")
+    url = reverse("web:municipality_users", args=["5001"])
+    r = client.post(url, {"username": "kari.lege", "first_name": "Kari"}, follow=True)
+    assert "har fått tilgang" in messages_of(r)
+    role = RoleAssignment.objects.get(user__username="kari.lege")
+    assert role.role == Role.MUNICIPALITY and role.municipality_id == "5001"
+    assert not role.user.has_usable_password()
+    r = client.post(url, {"remove": role.pk}, follow=True)
+    assert "Tilgangen er fjernet" in messages_of(r)
+    assert not RoleAssignment.objects.filter(user__username="kari.lege").exists()
+
+
+def test_identity_number_as_user_name_is_refused(world: World) -> None:
+    from fastlege.accounts.models import RoleAssignment
+
+    before = RoleAssignment.objects.count()
+    r = world.client("municipality").post(
+        reverse("web:municipality_users", args=["5001"]),
+        {"username": world.citizen.nin},
+        follow=True,
+    )
+    assert "aldri fødselsnummer" in messages_of(r)
+    assert RoleAssignment.objects.count() == before
+
+
+def test_officer_cannot_take_over_a_user_of_another_role(world: World) -> None:
+    r = world.client("municipality").post(
+        reverse("web:municipality_users", args=["5001"]),
+        {"username": world.users["county_governor"].username},
+        follow=True,
+    )
+    assert "tatt av en bruker med en annen rolle" in messages_of(r)
+
+
+def test_after_the_monthly_update_the_citizens_page_shows_the_new_gp(world: World) -> None:
+    from fastlege.registry.tests.factories import apply_switch
+
+    client = world.client("citizen")
+    client.post(reverse("web:switch", args=[world.citizen.pk]), {"agreement": world.free_list.pk})
+    # Stand-in for the monthly update (issue 4): put the pending switch into force.
+    apply_switch(SwitchRequest.objects.get(resident=world.citizen))
+    page = client.get(reverse("web:person", args=[world.citizen.pk])).content.decode()
+    new_gp = DoctorPeriod.objects.get(agreement=world.free_list).doctor.full_name
+    assert new_gp in page
+    assert 'data-testid="pending-switch"' not in page
+    history = client.get(reverse("web:history", args=[world.citizen.pk])).content.decode()
+    assert world.free_list.practice.name in history and world.open_list.practice.name in history

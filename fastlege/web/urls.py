@@ -1,0 +1,73 @@
+from django.urls import path
+
+from fastlege.web.views import area, auth, citizen, gp, municipality
+
+app_name = "web"
+
+urlpatterns = [
+    path("logg-inn/", auth.LoginView.as_view(), name="login"),
+    path("logg-ut/", auth.LogoutView.as_view(), name="logout"),
+    path("start/", auth.start, name="start"),
+    path("ingen-rolle/", auth.no_role, name="no_role"),
+    path("finn-fastlege/", citizen.find_gp, name="find_gp"),
+    # citizen
+    path("innbygger/", citizen.citizen_home, name="citizen_home"),
+    path("innbygger/person/<int:person_id>/", citizen.person_page, name="person"),
+    path("innbygger/person/<int:person_id>/historikk/", citizen.history, name="history"),
+    path("innbygger/person/<int:person_id>/finn/", citizen.find_for_person, name="find_for"),
+    path("innbygger/person/<int:person_id>/bytt/", citizen.switch, name="switch"),
+    path(
+        "innbygger/person/<int:person_id>/bytte/<int:switch_id>/kanseller/",
+        citizen.cancel,
+        name="cancel_switch",
+    ),
+    path("innbygger/person/<int:person_id>/venteliste/", citizen.join_waiting, name="join_waiting"),
+    path(
+        "innbygger/person/<int:person_id>/venteliste/forlat/",
+        citizen.leave_waiting,
+        name="leave_waiting",
+    ),
+    path(
+        "innbygger/person/<int:person_id>/meldinger/", citizen.notifications, name="notifications"
+    ),
+    path(
+        "innbygger/person/<int:person_id>/meldinger/<int:notification_id>/lest/",
+        citizen.notification_read,
+        name="notification_read",
+    ),
+    path("innbygger/person/<int:person_id>/reservasjon/", citizen.opt_out_page, name="opt_out"),
+    # GP
+    path("fastlege/", gp.gp_home, name="gp_home"),
+    path("fastlege/liste/<int:agreement_id>/listetak/", gp.ceiling_request, name="gp_ceiling"),
+    path(
+        "fastlege/listetak/<int:change_id>/trekk/", gp.ceiling_withdraw, name="gp_ceiling_withdraw"
+    ),
+    path("fastlege/liste/<int:agreement_id>/fravaer/", gp.absence, name="gp_absence"),
+    # municipality
+    path("kommune/<str:number>/", municipality.overview, name="municipality"),
+    path("kommune/<str:number>/ny-liste/", municipality.new_list, name="new_list"),
+    path("kommune/<str:number>/brukere/", municipality.users, name="municipality_users"),
+    path(
+        "kommune/<str:number>/automatisk-tildeling/",
+        municipality.automatic_placement,
+        name="automatic_placement",
+    ),
+    path(
+        "kommune/<str:number>/listetak/<int:change_id>/",
+        municipality.ceiling_decide,
+        name="ceiling_decide",
+    ),
+    path(
+        "kommune/<str:number>/liste/<int:agreement_id>/",
+        municipality.list_page,
+        name="municipality_list",
+    ),
+    path(
+        "kommune/<str:number>/liste/<int:agreement_id>/<str:action>/",
+        municipality.list_action,
+        name="list_action",
+    ),
+    # county governor, national
+    path("statsforvalter/<str:number>/", area.county, name="county"),
+    path("nasjonal/", area.national, name="national"),
+]

@@ -1,0 +1,250 @@
+"""The citizen's pages (innbygger): my GP, my list, history, find a GP with free places,
+switch (for me or my child), waiting list, notifications, opting out.
+
+A person is addressed by the registry's internal id, never by identity number; a
+person the user may not act for gives 404. Every page works without JavaScript."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fastlege.registry import rules
+from fastlege.registry import selectors as rs
+from fastlege.registry.models import Agreement, Resident
+from fastlege.registry.services import (
+    cancel_switch,
+    join_waiting_list,
+    leave_waiting_list,
+    mark_read,
+    opt_in,
+    opt_out,
+    request_switch,
+)
+from fastlege.registry.services.access import regular_gp_on
+from fastlege.web import selectors as ws
+from fastlege.web.forms import ListChoiceForm, SearchForm
+from fastlege.web.views.common import act, form_errors
+
+PAGE = 50  # notifications per page
+
+
+def _person(request: HttpRequest, person_id: int) -> Resident:
+    return ws.person_for_self_service(request.user, person_id)
+
+
+def _agreement_info(agreement: Agreement) -> dict[str, object]:
+    today = timezone.localdate()
+    period = regular_gp_on(agreement.pk, today)
+    row = ws.list_row(agreement, today)
+    return {
+        "agreement": agreement,
+        "gp": period.doctor if period else None,
+        "row": row,
+        "takes_new": bool(row and row.takes_new),  # type: ignore[attr-defined]
+    }
+
+
+@login_required
+def citizen_home(request: HttpRequest) -> HttpResponse:
+    persons = ws.persons_i_act_for(request.user)
+    scope_ids = [p.pk for p in persons]
+    if not scope_ids:
+        raise Http404
+    own = next((p for p in persons if p.pk in _own_ids(request)), persons[0])
+    return HttpResponseRedirect(reverse("web:person", args=[own.pk]))
+
+
+def _own_ids(request: HttpRequest) -> frozenset[int]:
+    from fastlege.registry.services.access import scope_of
+
+    return scope_of(request.user).residents
+
+
+@login_required
+def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person(request, person_id)
+    membership = rs.current_membership(request.user, person)
+    pending = rs.pending_switch(request.user, person)
+    place = rs.waiting_position(request.user, person)
+    quota = rs.switch_quota(request.user, person)
+    unread = rs.notifications_for(request.user, person).filter(read_at__isnull=True).count()
+    context = {
+        "person": person,
+        "persons": ws.persons_i_act_for(request.user),
+        "is_self": person.pk in _own_ids(request),
+        "membership": membership,
+        "current": _agreement_info(membership.agreement) if membership else None,
+        "pending": pending,
+        "pending_label": ws.agreement_label(pending.to_agreement) if pending else "",
+        "place": place,
+        "place_label": ws.agreement_label(
+            Agreement.objects.select_related("practice").get(pk=place.agreement_id)
+        )
+        if place
+        else "",
+        "quota": quota,
+        "unread": unread,
+        "age": rules.age_on(person.birth_date, timezone.localdate()),
+    }
+    return render(request, "web/citizen/person.html", context)
+
+
+@login_required
+def history(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person(request, person_id)
+    rows = rs.membership_history(request.user, person)
+    return render(request, "web/citizen/history.html", {"person": person, "rows": rows})
+
+
+def _search(request: HttpRequest) -> dict[str, object]:
+    municipalities = [(m.number, m.name) for m in ws.all_municipalities()]
+    form = SearchForm(request.GET or None, municipalities=municipalities)
+    context: dict[str, object] = {"form": form, "results": None}
+    if request.GET and form.is_valid():
+        place = ws.resolve_place(form.cleaned_data["kommune"], form.cleaned_data["postnummer"])
+        if place is None:
+            form.add_error("postnummer", _("Fant ingen kommune for dette postnummeret."))
+        else:
+            context["place"] = place
+            context["results"] = ws.find_lists(
+                place.municipality.number, only_free=form.cleaned_data["bare_ledige"]
+            )
+    return context
+
+
+def find_gp(request: HttpRequest) -> HttpResponse:
+    """Public: lists with free places in a municipality or near a postal code (§ 6)."""
+    return render(request, "web/citizen/find.html", _search(request))
+
+
+@login_required
+def find_for_person(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person(request, person_id)
+    context = _search(request)
+    context["person"] = person
+    context["effective_on"] = rules.switch_effective_on(timezone.localdate())
+    return render(request, "web/citizen/find.html", context)
+
+
+def _chosen_list(request: HttpRequest) -> int | None:
+    form = ListChoiceForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return None
+    return int(form.cleaned_data["agreement"])
+
+
+@require_POST
+@login_required
+def switch(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person(request, person_id)
+    back = reverse("web:person", args=[person.pk])
+    agreement = _chosen_list(request)
+    if agreement is None:
+        return HttpResponseRedirect(back)
+    return act(
+        request,
+        lambda: request_switch(request.user, person, agreement),
+        success=_("Byttet er registrert. Du får ny fastlege fra %(date)s.")
+        % {"date": rules.switch_effective_on(timezone.localdate()).strftime("%d.%m.%Y")},
+        redirect_to=back,
+    )
+
+
+@require_POST
+@login_required
+def cancel(request: HttpRequest, person_id: int, switch_id: int) -> HttpResponse:
+    person = _person(request, person_id)
+    back = reverse("web:person", args=[person.pk])
+    pending = rs.pending_switch(request.user, person)
+    if pending is None or pending.pk != switch_id:
+        raise Http404
+    return act(
+        request,
+        lambda: cancel_switch(request.user, pending),
+        success=_("Byttet er kansellert."),
+        redirect_to=back,
+    )
+
+
+@require_POST
+@login_required
+def join_waiting(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person(request, person_id)
+    back = reverse("web:person", args=[person.pk])
+    agreement = _chosen_list(request)
+    if agreement is None:
+        return HttpResponseRedirect(back)
+    return act(
+        request,
+        lambda: join_waiting_list(request.user, person, agreement),
+        success=_("Du står nå på ventelisten."),
+        redirect_to=back,
+    )
+
+
+@require_POST
+@login_required
+def leave_waiting(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person(request, person_id)
+    back = reverse("web:person", args=[person.pk])
+    return act(
+        request,
+        lambda: leave_waiting_list(request.user, person),
+        success=_("Du står ikke lenger på ventelisten."),
+        redirect_to=back,
+    )
+
+
+@login_required
+def notifications(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person(request, person_id)
+    rows = list(rs.notifications_for(request.user, person)[:PAGE])
+    return render(request, "web/citizen/notifications.html", {"person": person, "rows": rows})
+
+
+@require_POST
+@login_required
+def notification_read(request: HttpRequest, person_id: int, notification_id: int) -> HttpResponse:
+    person = _person(request, person_id)
+    back = reverse("web:notifications", args=[person.pk])
+    if not rs.notifications_for(request.user, person).filter(pk=notification_id).exists():
+        raise Http404
+    return act(
+        request,
+        lambda: mark_read(request.user, notification_id),
+        success=_("Meldingen er merket som lest."),
+        redirect_to=back,
+    )
+
+
+@login_required
+def opt_out_page(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person(request, person_id)
+    back = reverse("web:opt_out", args=[person.pk])
+    if request.method == "POST":
+        if request.POST.get("action") == "opt_in":
+            return act(
+                request,
+                lambda: opt_in(request.user, person),
+                success=_("Du er med i fastlegeordningen igjen. Velg en fastlege."),
+                redirect_to=back,
+            )
+        if request.POST.get("confirm") != "yes":
+            from django.contrib import messages
+
+            messages.error(request, _("Kryss av for at du har lest hva reservasjon betyr."))
+            return HttpResponseRedirect(back)
+        return act(
+            request,
+            lambda: opt_out(request.user, person),
+            success=_("Du har reservert deg mot fastlegeordningen."),
+            redirect_to=back,
+        )
+    return render(request, "web/citizen/opt_out.html", {"person": person})

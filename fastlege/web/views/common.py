@@ -1,0 +1,55 @@
+"""Helpers shared by the views: refusals become a Norwegian message, not a stack trace."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+
+from fastlege.core.errors import DomainError
+from fastlege.registry.services.errors import Code
+
+
+def refused_is_forbidden(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A read refused for lack of access is HTTP 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as exc:
+            if exc.code == Code.NOT_AUTHORISED:
+                raise PermissionDenied(exc.messages[0]) from exc
+            raise
+
+    return wrapper
+
+
+def act(
+    request: HttpRequest,
+    operation: Callable[[], Any],
+    *,
+    success: str,
+    redirect_to: str,
+) -> HttpResponse:
+    """Run a service call; on refusal show its Norwegian message. Post/redirect/get either
+    way, so a reload never repeats the action. Lack of access is HTTP 403."""
+    try:
+        operation()
+    except DomainError as exc:
+        if exc.code == Code.NOT_AUTHORISED:
+            raise PermissionDenied(exc.messages[0]) from exc
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, success)
+    return HttpResponseRedirect(redirect_to)
+
+
+def form_errors(request: HttpRequest, form: Any) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)

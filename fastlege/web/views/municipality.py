@@ -1,0 +1,305 @@
+"""The municipality's pages (kommune): all lists and practices, lists without a regular
+GP, ceiling decisions, GP departures and takeovers, new lists, substitutes, list
+reductions and automatic placement. The county governor and national staff may read
+them; only the municipality (and national staff) may change anything."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fastlege.registry.services import (
+    approve_ceiling_change,
+    assign_gp,
+    create_list,
+    gp_leaves,
+    prepare_list_reduction,
+    refuse_ceiling_change,
+    register_substitute,
+    set_list_open,
+    take_over_list,
+)
+from fastlege.web import selectors as ws
+from fastlege.web.forms import (
+    AssignGpForm,
+    CeilingDecisionForm,
+    GpLeavesForm,
+    NewListForm,
+    OfficerForm,
+    ReductionForm,
+    SubstituteForm,
+)
+from fastlege.web.services import (
+    grant_municipality_role,
+    municipality_users,
+    revoke_municipality_role,
+    set_automatic_placement,
+)
+from fastlege.web.views.common import act, form_errors, refused_is_forbidden
+
+
+@login_required
+@refused_is_forbidden
+def overview(request: HttpRequest, number: str) -> HttpResponse:
+    muni = ws.municipality_for_viewer(request.user, number)
+    o = ws.municipality_overview(request.user, muni)
+    for change in o.pending_ceiling_changes:
+        change.form = CeilingDecisionForm(auto_id=f"d{change.pk}_%s")  # type: ignore[attr-defined]
+    return render(
+        request,
+        "web/municipality/overview.html",
+        {"o": o, "can_change": ws.may_change_municipality(request.user, number)},
+    )
+
+
+@login_required
+@refused_is_forbidden
+def list_page(request: HttpRequest, number: str, agreement_id: int) -> HttpResponse:
+    muni = ws.municipality_for_viewer(request.user, number)
+    agreement = ws.agreement_in(muni, agreement_id)
+    firsts = ws.upcoming_firsts()
+    row = ws.list_row(agreement)
+    return render(
+        request,
+        "web/municipality/list.html",
+        {
+            "muni": muni,
+            "agreement": agreement,
+            "row": row,
+            "can_change": ws.may_change_municipality(request.user, number),
+            "leaves_form": GpLeavesForm(),
+            "assign_form": AssignGpForm(),
+            "substitute_form": SubstituteForm(),
+            "reduction_form": ReductionForm(firsts=firsts),
+            **ws.list_detail(agreement),
+        },
+    )
+
+
+def _back(number: str, agreement_id: int | None = None) -> str:
+    if agreement_id is None:
+        return reverse("web:municipality", args=[number])
+    return reverse("web:municipality_list", args=[number, agreement_id])
+
+
+@require_POST
+@login_required
+@refused_is_forbidden
+def ceiling_decide(request: HttpRequest, number: str, change_id: int) -> HttpResponse:
+    ws.municipality_for_viewer(request.user, number)
+    form = CeilingDecisionForm(request.POST)
+    back = _back(number)
+    if not form.is_valid():
+        form_errors(request, form)
+        return HttpResponseRedirect(back)
+    data = form.cleaned_data
+    if request.POST.get("decision") == "refuse":
+        return act(
+            request,
+            lambda: refuse_ceiling_change(request.user, change_id, reason=data["reason"]),
+            success=_("Søknaden om nytt listetak er avslått."),
+            redirect_to=back,
+        )
+    return act(
+        request,
+        lambda: approve_ceiling_change(
+            request.user,
+            change_id,
+            shorter_notice_approved=data["shorter_notice_approved"],
+            low_ceiling_approved=data["low_ceiling_approved"],
+        ),
+        success=_("Det nye listetaket er godkjent."),
+        redirect_to=back,
+    )
+
+
+@require_POST
+@login_required
+@refused_is_forbidden
+def automatic_placement(request: HttpRequest, number: str) -> HttpResponse:
+    ws.municipality_for_viewer(request.user, number)
+    on = request.POST.get("on") == "1"
+    return act(
+        request,
+        lambda: set_automatic_placement(request.user, number, on=on),
+        success=_("Automatisk tildeling av ufordelte er slått på.")
+        if on
+        else _("Automatisk tildeling av ufordelte er slått av."),
+        redirect_to=_back(number),
+    )
+
+
+@login_required
+@refused_is_forbidden
+def new_list(request: HttpRequest, number: str) -> HttpResponse:
+    muni = ws.municipality_for_viewer(request.user, number)
+    if not ws.may_change_municipality(request.user, number):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    practices = [(str(p.pk), p.name) for p in ws.practices_in(muni)]
+    form = NewListForm(request.POST or None, practices=practices)
+    if request.method == "POST":
+        if not form.is_valid():
+            form_errors(request, form)
+            return HttpResponseRedirect(reverse("web:new_list", args=[number]))
+        data = form.cleaned_data
+        return act(
+            request,
+            lambda: create_list(
+                request.user,
+                int(data["practice"]),
+                ceiling=data["ceiling"],
+                valid_from=data["valid_from"],
+                low_ceiling_approved=data["low_ceiling_approved"],
+                is_salaried=data["is_salaried"],
+            ),
+            success=_("Listen er opprettet. Den har ingen fastlege før en lege tildeles."),
+            redirect_to=_back(number),
+        )
+    return render(request, "web/municipality/new_list.html", {"muni": muni, "form": form})
+
+
+@require_POST
+@login_required
+@refused_is_forbidden
+def list_action(request: HttpRequest, number: str, agreement_id: int, action: str) -> HttpResponse:
+    muni = ws.municipality_for_viewer(request.user, number)
+    agreement = ws.agreement_in(muni, agreement_id)
+    back = _back(number, agreement.pk)
+    user = request.user
+    if action == "slutter":
+        form = GpLeavesForm(request.POST)
+        if not form.is_valid():
+            form_errors(request, form)
+            return HttpResponseRedirect(back)
+        d = form.cleaned_data
+        return act(
+            request,
+            lambda: gp_leaves(
+                user,
+                agreement,
+                end_date=d["end_date"],
+                end_reason=d["end_reason"],
+                notice_given_on=d["notice_given_on"],
+                shorter_notice_agreed=d["shorter_notice_agreed"],
+            ),
+            success=_("Legens avgang er registrert. Innbyggerne på listen får melding."),
+            redirect_to=back,
+        )
+    if action == "lege":
+        aform = AssignGpForm(request.POST)
+        if not aform.is_valid():
+            form_errors(request, aform)
+            return HttpResponseRedirect(back)
+        d = aform.cleaned_data
+
+        def assign() -> object:
+            doctor = ws.doctor_by_hpr(d["hpr_number"])
+            fn = take_over_list if d["take_over"] else assign_gp
+            return fn(user, agreement, doctor, valid_from=d["valid_from"])
+
+        return act(
+            request,
+            assign,
+            success=_("Legen er registrert på listen. Innbyggerne på listen får melding."),
+            redirect_to=back,
+        )
+    if action == "vikar":
+        sform = SubstituteForm(request.POST)
+        if not sform.is_valid():
+            form_errors(request, sform)
+            return HttpResponseRedirect(back)
+        d = sform.cleaned_data
+        return act(
+            request,
+            lambda: register_substitute(
+                user,
+                agreement,
+                ws.doctor_by_hpr(d["hpr_number"]),
+                valid_from=d["valid_from"],
+                valid_to=d["valid_to"],
+                percentage=d["percentage"],
+            ),
+            success=_("Vikaren er registrert."),
+            redirect_to=back,
+        )
+    if action in ("apne", "lukk"):
+        return act(
+            request,
+            lambda: set_list_open(user, agreement, is_open=action == "apne"),
+            success=_("Listen er åpnet for nye innbyggere.")
+            if action == "apne"
+            else _("Listen er lukket for nye innbyggere."),
+            redirect_to=back,
+        )
+    if action == "reduksjon":
+        rform = ReductionForm(request.POST, firsts=ws.upcoming_firsts())
+        if not rform.is_valid():
+            form_errors(request, rform)
+            return HttpResponseRedirect(back)
+        d = rform.cleaned_data
+        return act(
+            request,
+            lambda: prepare_list_reduction(
+                user,
+                agreement,
+                effective_on=datetime.date.fromisoformat(d["effective_on"]),
+                plan=[(d["target"], d["count"])],
+            ),
+            success=_("Listereduksjonen er forberedt: de som skal flyttes er trukket ut."),
+            redirect_to=back,
+        )
+    raise Http404
+
+
+@login_required
+@refused_is_forbidden
+def users(request: HttpRequest, number: str) -> HttpResponse:
+    """The municipality's officers: who has access to its registry; add and remove."""
+    muni = ws.municipality_for_viewer(request.user, number)
+    back = reverse("web:municipality_users", args=[number])
+    if request.method == "POST":
+        if request.POST.get("remove"):
+            try:
+                assignment_id = int(request.POST["remove"])
+            except ValueError:
+                raise Http404 from None
+            return act(
+                request,
+                lambda: revoke_municipality_role(request.user, number, assignment_id),
+                success=_("Tilgangen er fjernet."),
+                redirect_to=back,
+            )
+        form = OfficerForm(request.POST)
+        if not form.is_valid():
+            form_errors(request, form)
+            return HttpResponseRedirect(back)
+        d = form.cleaned_data
+        return act(
+            request,
+            lambda: grant_municipality_role(
+                request.user,
+                number,
+                username=d["username"],
+                first_name=d["first_name"],
+                last_name=d["last_name"],
+            ),
+            success=_("Brukeren har fått tilgang til kommunens register."),
+            redirect_to=back,
+        )
+    return render(
+        request,
+        "web/municipality/users.html",
+        {
+            "muni": muni,
+            "rows": municipality_users(request.user, number),
+            "form": OfficerForm(),
+        },
+    )
