@@ -259,3 +259,7 @@ class BulkWriter:
                     cursor.execute(f"ANALYZE {qn(model._meta.db_table)}")
             elif self.vendor == "sqlite":
                 cursor.execute("PRAGMA cache_size = -65536")
+                # Without statistics SQLite picks the wrong index for a list's
+                # members in a large municipality (3.5 s instead of 0.06 s).
+                for model in models:
+                    cursor.execute(f"ANALYZE {qn(model._meta.db_table)}")

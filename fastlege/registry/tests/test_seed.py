@@ -431,3 +431,21 @@ def test_a_large_load_rebuilds_every_index_and_foreign_key(monkeypatch):
     page = list_members_page(agreement.pk)
     assert page.members
     assert not ListMembership.objects.exclude(resident__in=Resident.objects.all()).exists()
+
+
+def test_the_seed_leaves_planner_statistics():
+    """Without statistics the database picks slow plans for the list pages."""
+    from django.db import connection
+
+    seed("--kommune", "5033")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'registry_listmembership'"
+            )
+        else:
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_stats WHERE tablename = 'registry_listmembership'"
+            )
+        row = cursor.fetchone()
+    assert row is not None and row[0] > 0
