@@ -38,7 +38,7 @@ class MeetingForm(forms.Form):
     doors_open = forms.TimeField(label=_("registrering fra"), widget=TIME, required=False)
     place = forms.CharField(label=_("sted"), max_length=200, required=False)
     address = forms.CharField(label=_("adresse"), max_length=200, required=False)
-    video_link = forms.URLField(label=_("videolenke"), required=False)
+    video_link = forms.URLField(label=_("videolenke"), required=False, assume_scheme="https")
     organiser_name = forms.CharField(label=_("arrangør"), max_length=200)
     county = forms.ModelChoiceField(
         County.objects.all(),
