@@ -223,7 +223,7 @@ def indicator_trend(code: str) -> IndicatorTrend:
     from fastlege.reference.models import KostraGpTrend, MunicipalityPopulation  # noqa: PLC0415
 
     if code not in rules.INDICATORS:
-        refuse(Code.UNKNOWN_INDICATOR, code=code)
+        refuse(Code.UNKNOWN_INDICATOR, indicator=code)
     field, label = rules.INDICATORS[code]
     population: dict[str, dict[int, int]] = defaultdict(dict)
     for number, year, people in MunicipalityPopulation.objects.values_list(

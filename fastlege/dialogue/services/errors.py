@@ -165,8 +165,8 @@ MESSAGES: dict[Code, tuple[Promise, str]] = {
         "The attachment looks like a %(kind)s file but cannot be read.",
     ),
     Code.UNKNOWN_INDICATOR: (
-        _("Ukjent indikator: %(code)s."),
-        "Unknown indicator: %(code)s.",
+        _("Ukjent indikator: %(indicator)s."),
+        "Unknown indicator: %(indicator)s.",
     ),
     Code.CASE_CLOSED: (_("Saken er avsluttet."), "The case is closed."),
     Code.NOT_A_FORUM_MEETING: (

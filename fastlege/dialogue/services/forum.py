@@ -54,7 +54,7 @@ def _check_indicators(codes: Sequence[str]) -> list[str]:
     clean = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
     for code in clean:
         if code not in rules.INDICATORS:
-            refuse(Code.UNKNOWN_INDICATOR, code=code)
+            refuse(Code.UNKNOWN_INDICATOR, indicator=code)
     return clean
 
 
