@@ -382,6 +382,8 @@ def organiser_meeting_post(request: HttpRequest, meeting_id: int, what: str) -> 
 
 @organiser_required
 def participants(request: HttpRequest, meeting_id: int, fmt: str = "html") -> HttpResponse:
+    if fmt not in ("html", "csv", "xlsx"):
+        raise Http404()
     meeting = selectors.meeting_for_organiser(request.user, meeting_id)
     rows = selectors.participants(request.user, meeting, reason=f"deltakerliste ({fmt})")
     if fmt == "csv":
@@ -434,6 +436,8 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 def organiser_consultation(
     request: HttpRequest, consultation_id: int, fmt: str = "html"
 ) -> HttpResponse:
+    if fmt not in ("html", "docx", "pdf", "csv"):
+        raise Http404()
     consultation = selectors.consultation_for_organiser(request.user, consultation_id)
     if request.method == "POST":
         mark = forms.MarkForm(request.POST)

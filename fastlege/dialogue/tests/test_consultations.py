@@ -61,8 +61,13 @@ def test_submissions_until_the_deadline_and_not_after(django_capture_on_commit_c
             None,
             c.pk,
             data(
-                c, 1, ["ALIS"], file_name="innspill.pdf", file_content=pdf_bytes(),
-                organisation="Legeforeningen", on_behalf_of_organisation=True,
+                c,
+                1,
+                ["ALIS"],
+                file_name="innspill.pdf",
+                file_content=pdf_bytes(),
+                organisation="Legeforeningen",
+                on_behalf_of_organisation=True,
                 consent_to_publication=True,
             ),  # fmt: skip
             now=DEADLINE,
@@ -180,7 +185,7 @@ def test_only_consenting_submissions_are_published_and_only_when_the_organiser_p
 
 def test_csv_cells_cannot_start_a_spreadsheet_formula():
     c = consultation()
-    services.submit(None, c.pk, data(c, 1, ["ALIS"], text="=HYPERLINK(\"x\")"), now=DURING)
+    services.submit(None, c.pk, data(c, 1, ["ALIS"], text='=HYPERLINK("x")'), now=DURING)
     rows = selectors.submissions(ministry(), c, reason="x")
     text = exports.summary_csv(selectors.summary_by_theme(rows, list(c.themes.all()))).decode()
     assert "'=HYPERLINK" in text

@@ -43,8 +43,9 @@ def test_agenda_from_open_cases_decisions_close_cases():
     f = forum(hod)
     ks = f.parties.get(short_name="KS")
     cases = {
-        title: services.open_case(hod, f.pk, title=title, raised_by_id=ks.pk,
-                                  opened_on=D(2030, 1, i + 1))  # fmt: skip
+        title: services.open_case(
+            hod, f.pk, title=title, raised_by_id=ks.pk, opened_on=D(2030, 1, i + 1)
+        )  # fmt: skip
         for i, title in enumerate(["Rekruttering", "Utdanning", "Finansiering", "Oppgaver"])
     }
     m = meeting(
@@ -57,7 +58,12 @@ def test_agenda_from_open_cases_decisions_close_cases():
         registration_deadline=None,
     )
     agenda = services.build_agenda(hod, m.pk)
-    assert [a.case.title for a in agenda] == ["Rekruttering", "Utdanning", "Finansiering", "Oppgaver"]
+    assert [a.case.title for a in agenda] == [
+        "Rekruttering",
+        "Utdanning",
+        "Finansiering",
+        "Oppgaver",
+    ]
     services.record_decision(
         hod, cases["Oppgaver"].pk, text="Partene gjennomgår fastlegenes oppgaver.",
         decided_on=D(2030, 2, 1), meeting_id=m.pk, closes_case=True,
