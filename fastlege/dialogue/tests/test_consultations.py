@@ -12,8 +12,14 @@ from fastlege.core.models import AuditEvent
 from fastlege.dialogue import exports, selectors, services
 from fastlege.dialogue.models import Consultation, Submission
 from fastlege.dialogue.services import Code, DialogueError
-from fastlege.dialogue.tests.factories import at, county_governor, ministry, municipality_user
-from fastlege.dialogue.tests.factories import docx_bytes, pdf_bytes
+from fastlege.dialogue.tests.factories import (
+    at,
+    county_governor,
+    docx_bytes,
+    ministry,
+    municipality_user,
+    pdf_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 THEMES = [

@@ -30,7 +30,7 @@ def test_a_real_pdf_and_a_real_word_file_are_accepted_whatever_their_names():
 
 
 def test_a_renamed_text_file_is_refused():
-    text = "Dette er bare tekst, ikke en PDF.\n".encode()
+    text = b"Dette er bare tekst, ikke en PDF.\n"
     assert _code("innspill.pdf", text) == Code.FILE_NOT_PDF_OR_WORD
     assert _code("innspill.docx", text) == Code.FILE_NOT_PDF_OR_WORD
 
