@@ -193,7 +193,7 @@ def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpRespo
                 ),
             )
         except DomainError as exc:
-            form.add_error("attachment" if "file" in exc.code else None, exc.message)
+            form.add_error("attachment" if "file" in str(exc.code) else None, exc.message)
         else:
             return render(
                 request,
@@ -264,7 +264,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 programme_text=text,
             )
         except DomainError as exc:
-            form.add_error("programme" if "programme" in exc.code else None, exc.message)
+            form.add_error("programme" if "programme" in str(exc.code) else None, exc.message)
         else:
             messages.success(request, _("Møtet er opprettet."))
             return redirect("dialogue:organiser_meeting", meeting.pk)

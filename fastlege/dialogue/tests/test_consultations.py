@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -49,7 +50,7 @@ def consultation(actor=None) -> Consultation:
 
 def data(c: Consultation, n: int, themes: list[str], **extra) -> services.SubmissionData:
     ids = [t.pk for t in c.themes.filter(name__in=themes)]
-    fields = {
+    fields: dict[str, Any] = {
         "name": f"Innsender {n}",
         "email": f"innsender{n}@example.no",
         "submitter_kind": "fastlege",
@@ -106,7 +107,7 @@ def test_a_bad_attachment_refuses_the_whole_submission():
 
 def test_themes_of_another_consultation_and_missing_organisation_are_refused():
     c, other = consultation(), consultation()
-    foreign = other.themes.first()
+    foreign = other.themes.get(name="ALIS")
     with pytest.raises(DialogueError) as refused:
         services.submit(None, c.pk, data(c, 1, [], theme_ids=[foreign.pk]), now=DURING)
     assert refused.value.code == Code.UNKNOWN_THEME
@@ -115,7 +116,7 @@ def test_themes_of_another_consultation_and_missing_organisation_are_refused():
     assert refused.value.code == Code.ORGANISATION_REQUIRED
 
 
-def _filled() -> tuple[Consultation, object]:
+def _filled() -> tuple[Consultation, Any]:
     hod = ministry()
     c = consultation(hod)
     services.submit(None, c.pk, data(c, 1, ["ALIS", "Finansiering"]), now=DURING)

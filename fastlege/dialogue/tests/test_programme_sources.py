@@ -8,6 +8,7 @@ their spacing, dashes and the description lines under the items.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -114,7 +115,7 @@ def test_four_input_meetings_with_the_ministrys_programme_and_extended_deadlines
         organiser_name="Helse- og omsorgsdepartementet",
         county_id=None,
     )
-    common = {
+    common: dict[str, Any] = {
         "series": series,
         "kind": Meeting.Kind.INPUT,
         "title": "Innspillsmøte om handlingsplan for allmennlegetjenesten",

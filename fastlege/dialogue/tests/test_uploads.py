@@ -16,7 +16,7 @@ from fastlege.dialogue.tests.factories import docx_bytes, pdf_bytes
 def _code(name: str, content: bytes) -> str:
     with pytest.raises(DialogueError) as refused:
         check_attachment(name, content)
-    return refused.value.code
+    return str(refused.value.code)
 
 
 def test_a_real_pdf_and_a_real_word_file_are_accepted_whatever_their_names():
