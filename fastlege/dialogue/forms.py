@@ -84,6 +84,15 @@ class DeadlineForm(forms.Form):
     )
 
 
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(
+        label=_("antall plasser"),
+        min_value=1,
+        required=False,
+        help_text=_("Tom for ubegrenset. Ledige plasser går til ventelisten."),
+    )
+
+
 class RegistrationForm(forms.Form):
     name = forms.CharField(label=_("navn"), max_length=200)
     email = forms.EmailField(label=_("e-post"))

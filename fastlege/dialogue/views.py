@@ -282,6 +282,9 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, **extra: Any) -> HttpR
             ),
         ),
         "deadline_form": extra.pop("deadline_form", forms.DeadlineForm()),
+        "capacity_form": extra.pop(
+            "capacity_form", forms.CapacityForm(initial={"capacity": meeting.capacity})
+        ),
         "group_form": extra.pop("group_form", forms.GroupForm()),
         "minutes_form": extra.pop(
             "minutes_form",
@@ -303,8 +306,20 @@ def organiser_meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _meeting_page(request, meeting)
 
 
-_MEETING_ACTIONS = {"program", "frist", "publiser", "gruppe", "notat", "referat", "tiltak",
-                    "tiltakstatus", "dagsorden"}  # fmt: skip
+_MEETING_ACTIONS = frozenset(
+    [
+        "program",
+        "frist",
+        "plasser",
+        "publiser",
+        "gruppe",
+        "notat",
+        "referat",
+        "tiltak",
+        "tiltakstatus",
+        "dagsorden",
+    ]
+)
 
 
 @organiser_required
@@ -336,6 +351,15 @@ def organiser_meeting_post(request: HttpRequest, meeting_id: int, what: str) -> 
             except DomainError as exc:
                 form.add_error("registration_deadline", exc.message)
                 return _meeting_page(request, meeting, deadline_form=form)
+        elif what == "plasser":
+            form = forms.CapacityForm(request.POST)
+            if not form.is_valid():
+                return _meeting_page(request, meeting, capacity_form=form)
+            try:
+                services.set_capacity(user, meeting.pk, form.cleaned_data["capacity"])
+            except DomainError as exc:
+                form.add_error("capacity", exc.message)
+                return _meeting_page(request, meeting, capacity_form=form)
         elif what == "publiser":
             services.set_published(user, meeting.pk, request.POST.get("published") == "1")
         elif what == "gruppe":

@@ -17,6 +17,7 @@ from django.utils import timezone
 from fastlege.core.models import AuditEvent
 from fastlege.dialogue import services
 from fastlege.dialogue.models import Meeting, Registration, Submission
+from fastlege.dialogue.sources import SOURCE_000_PROGRAMME
 from fastlege.dialogue.tests.factories import (
     county_governor,
     docx_bytes,
@@ -24,7 +25,6 @@ from fastlege.dialogue.tests.factories import (
     ministry,
     municipality_user,
 )
-from fastlege.dialogue.tests.test_programme_sources import SOURCE_000_PROGRAMME
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,17 @@ def test_an_organiser_creates_a_meeting_with_a_programme(client):
         reverse("dialogue:organiser_meeting_post", args=[m.pk, "frist"]),
         {"registration_deadline": "2030-12-03T12:00"},
     )
+    too_few = client.post(
+        reverse("dialogue:organiser_meeting_post", args=[m.pk, "plasser"]), {"capacity": "0"}
+    )
+    assert (
+        too_few.status_code == 200
+        and "Verdien må være større enn eller lik 1." in too_few.content.decode()
+    )
+    client.post(reverse("dialogue:organiser_meeting_post", args=[m.pk, "plasser"]),
+                {"capacity": "40"})  # fmt: skip
     m.refresh_from_db()
+    assert m.capacity == 40
     action.refresh_from_db()
     assert group.notes.get().text == "Ikke utkonkurrere hverandre."
     assert m.summary == "Felles grep i Trøndelag." and action.status == "pagar"
