@@ -25,7 +25,7 @@ from fastlege.dialogue.models import (
     WorkGroup,
 )
 
-from .access import require_organiser
+from .access import require_national, require_organiser
 from .errors import Code, refuse
 
 
@@ -101,6 +101,8 @@ def create_series(
 def create_meeting(actor: Any, data: MeetingData, programme_text: str = "") -> Meeting:
     """Create a meeting, and its programme if ``programme_text`` is given."""
     require_organiser(actor, data.county_id)
+    if data.forum_id is not None:
+        require_national(actor)
     if data.series is not None and data.series.county_id != data.county_id:
         require_organiser(actor, data.series.county_id)
     _check_meeting(data)

@@ -79,6 +79,9 @@ def test_agenda_from_open_cases_decisions_close_cases():
     services.build_agenda(hod, nxt.pk)
     agenda = services.build_agenda(hod, nxt.pk)
     assert [a.case.title for a in agenda] == ["Rekruttering", "Utdanning", "Finansiering"]
+    with pytest.raises(DialogueError) as refused:
+        meeting(county_governor(), kind=Meeting.Kind.FORUM, forum_id=f.pk)
+    assert refused.value.code == Code.NOT_AUTHORISED
     plain = meeting(hod)
     with pytest.raises(DialogueError) as refused:
         services.build_agenda(hod, plain.pk)
