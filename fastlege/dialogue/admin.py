@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -111,6 +112,7 @@ class MeetingAdmin(FastlegeModelAdmin):
     date_hierarchy = None
     inlines = (ProgrammeInline,)
     raw_id_fields = ("created_by", "series", "forum")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(ProgrammeItem)
