@@ -42,7 +42,7 @@ def world(django_capture_on_commit_callbacks):
         organiser_name="HOD", personal_data_until=datetime.date(2030, 8, 1),
     )  # fmt: skip
     services.build_agenda(None, forum_meeting.pk)
-    case = forum_meeting.agenda.first().case
+    case = forum_meeting.agenda.get(position=1).case
     services.record_decision(None, case.pk, text="Vedtak", decided_on=datetime.date(2030, 5, 1))
 
 
