@@ -24,6 +24,7 @@ from fastlege.dialogue.models import (
     Meeting,
     Registration,
     Submission,
+    SubmissionAttachment,
 )
 from fastlege.dialogue.services.access import is_organiser, may_organise
 from fastlege.dialogue.services.errors import Code, refuse
@@ -145,6 +146,24 @@ def submissions(
     result = list(rows.defer("attachment__content").order_by("submitted_at", "id"))
     audit.record_read(actor, consultation, reason, action="dialogue.submissions.read")
     return result
+
+
+def attachment_for_organiser(actor: Any, submission_id: int) -> SubmissionAttachment:
+    """A submission's file, for the organiser of its consultation; the read is audit-logged."""
+    found = (
+        SubmissionAttachment.objects.select_related("submission__consultation")
+        .filter(submission_id=submission_id)
+        .first()
+    )
+    if found is None:
+        refuse(Code.UNKNOWN_CONSULTATION)
+    consultation = found.submission.consultation
+    if not is_organiser(actor) or not may_organise(actor, consultation.county_id):
+        refuse(Code.NOT_AUTHORISED)
+    audit.record_read(
+        actor, consultation, "vedlegg", action=f"dialogue.attachment.read {submission_id}"
+    )
+    return found
 
 
 def published_submissions(consultation_id: int) -> tuple[Consultation, list[Submission]]:

@@ -24,7 +24,6 @@ from fastlege.dialogue.models import (
     ForumCase,
     Meeting,
     ParticipantRole,
-    SubmissionAttachment,
     WorkGroup,
 )
 from fastlege.dialogue.services.access import is_national, is_organiser
@@ -519,14 +518,7 @@ def organiser_consultation(
 
 @organiser_required
 def attachment(request: HttpRequest, submission_id: int) -> HttpResponse:
-    found = (
-        SubmissionAttachment.objects.select_related("submission__consultation")
-        .filter(submission_id=submission_id)
-        .first()
-    )
-    if found is None:
-        raise Http404()
-    selectors.consultation_for_organiser(request.user, found.submission.consultation_id)
+    found = selectors.attachment_for_organiser(request.user, submission_id)
     content_type = (
         "application/pdf"
         if found.kind == "pdf"

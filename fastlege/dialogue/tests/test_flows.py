@@ -239,3 +239,56 @@ def test_organiser_consultation_page_filters_exports_and_publishes(client):
     client.post(url, {"publish": "1"})
     public = client.get(reverse("dialogue:published", args=[c.pk])).content.decode()
     assert "Innspill 1" in public and "Innspill 2" not in public and "i1@example.no" not in public
+
+
+def test_the_attachment_is_for_the_organiser_and_its_download_is_logged(client):
+    hod = ministry()
+    c = services.create_consultation(
+        hod, title="Innspill", question="Hva?", organiser_name="HOD",
+        opens_at=timezone.now() - datetime.timedelta(days=1),
+        deadline=timezone.now() + datetime.timedelta(days=1), themes=["ALIS"],
+    )  # fmt: skip
+    s = services.submit(None, c.pk, services.SubmissionData(
+        name="Kari", email="kari@example.no", submitter_kind="fastlege", text="Tekst",
+        file_name="innspill.docx", file_content=docx_bytes()))  # fmt: skip
+    url = reverse("dialogue:attachment", args=[s.pk])
+    client.force_login(county_governor())
+    assert client.get(url).status_code == 403  # a national consultation
+    client.force_login(hod)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.content == bytes(s.attachment.content)
+    assert AuditEvent.objects.filter(
+        actor=hod, kind="read", action=f"dialogue.attachment.read {s.pk}"
+    ).exists()
+
+
+def test_the_forum_and_a_case_with_its_national_trend(client):
+    from django.core.management import call_command
+
+    from fastlege.dialogue.models import ForumCase
+
+    call_command("dialogue_demo")
+    case = ForumCase.objects.get(title="Rekruttering og stabilitet")
+    client.force_login(county_governor())
+    assert client.get(reverse("dialogue:forum", args=[case.forum_id])).status_code == 403
+    client.force_login(ministry())
+    forum_page = client.get(reverse("dialogue:forum", args=[case.forum_id])).content.decode()
+    assert "Legeforeningen" in forum_page and "Rekruttering og stabilitet" in forum_page
+    page = client.get(reverse("dialogue:case", args=[case.pk])).content.decode()
+    assert "Andel innbyggere på liste uten fast lege (%)" in page and "2025" in page
+    created = client.post(
+        reverse("dialogue:forum", args=[case.forum_id]),
+        {"title": "Legevakt", "indicators": ["reservekapasitet"]},
+    )
+    assert created.status_code == 302
+    new = ForumCase.objects.get(title="Legevakt")
+    assert list(new.indicators.values_list("code", flat=True)) == ["reservekapasitet"]
+    decided = client.post(
+        reverse("dialogue:case", args=[new.pk]),
+        {"case": new.pk, "text": "Saken avsluttes.", "decided_on": "2030-05-01",
+         "closes_case": "on"},
+    )  # fmt: skip
+    assert decided.status_code == 302
+    new.refresh_from_db()
+    assert new.status == "avsluttet"
