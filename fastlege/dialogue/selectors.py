@@ -81,6 +81,20 @@ def seats(meeting: Meeting) -> dict[str, int | None]:
     }
 
 
+def registration_closed_reason(meeting: Meeting, now: datetime.datetime | None = None) -> str:
+    """Why registration is closed now, in Norwegian; empty when it is open."""
+    from django.utils.translation import gettext  # noqa: PLC0415
+
+    moment = now or timezone.now()
+    if not meeting.registration_open:
+        return gettext("Påmeldingen til dette møtet er ikke åpen.")
+    if meeting.registration_deadline is not None and moment > meeting.registration_deadline:
+        return gettext("Påmeldingsfristen gikk ut %(deadline)s.") % {
+            "deadline": f"{timezone.localtime(meeting.registration_deadline):%d.%m.%Y kl. %H:%M}"
+        }
+    return ""
+
+
 def organiser_meetings(actor: Any) -> QuerySet[Meeting]:
     if not is_organiser(actor):
         refuse(Code.NOT_AUTHORISED)

@@ -86,7 +86,11 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(
         request,
         "dialogue/meeting_detail.html",
-        {"meeting": meeting, "seats": selectors.seats(meeting)},
+        {
+            "meeting": meeting,
+            "seats": selectors.seats(meeting),
+            "closed": selectors.registration_closed_reason(meeting),
+        },
     )
 
 
@@ -125,7 +129,12 @@ def register(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(
         request,
         "dialogue/register.html",
-        {"meeting": meeting, "form": form, "seats": selectors.seats(meeting)},
+        {
+            "meeting": meeting,
+            "form": form,
+            "seats": selectors.seats(meeting),
+            "closed": selectors.registration_closed_reason(meeting),
+        },
     )
 
 

@@ -292,3 +292,18 @@ def test_the_forum_and_a_case_with_its_national_trend(client):
     assert decided.status_code == 302
     new.refresh_from_db()
     assert new.status == "avsluttet"
+
+
+def test_after_the_deadline_the_pages_say_so_instead_of_showing_the_form(client):
+    past = timezone.now() - datetime.timedelta(hours=1)
+    m = meeting(None, registration_deadline=past)
+    page = client.get(reverse("dialogue:register", args=[m.pk])).content.decode()
+    assert "Påmeldingsfristen gikk ut" in page and "Meld meg på" not in page
+    detail = client.get(reverse("dialogue:meeting", args=[m.pk])).content.decode()
+    assert "Påmeldingsfristen gikk ut" in detail
+    posted = client.post(
+        reverse("dialogue:register", args=[m.pk]),
+        {"name": "Ola", "email": "ola@example.no", "role": "fastlege"},
+    )
+    assert "Påmeldingsfristen gikk ut" in posted.content.decode()
+    assert not Registration.objects.exists()
