@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from fastlege.core.models import AuditEvent
 from fastlege.dialogue import services
-from fastlege.dialogue.models import Meeting, Registration
+from fastlege.dialogue.models import Forum, Meeting, Registration
 from fastlege.dialogue.tests.factories import at, docx_bytes, meeting, registration
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,8 @@ def world(django_capture_on_commit_callbacks):
         now=at(2030, 2, 1),
     )  # fmt: skip
     forum_meeting = Meeting.objects.create(
-        kind=Meeting.Kind.FORUM, forum_id=1, title="Forummøte", date=datetime.date(2030, 5, 1),
+        kind=Meeting.Kind.FORUM, forum=Forum.objects.get(), title="Forummøte",
+        date=datetime.date(2030, 5, 1),
         start_time=datetime.time(10), end_time=datetime.time(12), place="HOD",
         organiser_name="HOD", personal_data_until=datetime.date(2030, 8, 1),
     )  # fmt: skip
