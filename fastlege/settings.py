@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fastlege.registry",
     "fastlege.accounts",
     "fastlege.web",
+    "fastlege.dialogue",
 ]
 
 MIDDLEWARE = [
@@ -201,3 +202,12 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Dialogue (docs/settings.md): e-mail with confirmation links, sent after the commit.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fastlege@localhost")
+DIALOGUE_EMAIL_SENDER = os.environ.get("DIALOGUE_EMAIL_SENDER", "")
+DIALOGUE_SITE_URL = os.environ.get("DIALOGUE_SITE_URL", "http://127.0.0.1:8000")
+# Uploads (dialogue attachments) up to rules.attachment_max_bytes are read into memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

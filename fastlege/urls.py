@@ -12,4 +12,5 @@ urlpatterns = [
     path("helse/", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("", include("fastlege.web.urls")),
+    path("dialog/", include("fastlege.dialogue.urls")),
 ]

@@ -1,0 +1,214 @@
+"""Forms of the dialogue pages. They only parse input; the services decide."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fastlege.dialogue import rules
+from fastlege.dialogue.models import (
+    ConsultationTheme,
+    FollowUpAction,
+    Meeting,
+    MeetingSeries,
+    ParticipantRole,
+)
+from fastlege.reference.models import County
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
+
+
+class MeetingForm(forms.Form):
+    series = forms.ModelChoiceField(
+        MeetingSeries.objects.all(), label=_("møteserie"), required=False
+    )
+    kind = forms.ChoiceField(label=_("møtetype"), choices=Meeting.Kind.choices)
+    title = forms.CharField(label=_("tittel"), max_length=200)
+    description = forms.CharField(label=_("innledning"), widget=forms.Textarea, required=False)
+    date = forms.DateField(label=_("dato"), widget=DATE)
+    start_time = forms.TimeField(label=_("starter"), widget=TIME)
+    end_time = forms.TimeField(label=_("slutter"), widget=TIME)
+    doors_open = forms.TimeField(label=_("registrering fra"), widget=TIME, required=False)
+    place = forms.CharField(label=_("sted"), max_length=200, required=False)
+    address = forms.CharField(label=_("adresse"), max_length=200, required=False)
+    video_link = forms.URLField(label=_("videolenke"), required=False, assume_scheme="https")
+    organiser_name = forms.CharField(label=_("arrangør"), max_length=200)
+    county = forms.ModelChoiceField(
+        County.objects.all(),
+        label=_("fylke"),
+        required=False,
+        empty_label=_("nasjonalt møte"),
+    )
+    moderator = forms.CharField(label=_("møteleder"), max_length=200, required=False)
+    audience = forms.CharField(label=_("målgruppe"), widget=forms.Textarea, required=False)
+    contact = forms.CharField(label=_("kontaktperson"), max_length=200, required=False)
+    registration_deadline = forms.DateTimeField(
+        label=_("påmeldingsfrist"), widget=DATETIME, input_formats=DATETIME_FORMATS, required=False
+    )
+    capacity = forms.IntegerField(label=_("antall plasser"), min_value=1, required=False)
+    waiting_list = forms.BooleanField(label=_("venteliste når fullt"), required=False, initial=True)
+    published = forms.BooleanField(label=_("publisert"), required=False)
+    personal_data_until = forms.DateField(
+        label=_("personopplysninger slettes"),
+        widget=DATE,
+        required=False,
+        help_text=_("Tom: %(days)s dager etter møtet.")
+        % {"days": rules.param("registrant_data_retention_days")},
+    )
+    programme = forms.CharField(
+        label=_("program"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+        required=False,
+        help_text=_(
+            "Én programpost per linje, med klokkeslett først: «09:00-09:10 Velkommen» eller "
+            "«12:00 Lunsj». Linjer uten klokkeslett beskriver posten over. "
+            "«| navn» til slutt på linjen angir innleder."
+        ),
+    )
+
+
+class ProgrammeForm(forms.Form):
+    programme = MeetingForm.base_fields["programme"]
+
+
+class DeadlineForm(forms.Form):
+    registration_deadline = forms.DateTimeField(
+        label=_("ny påmeldingsfrist"), widget=DATETIME, input_formats=DATETIME_FORMATS
+    )
+
+
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(
+        label=_("antall plasser"),
+        min_value=1,
+        required=False,
+        help_text=_("Tom for ubegrenset. Ledige plasser går til ventelisten."),
+    )
+
+
+class RegistrationForm(forms.Form):
+    name = forms.CharField(label=_("navn"), max_length=200)
+    email = forms.EmailField(label=_("e-post"))
+    organisation = forms.CharField(label=_("organisasjon"), max_length=200, required=False)
+    role = forms.ChoiceField(label=_("rolle"), choices=ParticipantRole.choices)
+    dietary_needs = forms.CharField(
+        label=_("matbehov og allergier"), max_length=300, required=False
+    )
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label=_("gruppenavn"), max_length=100)
+    questions = forms.CharField(label=_("spørsmål"), widget=forms.Textarea, required=False)
+
+
+class GroupNoteForm(forms.Form):
+    group = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(label=_("notat"), widget=forms.Textarea)
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label=_("referat"), widget=forms.Textarea, required=False)
+    summary = forms.CharField(label=_("oppsummering"), widget=forms.Textarea, required=False)
+
+
+class ActionForm(forms.Form):
+    what = forms.CharField(label=_("hva"), max_length=300)
+    responsible = forms.CharField(label=_("ansvarlig"), max_length=200)
+    due = forms.DateField(label=_("frist"), widget=DATE, required=False)
+
+
+class ActionStatusForm(forms.Form):
+    action = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("status"), choices=FollowUpAction.Status.choices)
+
+
+class ConsultationForm(forms.Form):
+    title = forms.CharField(label=_("tittel"), max_length=200)
+    question = forms.CharField(label=_("spørsmål"), widget=forms.Textarea)
+    organiser_name = forms.CharField(label=_("arrangør"), max_length=200)
+    county = forms.ModelChoiceField(
+        County.objects.all(), label=_("fylke"), required=False, empty_label=_("nasjonal")
+    )
+    opens_at = forms.DateTimeField(
+        label=_("åpner"), widget=DATETIME, input_formats=DATETIME_FORMATS
+    )
+    deadline = forms.DateTimeField(
+        label=_("frist"), widget=DATETIME, input_formats=DATETIME_FORMATS
+    )
+    themes = forms.CharField(
+        label=_("temaer"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Ett tema per linje."),
+    )
+
+    def clean_themes(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["themes"].splitlines() if line.strip()]
+
+
+class SubmissionForm(forms.Form):
+    name = forms.CharField(label=_("navn"), max_length=200)
+    email = forms.EmailField(label=_("e-post"))
+    organisation = forms.CharField(label=_("organisasjon"), max_length=200, required=False)
+    on_behalf_of_organisation = forms.BooleanField(
+        label=_("jeg sender innspillet på vegne av organisasjonen"), required=False
+    )
+    submitter_kind = forms.ChoiceField(label=_("innsendertype"), choices=ParticipantRole.choices)
+    themes = forms.ModelMultipleChoiceField(
+        ConsultationTheme.objects.none(),
+        label=_("temaer"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    text = forms.CharField(label=_("innspill"), widget=forms.Textarea(attrs={"rows": 10}))
+    attachment = forms.FileField(
+        label=_("vedlegg (PDF eller Word)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
+    )
+    consent_to_publication = forms.BooleanField(
+        label=_("jeg samtykker til at innspillet publiseres med navn eller organisasjon"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, consultation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        themes = self.fields["themes"]
+        assert isinstance(themes, forms.ModelMultipleChoiceField)
+        themes.queryset = ConsultationTheme.objects.filter(consultation_id=consultation_id)
+
+
+class MarkForm(forms.Form):
+    submission = forms.IntegerField(widget=forms.HiddenInput)
+    marked = forms.BooleanField(label=_("merket"), required=False)
+    comment = forms.CharField(label=_("kommentar"), widget=forms.Textarea, required=False)
+
+
+class CaseForm(forms.Form):
+    title = forms.CharField(label=_("tittel"), max_length=200)
+    description = forms.CharField(label=_("beskrivelse"), widget=forms.Textarea, required=False)
+    indicators = forms.MultipleChoiceField(
+        label=_("indikatorer"),
+        choices=[(code, label) for code, (_f, label) in rules.INDICATORS.items()],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class DecisionForm(forms.Form):
+    case = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(label=_("vedtak"), widget=forms.Textarea)
+    decided_on = forms.DateField(label=_("vedtatt"), widget=DATE, initial=timezone.localdate)
+    closes_case = forms.BooleanField(label=_("avslutter saken"), required=False)
+
+
+def aware(value: datetime.datetime | None) -> datetime.datetime | None:
+    if value is None:
+        return None
+    return value if timezone.is_aware(value) else timezone.make_aware(value)

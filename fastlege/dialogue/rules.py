@@ -1,0 +1,91 @@
+"""Rule parameters of the dialogue app, versioned by effective date.
+
+None of these comes from the GP regulation: the sources (`/work/shared/domain.md`
+and the meeting invitations in `shared/sources/`) say nothing about how long
+registrants' data is kept, how large an attachment may be or which indicators a
+case of the tripartite forum is linked to. Each value below is therefore the
+project's documented choice, marked ``verified=False`` with the reason, and
+kept in one place so it can be changed by adding a row with a new date.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    value: Any
+    effective_from: datetime.date
+    legal_basis: str
+    verified: bool = True
+    note: str = ""
+
+
+_START = datetime.date(2019, 1, 1)
+
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter(
+        "registrant_data_retention_days",
+        90,
+        _START,
+        "personvernforordningen art. 5 nr. 1 e (lagringsbegrensning)",
+        verified=False,
+        note=(
+            "Kildene angir ingen frist. Standard: personopplysninger om påmeldte "
+            "anonymiseres 90 dager etter møtet; arrangøren kan velge en annen dato per møte."
+        ),
+    ),
+    Parameter(
+        "submitter_data_retention_days",
+        365,
+        _START,
+        "personvernforordningen art. 5 nr. 1 e (lagringsbegrensning)",
+        verified=False,
+        note=(
+            "Kildene angir ingen frist. Standard: kontaktopplysninger om innsendere anonymiseres "
+            "ett år etter innspillsfristen; navn på innspill med samtykke til publisering beholdes."
+        ),
+    ),
+    Parameter(
+        "attachment_max_bytes",
+        10 * 1024 * 1024,
+        _START,
+        "prosjektets valg (ikke regulert)",
+        verified=False,
+        note="Største vedlegg til et innspill: 10 MiB.",
+    ),
+    Parameter(
+        "attachment_kinds",
+        "pdf,docx",
+        _START,
+        "saken: «PDF or Word»",
+        note="Tillatte vedleggstyper, kontrollert på innholdet, ikke på filnavnet.",
+    ),
+)
+
+
+def param(name: str, on: datetime.date | None = None) -> Any:
+    """The value of ``name`` in force on ``on`` (default today)."""
+    day = on or datetime.date.today()
+    rows = [p for p in PARAMETERS if p.name == name and p.effective_from <= day]
+    if not rows:
+        raise KeyError(f"no rule parameter {name!r} in force on {day}")
+    return max(rows, key=lambda p: p.effective_from).value
+
+
+# Indicators a tripartite case can be linked to. The statistics app is built in
+# parallel; until it exists the codes are read from the KOSTRA trend in
+# fastlege.reference (see selectors.indicator_trend, the one place to switch).
+INDICATORS: dict[str, tuple[str, str]] = {
+    # code: (KostraGpTrend field, Norwegian label)
+    "andel_liste_uten_lege": (
+        "share_without_gp_pct",
+        "Andel innbyggere på liste uten fast lege (%)",
+    ),
+    "gjennomsnittlig_listelengde": ("mean_list_length", "Gjennomsnittlig listelengde"),
+    "reservekapasitet": ("reserve_capacity", "Reservekapasitet (listetak / listeinnbyggere)"),
+}

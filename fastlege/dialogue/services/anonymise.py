@@ -1,0 +1,72 @@
+"""Anonymising registrants' and submitters' personal data on the configured date.
+
+A meeting's registrations lose name, e-mail, organisation and dietary needs on
+``Meeting.personal_data_until``; what remains (status, role, time) still counts
+for statistics. A consultation's submissions lose the e-mail address, and,
+unless the submitter consented to publication, the name and organisation.
+Recorded e-mails to them are deleted. Idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from fastlege.core import audit
+from fastlege.dialogue.models import Consultation, Meeting, OutgoingEmail, Registration, Submission
+
+ANONYMOUS = "anonymisert"
+ANONYMOUS_EMAIL = "anonymisert@invalid"
+
+
+@dataclass
+class Result:
+    meetings: int = 0
+    registrations: int = 0
+    consultations: int = 0
+    submissions: int = 0
+
+
+@transaction.atomic
+def anonymise_due(actor: Any, today: datetime.date | None = None) -> Result:
+    today = today or timezone.localdate()
+    now = timezone.now()
+    result = Result()
+    for meeting in Meeting.objects.select_for_update().filter(
+        personal_data_until__lte=today, personal_data_anonymised_at__isnull=True
+    ):
+        regs = Registration.objects.filter(meeting=meeting, anonymised_at__isnull=True)
+        OutgoingEmail.objects.filter(registration__meeting=meeting).delete()
+        count = regs.update(
+            name=ANONYMOUS,
+            email=ANONYMOUS_EMAIL,
+            organisation="",
+            dietary_needs="",
+            anonymised_at=now,
+        )
+        meeting.personal_data_anonymised_at = now
+        meeting.save(update_fields=["personal_data_anonymised_at"])
+        audit.record(actor, "dialogue.meeting.anonymise", meeting, registrations=count)
+        result.meetings += 1
+        result.registrations += count
+    for consultation in Consultation.objects.select_for_update().filter(
+        personal_data_until__lte=today, personal_data_anonymised_at__isnull=True
+    ):
+        subs = Submission.objects.filter(consultation=consultation, anonymised_at__isnull=True)
+        OutgoingEmail.objects.filter(submission__consultation=consultation).delete()
+        count = subs.filter(consent_to_publication=False).update(
+            name=ANONYMOUS, email=ANONYMOUS_EMAIL, organisation="", anonymised_at=now
+        )
+        count += subs.filter(consent_to_publication=True).update(
+            email=ANONYMOUS_EMAIL, anonymised_at=now
+        )
+        consultation.personal_data_anonymised_at = now
+        consultation.save(update_fields=["personal_data_anonymised_at"])
+        audit.record(actor, "dialogue.consultation.anonymise", consultation, submissions=count)
+        result.consultations += 1
+        result.submissions += count
+    return result

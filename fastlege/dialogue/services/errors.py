@@ -1,0 +1,195 @@
+"""The dialogue app's domain errors: one stable code per refusal.
+
+``message`` is Norwegian (what a person reads); ``ENGLISH`` holds the API text.
+Messages never contain personal data.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, NoReturn
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from fastlege.core.errors import DomainError
+
+
+class Code(StrEnum):
+    NOT_AUTHORISED = "not_authorised"
+    UNKNOWN_MEETING = "unknown_meeting"
+    UNKNOWN_CONSULTATION = "unknown_consultation"
+    UNKNOWN_CASE = "unknown_case"
+    INVALID_MEETING_TIME = "invalid_meeting_time"
+    NO_PLACE = "no_place"
+    # programme
+    PROGRAMME_EMPTY = "programme_empty"
+    PROGRAMME_BAD_LINE = "programme_bad_line"
+    PROGRAMME_ITEM_TIME = "programme_item_time"
+    PROGRAMME_OVERLAP = "programme_overlap"
+    PROGRAMME_OUTSIDE_MEETING = "programme_outside_meeting"
+    # registration
+    REGISTRATION_CLOSED = "registration_closed"
+    REGISTRATION_DEADLINE_PASSED = "registration_deadline_passed"
+    MEETING_FULL = "meeting_full"
+    ALREADY_REGISTERED = "already_registered"
+    ALREADY_CANCELLED = "already_cancelled"
+    UNKNOWN_LINK = "unknown_link"
+    DEADLINE_NOT_LATER = "deadline_not_later"
+    DEADLINE_AFTER_MEETING = "deadline_after_meeting"
+    CAPACITY_BELOW_REGISTERED = "capacity_below_registered"
+    # consultations
+    CONSULTATION_NOT_OPEN = "consultation_not_open"
+    CONSULTATION_CLOSED = "consultation_closed"
+    UNKNOWN_THEME = "unknown_theme"
+    NEEDS_THEMES = "needs_themes"
+    ORGANISATION_REQUIRED = "organisation_required"
+    FILE_TOO_LARGE = "file_too_large"
+    FILE_EMPTY = "file_empty"
+    FILE_NOT_PDF_OR_WORD = "file_not_pdf_or_word"
+    FILE_DAMAGED = "file_damaged"
+    # forum
+    UNKNOWN_INDICATOR = "unknown_indicator"
+    CASE_CLOSED = "case_closed"
+    NOT_A_FORUM_MEETING = "not_a_forum_meeting"
+    CASE_OTHER_FORUM = "case_other_forum"
+    TEXT_REQUIRED = "text_required"
+
+
+MESSAGES: dict[Code, tuple[Promise, str]] = {
+    Code.NOT_AUTHORISED: (
+        _("Du har ikke tilgang til å gjøre dette."),
+        "You are not allowed to do this.",
+    ),
+    Code.UNKNOWN_MEETING: (_("Møtet finnes ikke."), "The meeting does not exist."),
+    Code.UNKNOWN_CONSULTATION: (
+        _("Innspillsrunden finnes ikke."),
+        "The consultation does not exist.",
+    ),
+    Code.UNKNOWN_CASE: (_("Saken finnes ikke."), "The case does not exist."),
+    Code.INVALID_MEETING_TIME: (
+        _("Møtet må slutte etter at det starter, og registreringen kan ikke begynne etter start."),
+        "The meeting must end after it starts; doors cannot open after the start.",
+    ),
+    Code.NO_PLACE: (
+        _("Oppgi et sted (adresse) eller en videolenke."),
+        "Give a place (address) or a video link.",
+    ),
+    Code.PROGRAMME_EMPTY: (_("Programmet er tomt."), "The programme is empty."),
+    Code.PROGRAMME_BAD_LINE: (
+        _(
+            "Linje %(line)s må begynne med et klokkeslett, for eksempel «09:00-09:10 Velkommen» "
+            "eller «09:30 Velkommen»."
+        ),
+        "Line %(line)s must start with a time, e.g. '09:00-09:10 Welcome'.",
+    ),
+    Code.PROGRAMME_ITEM_TIME: (
+        _("Programposten «%(title)s» må slutte etter at den starter."),
+        "The programme item '%(title)s' must end after it starts.",
+    ),
+    Code.PROGRAMME_OVERLAP: (
+        _("Programpostene «%(first)s» og «%(second)s» overlapper i tid."),
+        "The programme items '%(first)s' and '%(second)s' overlap.",
+    ),
+    Code.PROGRAMME_OUTSIDE_MEETING: (
+        _("Programposten «%(title)s» ligger utenfor møtetiden %(start)s–%(end)s."),
+        "The programme item '%(title)s' is outside the meeting time %(start)s-%(end)s.",
+    ),
+    Code.REGISTRATION_CLOSED: (
+        _("Påmeldingen til dette møtet er ikke åpen."),
+        "Registration for this meeting is not open.",
+    ),
+    Code.REGISTRATION_DEADLINE_PASSED: (
+        _("Påmeldingsfristen gikk ut %(deadline)s. Ta kontakt med arrangøren."),
+        "The registration deadline passed at %(deadline)s.",
+    ),
+    Code.MEETING_FULL: (
+        _("Møtet er fullt: alle %(capacity)s plassene er tatt."),
+        "The meeting is full: all %(capacity)s places are taken.",
+    ),
+    Code.ALREADY_REGISTERED: (
+        _("Denne e-postadressen er allerede meldt på møtet."),
+        "This e-mail address is already registered for the meeting.",
+    ),
+    Code.ALREADY_CANCELLED: (
+        _("Påmeldingen er allerede avmeldt."),
+        "The registration is already cancelled.",
+    ),
+    Code.UNKNOWN_LINK: (
+        _("Lenken er ugyldig eller utløpt."),
+        "The link is invalid or has expired.",
+    ),
+    Code.DEADLINE_NOT_LATER: (
+        _("Den nye fristen må være senere enn dagens frist %(deadline)s."),
+        "The new deadline must be later than the current one (%(deadline)s).",
+    ),
+    Code.DEADLINE_AFTER_MEETING: (
+        _("Påmeldingsfristen kan ikke være etter at møtet starter."),
+        "The registration deadline cannot be after the meeting starts.",
+    ),
+    Code.CAPACITY_BELOW_REGISTERED: (
+        _("Det er allerede %(registered)s påmeldte; antall plasser kan ikke være lavere."),
+        "There are already %(registered)s registered; capacity cannot be lower.",
+    ),
+    Code.CONSULTATION_NOT_OPEN: (
+        _("Innspillsrunden åpner %(opens)s."),
+        "The consultation opens at %(opens)s.",
+    ),
+    Code.CONSULTATION_CLOSED: (
+        _("Fristen for innspill gikk ut %(deadline)s."),
+        "The deadline for input passed at %(deadline)s.",
+    ),
+    Code.UNKNOWN_THEME: (
+        _("Et valgt tema hører ikke til denne innspillsrunden."),
+        "A chosen theme does not belong to this consultation.",
+    ),
+    Code.NEEDS_THEMES: (
+        _("En innspillsrunde må ha minst ett tema."),
+        "A consultation needs at least one theme.",
+    ),
+    Code.ORGANISATION_REQUIRED: (
+        _("Oppgi organisasjonen når innspillet sendes på vegne av en organisasjon."),
+        "Give the organisation when submitting on its behalf.",
+    ),
+    Code.FILE_TOO_LARGE: (
+        _("Vedlegget er for stort: høyst %(limit)s MB er tillatt."),
+        "The attachment is too large: at most %(limit)s MB.",
+    ),
+    Code.FILE_EMPTY: (_("Vedlegget er tomt."), "The attachment is empty."),
+    Code.FILE_NOT_PDF_OR_WORD: (
+        _("Vedlegget må være en PDF- eller Word-fil (docx). Innholdet i filen er ikke det."),
+        "The attachment must be a PDF or Word (docx) file; its content is not.",
+    ),
+    Code.FILE_DAMAGED: (
+        _("Vedlegget ser ut som en %(kind)s-fil, men kan ikke leses. Er filen skadet?"),
+        "The attachment looks like a %(kind)s file but cannot be read.",
+    ),
+    Code.UNKNOWN_INDICATOR: (
+        _("Ukjent indikator: %(indicator)s."),
+        "Unknown indicator: %(indicator)s.",
+    ),
+    Code.CASE_CLOSED: (_("Saken er avsluttet."), "The case is closed."),
+    Code.NOT_A_FORUM_MEETING: (
+        _("Møtet hører ikke til et samarbeidsforum."),
+        "The meeting does not belong to a forum.",
+    ),
+    Code.CASE_OTHER_FORUM: (
+        _("Saken hører til et annet forum enn møtet."),
+        "The case belongs to another forum than the meeting.",
+    ),
+    Code.TEXT_REQUIRED: (_("Teksten kan ikke være tom."), "The text cannot be empty."),
+}
+
+
+class DialogueError(DomainError):
+    """A refused dialogue operation, with the English text for the API."""
+
+    def __init__(self, code: Code, params: dict[str, Any] | None = None) -> None:
+        norwegian, english = MESSAGES[code]
+        message = str(norwegian) % params if params else str(norwegian)
+        super().__init__(message, code=code.value)
+        self.english = english % params if params else english
+
+
+def refuse(code: Code, **params: Any) -> NoReturn:
+    raise DialogueError(code, params or None)

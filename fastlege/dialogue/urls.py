@@ -1,0 +1,52 @@
+"""URLs under /dialog/. Links carry random tokens, never personal data."""
+
+from django.urls import path
+
+from fastlege.dialogue import views
+
+app_name = "dialogue"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("mote/<int:meeting_id>/", views.meeting_detail, name="meeting"),
+    path("mote/<int:meeting_id>/program/", views.meeting_programme, name="programme"),
+    path("mote/<int:meeting_id>/kalender.ics", views.meeting_ics, name="ics"),
+    path("mote/<int:meeting_id>/pamelding/", views.register, name="register"),
+    path("pamelding/<str:token>/bekreft/", views.registration_confirm, name="registration_confirm"),
+    path("pamelding/<str:token>/avmeld/", views.registration_cancel, name="registration_cancel"),
+    path("innspill/<int:consultation_id>/", views.consultation_detail, name="consultation"),
+    path(
+        "innspill/<int:consultation_id>/publisert/",
+        views.published_submissions,
+        name="published",
+    ),
+    path("innspill/bekreft/<str:token>/", views.submission_confirm, name="submission_confirm"),
+    path("arrangor/", views.organiser_home, name="organiser"),
+    path("arrangor/mote/ny/", views.meeting_create, name="meeting_create"),
+    path("arrangor/mote/<int:meeting_id>/", views.organiser_meeting, name="organiser_meeting"),
+    path(
+        "arrangor/mote/<int:meeting_id>/<str:what>/",
+        views.organiser_meeting_post,
+        name="organiser_meeting_post",
+    ),
+    path("arrangor/mote/<int:meeting_id>/deltakere", views.participants, name="participants"),
+    path(
+        "arrangor/mote/<int:meeting_id>/deltakere.<str:fmt>",
+        views.participants,
+        name="participants_export",
+    ),
+    path("arrangor/innspill/ny/", views.consultation_create, name="consultation_create"),
+    path(
+        "arrangor/innspill/<int:consultation_id>/",
+        views.organiser_consultation,
+        name="organiser_consultation",
+    ),
+    path(
+        "arrangor/innspill/<int:consultation_id>/oppsummering.<str:fmt>",
+        views.organiser_consultation,
+        name="consultation_export",
+    ),
+    path("arrangor/vedlegg/<int:submission_id>/", views.attachment, name="attachment"),
+    path("forum/<int:forum_id>/", views.forum_detail, name="forum"),
+    path("forum/sak/<int:case_id>/", views.case_detail, name="case"),
+]
