@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "fastlege.reference",
     "fastlege.registry",
     "fastlege.accounts",
+    "fastlege.monthly",
 ]
 
 MIDDLEWARE = [
