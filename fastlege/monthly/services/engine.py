@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
@@ -81,17 +82,14 @@ Progress = Callable[[int, str], None]
 
 
 def parse_month(text: str) -> datetime.date:
-    """``YYYY-MM`` (or a date on the 1st) to the first day of the month."""
+    """``YYYY-MM`` (or ``YYYY-MM-01``) to the first day of the month."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})(?:-01)?", str(text).strip())
+    if match is None:
+        refuse(Code.INVALID_MONTH)
     try:
-        parts = text.strip().split("-")
-        if len(parts) == 2:
-            return datetime.date(int(parts[0]), int(parts[1]), 1)
-        day = datetime.date.fromisoformat(text.strip())
-    except (ValueError, AttributeError):
+        return datetime.date(int(match[1]), int(match[2]), 1)
+    except ValueError:
         refuse(Code.INVALID_MONTH)
-    if day.day != 1:
-        refuse(Code.INVALID_MONTH)
-    return day
 
 
 def next_month(month: datetime.date) -> datetime.date:
