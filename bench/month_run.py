@@ -106,27 +106,34 @@ def prepare(url: str, switches: int, waiting: int, reductions: int, seed: int) -
     # 1. List reductions: lower the ceiling of long lists and draw 20 each (§ 11).
     reduced: set[int] = set()
     made = 0
-    with transaction.atomic():
-        for pk in sorted(lists, key=lambda p: (-length.get(p, 0), p)):
-            if made >= reductions:
-                break
-            muni = lists[pk][0]
-            targets = [t for t in by_muni[muni] if t != pk and room[t] >= 25 and not lists[t][2]]
-            if not targets or length.get(pk, 0) < 600:
-                continue
-            target = min(targets, key=lambda t: (-room[t], t))
-            Agreement.objects.filter(pk=pk).update(ceiling=length[pk] - 20)
-            prepare_list_reduction(
-                None,
-                pk,
-                effective_on=MONTH,
-                plan=[(target, 20)],
-                seed=seed + made,
-                today=REGISTRY_DATE,
-            )
-            room[target] -= 20
-            reduced.add(pk)
-            made += 1
+    from fastlege.core.errors import DomainError
+
+    for pk in sorted(lists, key=lambda p: (-length.get(p, 0), p)):
+        if made >= reductions:
+            break
+        muni = lists[pk][0]
+        targets = [t for t in by_muni[muni] if t != pk and room[t] >= 25 and not lists[t][2]]
+        if not targets or length.get(pk, 0) < 600 or pk in reduced:
+            continue
+        target = min(targets, key=lambda t: (-room[t], t))
+        try:
+            with transaction.atomic():
+                Agreement.objects.filter(pk=pk).update(ceiling=length[pk] - 20)
+                prepare_list_reduction(
+                    None,
+                    pk,
+                    effective_on=MONTH,
+                    plan=[(target, 20)],
+                    seed=seed + made,
+                    today=REGISTRY_DATE,
+                )
+        except DomainError:
+            room[target] = 0  # not usable after all
+            continue
+        room[target] -= 20
+        room[pk] = -20
+        reduced.add(pk)
+        made += 1
 
     # 2. People: a deterministic sample of listed residents (by a hash of the id).
     mt, rt = ListMembership._meta.db_table, Resident._meta.db_table

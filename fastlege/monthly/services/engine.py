@@ -590,6 +590,10 @@ class _Engine:
         self._leave(person, end_reason)
         if to_list is not None:
             self._join(person, to_list, begin)
+            entry = self.waiting_of.get(person.id)
+            if entry is not None and entry[1] == to_list:
+                # On the list they waited for (by any step): the waiting place is used.
+                self.out.waiting_status.setdefault(entry[0], WStatus.PLACED)
         self.moved.add(person.id)
         self.out.moves.append(
             Move(
@@ -724,9 +728,6 @@ class _Engine:
                 begin=begin,
                 switch_request=pk,
             )
-            entry = self.waiting_of.get(rid)
-            if entry is not None and entry[1] == to:
-                self.out.waiting_status[entry[0]] = WStatus.PLACED
 
     def step2_reductions(self) -> None:
         self._apply_requests(Step.REDUCTIONS, [SReason.REDUCTION])
