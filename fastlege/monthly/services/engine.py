@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -378,6 +378,7 @@ class _Engine:
         self.moved: set[int] = set()
         self.out = Outcome()
         self.listed_home: dict[tuple[int, str], int] = defaultdict(int)
+        self.census: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # in scheme, opted out
 
     # -- loading ------------------------------------------------------------
 
@@ -409,20 +410,30 @@ class _Engine:
                 active=vf <= m and (vt is None or vt > m),
             )
         self.muni_auto = dict(Municipality.objects.values_list("pk", "automatic_placement"))
-        # List lengths and guests in one pass over the open memberships.
+        # One pass over residents and their open list places: list lengths, guests,
+        # residents per municipality, and the unassigned (ufordelte).
         mt, rt = ListMembership._meta.db_table, Resident._meta.db_table
+        resident = Resident.Status.RESIDENT
+        loose = "CASE WHEN m.id IS NULL AND r.status = %s AND r.in_scheme THEN r.id END"
         with connection.cursor() as cur:
             cur.execute(
-                f"SELECT m.agreement_id, r.municipality_id, COUNT(*) "  # noqa: S608
-                f"FROM {mt} m JOIN {rt} r ON r.id = m.resident_id "
-                f"WHERE m.valid_to IS NULL GROUP BY m.agreement_id, r.municipality_id"
+                f"SELECT r.municipality_id, r.status, r.in_scheme, m.agreement_id, {loose}, "  # noqa: S608
+                f"COUNT(*) FROM {rt} r LEFT JOIN {mt} m "
+                f"ON m.resident_id = r.id AND m.valid_to IS NULL "
+                f"GROUP BY r.municipality_id, r.status, r.in_scheme, m.agreement_id, {loose}",
+                [resident, resident],
             )
-            for agreement_id, home, n in cur.fetchall():
-                state = self.lists[agreement_id]
-                state.length += n
-                if home != state.municipality:
-                    state.guests += n
-                self.listed_home[(agreement_id, home)] += n
+            for home, status, in_scheme, agreement_id, unplaced, n in cur.fetchall():
+                if status == resident:
+                    self.census[home][0 if in_scheme else 1] += n
+                if agreement_id is not None:
+                    state = self.lists[agreement_id]
+                    state.length += n
+                    if home != state.municipality:
+                        state.guests += n
+                    self.listed_home[(agreement_id, home)] += n
+                if unplaced is not None:
+                    self.people[unplaced] = Person(unplaced, home, True, None, None, None)
         self._load_people()
         for rid, agreement_id, doctor_id in RemovalDecision.objects.order_by("pk").values_list(
             "resident_id", "agreement_id", "doctor_id"
@@ -465,12 +476,6 @@ class _Engine:
                 f"SELECT {person_cols} FROM {wt} w JOIN {rt} r ON r.id = w.resident_id "  # noqa: S608
                 f"{membership} WHERE w.status = %s",
                 [WStatus.WAITING],
-            ),
-            # The unassigned: resident, in the scheme, on no list.
-            (
-                f"SELECT {person_cols} FROM {rt} r {membership} "  # noqa: S608
-                f"WHERE r.status = %s AND r.in_scheme AND m.id IS NULL",
-                [Resident.Status.RESIDENT],
             ),
         ]
         if ended_lists:
@@ -912,71 +917,83 @@ class _Engine:
 
     def write_moves(self, run: MonthRun) -> None:
         out, m = self.out, self.month
-        # 1. end the old list places (before new ones: one open place per person)
-        by_reason: dict[str, list[int]] = defaultdict(list)
-        late: list[int] = []
-        for mid, reason in out.end_membership.items():
-            start = out.membership_from.get(mid)
-            if start is not None and start >= m:
-                late.append(mid)
-            else:
-                by_reason[reason].append(mid)
-        for reason, ids in sorted(by_reason.items()):
-            for chunk in _chunks(sorted(ids), BATCH):
-                ListMembership.objects.filter(pk__in=chunk, valid_to__isnull=True).update(
-                    valid_to=m, end_reason=reason
-                )
-        for mid in sorted(late):  # began on or after the 1st: keeps one day
-            start = out.membership_from[mid]
-            ListMembership.objects.filter(pk=mid).update(
-                valid_to=start + datetime.timedelta(days=1), end_reason=out.end_membership[mid]
-            )
-        # 2. the new list places, in the order of the moves
-        ListMembership.objects.bulk_create(
-            [
-                ListMembership(resident_id=rid, agreement_id=aid, valid_from=m, begin_reason=begin)
-                for rid, aid, begin in out.new_membership
-            ],
-            batch_size=BATCH,
+        # 1. end the old list places (before new ones: one open place per person);
+        #    a place that began on or after the 1st keeps one day
+        ended = sorted(out.end_membership)
+        ends = [
+            max(m, out.membership_from.get(mid, m) + datetime.timedelta(days=1))
+            if out.membership_from.get(mid, m) >= m
+            else m
+            for mid in ended
+        ]
+        _update(
+            ListMembership,
+            ended,
+            {
+                "valid_to": ("date", ends),
+                "end_reason": ("text", [out.end_membership[mid] for mid in ended]),
+            },
         )
-        # 3. requests and waiting-list places
+        # 2. the new list places, in the order of the moves
+        _insert(
+            ListMembership,
+            ["resident_id", "agreement_id", "valid_from", "begin_reason", "end_reason"],
+            [(rid, aid, m, begin, "") for rid, aid, begin in out.new_membership],
+        )
+        # 3. requests, waiting-list places, reductions
         decided = self.now
-        by_status: dict[str, list[int]] = defaultdict(list)
-        for pk, status in out.switch_status.items():
-            by_status[status].append(pk)
-        for status, ids in sorted(by_status.items()):
-            for chunk in _chunks(sorted(ids), BATCH):
-                SwitchRequest.objects.filter(pk__in=chunk, status=SStatus.PENDING).update(
-                    status=status, decided_at=decided
-                )
-        by_wstatus: dict[str, list[int]] = defaultdict(list)
-        for pk, status in out.waiting_status.items():
-            by_wstatus[status].append(pk)
-        for status, ids in sorted(by_wstatus.items()):
-            for chunk in _chunks(sorted(ids), BATCH):
-                WaitingListEntry.objects.filter(pk__in=chunk, status=WStatus.WAITING).update(
-                    status=status, ended_at=decided
-                )
+        switch_ids = sorted(out.switch_status)
+        _update(
+            SwitchRequest,
+            switch_ids,
+            {
+                "status": ("text", [out.switch_status[pk] for pk in switch_ids]),
+                "decided_at": ("timestamptz", [decided] * len(switch_ids)),
+            },
+            only_if=("status", SStatus.PENDING),
+        )
+        entry_ids = sorted(out.waiting_status)
+        _update(
+            WaitingListEntry,
+            entry_ids,
+            {
+                "status": ("text", [out.waiting_status[pk] for pk in entry_ids]),
+                "ended_at": ("timestamptz", [decided] * len(entry_ids)),
+            },
+            only_if=("status", WStatus.WAITING),
+        )
         for chunk in _chunks(out.reductions_applied, BATCH):
             ListReduction.objects.filter(pk__in=chunk).update(status=ListReduction.Status.APPLIED)
         # 4. the trace
-        MonthMove.objects.bulk_create(
+        _insert(
+            MonthMove,
             [
-                MonthMove(
-                    run=run,
-                    seq=seq,
-                    resident_id=mv.resident,
-                    step=mv.step,
-                    rule=mv.rule,
-                    from_agreement_id=mv.from_list,
-                    to_agreement_id=mv.to_list,
-                    switch_request_id=mv.switch_request,
-                    waiting_entry_id=mv.waiting_entry,
-                    chain_round=mv.chain_round,
+                "run_id",
+                "seq",
+                "resident_id",
+                "step",
+                "rule",
+                "from_agreement_id",
+                "to_agreement_id",
+                "switch_request_id",
+                "waiting_entry_id",
+                "chain_round",
+            ],
+            [
+                (
+                    run.pk,
+                    seq,
+                    mv.resident,
+                    int(mv.step),
+                    str(mv.rule),
+                    mv.from_list,
+                    mv.to_list,
+                    mv.switch_request,
+                    mv.waiting_entry,
+                    mv.chain_round,
                 )
                 for seq, mv in enumerate(out.moves, start=1)
             ],
-            batch_size=BATCH,
         )
 
     def counts(self) -> dict[Any, int]:
@@ -1011,7 +1028,7 @@ class _Engine:
         labels = _list_labels(targets, self.month)
         date = f"{self.month:%d.%m.%Y}"
         texts: dict[tuple[str, int], tuple[str, str]] = {}
-        rows: list[Notification] = []
+        rows: list[tuple] = []
         for mv in self.out.moves:
             if mv.step < Step.UNASSIGNED or mv.to_list is None:
                 continue
@@ -1025,17 +1042,33 @@ class _Engine:
                 texts[key] = letters._text(kind, {"new": labels[mv.to_list], "date": date})
             subject, body = texts[key]
             rows.append(
-                Notification(
-                    resident_id=mv.resident,
-                    kind=kind,
-                    subject=subject,
-                    body=body,
-                    agreement_id=mv.to_list,
-                    effective_on=self.month,
-                    created_at=self.now,
+                (
+                    mv.resident,
+                    str(kind),
+                    subject,
+                    body,
+                    mv.to_list,
+                    self.month,
+                    self.now,
+                    None,
+                    None,
                 )
             )
-        Notification.objects.bulk_create(rows, batch_size=BATCH)
+        _insert(
+            Notification,
+            [
+                "resident_id",
+                "kind",
+                "subject",
+                "body",
+                "agreement_id",
+                "effective_on",
+                "created_at",
+                "read_at",
+                "print_batch_id",
+            ],
+            rows,
+        )
         return len(rows)
 
     # -- step 8 ---------------------------------------------------------------------
@@ -1080,7 +1113,7 @@ class _Engine:
                     counter[1] += other_gp
                     counter[2] += other_home
         list_rows: list[tuple] = []
-        objects: list[ListMonthSnapshot] = []
+        list_dicts: list[dict[str, Any]] = []
         for pk, s in sorted(self.lists.items()):
             if not s.active:
                 continue
@@ -1118,19 +1151,16 @@ class _Engine:
                 switches_in=s.switches_in,
             )
             list_rows.append(tuple(values.values()))
-            objects.append(ListMonthSnapshot(run=run, **values))
-        ListMonthSnapshot.objects.bulk_create(objects, batch_size=BATCH)
+            list_dicts.append(values)
+        columns = values_keys(ListMonthSnapshot)
+        _insert(
+            ListMonthSnapshot,
+            ["run_id", *columns],
+            [(run.pk, *(v[c] for c in columns)) for v in list_dicts],
+        )
 
         # Per home municipality.
-        residents: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for muni, status, in_scheme, n in (
-            Resident.objects.values("municipality_id", "status", "in_scheme")
-            .annotate(n=Count("*"))
-            .order_by()
-            .values_list("municipality_id", "status", "in_scheme", "n")
-        ):
-            if status == Resident.Status.RESIDENT:
-                residents[muni][0 if in_scheme else 1] += n
+        residents = self.census  # the run changes nobody's residence or status
         listed: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for (list_id, home), n in self.listed_home.items():
             listed[home][0] += n
@@ -1149,7 +1179,7 @@ class _Engine:
             if mv.from_list is None and mv.to_list is not None:
                 placed[home] += 1
         muni_rows: list[tuple] = []
-        muni_objects: list[MunicipalityMonthSnapshot] = []
+        muni_dicts: list[dict[str, Any]] = []
         for muni in sorted(self.muni_auto):
             w = muni_wait.get(muni, [0, 0, 0])
             values = dict(
@@ -1168,8 +1198,13 @@ class _Engine:
                 placed_unassigned=placed[muni],
             )
             muni_rows.append(tuple(values.values()))
-            muni_objects.append(MunicipalityMonthSnapshot(run=run, **values))
-        MunicipalityMonthSnapshot.objects.bulk_create(muni_objects, batch_size=BATCH)
+            muni_dicts.append(values)
+        columns = values_keys(MunicipalityMonthSnapshot)
+        _insert(
+            MunicipalityMonthSnapshot,
+            ["run_id", *columns],
+            [(run.pk, *(v[c] for c in columns)) for v in muni_dicts],
+        )
         return list_rows, muni_rows
 
     def checksum(self, list_rows: Sequence[tuple], muni_rows: Sequence[tuple]) -> str:
@@ -1190,6 +1225,67 @@ class _Engine:
         for row in muni_rows:
             h.update(("municipality " + " ".join(map(str, row)) + "\n").encode())
         return h.hexdigest()
+
+
+# --- Bulk writing: COPY and one UPDATE per table on PostgreSQL ----------------
+
+
+def _insert(model: Any, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Insert ``rows`` (tuples in ``columns`` order). PostgreSQL: one COPY."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        table = model._meta.db_table
+        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with connection.cursor() as cur, cur.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    model.objects.bulk_create(
+        [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=BATCH
+    )
+
+
+def _update(
+    model: Any,
+    ids: Sequence[int],
+    values: dict[str, tuple[str, Sequence[Any]]],
+    *,
+    only_if: tuple[str, Any] | None = None,
+) -> None:
+    """Set per-row values on rows by id. ``values``: column -> (SQL type, one value per id).
+
+    PostgreSQL: one ``UPDATE … FROM unnest(…)``; elsewhere grouped ORM updates.
+    """
+    if not ids:
+        return
+    table = model._meta.db_table
+    if connection.vendor == "postgresql":
+        names = list(values)
+        unnest = ", ".join(f"%s::{values[n][0]}[]" for n in names)
+        sets = ", ".join(f"{n} = v.{n}" for n in names)
+        sql = (
+            f"UPDATE {table} AS t SET {sets} FROM unnest(%s::bigint[], {unnest}) "  # noqa: S608
+            f"AS v(id, {', '.join(names)}) WHERE t.id = v.id"
+        )
+        params: list[Any] = [list(ids), *[list(values[n][1]) for n in names]]
+        if only_if is not None:
+            sql += f" AND t.{only_if[0]} = %s"
+            params.append(only_if[1])
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+        return
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    names = list(values)
+    for i, pk in enumerate(ids):
+        groups[tuple(values[n][1][i] for n in names)].append(pk)
+    for key, pks in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        qs = model.objects.all()
+        if only_if is not None:
+            qs = qs.filter(**{only_if[0]: only_if[1]})
+        for chunk in _chunks(sorted(pks), BATCH):
+            qs.filter(pk__in=chunk).update(**dict(zip(names, key, strict=True)))
 
 
 def _list_labels(list_ids: list[int], on: datetime.date) -> dict[int, str]:
@@ -1215,6 +1311,11 @@ def _list_labels(list_ids: list[int], on: datetime.date) -> dict[int, str]:
         else:
             labels[pk] = _("liste uten fast lege ved %(practice)s") % {"practice": practice[pk]}
     return labels
+
+
+def values_keys(model: Any) -> list[str]:
+    """Snapshot columns in model order, without the id and the run."""
+    return [f.attname for f in model._meta.concrete_fields if f.attname not in ("id", "run_id")]
 
 
 def _chunks(items: Sequence[int] | list[int], size: int) -> Iterable[list[int]]:
