@@ -85,8 +85,8 @@ def prepare(url: str, switches: int, waiting: int, reductions: int, seed: int) -
         return _pending_counts()
     rng = random.Random(seed)
     started = time.perf_counter()
-    lists = {
-        pk: [muni, ceiling, locked]
+    lists: dict[int, tuple[str, int, bool]] = {
+        pk: (muni, ceiling, locked)
         for pk, muni, ceiling, locked in Agreement.objects.filter(valid_to__isnull=True)
         .order_by("pk")
         .values_list("pk", "municipality_id", "ceiling", "locked_by_hand")
@@ -324,12 +324,12 @@ def bulk_baseline(url: str) -> tuple[float, dict[str, int]]:
                 ),
             }
             snapshot_cols = [
-                f.column
+                str(f.column)
                 for f in ListMonthSnapshot._meta.concrete_fields
                 if f.column not in ("id", "run_id", "month")
             ]
             muni_cols = [
-                f.column
+                str(f.column)
                 for f in MunicipalityMonthSnapshot._meta.concrete_fields
                 if f.column not in ("id", "run_id", "month")
             ]

@@ -631,7 +631,7 @@ class _Engine:
 
     def step1_endings(self) -> None:
         out = self.out
-        reasons = {
+        reasons: dict[str, tuple[str, str]] = {
             Resident.Status.DEAD: (Rule.DIED, MEnd.DIED),
             Resident.Status.EMIGRATED: (Rule.EMIGRATED, MEnd.EMIGRATED),
         }
@@ -643,9 +643,18 @@ class _Engine:
             self._move(person, None, step=Step.ENDINGS, rule=rule, end_reason=end)
             out.left_scheme += 1
         # Decided moves: off a closed list, and removals (§§ 38–39).
-        forced = {SReason.AGREEMENT_CLOSED: Rule.AGREEMENT_CLOSED, SReason.REMOVED: Rule.REMOVED}
-        begin = {SReason.AGREEMENT_CLOSED: MBegin.AGREEMENT_CLOSED, SReason.REMOVED: MBegin.REMOVAL}
-        ends = {SReason.AGREEMENT_CLOSED: MEnd.AGREEMENT_CLOSED, SReason.REMOVED: MEnd.REMOVED}
+        forced: dict[str, str] = {
+            SReason.AGREEMENT_CLOSED: Rule.AGREEMENT_CLOSED,
+            SReason.REMOVED: Rule.REMOVED,
+        }
+        begin: dict[str, str] = {
+            SReason.AGREEMENT_CLOSED: MBegin.AGREEMENT_CLOSED,
+            SReason.REMOVED: MBegin.REMOVAL,
+        }
+        ends: dict[str, str] = {
+            SReason.AGREEMENT_CLOSED: MEnd.AGREEMENT_CLOSED,
+            SReason.REMOVED: MEnd.REMOVED,
+        }
         for pk, rid, _from, to, reason in self.pending:
             person = self.people[rid]
             if not person.ok or rid in self.moved:
@@ -697,7 +706,7 @@ class _Engine:
 
     def _apply_requests(self, step: int, reasons: Iterable[str]) -> None:
         wanted = set(reasons)
-        rules_of = {
+        rules_of: dict[str, str] = {
             SReason.REDUCTION: Rule.REDUCTION,
             SReason.PLACEMENT: Rule.PLACEMENT,
             SReason.WAITING_LIST: Rule.WAITING_LIST,
@@ -716,11 +725,12 @@ class _Engine:
                 self._refuse_request(pk, SStatus.REFUSED)
                 continue
             self.out.switch_status[pk] = SStatus.APPLIED
-            begin = {
+            begins: dict[str, str] = {
                 SReason.REDUCTION: MBegin.REDUCTION,
                 SReason.PLACEMENT: MBegin.ASSIGNED,
                 SReason.WAITING_LIST: MBegin.WAITING_LIST,
-            }.get(reason, MBegin.CHOSEN)
+            }
+            begin = begins.get(reason, MBegin.CHOSEN)
             end = MEnd.MOVED_BY_REDUCTION if reason == SReason.REDUCTION else MEnd.SWITCHED
             if reason in (SReason.ORDINARY, SReason.MOVED, SReason.GP_LEFT, SReason.WAITING_LIST):
                 self.lists[to].switches_in += 1

@@ -198,6 +198,7 @@ def test_a_list_reduction_moves_the_drawn_residents() -> None:
     source = gp_list(ceiling=3, members=4)
     target = gp_list(ceiling=10)
     drawn = Resident.objects.filter(memberships__agreement=source).order_by("pk").first()
+    assert drawn is not None
     request = switch(
         drawn, target, reason=SwitchRequest.Reason.REDUCTION, counts_against_quota=False
     )
@@ -215,6 +216,7 @@ def test_open_status_follows_ceiling_and_length() -> None:
     freed = gp_list(ceiling=2, members=2, is_open=True)
     Agreement.objects.filter(pk=freed.pk).update(is_open=False)
     leaving = Resident.objects.filter(memberships__agreement=freed).first()
+    assert leaving is not None
     switch(leaving, gp_list(ceiling=5))
 
     run = run_month(None, MONTH).run
@@ -322,5 +324,5 @@ def test_every_moved_person_is_traced_to_the_step_and_rule() -> None:
     )
     traced = set(MonthMove.objects.filter(run=run).values_list("resident_id", flat=True))
     assert started == traced == {people[0].pk, people[1].pk, homeless.pk}
-    assert run.started_at <= run.finished_at
+    assert run.finished_at is not None and run.started_at <= run.finished_at
     assert run.moved == 3 and run.step_seconds["total"] >= 0

@@ -154,7 +154,7 @@ def test_the_consistency_check_finds_a_list_above_its_ceiling_and_a_second_list_
     call_command("consistency_check")  # all fine
 
     target = MonthMove.objects.filter(run=run, step__in=[4, 5]).first()
-    assert target is not None
+    assert target is not None and target.to_agreement_id is not None
     ListMonthSnapshot.objects.filter(run=run, agreement_id=target.to_agreement_id).update(
         length=10_000
     )

@@ -99,6 +99,7 @@ def random_world(seed: int, *, lists: int = 12, municipalities: tuple[str, ...] 
 def dump() -> str:
     """The registry state the monthly run touches, canonical (no timestamps, no new row ids)."""
     lines: list[str] = []
+    row: Any
     for row in ListMembership.objects.order_by(
         "resident_id", "valid_from", "agreement_id"
     ).values_list(
