@@ -177,6 +177,7 @@ class Outcome:
 class RunResult:
     run: MonthRun
     already_done: bool
+    seconds: float = 0.0  # the whole call, commit included
 
 
 def run_month(
@@ -204,6 +205,7 @@ def run_month(
     done = _completed(month)
     if done is not None:
         return RunResult(done, True)
+    started = time.perf_counter()
     try:
         with transaction.atomic():
             _lock()
@@ -212,7 +214,7 @@ def run_month(
                 return RunResult(done, True)
             _check_order(month)
             run = _execute(actor, month, source, progress, pause_after_step)
-        return RunResult(run, False)
+        return RunResult(run, False, time.perf_counter() - started)
     except Exception as exc:
         # Nothing of the run is committed; record the attempt for the audit trail.
         from fastlege.monthly.services.errors import MonthlyError
@@ -448,74 +450,71 @@ class _Engine:
             self.regular_gp.setdefault(agreement_id, (doctor_id, vf, pct))
 
     def _load_people(self) -> None:
-        """The people the run may touch: leavers, requesters, waiting, unassigned."""
+        """The people the run may touch: leavers, requesters, the waiting, members of ended
+        lists (the unassigned come from the census). Requests and waiting places come in the
+        same queries, in their fixed order."""
         m = self.month
         mt, rt = ListMembership._meta.db_table, Resident._meta.db_table
         st, wt = SwitchRequest._meta.db_table, WaitingListEntry._meta.db_table
-        person_cols = (
+        person = (
             "r.id, r.municipality_id, r.status, r.in_scheme, m.id, m.agreement_id, m.valid_from"
         )
         membership = f"LEFT JOIN {mt} m ON m.resident_id = r.id AND m.valid_to IS NULL"
         ended_lists = [pk for pk, s in self.lists.items() if not s.active and s.length > 0]
-        queries: list[tuple[str, list[Any]]] = [
+        with connection.cursor() as cur:
             # Left the scheme but still on a list (deaths and emigrations are
             # normally ended when reported; this catches the rest).
-            (
-                f"SELECT {person_cols} FROM {rt} r JOIN {mt} m ON m.resident_id = r.id "  # noqa: S608
+            cur.execute(
+                f"SELECT {person} FROM {rt} r JOIN {mt} m ON m.resident_id = r.id "  # noqa: S608
                 f"AND m.valid_to IS NULL WHERE r.status <> %s OR NOT r.in_scheme",
                 [Resident.Status.RESIDENT],
-            ),
-            # People with a pending request that takes effect.
-            (
-                f"SELECT {person_cols} FROM {st} s JOIN {rt} r ON r.id = s.resident_id "  # noqa: S608
-                f"{membership} WHERE s.status = %s AND s.effective_on <= %s",
+            )
+            self._add_people(cur.fetchall())
+            # Requests that take effect, in order (effective_on, requested_at, id).
+            cur.execute(
+                f"SELECT s.id, s.from_agreement_id, s.to_agreement_id, s.reason, {person} "  # noqa: S608
+                f"FROM {st} s JOIN {rt} r ON r.id = s.resident_id {membership} "
+                f"WHERE s.status = %s AND s.effective_on <= %s "
+                f"ORDER BY s.effective_on, s.requested_at, s.id",
                 [SStatus.PENDING, m],
-            ),
-            # People on a waiting list.
-            (
-                f"SELECT {person_cols} FROM {wt} w JOIN {rt} r ON r.id = w.resident_id "  # noqa: S608
-                f"{membership} WHERE w.status = %s",
+            )
+            rows = cur.fetchall()
+            self.pending = [(r[0], r[4], r[1], r[2], r[3]) for r in rows]
+            self._add_people(r[4:] for r in rows)
+            # Waiting lists in order of joining (ties: waiting-place id).
+            cur.execute(
+                f"SELECT w.id, w.agreement_id, {person} "  # noqa: S608
+                f"FROM {wt} w JOIN {rt} r ON r.id = w.resident_id {membership} "
+                f"WHERE w.status = %s ORDER BY w.agreement_id, w.joined_at, w.id",
                 [WStatus.WAITING],
-            ),
-        ]
-        if ended_lists:
-            marks = ",".join(["%s"] * len(ended_lists))
-            queries.append(
-                (
-                    f"SELECT {person_cols} FROM {mt} m JOIN {rt} r ON r.id = m.resident_id "  # noqa: S608
+            )
+            rows = cur.fetchall()
+            for entry, agreement_id, rid, *_rest in rows:
+                self.waiting[agreement_id].append((entry, rid))
+                self.waiting_of[rid] = (entry, agreement_id)
+            self._add_people(r[2:] for r in rows)
+            if ended_lists:
+                marks = ",".join(["%s"] * len(ended_lists))
+                cur.execute(
+                    f"SELECT {person} FROM {mt} m JOIN {rt} r ON r.id = m.resident_id "  # noqa: S608
                     f"WHERE m.valid_to IS NULL AND m.agreement_id IN ({marks})",
                     ended_lists,
                 )
-            )
-        with connection.cursor() as cur:
-            for sql, params in queries:
-                cur.execute(sql, params)
-                for rid, muni, status, in_scheme, mid, agreement_id, mfrom in cur.fetchall():
-                    if rid in self.people:
-                        continue
-                    self.people[rid] = Person(
-                        rid,
-                        muni,
-                        status == Resident.Status.RESIDENT and bool(in_scheme),
-                        agreement_id,
-                        mid,
-                        _as_date(mfrom),
-                    )
-        # Pending requests that take effect, in a fixed order.
-        self.pending = list(
-            SwitchRequest.objects.filter(status=SStatus.PENDING, effective_on__lte=m)
-            .order_by("effective_on", "requested_at", "pk")
-            .values_list("pk", "resident_id", "from_agreement_id", "to_agreement_id", "reason")
-        )
-        # Waiting lists in order of joining (ties: entry id).
-        for entry, rid, agreement_id in (
-            WaitingListEntry.objects.filter(status=WStatus.WAITING)
-            .order_by("agreement_id", "joined_at", "pk")
-            .values_list("pk", "resident_id", "agreement_id")
-        ):
-            self.waiting[agreement_id].append((entry, rid))
-            self.waiting_of[rid] = (entry, agreement_id)
+                self._add_people(cur.fetchall())
         self._order_unassigned()
+
+    def _add_people(self, rows: Iterable[Sequence[Any]]) -> None:
+        people, resident = self.people, Resident.Status.RESIDENT
+        for rid, muni, status, in_scheme, mid, agreement_id, mfrom in rows:
+            if rid not in people:
+                people[rid] = Person(
+                    rid,
+                    muni,
+                    status == resident and bool(in_scheme),
+                    agreement_id,
+                    mid,
+                    _as_date(mfrom),
+                )
 
     def _order_unassigned(self) -> None:
         """Longest waiting first: unassigned since the last list place ended, else since

@@ -72,3 +72,4 @@ class Command(BaseCommand):
                 }
             )
         )
+        self.stdout.write(_("Med lagring (commit): %(seconds).1f s.") % {"seconds": result.seconds})
