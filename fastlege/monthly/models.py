@@ -148,6 +148,13 @@ class MonthMove(models.Model):
     Every change a run makes to a person's list place has one row here: the
     step and the rule that did it, and the request it carried out. A person
     is moved at most once per run (a database constraint).
+
+    The run and the person are foreign keys checked by the database. The
+    lists, the request and the waiting place are references the run read in
+    the same transaction; they are not checked again by the database at
+    commit (``db_constraint=False``): at national scale those checks would
+    cost more than writing the trace itself (docs/performance.md). The
+    registry rows they point to are never deleted (PROTECT in the ORM).
     """
 
     class Step(models.IntegerChoices):
@@ -197,6 +204,7 @@ class MonthMove(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,  # see the class docstring
     )
     to_agreement = models.ForeignKey(
         Agreement,
@@ -206,6 +214,7 @@ class MonthMove(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,  # see the class docstring
         help_text=_("Tom: personen står ikke lenger på noen liste."),
     )
     switch_request = models.ForeignKey(
@@ -216,6 +225,7 @@ class MonthMove(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,  # see the class docstring
     )
     waiting_entry = models.ForeignKey(
         WaitingListEntry,
@@ -225,6 +235,7 @@ class MonthMove(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,  # see the class docstring
     )
     chain_round = models.PositiveIntegerField(
         _("ledd i kjeden"),
