@@ -317,7 +317,7 @@ def _execute(
     engine.step5_waiting_lists()
     timer.done(5, "ventelister og kjeder")
     opened, closed = engine.step6_open_closed()
-    timer.done("6", "åpne og lukkede lister (beregnet)")
+    timer.done("decide_6", "åpne og lukkede lister (beregnet)")
 
     engine.write_moves(run)
     timer.done("write", "skrevet")
