@@ -1257,9 +1257,23 @@ def _insert(model: Any, columns: Sequence[str], rows: Sequence[tuple]) -> None:
             for row in rows:
                 copy.write_row(row)
         return
-    model.objects.bulk_create(
-        [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=BATCH
-    )
+    ops = connection.ops
+
+    def adapt(value: Any) -> Any:
+        if isinstance(value, datetime.datetime):
+            return ops.adapt_datetimefield_value(value)
+        if isinstance(value, datetime.date):
+            return ops.adapt_datefield_value(value)
+        return value
+
+    table = model._meta.db_table
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cur:
+        for start in range(0, len(rows), BATCH * 10):
+            cur.executemany(
+                sql, [tuple(map(adapt, row)) for row in rows[start : start + BATCH * 10]]
+            )
 
 
 def _update(
