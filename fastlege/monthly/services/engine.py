@@ -384,6 +384,7 @@ class _Engine:
         self.removals: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
         self.regular_gp: dict[int, tuple[int, datetime.date, int]] = {}  # list -> doctor...
         self.moved: set[int] = set()
+        self.on_ended: set[int] = set()  # members of lists that have ended
         self.out = Outcome()
         self.listed_home: dict[tuple[int, str], int] = defaultdict(int)
         self.census: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # in scheme, opted out
@@ -506,7 +507,9 @@ class _Engine:
                     f"WHERE m.valid_to IS NULL AND m.agreement_id IN ({marks})",
                     ended_lists,
                 )
-                self._add_people(cur.fetchall())
+                rows = cur.fetchall()
+                self.on_ended = {r[0] for r in rows}
+                self._add_people(rows)
         self._order_unassigned()
 
     def _add_people(self, rows: Iterable[Sequence[Any]]) -> None:
@@ -682,7 +685,7 @@ class _Engine:
             )
         # Members of a closed list without a move that takes effect: unassigned.
         with_request = {rid for _pk, rid, *_rest in self.pending}
-        for person in sorted(self.people.values(), key=lambda p: p.id):
+        for person in self._on_ended_lists():
             if (
                 person.list_id is not None
                 and not self.lists[person.list_id].active
@@ -690,6 +693,10 @@ class _Engine:
                 and person.id not in with_request
             ):
                 self._close_to_unassigned(person, Step.ENDINGS)
+
+    def _on_ended_lists(self) -> list[Person]:
+        """People on a list that has ended (all loaded by ``_load_people``), by id."""
+        return [self.people[rid] for rid in sorted(self.on_ended)]
 
     def _close_to_unassigned(self, person: Person, step: int) -> None:
         self._move(
@@ -774,7 +781,7 @@ class _Engine:
         for pk, _rid, *_rest in self.pending:
             self._refuse_request(pk, SStatus.REFUSED)
         # Members of a closed list whose own request was refused: unassigned now.
-        for person in sorted(self.people.values(), key=lambda p: p.id):
+        for person in self._on_ended_lists():
             if (
                 person.list_id is not None
                 and not self.lists[person.list_id].active
