@@ -423,7 +423,7 @@ class _Engine:
         # residents per municipality, and the unassigned (ufordelte).
         mt, rt = ListMembership._meta.db_table, Resident._meta.db_table
         resident = Resident.Status.RESIDENT
-        loose = "CASE WHEN m.id IS NULL AND r.status = %s AND r.in_scheme THEN r.id END"
+        loose = "CASE WHEN m.agreement_id IS NULL AND r.status = %s AND r.in_scheme THEN r.id END"
         with connection.cursor() as cur:
             cur.execute(
                 f"SELECT r.municipality_id, r.status, r.in_scheme, m.agreement_id, {loose}, "  # noqa: S608
