@@ -10,7 +10,10 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fastlege.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["fastlege", *(argv if argv is not None else sys.argv[1:])])
+    args = list(argv if argv is not None else sys.argv[1:])
+    if args and not args[0].startswith("-"):
+        args[0] = args[0].replace("-", "_")  # `fastlege month-run` is command month_run
+    execute_from_command_line(["fastlege", *args])
 
 
 if __name__ == "__main__":
