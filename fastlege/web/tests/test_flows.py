@@ -334,12 +334,17 @@ def test_officer_cannot_take_over_a_user_of_another_role(world: World) -> None:
 
 
 def test_after_the_monthly_update_the_citizens_page_shows_the_new_gp(world: World) -> None:
-    from fastlege.registry.tests.factories import apply_switch
+    from fastlege.monthly.services import run_month
 
     client = world.client("citizen")
     client.post(reverse("web:switch", args=[world.citizen.pk]), {"agreement": world.free_list.pk})
-    # Stand-in for the monthly update (issue 4): put the pending switch into force.
-    apply_switch(SwitchRequest.objects.get(resident=world.citizen))
+    switch = SwitchRequest.objects.get(resident=world.citizen)
+    # The monthly update puts the switch into force on the 1st; the national
+    # administrator's page shows the run.
+    run_month(None, switch.effective_on)
+    national = world.client("national").get(reverse("web:national")).content.decode()
+    assert switch.effective_on.strftime("%Y") in national
+    assert reverse("admin:monthly_monthrun_run") in national
     page = client.get(reverse("web:person", args=[world.citizen.pk])).content.decode()
     new_gp = DoctorPeriod.objects.get(agreement=world.free_list).doctor.full_name
     assert new_gp in page

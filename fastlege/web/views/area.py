@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from fastlege.monthly.selectors import recent_runs
 from fastlege.web import selectors as ws
 from fastlege.web.views.common import refused_is_forbidden
 
@@ -29,4 +30,5 @@ def county(request: HttpRequest, number: str) -> HttpResponse:
 @refused_is_forbidden
 def national(request: HttpRequest) -> HttpResponse:
     rows = ws.national_overview(request.user)
-    return render(request, "web/area/national.html", {"rows": rows})
+    runs = recent_runs(request.user)
+    return render(request, "web/area/national.html", {"rows": rows, "runs": runs})
