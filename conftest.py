@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+# The real-browser fixtures (Chromium + axe-core), shared by every app's test_browser.py.
+pytest_plugins = ["fastlege.core.testing.browser"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

@@ -29,6 +29,12 @@ class MeetingForm(forms.Form):
     series = forms.ModelChoiceField(
         MeetingSeries.objects.all(), label=_("møteserie"), required=False
     )
+    new_series = forms.CharField(
+        label=_("eller ny møteserie"),
+        max_length=200,
+        required=False,
+        help_text=_("Tittelen på en ny møteserie som møtet blir det første i."),
+    )
     kind = forms.ChoiceField(label=_("møtetype"), choices=Meeting.Kind.choices)
     title = forms.CharField(label=_("tittel"), max_length=200)
     description = forms.CharField(label=_("innledning"), widget=forms.Textarea, required=False)
@@ -72,6 +78,12 @@ class MeetingForm(forms.Form):
             "«| navn» til slutt på linjen angir innleder."
         ),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("series") and data.get("new_series"):
+            self.add_error("new_series", _("Velg en møteserie eller skriv inn en ny, ikke begge."))
+        return data
 
 
 class ProgrammeForm(forms.Form):

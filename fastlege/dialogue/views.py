@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -261,16 +262,26 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         text = data.pop("programme")
         county = data.pop("county")
+        new_series = data.pop("new_series")
+        county_id = county.pk if county else None
         try:
-            meeting = services.create_meeting(
-                request.user,
-                services.MeetingData(
-                    **data,
-                    county_id=county.pk if county else None,
-                    forum_id=int(forum_id) if forum_id and forum_id.isdigit() else None,
-                ),
-                programme_text=text,
-            )
+            with transaction.atomic():
+                if new_series:
+                    data["series"] = services.create_series(
+                        request.user,
+                        title=new_series,
+                        organiser_name=data["organiser_name"],
+                        county_id=county_id,
+                    )
+                meeting = services.create_meeting(
+                    request.user,
+                    services.MeetingData(
+                        **data,
+                        county_id=county_id,
+                        forum_id=int(forum_id) if forum_id and forum_id.isdigit() else None,
+                    ),
+                    programme_text=text,
+                )
         except DomainError as exc:
             form.add_error("programme" if "programme" in str(exc.code) else None, exc.message)
         else:

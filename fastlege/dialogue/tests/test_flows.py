@@ -307,3 +307,31 @@ def test_after_the_deadline_the_pages_say_so_instead_of_showing_the_form(client)
     )
     assert "Påmeldingsfristen gikk ut" in posted.content.decode()
     assert not Registration.objects.exists()
+
+
+def test_the_meeting_form_starts_a_new_series_or_refuses_both_kinds(client):
+    from fastlege.dialogue.models import MeetingSeries
+
+    client.force_login(county_governor())
+    existing = services.create_series(
+        None, title="Eksisterende serie", organiser_name="SF", county_id="50"
+    )
+    form = {
+        "kind": "dialogmote", "title": "Dialogmøte", "date": "2030-12-07",
+        "start_time": "09:00", "end_time": "12:00", "place": "Teams",
+        "organiser_name": "Statsforvalteren i Trøndelag", "county": "50",
+        "series": str(existing.pk), "new_series": "Dialogmøter i Trøndelag",
+    }  # fmt: skip
+    both = client.post(reverse("dialogue:meeting_create"), form)
+    assert "ikke begge" in both.content.decode() and not Meeting.objects.exists()
+    del form["series"]
+    created = client.post(reverse("dialogue:meeting_create"), form)
+    assert created.status_code == 302
+    series = MeetingSeries.objects.get(title="Dialogmøter i Trøndelag")
+    assert series.county_id == "50" and list(series.meetings.all()) == list(Meeting.objects.all())
+
+    # Not the governor's county: neither the series nor the meeting is stored.
+    form.update(new_series="Ny serie i Oslo", county="03")
+    client.post(reverse("dialogue:meeting_create"), form)
+    assert not MeetingSeries.objects.filter(title="Ny serie i Oslo").exists()
+    assert Meeting.objects.count() == 1

@@ -2,110 +2,43 @@
 browser downloaded by Playwright), against the app served on 127.0.0.1, with axe-core
 (from npm) run on every page and failing on any WCAG 2.1 AA violation.
 
-In CI (``CI=true``) a missing Chromium or axe-core fails the run; on a developer's
-machine these tests are skipped with the reason. That decision is in one fixture,
-``browser_tools``.
+The machinery (the ``browser_tools`` and ``browser`` fixtures, ``check_axe``) is shared
+with the other apps' browser tests, in :mod:`fastlege.core.testing.browser`: in CI
+(``CI=true``) a missing Chromium or axe-core fails the run; on a developer's machine
+these tests are skipped with the reason.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
+from fastlege.core.testing import browser as machinery
+from fastlege.core.testing.browser import (
+    PHONE,
+    SCREENSHOTS,
+    VIEWPORTS,
+    Tools,
+    check_axe,
+    ensure_reference_data,
+    horizontal_overflow,
+)
 from fastlege.registry.models import CeilingChange, DoctorPeriod, SwitchRequest, WaitingListEntry
 from fastlege.web.tests.conftest import PASSWORD, World, make_world
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-AXE = Path(settings.PROJECT_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = os.environ.get("FASTLEGE_SCREENSHOTS", "")
-AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-PHONE = {"width": 375, "height": 740}
-
-
-@dataclass(frozen=True)
-class Tools:
-    chromium: str
-    axe_source: str
-
-
-@pytest.fixture(scope="session")
-def browser_tools() -> Tools:
-    """Chromium and axe-core, or: fail in CI, skip on a developer's machine."""
-    missing = []
-    chromium = CHROMIUM if os.access(CHROMIUM, os.X_OK) else shutil.which("chromium")
-    if not chromium:
-        missing.append("Chromium (apt-get install chromium)")
-    if not AXE.is_file():
-        missing.append("axe-core (npm ci)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("playwright (pip install -r requirements.lock)")
-    if missing:
-        message = "browser tests need " + ", ".join(missing)
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message + " — CI must have them (.ci/run installs them)")
-        pytest.skip(message)
-    return Tools(str(chromium), AXE.read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def browser(browser_tools: Tools) -> Iterator[Any]:
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
-    # make between browser steps are ordinary synchronous code.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=browser_tools.chromium,
-            args=["--no-sandbox", "--disable-dev-shm-usage"],
-        )
-        yield b
-        b.close()
 
 
 @pytest.fixture
 def site(transactional_db: Any, live_server: Any) -> World:
-    """The world, committed, for the server thread. Transactional tests empty every table
-    afterwards, so the reference data is loaded here when it is missing."""
-    from fastlege.reference.loader import load_reference
-    from fastlege.reference.models import County
-
-    if not County.objects.exists():
-        load_reference()
+    """The world, committed, for the server thread."""
+    ensure_reference_data()
     return make_world()
 
 
 def login(page: Any, base: str, user: Any) -> None:
-    page.goto(base + reverse("web:login"))
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-
-
-def check_axe(page: Any, tools: Tools, where: str) -> None:
-    """Run axe-core on the page; fail on any WCAG 2.1 A/AA violation."""
-    page.evaluate(tools.axe_source + "\n;0")
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        AA_TAGS,
-    )
-    problems = [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:3])
-        for v in result["violations"]
-    ]
-    assert problems == [], f"WCAG 2.1 AA violations on {where}: {problems}"
+    machinery.login(page, base, user.username, PASSWORD)
 
 
 def pages_of(world: World) -> dict[str, list[str]]:
@@ -143,7 +76,7 @@ def pages_of(world: World) -> dict[str, list[str]]:
 def test_axe_on_every_page_of_every_role(
     site: World, live_server: Any, browser: Any, browser_tools: Tools, viewport: str
 ) -> None:
-    size = PHONE if viewport == "phone" else {"width": 1280, "height": 900}
+    size = VIEWPORTS[viewport]
     for persona, urls in pages_of(site).items():
         context = browser.new_context(viewport=size, locale="nb-NO")
         page = context.new_page()
@@ -153,7 +86,7 @@ def test_axe_on_every_page_of_every_role(
             page.goto(live_server.url + url)
             check_axe(page, browser_tools, f"{url} as {persona} ({viewport})")
             if viewport == "phone":
-                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                overflow = horizontal_overflow(page)
                 assert overflow <= 0, f"{url} scrolls sideways on a phone ({overflow}px)"
             if SCREENSHOTS and url == urls[0]:
                 Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
