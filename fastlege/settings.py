@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fastlege.registry",
     "fastlege.accounts",
     "fastlege.monthly",
+    "fastlege.stats",
 ]
 
 MIDDLEWARE = [
