@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from fastlege.core import views
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("helse/", views.health, name="health"),
     path("admin/", admin.site.urls),
+    path("statistikk/", include("fastlege.stats.urls")),
 ]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from fastlege.stats import views
+
+app_name = "stats"
+
+urlpatterns = [
+    path("", views.national, name="national"),
+    path("fylke/<str:number>/", views.county, name="county"),
+    path("kommune/<str:number>/", views.municipality, name="municipality"),
+    path("kart/", views.map_view, name="map"),
+    path("eksport/", views.export_all, name="export"),
+]
