@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Max
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fastlege.reference.models import County, Municipality
-from fastlege.stats.areas import area_keys, municipalities_on
+from fastlege.stats.areas import area_keys, area_name, municipalities_on
 from fastlege.stats.indicators import (
     ALERT_SHARE_WITHOUT_GP_PCT,
     BY_CODE,
@@ -177,7 +179,7 @@ def county_alerts(county: str, month: datetime.date) -> list[Alert]:
     for r in rows_for(AreaKind.MUNICIPALITY, list(names), [month]):
         name = names[r["code"]]
         if r["lists"] and r["lists_full"] == r["lists"]:
-            alerts.append(Alert(r["code"], name, "fulle", "alle lister er fulle"))
+            alerts.append(Alert(r["code"], name, "fulle", _("alle lister er fulle")))
         share = BY_CODE["andel_uten_lege"].value(r)
         if share is not None and share > ALERT_SHARE_WITHOUT_GP_PCT:
             alerts.append(
@@ -185,8 +187,11 @@ def county_alerts(county: str, month: datetime.date) -> list[Alert]:
                     r["code"],
                     name,
                     "uten_lege",
-                    f"{share:.1f} % av listeinnbyggerne er uten fast lege "
-                    f"(grense {ALERT_SHARE_WITHOUT_GP_PCT:.0f} %)",
+                    _("%(share)s %% av listeinnbyggerne er uten fast lege (grense %(limit)s %%)")
+                    % {
+                        "share": f"{share:.1f}".replace(".", ","),
+                        "limit": f"{ALERT_SHARE_WITHOUT_GP_PCT:g}".replace(".", ","),
+                    },
                 )
             )
         if r["lists_vacant_over_year"]:
@@ -195,7 +200,12 @@ def county_alerts(county: str, month: datetime.date) -> list[Alert]:
                     r["code"],
                     name,
                     "ubesatt",
-                    f"{r['lists_vacant_over_year']} liste(r) uten fast lege i over ett år",
+                    ngettext(
+                        "%(n)s liste uten fast lege i over ett år",
+                        "%(n)s lister uten fast lege i over ett år",
+                        r["lists_vacant_over_year"],
+                    )
+                    % {"n": r["lists_vacant_over_year"]},
                 )
             )
     return alerts
@@ -215,8 +225,6 @@ def comparison(municipality: str, month: datetime.date, *, public: bool) -> list
     found = {
         (r["kind"], r["code"]): r for kind, code in keys for r in rows_for(kind, [code], [month])
     }
-    from fastlege.stats.areas import area_name
-
     out = []
     for kind in order:
         for k, code in keys:
