@@ -336,9 +336,11 @@ def is_suppressed(
     A count of people is hidden when it is between 1 and ``threshold − 1``;
     zero is shown (it identifies nobody).
     """
-    d = derived(counts)
-    for field in indicator.suppress_on:
-        n = d.get(field)
+    for name in indicator.suppress_on:
+        if name == "on_lists_without_gp":
+            n = counts["on_lists"] - counts["on_lists_with_gp"]
+        else:
+            n = counts.get(name)
         if n is not None and 0 < n < threshold:
             return True
     return False
