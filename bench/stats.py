@@ -82,8 +82,19 @@ def main() -> None:
     print(f"history: {months} months in the count table ({made} rows made)")
 
     client = Client()
-    county = "03" if AreaMonthCount.objects.filter(kind="fylke", code="03").exists() else "50"
-    muni = "0301" if county == "03" else "5001"
+    # The largest county (most municipalities) and the municipality with most lists.
+    county = (
+        AreaMonthCount.objects.filter(kind="fylke", month=run.month)
+        .order_by("-municipalities", "code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    muni = (
+        AreaMonthCount.objects.filter(kind="kommune", month=run.month)
+        .order_by("-lists", "code")
+        .values_list("code", flat=True)
+        .first()
+    )
     pages = [
         ("national page", "/statistikk/"),
         (f"county page {county}", f"/statistikk/fylke/{county}/"),
