@@ -147,6 +147,14 @@ def children(kind: str, code: str, month: datetime.date, *, public: bool) -> tup
         names = dict(County.objects.values_list("number", "name"))
         child_kind = AreaKind.COUNTY.value
         rows = rows_for(child_kind, None, [month])
+    elif kind in (AreaKind.SIZE, AreaKind.CENTRALITY):
+        names = {
+            info.number: info.name
+            for info in municipalities_on(month).values()
+            if (kind, code) in area_keys(info)
+        }
+        child_kind = AreaKind.MUNICIPALITY.value
+        rows = rows_for(child_kind, list(names), [month])
     else:
         names = dict(Municipality.objects.filter(county_id=code).values_list("number", "name"))
         child_kind = AreaKind.MUNICIPALITY.value

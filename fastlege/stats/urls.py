@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.national, name="national"),
     path("fylke/<str:number>/", views.county, name="county"),
     path("kommune/<str:number>/", views.municipality, name="municipality"),
+    path("gruppe/<str:kind>/<str:code>/", views.group, name="group"),
     path("kart/", views.map_view, name="map"),
     path("eksport/", views.export_all, name="export"),
 ]

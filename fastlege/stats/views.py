@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from fastlege.monthly.models import ListMonthSnapshot
 from fastlege.reference.models import County, Municipality
 from fastlege.stats import exports, selectors
+from fastlege.stats.areas import area_name
 from fastlege.stats.indicators import (
     ALERT_SHARE_WITHOUT_GP_PCT,
     BY_CODE,
@@ -99,7 +100,7 @@ def _area(
     extra = dict(extra or {})
     child_kind: str = ""
     child_rows: list[dict[str, Any]] = []
-    if kind in (AreaKind.NATION, AreaKind.COUNTY):
+    if kind != AreaKind.MUNICIPALITY:
         child_kind, child_rows = selectors.children(kind, code, month, public=public)
     child_rows, sort_key, desc = _sorted(child_rows, request)
     fmt = request.GET.get("format", "")
@@ -192,6 +193,13 @@ def municipality(request: HttpRequest, number: str) -> HttpResponse:
         "lister": [dict(zip(header, r, strict=True)) for r in lists],
     }
     return _area(request, AreaKind.MUNICIPALITY, number, m.name, "stats/area.html", extra)
+
+
+def group(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    """A municipality-size group or a centrality class, with its municipalities."""
+    if kind not in (AreaKind.SIZE, AreaKind.CENTRALITY):
+        raise Http404(_("Ukjent gruppe."))
+    return _area(request, kind, code, area_name(kind, code), "stats/area.html")
 
 
 def map_view(request: HttpRequest) -> HttpResponse:

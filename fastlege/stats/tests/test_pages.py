@@ -123,3 +123,12 @@ def test_svg_helpers_need_nothing_from_the_internet():
     )
     assert 'href="/k/5022/"' in svg and len(legend) == 5
     assert "https://" not in svg
+
+
+def test_size_group_page_lists_its_municipalities(client, filled):
+    data = client.get("/statistikk/kommune/5026/?format=json").json()
+    size = next(c for c in data["sammenligning"] if c["kind"] == "storrelse")
+    r = client.get(f"/statistikk/gruppe/storrelse/{size['code']}/")
+    assert r.status_code == 200
+    assert "5026" in {row["code"] for row in r.context["child_rows"]}
+    assert client.get("/statistikk/gruppe/fylke/50/").status_code == 404
