@@ -122,7 +122,7 @@ def area_page(
     month: datetime.date,
     *,
     public: bool,
-    series_codes: tuple[str, ...] = ("andel_uten_lege", "reservekapasitet", "ufordelte"),
+    series_codes: tuple[str, ...] = HEADLINE,
 ) -> AreaPage:
     """Headline figures with change from last month and year, and the time series."""
     rows = {r["month"]: r for r in rows_for(kind, [code], None)}

@@ -127,3 +127,26 @@ def test_command_reports_what_it_filled():
     out = io.StringIO()
     call_command("stats_fill", stdout=out)
     assert "0 måneder fylt, 1 allerede fylt" in out.getvalue()
+
+
+def test_a_fill_that_fails_half_way_keeps_the_months_before_and_resumes(monkeypatch):
+    seed_small()
+    run_month(None, JAN)
+    run_month(None, FEB)
+    from fastlege.stats.services import fill as fill_module
+
+    real = fill_module.compute_month
+
+    def broken(month: datetime.date) -> list:
+        if month == FEB:
+            raise RuntimeError("stopped")
+        return real(month)
+
+    monkeypatch.setattr(fill_module, "compute_month", broken)
+    with pytest.raises(RuntimeError):
+        stats_fill(None)
+    assert set(StatsFill.objects.values_list("month", flat=True)) == {JAN}
+    assert not AreaMonthCount.objects.filter(month=FEB).exists()
+    monkeypatch.setattr(fill_module, "compute_month", real)
+    resumed = stats_fill(None)
+    assert [f.month for f in resumed.filled] == [FEB] and resumed.skipped == 1
