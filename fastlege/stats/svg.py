@@ -127,13 +127,19 @@ def classes(values: Sequence[float], k: int = 5) -> list[float]:
     ordered = sorted(values)
     if not ordered:
         return []
-    return [ordered[min(len(ordered) - 1, (len(ordered) * (i + 1)) // k - 1)] for i in range(k)]
+    bounds = {ordered[min(len(ordered) - 1, (len(ordered) * (i + 1)) // k - 1)] for i in range(k)}
+    return sorted(bounds)  # fewer than k classes when many figures are equal (e.g. zero)
+
+
+def _shade(i: int, n: int) -> int:
+    """Palette position of class ``i`` of ``n``: spread over the whole palette."""
+    return 0 if n <= 1 else round(i * (len(PALETTE) - 1) / (n - 1))
 
 
 def colour(value: Any, bounds: list[float], higher_is_worse: bool | None) -> str:
     if not isinstance(value, (int, float)) or not bounds:
         return NO_DATA
-    i = next((j for j, b in enumerate(bounds) if value <= b), len(bounds) - 1)
+    i = _shade(next((j for j, b in enumerate(bounds) if value <= b), len(bounds) - 1), len(bounds))
     if higher_is_worse is None:
         return NEUTRAL[i]
     return PALETTE[i] if higher_is_worse else PALETTE[len(PALETTE) - 1 - i]
@@ -176,9 +182,5 @@ def choropleth(
             f"</title></path></a>"
         )
     out.append("</svg>")
-    palette: tuple[str, ...] = NEUTRAL if higher_is_worse is None else PALETTE
-    if higher_is_worse is False:
-        palette = tuple(reversed(PALETTE))
-    return mark_safe("".join(out)), list(  # noqa: S308 – names and figures are escaped
-        zip(palette, bounds, strict=False)
-    )
+    legend = [(colour(b, bounds, higher_is_worse), b) for b in bounds]
+    return mark_safe("".join(out)), legend  # noqa: S308 – names and figures are escaped

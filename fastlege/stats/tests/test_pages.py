@@ -121,7 +121,8 @@ def test_svg_helpers_need_nothing_from_the_internet():
     svg, legend = choropleth(
         {"5022": 1, "5026": 9}, ["5022", "5026"], higher_is_worse=True, link="/k/{}/"
     )
-    assert 'href="/k/5022/"' in svg and len(legend) == 5
+    assert 'href="/k/5022/"' in svg and len(legend) == 2
+    assert legend[0][0] != legend[1][0]  # low and high get different colours
     assert "https://" not in svg
 
 
