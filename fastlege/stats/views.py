@@ -6,11 +6,14 @@ Public (not logged in): small counts are suppressed (``SUPPRESSION_THRESHOLD``).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from html import escape
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from fastlege.monthly.models import ListMonthSnapshot
@@ -25,6 +28,7 @@ from fastlege.stats.indicators import (
 )
 from fastlege.stats.models import AreaKind
 from fastlege.stats.svg import choropleth, line_chart
+from fastlege.stats.templatetags.stats_tags import num
 
 
 def _public(request: HttpRequest) -> bool:
@@ -62,6 +66,16 @@ def _children_table(child_rows: list[dict[str, Any]]) -> tuple[list[str], list[l
     header = ["kode", "navn", *[i.code for i in INDICATORS]]
     lines = [[r["code"], r["name"], *[r["values"][i.code] for i in INDICATORS]] for r in child_rows]
     return header, lines
+
+
+def _cells(values: Iterable[Any]) -> str:
+    """Table cells, escaped (``html.escape``: thousands of cells, format_html is too slow)."""
+    return "".join(f"<td>{escape(num(v))}</td>" for v in values)
+
+
+def _rows(rows: Iterable[tuple[str, str]]) -> SafeString:
+    """Rows of (first cell HTML, escaped cells)."""
+    return mark_safe("".join(f"<tr><td>{first}</td>{cells}</tr>" for first, cells in rows))  # noqa: S308
 
 
 def _page_json(page: selectors.AreaPage, extra: dict[str, Any]) -> dict[str, Any]:
@@ -121,12 +135,29 @@ def _area(
         return exports.json_response(_page_json(page, data))
     charts = [line_chart(pts, str(BY_CODE[c].name)) for c, pts in page.series.items()]
     child_url = "stats:county" if child_kind == AreaKind.COUNTY else "stats:municipality"
-    for r in child_rows:
-        r["url"] = reverse(child_url, args=[r["code"]])
+    # Tables are rendered to HTML here: thousands of cells through template filters
+    # cost more than the rest of the page (docs/performance.md).
+    child_html = _rows(
+        (
+            f'<a href="{escape(reverse(child_url, args=[r["code"]]))}">{escape(r["name"])}</a>',
+            _cells(r["values"][i.code] for i in INDICATORS),
+        )
+        for r in child_rows
+    )
+    if "comparison" in extra:
+        extra["comparison_html"] = _rows(
+            (escape(str(i.name)), _cells(c["values"][i.code] for c in extra["comparison"]))
+            for i in INDICATORS
+        )
+    if "lists" in extra:
+        extra["lists_html"] = _rows(
+            (escape(str(row[1])), _cells([str(row[0]), *row[2:]])) for row in extra["lists"]
+        )
     context = {
         "page": page,
         "charts": charts,
         "child_rows": child_rows,
+        "child_html": child_html,
         "child_kind": child_kind,
         "indicators": INDICATORS,
         "sort_key": sort_key,
