@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "fastlege.web",
     "fastlege.dialogue",
     "fastlege.monthly",
+    "fastlege.stats",
 ]
 
 MIDDLEWARE = [

@@ -13,4 +13,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("fastlege.web.urls")),
     path("dialog/", include("fastlege.dialogue.urls")),
+    path("statistikk/", include("fastlege.stats.urls")),
 ]

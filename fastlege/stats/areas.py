@@ -1,0 +1,86 @@
+"""Areas the statistics are grouped by: municipality, county, size group, centrality, nation."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from fastlege.reference.models import County, Municipality, MunicipalityPopulation
+from fastlege.stats.models import AreaKind
+
+#: Municipality size groups by population on 1 January of the month's year
+#: (the grouping SSB uses for KOSTRA comparisons, simplified to four groups).
+SIZE_GROUPS: tuple[tuple[str, int, Promise], ...] = (
+    ("1", 0, _("under 5 000 innbyggere")),
+    ("2", 5_000, _("5 000–19 999 innbyggere")),
+    ("3", 20_000, _("20 000–49 999 innbyggere")),
+    ("4", 50_000, _("50 000 innbyggere eller flere")),
+)
+
+
+def size_group(population: int) -> str:
+    code = SIZE_GROUPS[0][0]
+    for group, lower, _label in SIZE_GROUPS:
+        if population >= lower:
+            code = group
+    return code
+
+
+@dataclass(frozen=True)
+class MunicipalityInfo:
+    number: str
+    name: str
+    county: str
+    centrality: int | None
+    population: int
+
+
+def municipalities_on(month: datetime.date) -> dict[str, MunicipalityInfo]:
+    """Every municipality with its county, centrality and population for ``month``."""
+    population: dict[str, int] = {}
+    for number, _year, n in (
+        MunicipalityPopulation.objects.filter(year__lte=month.year)
+        .order_by("year")
+        .values_list("municipality_id", "year", "population")
+    ):
+        population[number] = n  # the latest year wins
+    return {
+        number: MunicipalityInfo(number, name, county, centrality, population.get(number, 0))
+        for number, name, county, centrality in Municipality.objects.values_list(
+            "number", "name", "county_id", "centrality"
+        )
+    }
+
+
+def area_keys(info: MunicipalityInfo) -> list[tuple[str, str]]:
+    """The areas a municipality's figures are summed into (itself included)."""
+    keys = [
+        (AreaKind.MUNICIPALITY.value, info.number),
+        (AreaKind.COUNTY.value, info.county),
+        (AreaKind.SIZE.value, size_group(info.population)),
+        (AreaKind.NATION.value, ""),
+    ]
+    if info.centrality is not None:
+        keys.append((AreaKind.CENTRALITY.value, str(info.centrality)))
+    return keys
+
+
+def area_name(kind: str, code: str) -> str:
+    if kind == AreaKind.NATION:
+        return str(_("Hele landet"))
+    if kind == AreaKind.COUNTY:
+        return County.objects.filter(number=code).values_list("name", flat=True).first() or code
+    if kind == AreaKind.MUNICIPALITY:
+        return (
+            Municipality.objects.filter(number=code).values_list("name", flat=True).first() or code
+        )
+    if kind == AreaKind.SIZE:
+        for group, _lower, label in SIZE_GROUPS:
+            if group == code:
+                return str(_("Kommuner med %(label)s") % {"label": label})
+    if kind == AreaKind.CENTRALITY:
+        return str(_("Sentralitetsklasse %(code)s") % {"code": code})
+    return code

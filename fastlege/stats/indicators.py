@@ -1,0 +1,346 @@
+"""The official indicators (domain brief § 5): one definition each, in one place.
+
+Every indicator is a formula over one row of the count table
+(:class:`fastlege.stats.models.AreaMonthCount`). The Norwegian source
+definitions are quoted in ``docs/indicators.md``; ``source`` here says where
+the definition comes from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+Counts = Mapping[str, Any]
+
+#: Public figures: counts of people or doctors below this are shown as «<5»
+#: (docs/indicators.md, «Skjerming av små tall»).
+SUPPRESSION_THRESHOLD = 5
+
+#: County page alert: share of list residents without a regular GP (per cent) above this.
+ALERT_SHARE_WITHOUT_GP_PCT = 5.0
+
+#: A list without a regular GP for more than this many days counts as vacant > 1 year.
+VACANT_LONG_DAYS = 365
+
+
+class Unit:
+    COUNT = "antall"
+    PERCENT = "prosent"
+    PER_1000 = "per 1 000"
+    MEAN = "gjennomsnitt"
+    YEARS = "år"
+
+
+def _ratio(num: float | None, den: float | None, scale: float = 1.0) -> float | None:
+    if num is None or not den:
+        return None
+    return num / den * scale
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str | Promise
+    unit: str
+    formula: Callable[[Counts], float | int | None]
+    higher_is_worse: bool | None
+    source: str
+    #: Counts of people or doctors: suppressed below the threshold in public.
+    #: For ratios, the denominator and numerator counts that must both be shown.
+    suppress_on: tuple[str, ...] = ()
+    decimals: int = 0
+
+    def value(self, counts: Counts) -> float | int | None:
+        return self.formula(counts)
+
+
+def _c(field: str) -> Callable[[Counts], int | None]:
+    return lambda c: c.get(field)
+
+
+HDIR = "Helsedirektoratet, fastlegestatistikk (definisjoner)"
+KOSTRA = "SSB KOSTRA tabell 12005"
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("fastleger", _("Fastleger"), Unit.COUNT, _c("gps"), False, HDIR, ("gps",)),
+    Indicator("lister", _("Lister totalt"), Unit.COUNT, _c("lists"), None, HDIR),
+    Indicator(
+        "lister_med_lege", _("Lister med fast lege"), Unit.COUNT, _c("lists_with_gp"), False, HDIR
+    ),
+    Indicator(
+        "lister_uten_lege",
+        _("Lister uten fast lege"),
+        Unit.COUNT,
+        lambda c: c["lists"] - c["lists_with_gp"],
+        True,
+        HDIR,
+    ),
+    Indicator(
+        "lister_ubesatt_over_ett_ar",
+        _("Lister uten fast lege i over ett år"),
+        Unit.COUNT,
+        _c("lists_vacant_over_year"),
+        True,
+        HDIR,
+    ),
+    Indicator(
+        "lister_fastlonn", _("Fastlønnede lister"), Unit.COUNT, _c("lists_salaried"), None, HDIR
+    ),
+    Indicator(
+        "lister_naeringsdrivende",
+        _("Lister med næringsdrivende fastlege"),
+        Unit.COUNT,
+        lambda c: c["lists_with_gp"] - c["lists_salaried_with_gp"],
+        None,
+        HDIR,
+    ),
+    Indicator(
+        "andel_fastlonn",
+        _("Andel fastlønnede lister (av lister med fast lege)"),
+        Unit.PERCENT,
+        lambda c: _ratio(c["lists_salaried_with_gp"], c["lists_with_gp"], 100),
+        None,
+        HDIR,
+        decimals=1,
+    ),
+    Indicator(
+        "listeinnbyggere",
+        _("Listeinnbyggere"),
+        Unit.COUNT,
+        _c("on_lists"),
+        None,
+        KOSTRA,
+        ("on_lists",),
+    ),
+    Indicator(
+        "listeinnbyggere_med_lege",
+        _("Listeinnbyggere på liste med fast lege"),
+        Unit.COUNT,
+        _c("on_lists_with_gp"),
+        None,
+        KOSTRA,
+        ("on_lists_with_gp",),
+    ),
+    Indicator(
+        "listeinnbyggere_uten_lege",
+        _("Listeinnbyggere på liste uten fast lege"),
+        Unit.COUNT,
+        lambda c: c["on_lists"] - c["on_lists_with_gp"],
+        True,
+        KOSTRA,
+        ("on_lists_without_gp",),
+    ),
+    Indicator(
+        "andel_uten_lege",
+        _("Andel listeinnbyggere uten fast lege"),
+        Unit.PERCENT,
+        lambda c: _ratio(c["on_lists"] - c["on_lists_with_gp"], c["on_lists"], 100),
+        True,
+        KOSTRA,
+        ("on_lists_without_gp",),
+        decimals=1,
+    ),
+    Indicator(
+        "listelengde",
+        _("Gjennomsnittlig listelengde (lister med fast lege)"),
+        Unit.MEAN,
+        lambda c: _ratio(c["on_lists_with_gp"], c["lists_with_gp"]),
+        None,
+        HDIR,
+    ),
+    Indicator(
+        "listelengde_alle",
+        _("Gjennomsnittlig listelengde (alle lister)"),
+        Unit.MEAN,
+        lambda c: _ratio(c["on_lists"], c["lists"]),
+        None,
+        KOSTRA,
+    ),
+    Indicator(
+        "listetak",
+        _("Gjennomsnittlig listetak (lister med fast lege)"),
+        Unit.MEAN,
+        lambda c: _ratio(c["ceiling_sum_with_gp"], c["lists_with_gp"]),
+        None,
+        HDIR,
+    ),
+    Indicator(
+        "ledige_plasser_med_lege",
+        _("Ledige plasser (lister med fast lege)"),
+        Unit.COUNT,
+        lambda c: c["ceiling_sum_with_gp"] - c["on_lists_with_gp"],
+        False,
+        HDIR,
+    ),
+    Indicator(
+        "ledige_plasser",
+        _("Ledige plasser (alle lister)"),
+        Unit.COUNT,
+        lambda c: c["ceiling_sum"] - c["on_lists"],
+        False,
+        HDIR,
+    ),
+    Indicator(
+        "ledige_plasser_per_1000",
+        _("Ledige plasser per 1 000 innbyggere"),
+        Unit.PER_1000,
+        lambda c: _ratio(c["ceiling_sum"] - c["on_lists"], c["residents"], 1000),
+        False,
+        HDIR,
+        decimals=1,
+    ),
+    Indicator(
+        "listebelegg",
+        _("Listebelegg (listelengde i prosent av listetak)"),
+        Unit.PERCENT,
+        lambda c: _ratio(c["on_lists"], c["ceiling_sum"], 100),
+        True,
+        HDIR,
+        decimals=1,
+    ),
+    Indicator(
+        "reservekapasitet",
+        _("Reservekapasitet (KOSTRA)"),
+        Unit.PERCENT,
+        # Sum of all ceilings ÷ residents on lists with a regular GP: the published
+        # KOSTRA 2025 figures are computed so (docs/indicators.md).
+        lambda c: _ratio(c["ceiling_sum"], c["on_lists_with_gp"], 100),
+        False,
+        KOSTRA,
+    ),
+    Indicator("apne_lister", _("Åpne lister"), Unit.COUNT, _c("lists_open"), False, KOSTRA),
+    Indicator(
+        "ufordelte", _("Ufordelte"), Unit.COUNT, _c("unassigned"), True, HDIR, ("unassigned",)
+    ),
+    Indicator(
+        "venteliste", _("På venteliste"), Unit.COUNT, _c("waiting"), True, HDIR, ("waiting",)
+    ),
+    Indicator(
+        "venteliste_annen_fastlegekommune",
+        _("Venter i annen kommune enn fastlegens"),
+        Unit.COUNT,
+        _c("waiting_other_gp_municipality"),
+        None,
+        HDIR,
+        ("waiting_other_gp_municipality",),
+    ),
+    Indicator(
+        "venteliste_annen_bostedskommune",
+        _("Venter i annen kommune enn bostedskommunen"),
+        Unit.COUNT,
+        _c("waiting_other_home_municipality"),
+        None,
+        HDIR,
+        ("waiting_other_home_municipality",),
+    ),
+    Indicator(
+        "vikarbruk",
+        _("Andel lister med vikar"),
+        Unit.PERCENT,
+        lambda c: _ratio(c["lists_with_substitute"], c["lists"], 100),
+        True,
+        HDIR,
+        decimals=1,
+    ),
+    Indicator(
+        "fastleger_startet", _("Fastleger som startet"), Unit.COUNT, _c("gps_started"), False, HDIR
+    ),
+    Indicator(
+        "fastleger_sluttet", _("Fastleger som sluttet"), Unit.COUNT, _c("gps_stopped"), True, HDIR
+    ),
+    Indicator(
+        "andel_spesialister",
+        _("Andel fastleger som er spesialister i allmennmedisin"),
+        Unit.PERCENT,
+        lambda c: _ratio(c["gps_specialist"], c["gps"], 100),
+        False,
+        HDIR,
+        ("gps",),
+        decimals=1,
+    ),
+    Indicator(
+        "andel_kvinner",
+        _("Andel kvinnelige fastleger"),
+        Unit.PERCENT,
+        lambda c: _ratio(c["gps_female"], c["gps"], 100),
+        None,
+        KOSTRA,
+        ("gps",),
+        decimals=1,
+    ),
+    Indicator(
+        "avtalevarighet",
+        _("Median avtalevarighet (år)"),
+        Unit.YEARS,
+        lambda c: (
+            None if c.get("agreement_median_days") is None else c["agreement_median_days"] / 365.25
+        ),
+        False,
+        "Helsedirektoratet, kvalitetsindikator avtalevarighet",
+        ("gps",),
+        decimals=1,
+    ),
+    Indicator(
+        "fastleger_per_1000",
+        _("Fastleger per 1 000 listeinnbyggere"),
+        Unit.PER_1000,
+        lambda c: _ratio(c["gps"], c["on_lists"], 1000),
+        False,
+        HDIR,
+        decimals=2,
+    ),
+    Indicator(
+        "bytter", _("Legebytter i måneden"), Unit.COUNT, _c("switches"), None, HDIR, ("switches",)
+    ),
+)
+
+BY_CODE: dict[str, Indicator] = {i.code: i for i in INDICATORS}
+
+#: The figures shown at the top of every area page.
+HEADLINE = (
+    "fastleger",
+    "lister_uten_lege",
+    "andel_uten_lege",
+    "listelengde",
+    "reservekapasitet",
+    "ledige_plasser_per_1000",
+    "apne_lister",
+    "ufordelte",
+    "venteliste",
+    "lister_ubesatt_over_ett_ar",
+)
+
+
+def derived(counts: Counts) -> dict[str, Any]:
+    """Counts plus the ones defined by subtraction (used by suppression)."""
+    out = dict(counts)
+    out["on_lists_without_gp"] = counts["on_lists"] - counts["on_lists_with_gp"]
+    return out
+
+
+def compute(counts: Counts) -> dict[str, float | int | None]:
+    """Every indicator for one row of counts."""
+    return {i.code: i.value(counts) for i in INDICATORS}
+
+
+def is_suppressed(
+    indicator: Indicator, counts: Counts, threshold: int = SUPPRESSION_THRESHOLD
+) -> bool:
+    """True when a public figure would reveal a count of people below ``threshold``.
+
+    A count of people is hidden when it is between 1 and ``threshold − 1``;
+    zero is shown (it identifies nobody).
+    """
+    for name in indicator.suppress_on:
+        if name == "on_lists_without_gp":
+            n = counts["on_lists"] - counts["on_lists_with_gp"]
+        else:
+            n = counts.get(name)
+        if n is not None and 0 < n < threshold:
+            return True
+    return False

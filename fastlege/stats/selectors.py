@@ -1,0 +1,277 @@
+"""Reads that feed the statistics pages and exports. Only the count tables are read."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Max
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from fastlege.reference.models import County, Municipality
+from fastlege.stats.areas import area_keys, area_name, municipalities_on
+from fastlege.stats.indicators import (
+    ALERT_SHARE_WITHOUT_GP_PCT,
+    BY_CODE,
+    HEADLINE,
+    INDICATORS,
+    SUPPRESSION_THRESHOLD,
+    Indicator,
+    is_suppressed,
+)
+from fastlege.stats.models import AreaKind, AreaMonthCount
+
+COUNT_FIELDS = [
+    f.name
+    for f in AreaMonthCount._meta.concrete_fields
+    if f.name not in ("id", "month", "kind", "code")
+]
+VALUE_FIELDS = ["month", "kind", "code", *COUNT_FIELDS]
+
+#: Sentinel for a figure hidden by the small-count rule.
+SUPPRESSED = "<5"
+
+
+def latest_month() -> datetime.date | None:
+    return AreaMonthCount.objects.aggregate(m=Max("month"))["m"]
+
+
+def months_available() -> list[datetime.date]:
+    return list(
+        AreaMonthCount.objects.filter(kind=AreaKind.NATION)
+        .order_by("month")
+        .values_list("month", flat=True)
+    )
+
+
+def shift(month: datetime.date, months: int) -> datetime.date:
+    total = month.year * 12 + month.month - 1 + months
+    return datetime.date(total // 12, total % 12 + 1, 1)
+
+
+def display(
+    indicator: Indicator, counts: dict[str, Any] | None, public: bool
+) -> float | int | str | None:
+    """The figure as shown: rounded, or «<5» when public and a small count."""
+    if counts is None:
+        return None
+    if public and is_suppressed(indicator, counts, SUPPRESSION_THRESHOLD):
+        return SUPPRESSED
+    value = indicator.value(counts)
+    if value is None:
+        return None
+    if indicator.decimals == 0:
+        return round(value)
+    return round(value, indicator.decimals)
+
+
+def rows_for(
+    kind: str, codes: list[str] | None, months: list[datetime.date] | None
+) -> list[dict[str, Any]]:
+    qs = AreaMonthCount.objects.filter(kind=kind)
+    if codes is not None:
+        qs = qs.filter(code__in=codes)
+    if months is not None:
+        qs = qs.filter(month__in=months)
+    return list(qs.order_by("code", "month").values(*VALUE_FIELDS))
+
+
+@dataclass
+class Headline:
+    indicator: Indicator
+    value: Any
+    last_month: Any
+    last_year: Any
+    change_month: float | None
+    change_year: float | None
+    worse_month: bool | None = None
+    worse_year: bool | None = None
+
+
+def _change(now: Any, before: Any) -> float | None:
+    if isinstance(now, (int, float)) and isinstance(before, (int, float)):
+        return round(now - before, 2)
+    return None
+
+
+def _worse(indicator: Indicator, change: float | None) -> bool | None:
+    if change is None or change == 0 or indicator.higher_is_worse is None:
+        return None
+    return (change > 0) == indicator.higher_is_worse
+
+
+@dataclass
+class AreaPage:
+    kind: str
+    code: str
+    name: str
+    month: datetime.date
+    counts: dict[str, Any] | None
+    headlines: list[Headline]
+    series: dict[str, list[tuple[datetime.date, Any]]]
+    children: list[dict[str, Any]] = field(default_factory=list)
+    child_kind: str = ""
+
+
+def area_page(
+    kind: str,
+    code: str,
+    name: str,
+    month: datetime.date,
+    *,
+    public: bool,
+    series_codes: tuple[str, ...] = HEADLINE,
+) -> AreaPage:
+    """Headline figures with change from last month and year, and the time series."""
+    rows = {r["month"]: r for r in rows_for(kind, [code], None)}
+    counts = rows.get(month)
+    prev, year_ago = rows.get(shift(month, -1)), rows.get(shift(month, -12))
+    headlines = []
+    for c in HEADLINE:
+        ind = BY_CODE[c]
+        now, m1, y1 = (display(ind, r, public) for r in (counts, prev, year_ago))
+        cm, cy = _change(now, m1), _change(now, y1)
+        headlines.append(Headline(ind, now, m1, y1, cm, cy, _worse(ind, cm), _worse(ind, cy)))
+    series = {
+        c: [(m, display(BY_CODE[c], r, public)) for m, r in sorted(rows.items()) if m <= month]
+        for c in series_codes
+    }
+    return AreaPage(kind, code, name, month, counts, headlines, series)
+
+
+def children(kind: str, code: str, month: datetime.date, *, public: bool) -> tuple[str, list]:
+    """The level below: counties of the nation, municipalities of a county."""
+    if kind == AreaKind.NATION:
+        names = dict(County.objects.values_list("number", "name"))
+        child_kind = AreaKind.COUNTY.value
+        rows = rows_for(child_kind, None, [month])
+    elif kind in (AreaKind.SIZE, AreaKind.CENTRALITY):
+        names = {
+            info.number: info.name
+            for info in municipalities_on(month).values()
+            if (kind, code) in area_keys(info)
+        }
+        child_kind = AreaKind.MUNICIPALITY.value
+        rows = rows_for(child_kind, list(names), [month])
+    else:
+        names = dict(Municipality.objects.filter(county_id=code).values_list("number", "name"))
+        child_kind = AreaKind.MUNICIPALITY.value
+        rows = rows_for(child_kind, list(names), [month])
+    out = []
+    for r in rows:
+        out.append(
+            {
+                "code": r["code"],
+                "name": names.get(r["code"], r["code"]),
+                "values": {i.code: display(i, r, public) for i in INDICATORS},
+            }
+        )
+    return child_kind, out
+
+
+@dataclass
+class Alert:
+    municipality: str
+    name: str
+    kind: str
+    text: str
+
+
+def county_alerts(county: str, month: datetime.date) -> list[Alert]:
+    """Municipalities of a county where every list is full, the share without a GP is
+    above the threshold, or lists have been without a GP for more than a year."""
+    names = dict(Municipality.objects.filter(county_id=county).values_list("number", "name"))
+    alerts = []
+    for r in rows_for(AreaKind.MUNICIPALITY, list(names), [month]):
+        name = names[r["code"]]
+        if r["lists"] and r["lists_full"] == r["lists"]:
+            alerts.append(Alert(r["code"], name, "fulle", _("alle lister er fulle")))
+        share = BY_CODE["andel_uten_lege"].value(r)
+        if share is not None and share > ALERT_SHARE_WITHOUT_GP_PCT:
+            alerts.append(
+                Alert(
+                    r["code"],
+                    name,
+                    "uten_lege",
+                    _("%(share)s %% av listeinnbyggerne er uten fast lege (grense %(limit)s %%)")
+                    % {
+                        "share": f"{share:.1f}".replace(".", ","),
+                        "limit": f"{ALERT_SHARE_WITHOUT_GP_PCT:g}".replace(".", ","),
+                    },
+                )
+            )
+        if r["lists_vacant_over_year"]:
+            alerts.append(
+                Alert(
+                    r["code"],
+                    name,
+                    "ubesatt",
+                    ngettext(
+                        "%(n)s liste uten fast lege i over ett år",
+                        "%(n)s lister uten fast lege i over ett år",
+                        r["lists_vacant_over_year"],
+                    )
+                    % {"n": r["lists_vacant_over_year"]},
+                )
+            )
+    return alerts
+
+
+def comparison(municipality: str, month: datetime.date, *, public: bool) -> list[dict[str, Any]]:
+    """A municipality beside its county, the nation, its size group and its centrality class."""
+    info = municipalities_on(month)[municipality]
+    keys = area_keys(info)
+    order = [
+        AreaKind.MUNICIPALITY,
+        AreaKind.COUNTY,
+        AreaKind.SIZE,
+        AreaKind.CENTRALITY,
+        AreaKind.NATION,
+    ]
+    found = {
+        (r["kind"], r["code"]): r for kind, code in keys for r in rows_for(kind, [code], [month])
+    }
+    out = []
+    for kind in order:
+        for k, code in keys:
+            if k == kind:
+                r = found.get((k, code))
+                out.append(
+                    {
+                        "kind": k,
+                        "code": code,
+                        "name": area_name(k, code),
+                        "values": {i.code: display(i, r, public) for i in INDICATORS},
+                    }
+                )
+    return out
+
+
+def map_values(indicator: Indicator, month: datetime.date, *, public: bool) -> dict[str, Any]:
+    """Per municipality number, the indicator's figure for the month."""
+    return {
+        r["code"]: display(indicator, r, public)
+        for r in AreaMonthCount.objects.filter(kind=AreaKind.MUNICIPALITY, month=month).values(
+            *VALUE_FIELDS
+        )
+    }
+
+
+def export_rows(
+    kind: str, codes: list[str] | None, months: list[datetime.date] | None, *, public: bool
+) -> tuple[list[str], list[list[Any]]]:
+    """Long table for CSV/Excel: one line per area and month, one column per indicator."""
+    header = ["maned", "omradetype", "omradekode", *[i.code for i in INDICATORS]]
+    lines = []
+    for r in rows_for(kind, codes, months):
+        lines.append(
+            [
+                r["month"].strftime("%Y-%m"),
+                r["kind"],
+                r["code"],
+                *[display(i, r, public) for i in INDICATORS],
+            ]
+        )
+    return header, lines

@@ -1,0 +1,114 @@
+"""The rows of the count tables computed straight from the registry.
+
+The same rows as the month snapshots give (``LIST_COLUMNS`` and
+``MUNI_COLUMNS`` of :mod:`fastlege.stats.services.fill`), but counted from the
+agreements, doctor periods and list memberships open on a day. Used for the
+starting point of a registry before its first monthly run, and by the tests
+that check the snapshots and the count tables against the raw memberships.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, Max, Q
+
+from fastlege.registry.models import (
+    Agreement,
+    DoctorPeriod,
+    ListMembership,
+    Resident,
+    WaitingListEntry,
+)
+
+
+def _open_on(day: datetime.date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+
+
+def registry_rows(day: datetime.date) -> tuple[list[tuple], list[tuple]]:
+    """List rows and municipality rows for the registry as it stands on ``day``."""
+    nxt = (day + datetime.timedelta(days=32)).replace(day=1)
+    agreements = list(
+        Agreement.objects.filter(_open_on(day)).values_list(
+            "pk", "municipality_id", "is_salaried", "is_open", "ceiling", "valid_from"
+        )
+    )
+    regular = {
+        a: (d, sex, spec, since)
+        for a, d, sex, spec, since in DoctorPeriod.objects.filter(
+            _open_on(day), role=DoctorPeriod.Role.REGULAR
+        ).values_list("agreement_id", "doctor_id", "doctor__sex", "doctor__specialty", "valid_from")
+    }
+    ended = dict(
+        DoctorPeriod.objects.filter(role=DoctorPeriod.Role.REGULAR, valid_to__lte=day)
+        .values("agreement_id")
+        .annotate(end=Max("valid_to"))
+        .values_list("agreement_id", "end")
+    )
+    substitutes = set(
+        DoctorPeriod.objects.filter(role=DoctorPeriod.Role.SUBSTITUTE, valid_from__lt=nxt)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .filter(percentage__gt=0)
+        .values_list("agreement_id", flat=True)
+    )
+    lengths = dict(
+        ListMembership.objects.filter(_open_on(day))
+        .values("agreement_id")
+        .annotate(n=Count("id"))
+        .values_list("agreement_id", "n")
+    )
+    lists: list[tuple] = []
+    for pk, muni, salaried, is_open, ceiling, valid_from in agreements:
+        gp = regular.get(pk)
+        vacant_since = None if gp else max(ended.get(pk, valid_from), valid_from)
+        lists.append(
+            (
+                muni,
+                gp[0] if gp else None,
+                gp[1] if gp else "",
+                gp[2] if gp else "",
+                gp[3] if gp else None,
+                vacant_since,
+                salaried,
+                is_open,
+                lengths.get(pk, 0),
+                ceiling,
+                pk in substitutes,
+            )
+        )
+
+    in_scheme = Q(status=Resident.Status.RESIDENT, in_scheme=True)
+    residents: dict[str, int] = dict(
+        Resident.objects.filter(in_scheme)
+        .values("municipality_id")
+        .annotate(n=Count("id"))
+        .values_list("municipality_id", "n")
+    )
+    listed = set(ListMembership.objects.filter(_open_on(day)).values_list("resident_id", flat=True))
+    unassigned: dict[str, int] = defaultdict(int)
+    for pk, muni in Resident.objects.filter(in_scheme).values_list("pk", "municipality_id"):
+        if pk not in listed:
+            unassigned[muni] += 1
+    waiting: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    current = dict(
+        ListMembership.objects.filter(_open_on(day)).values_list(
+            "resident_id", "agreement__municipality_id"
+        )
+    )
+    for rid, home, target in WaitingListEntry.objects.filter(
+        status=WaitingListEntry.Status.WAITING
+    ).values_list("resident_id", "resident__municipality_id", "agreement__municipality_id"):
+        w = waiting[home]
+        w[0] += 1
+        w[1] += rid in current and current[rid] != target
+        w[2] += home != target
+    munis: list[tuple] = []
+    for muni in sorted(set(residents) | set(unassigned) | set(waiting)):
+        w = waiting.get(muni, [0, 0, 0])
+        munis.append((muni, residents.get(muni, 0), unassigned.get(muni, 0), *w, 0))
+    return lists, munis
+
+
+__all__ = ["registry_rows"]

@@ -1,0 +1,152 @@
+"""stats-fill: the count tables equal the raw memberships; re-runs and resumes safely."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.forms.models import model_to_dict
+
+from fastlege.core.models import AuditEvent
+from fastlege.monthly.models import MonthMove
+from fastlege.monthly.services import run_month
+from fastlege.stats.indicators import INDICATORS, compute
+from fastlege.stats.models import AreaKind, AreaMonthCount, StatsFill
+from fastlege.stats.services import fill_month_from_registry, stats_fill
+from fastlege.stats.services.errors import StatsError
+from fastlege.stats.services.fill import aggregate
+from fastlege.stats.services.registry_counts import registry_rows
+
+pytestmark = pytest.mark.django_db
+
+JAN = datetime.date(2026, 1, 1)
+FEB = datetime.date(2026, 2, 1)
+
+
+def seed_small() -> None:
+    call_command("seed", "--kommune", "5022", "--kommune", "5026", stdout=io.StringIO())
+
+
+def filled(month: datetime.date) -> dict[tuple[str, str], dict]:
+    return {
+        (r.kind, r.code): model_to_dict(r, exclude=["id"])
+        for r in AreaMonthCount.objects.filter(month=month)
+    }
+
+
+def test_every_indicator_equals_the_raw_memberships():
+    seed_small()
+    run_month(None, JAN)
+    run_month(None, FEB)
+    result = stats_fill(None)
+    assert [f.month for f in result.filled] == [JAN, FEB]
+    for month in (JAN, FEB):
+        lists, munis = registry_rows(month)
+        raw = {
+            (r.kind, r.code): model_to_dict(r, exclude=["id"])
+            for r in aggregate(month, month, lists, munis)
+        }
+        got = filled(month)
+        assert set(got) == set(raw)
+        assert (AreaKind.NATION, "") in got and (AreaKind.MUNICIPALITY, "5022") in got
+        # Switches are counted from the run's trace, not from the registry.
+        switches = (
+            MonthMove.objects.filter(run__month=month, rule__in=["bytte", "venteliste"])
+            .exclude(from_agreement=None)
+            .count()
+        )
+        assert got[(AreaKind.NATION, "")]["switches"] == switches
+        for key, counts in got.items():
+            expected = dict(raw[key], switches=counts["switches"])
+            assert compute(counts) == compute(expected), key
+            assert counts == expected, key
+    assert len(INDICATORS) >= 30
+
+
+def test_areas_add_up_to_the_nation():
+    seed_small()
+    run_month(None, JAN)
+    stats_fill(None)
+    rows = filled(JAN)
+    nation = rows[(AreaKind.NATION, "")]
+    for kind in (AreaKind.MUNICIPALITY, AreaKind.COUNTY, AreaKind.SIZE, AreaKind.CENTRALITY):
+        part = [r for (k, _c), r in rows.items() if k == kind]
+        for field in ("lists", "on_lists", "ceiling_sum", "residents", "unassigned", "gps"):
+            assert sum(r[field] for r in part) == nation[field], (kind, field)
+
+
+def test_fill_is_safe_to_rerun_and_resumes():
+    seed_small()
+    run_month(None, JAN)
+    first = stats_fill(None)
+    before = filled(JAN)
+    again = stats_fill(None)
+    assert again.filled == [] and again.skipped == 1
+    assert filled(JAN) == before
+    # A fill stopped before February: the next one fills only February.
+    run_month(None, FEB)
+    resumed = stats_fill(None)
+    assert [f.month for f in resumed.filled] == [FEB]
+    assert filled(JAN) == before
+    assert StatsFill.objects.get(month=JAN).pk == first.filled[0].pk
+    # Filled again on request: the same figures, and the fill is audited.
+    stats_fill(None, months=[JAN], refill=True)
+    assert filled(JAN) == before
+    assert AuditEvent.objects.filter(action="stats.fill").count() == 3
+
+
+def test_started_and_stopped_compare_with_the_month_before():
+    seed_small()
+    run_month(None, JAN)
+    run_month(None, FEB)
+    stats_fill(None)
+    jan = AreaMonthCount.objects.get(month=JAN, kind=AreaKind.NATION)
+    feb = AreaMonthCount.objects.get(month=FEB, kind=AreaKind.NATION)
+    assert jan.gps_started is None and jan.gps_stopped is None
+    assert feb.gps_started == 0 and feb.gps_stopped == 0
+
+
+def test_registry_fill_is_refused_once_the_month_after_has_run():
+    seed_small()
+    fill_month_from_registry(None, datetime.date(2025, 12, 1))
+    run_month(None, JAN)
+    with pytest.raises(StatsError):
+        fill_month_from_registry(None, datetime.date(2025, 12, 1))
+    with pytest.raises(StatsError):
+        fill_month_from_registry(None, JAN)
+
+
+def test_command_reports_what_it_filled():
+    seed_small()
+    run_month(None, JAN)
+    out = io.StringIO()
+    call_command("stats_fill", stdout=out)
+    assert "2026-01 fylt" in out.getvalue()
+    out = io.StringIO()
+    call_command("stats_fill", stdout=out)
+    assert "0 måneder fylt, 1 allerede fylt" in out.getvalue()
+
+
+def test_a_fill_that_fails_half_way_keeps_the_months_before_and_resumes(monkeypatch):
+    seed_small()
+    run_month(None, JAN)
+    run_month(None, FEB)
+    from fastlege.stats.services import fill as fill_module
+
+    real = fill_module.compute_month
+
+    def broken(month: datetime.date) -> list:
+        if month == FEB:
+            raise RuntimeError("stopped")
+        return real(month)
+
+    monkeypatch.setattr(fill_module, "compute_month", broken)
+    with pytest.raises(RuntimeError):
+        stats_fill(None)
+    assert set(StatsFill.objects.values_list("month", flat=True)) == {JAN}
+    assert not AreaMonthCount.objects.filter(month=FEB).exists()
+    monkeypatch.setattr(fill_module, "compute_month", real)
+    resumed = stats_fill(None)
+    assert [f.month for f in resumed.filled] == [FEB] and resumed.skipped == 1

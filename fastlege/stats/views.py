@@ -1,0 +1,286 @@
+"""Statistics pages: nation, county, municipality, map, comparisons and exports.
+
+Public (not logged in): small counts are suppressed (``SUPPRESSION_THRESHOLD``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from html import escape
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from fastlege.monthly.models import ListMonthSnapshot
+from fastlege.reference.models import County, Municipality
+from fastlege.stats import exports, selectors
+from fastlege.stats.areas import area_name
+from fastlege.stats.indicators import (
+    ALERT_SHARE_WITHOUT_GP_PCT,
+    BY_CODE,
+    INDICATORS,
+    SUPPRESSION_THRESHOLD,
+)
+from fastlege.stats.models import AreaKind
+from fastlege.stats.svg import choropleth, line_chart
+from fastlege.stats.templatetags.stats_tags import num
+
+
+def _public(request: HttpRequest) -> bool:
+    return not request.user.is_authenticated
+
+
+def _month(request: HttpRequest) -> datetime.date:
+    text = request.GET.get("maned", "")
+    if text:
+        try:
+            year, month = (int(p) for p in text.split("-")[:2])
+            return datetime.date(year, month, 1)
+        except ValueError:
+            raise Http404(_("Ugyldig måned.")) from None
+    latest = selectors.latest_month()
+    if latest is None:
+        raise Http404(_("Statistikken er ikke fylt ennå (fastlege stats-fill)."))
+    return latest
+
+
+def _sorted(rows: list[dict[str, Any]], request: HttpRequest) -> tuple[list, str, bool]:
+    key = request.GET.get("sorter", "")
+    desc = request.GET.get("retning") == "synkende"
+    if key in BY_CODE:
+        numeric = [r for r in rows if isinstance(r["values"][key], (int, float))]
+        other = [r for r in rows if r not in numeric]
+        numeric.sort(key=lambda r: r["values"][key], reverse=desc)
+        return numeric + other, key, desc
+    if key == "navn":
+        return sorted(rows, key=lambda r: r["name"], reverse=desc), key, desc
+    return rows, key, desc
+
+
+def _children_table(child_rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    header = ["kode", "navn", *[i.code for i in INDICATORS]]
+    lines = [[r["code"], r["name"], *[r["values"][i.code] for i in INDICATORS]] for r in child_rows]
+    return header, lines
+
+
+def _cells(values: Iterable[Any]) -> str:
+    """Table cells, escaped (``html.escape``: thousands of cells, format_html is too slow)."""
+    return "".join(f"<td>{escape(num(v))}</td>" for v in values)
+
+
+def _rows(rows: Iterable[tuple[str, str]]) -> SafeString:
+    """Rows of (first cell HTML, escaped cells)."""
+    return mark_safe("".join(f"<tr><td>{first}</td>{cells}</tr>" for first, cells in rows))  # noqa: S308
+
+
+def _page_json(page: selectors.AreaPage, extra: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "omrade": {"type": page.kind, "kode": page.code, "navn": page.name},
+        "maned": page.month,
+        "skjermingsgrense": SUPPRESSION_THRESHOLD,
+        "nokkeltall": [
+            {
+                "indikator": h.indicator.code,
+                "navn": str(h.indicator.name),
+                "verdi": h.value,
+                "forrige_maned": h.last_month,
+                "i_fjor": h.last_year,
+            }
+            for h in page.headlines
+        ],
+        "tidsserier": {k: [[m, v] for m, v in pts] for k, pts in page.series.items()},
+        **extra,
+    }
+
+
+def _area(
+    request: HttpRequest,
+    kind: str,
+    code: str,
+    name: str,
+    template: str,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    month = _month(request)
+    public = _public(request)
+    page = selectors.area_page(kind, code, name, month, public=public)
+    if page.counts is None:
+        raise Http404(_("Ingen tall for området denne måneden."))
+    extra = dict(extra or {})
+    child_kind: str = ""
+    child_rows: list[dict[str, Any]] = []
+    if kind != AreaKind.MUNICIPALITY:
+        child_kind, child_rows = selectors.children(kind, code, month, public=public)
+    child_rows, sort_key, desc = _sorted(child_rows, request)
+    fmt = request.GET.get("format", "")
+    filename = f"fastlege-{kind}-{code or 'norge'}-{month:%Y-%m}"
+    if child_rows or "lists" in extra:
+        if child_rows:
+            header, lines = _children_table(child_rows)
+        else:
+            header, lines = extra["lists_header"], extra["lists"]
+        response = exports.table(fmt, header, lines, filename)
+        if response is not None:
+            return response
+    if fmt == "json":
+        data = {
+            "underomrader": child_rows,
+            **{k: v for k, v in extra.items() if k in ("varsler", "sammenligning", "lister")},
+        }
+        return exports.json_response(_page_json(page, data))
+    charts = [line_chart(pts, str(BY_CODE[c].name)) for c, pts in page.series.items()]
+    child_url = "stats:county" if child_kind == AreaKind.COUNTY else "stats:municipality"
+    # Tables are rendered to HTML here: thousands of cells through template filters
+    # cost more than the rest of the page (docs/performance.md).
+    child_html = _rows(
+        (
+            f'<a href="{escape(reverse(child_url, args=[r["code"]]))}">{escape(r["name"])}</a>',
+            _cells(r["values"][i.code] for i in INDICATORS),
+        )
+        for r in child_rows
+    )
+    if "comparison" in extra:
+        extra["comparison_html"] = _rows(
+            (escape(str(i.name)), _cells(c["values"][i.code] for c in extra["comparison"]))
+            for i in INDICATORS
+        )
+    if "lists" in extra:
+        extra["lists_html"] = _rows(
+            (escape(str(row[1])), _cells([str(row[0]), *row[2:]])) for row in extra["lists"]
+        )
+    context = {
+        "page": page,
+        "charts": charts,
+        "child_rows": child_rows,
+        "child_html": child_html,
+        "child_kind": child_kind,
+        "indicators": INDICATORS,
+        "sort_key": sort_key,
+        "desc": desc,
+        "public": public,
+        "threshold": SUPPRESSION_THRESHOLD,
+        "months": selectors.months_available(),
+        **extra,
+    }
+    return render(request, template, context)
+
+
+def national(request: HttpRequest) -> HttpResponse:
+    return _area(request, AreaKind.NATION, "", _("Hele landet"), "stats/area.html")
+
+
+def county(request: HttpRequest, number: str) -> HttpResponse:
+    c = get_object_or_404(County, number=number)
+    month = _month(request)
+    alerts = selectors.county_alerts(number, month)
+    extra = {
+        "alerts": alerts,
+        "alert_threshold": ALERT_SHARE_WITHOUT_GP_PCT,
+        "varsler": [a.__dict__ for a in alerts],
+    }
+    return _area(request, AreaKind.COUNTY, number, c.name, "stats/area.html", extra)
+
+
+def _lists(municipality: str, month: datetime.date, public: bool) -> tuple[list, list]:
+    header = ["liste", "legekontor", "listetak", "listelengde", "fast_lege", "apen", "venteliste"]
+    rows = []
+    for pk, practice, ceiling, length, has_gp, is_open, waiting in (
+        ListMonthSnapshot.objects.filter(municipality_id=municipality, month=month)
+        .order_by("practice__name", "agreement_id")
+        .values_list(
+            "agreement_id",
+            "practice__name",
+            "ceiling",
+            "length",
+            "has_regular_gp",
+            "is_open",
+            "waiting_count",
+        )
+    ):
+        shown: list[Any] = [length, waiting]
+        if public:
+            shown = [selectors.SUPPRESSED if 0 < n < SUPPRESSION_THRESHOLD else n for n in shown]
+        rows.append([pk, practice, ceiling, shown[0], has_gp, is_open, shown[1]])
+    return header, rows
+
+
+def municipality(request: HttpRequest, number: str) -> HttpResponse:
+    m = get_object_or_404(Municipality, number=number)
+    month = _month(request)
+    public = _public(request)
+    header, lists = _lists(number, month, public)
+    comparison = selectors.comparison(number, month, public=public)
+    extra = {
+        "municipality": m,
+        "comparison": comparison,
+        "sammenligning": comparison,
+        "lists_header": header,
+        "lists": lists,
+        "lister": [dict(zip(header, r, strict=True)) for r in lists],
+    }
+    return _area(request, AreaKind.MUNICIPALITY, number, m.name, "stats/area.html", extra)
+
+
+def group(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    """A municipality-size group or a centrality class, with its municipalities."""
+    if kind not in (AreaKind.SIZE, AreaKind.CENTRALITY):
+        raise Http404(_("Ukjent gruppe."))
+    return _area(request, kind, code, area_name(kind, code), "stats/area.html")
+
+
+def map_view(request: HttpRequest) -> HttpResponse:
+    month = _month(request)
+    public = _public(request)
+    code = request.GET.get("indikator", "andel_uten_lege")
+    indicator = BY_CODE.get(code)
+    if indicator is None:
+        raise Http404(_("Ukjent indikator."))
+    county_number = request.GET.get("fylke", "")
+    munis = Municipality.objects.order_by("number")
+    if county_number:
+        munis = munis.filter(county_id=county_number)
+    numbers = list(munis.values_list("number", flat=True))
+    values = selectors.map_values(indicator, month, public=public)
+    if request.GET.get("format") == "json":
+        return exports.json_response(
+            {
+                "maned": month,
+                "indikator": indicator.code,
+                "fylke": county_number or None,
+                "verdier": {n: values.get(n) for n in numbers},
+            }
+        )
+    link = reverse("stats:municipality", args=["0000"]).replace("0000", "{}")
+    svg, legend = choropleth(values, numbers, higher_is_worse=indicator.higher_is_worse, link=link)
+    return render(
+        request,
+        "stats/map.html",
+        {
+            "svg": svg,
+            "legend": legend,
+            "indicator": indicator,
+            "indicators": INDICATORS,
+            "counties": County.objects.order_by("number"),
+            "county": county_number,
+            "month": month,
+            "threshold": SUPPRESSION_THRESHOLD,
+        },
+    )
+
+
+def export_all(request: HttpRequest) -> HttpResponse:
+    """Every area of a kind × every indicator × every month, as CSV or Excel."""
+    kind = request.GET.get("omrade", AreaKind.MUNICIPALITY)
+    if kind not in AreaKind.values:
+        raise Http404(_("Ukjent områdetype."))
+    header, rows = selectors.export_rows(kind, None, None, public=_public(request))
+    fmt = request.GET.get("format", "csv")
+    response = exports.table(fmt, header, rows, f"fastlege-{kind}-alle-maneder")
+    if response is None:
+        raise Http404(_("Ukjent format."))
+    return response
