@@ -1,0 +1,17 @@
+"""The front page leads everyone to the public parts of the service."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_front_page_links_to_search_statistics_and_dialogue(client: Client) -> None:
+    page = client.get(reverse("home")).content.decode()
+    for name in ("web:find_gp", "stats:national", "dialogue:index", "web:login"):
+        assert f'href="{reverse(name)}"' in page, name
+    for name in ("stats:national", "dialogue:index"):
+        assert client.get(reverse(name)).status_code == 200, name
