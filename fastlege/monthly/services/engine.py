@@ -420,19 +420,25 @@ class _Engine:
             )
         self.muni_auto = dict(Municipality.objects.values_list("pk", "automatic_placement"))
         # One pass over residents and their open list places: list lengths, guests,
-        # residents per municipality, and the unassigned (ufordelte).
+        # residents per municipality, the unassigned (ufordelte), and the ids of those who
+        # left the scheme but are still on a list (normally none: the population-register
+        # event ends the place).
         mt, rt = ListMembership._meta.db_table, Resident._meta.db_table
         resident = Resident.Status.RESIDENT
-        loose = "CASE WHEN m.agreement_id IS NULL AND r.status = %s AND r.in_scheme THEN r.id END"
+        ok = "r.status = %s AND r.in_scheme"
+        odd = (
+            f"CASE WHEN m.id IS NULL AND {ok} THEN r.id "
+            f"WHEN m.id IS NOT NULL AND NOT ({ok}) THEN r.id END"
+        )
+        leavers: list[int] = []
         with connection.cursor() as cur:
             cur.execute(
-                f"SELECT r.municipality_id, r.status, r.in_scheme, m.agreement_id, {loose}, "  # noqa: S608
+                f"SELECT r.municipality_id, r.status, r.in_scheme, m.agreement_id, {odd}, "  # noqa: S608
                 f"COUNT(*) FROM {rt} r LEFT JOIN {mt} m "
-                f"ON m.resident_id = r.id AND m.valid_to IS NULL "
-                f"GROUP BY r.municipality_id, r.status, r.in_scheme, m.agreement_id, {loose}",
+                f"ON m.resident_id = r.id AND m.valid_to IS NULL GROUP BY 1, 2, 3, 4, 5",
                 [resident, resident],
             )
-            for home, status, in_scheme, agreement_id, unplaced, n in cur.fetchall():
+            for home, status, in_scheme, agreement_id, odd_one, n in cur.fetchall():
                 if status == resident:
                     self.census[home][0 if in_scheme else 1] += n
                 if agreement_id is not None:
@@ -441,9 +447,11 @@ class _Engine:
                     if home != state.municipality:
                         state.guests += n
                     self.listed_home[(agreement_id, home)] += n
-                if unplaced is not None:
-                    self.people[unplaced] = Person(unplaced, home, True, None, None, None)
-        self._load_people()
+                    if odd_one is not None:
+                        leavers.append(odd_one)
+                elif odd_one is not None:
+                    self.people[odd_one] = Person(odd_one, home, True, None, None, None)
+        self._load_people(sorted(leavers))
         for rid, agreement_id, doctor_id in RemovalDecision.objects.order_by("pk").values_list(
             "resident_id", "agreement_id", "doctor_id"
         ):
@@ -456,10 +464,10 @@ class _Engine:
         ):
             self.regular_gp.setdefault(agreement_id, (doctor_id, vf, pct))
 
-    def _load_people(self) -> None:
+    def _load_people(self, leavers: list[int]) -> None:
         """The people the run may touch: leavers, requesters, the waiting, members of ended
-        lists (the unassigned come from the census). Requests and waiting places come in the
-        same queries, in their fixed order."""
+        lists (the unassigned come from the census), each read once with their open list
+        place. Requests and waiting places are read on their own, in their fixed order."""
         m = self.month
         mt, rt = ListMembership._meta.db_table, Resident._meta.db_table
         st, wt = SwitchRequest._meta.db_table, WaitingListEntry._meta.db_table
@@ -469,37 +477,39 @@ class _Engine:
         membership = f"LEFT JOIN {mt} m ON m.resident_id = r.id AND m.valid_to IS NULL"
         ended_lists = [pk for pk, s in self.lists.items() if not s.active and s.length > 0]
         with connection.cursor() as cur:
-            # Left the scheme but still on a list (deaths and emigrations are
-            # normally ended when reported; this catches the rest).
+            # Left the scheme but still on a list (found by the census).
+            for chunk in _chunks(leavers, BATCH):
+                marks = ",".join(["%s"] * len(chunk))
+                cur.execute(
+                    f"SELECT {person} FROM {rt} r {membership} WHERE r.id IN ({marks})",  # noqa: S608
+                    chunk,
+                )
+                self._add_people(cur.fetchall())
+            # Everyone with a request that takes effect or a waiting place, in one query.
             cur.execute(
-                f"SELECT {person} FROM {rt} r JOIN {mt} m ON m.resident_id = r.id "  # noqa: S608
-                f"AND m.valid_to IS NULL WHERE r.status <> %s OR NOT r.in_scheme",
-                [Resident.Status.RESIDENT],
+                f"SELECT {person} FROM (SELECT resident_id FROM {wt} WHERE status = %s "  # noqa: S608
+                f"UNION SELECT resident_id FROM {st} WHERE status = %s AND effective_on <= %s) p "
+                f"JOIN {rt} r ON r.id = p.resident_id {membership}",
+                [WStatus.WAITING, SStatus.PENDING, m],
             )
             self._add_people(cur.fetchall())
             # Requests that take effect, in order (effective_on, requested_at, id).
             cur.execute(
-                f"SELECT s.id, s.from_agreement_id, s.to_agreement_id, s.reason, {person} "  # noqa: S608
-                f"FROM {st} s JOIN {rt} r ON r.id = s.resident_id {membership} "
-                f"WHERE s.status = %s AND s.effective_on <= %s "
-                f"ORDER BY s.effective_on, s.requested_at, s.id",
+                f"SELECT id, resident_id, from_agreement_id, to_agreement_id, reason "  # noqa: S608
+                f"FROM {st} WHERE status = %s AND effective_on <= %s "
+                f"ORDER BY effective_on, requested_at, id",
                 [SStatus.PENDING, m],
             )
-            rows = cur.fetchall()
-            self.pending = [(r[0], r[4], r[1], r[2], r[3]) for r in rows]
-            self._add_people(r[4:] for r in rows)
+            self.pending = [tuple(row) for row in cur.fetchall()]
             # Waiting lists in order of joining (ties: waiting-place id).
             cur.execute(
-                f"SELECT w.id, w.agreement_id, {person} "  # noqa: S608
-                f"FROM {wt} w JOIN {rt} r ON r.id = w.resident_id {membership} "
-                f"WHERE w.status = %s ORDER BY w.agreement_id, w.joined_at, w.id",
+                f"SELECT id, agreement_id, resident_id FROM {wt} "  # noqa: S608
+                f"WHERE status = %s ORDER BY agreement_id, joined_at, id",
                 [WStatus.WAITING],
             )
-            rows = cur.fetchall()
-            for entry, agreement_id, rid, *_rest in rows:
+            for entry, agreement_id, rid in cur.fetchall():
                 self.waiting[agreement_id].append((entry, rid))
                 self.waiting_of[rid] = (entry, agreement_id)
-            self._add_people(r[2:] for r in rows)
             if ended_lists:
                 marks = ",".join(["%s"] * len(ended_lists))
                 cur.execute(
@@ -968,20 +978,16 @@ class _Engine:
         _update(
             SwitchRequest,
             switch_ids,
-            {
-                "status": ("text", [out.switch_status[pk] for pk in switch_ids]),
-                "decided_at": ("timestamptz", [decided] * len(switch_ids)),
-            },
+            {"status": ("text", [out.switch_status[pk] for pk in switch_ids])},
+            same={"decided_at": decided},
             only_if=("status", SStatus.PENDING),
         )
         entry_ids = sorted(out.waiting_status)
         _update(
             WaitingListEntry,
             entry_ids,
-            {
-                "status": ("text", [out.waiting_status[pk] for pk in entry_ids]),
-                "ended_at": ("timestamptz", [decided] * len(entry_ids)),
-            },
+            {"status": ("text", [out.waiting_status[pk] for pk in entry_ids])},
+            same={"ended_at": decided},
             only_if=("status", WStatus.WAITING),
         )
         for chunk in _chunks(out.reductions_applied, BATCH):
@@ -1288,24 +1294,27 @@ def _update(
     ids: Sequence[int],
     values: dict[str, tuple[str, Sequence[Any]]],
     *,
+    same: dict[str, Any] | None = None,
     only_if: tuple[str, Any] | None = None,
 ) -> None:
-    """Set per-row values on rows by id. ``values``: column -> (SQL type, one value per id).
+    """Set per-row values on rows by id. ``values``: column -> (SQL type, one value per id);
+    ``same``: column -> one value for every row (sent once, not once per row).
 
     PostgreSQL: one ``UPDATE … FROM unnest(…)``; elsewhere grouped ORM updates.
     """
     if not ids:
         return
+    same = same or {}
     table = model._meta.db_table
     if connection.vendor == "postgresql":
         names = list(values)
         unnest = ", ".join(f"%s::{values[n][0]}[]" for n in names)
-        sets = ", ".join(f"{n} = v.{n}" for n in names)
+        sets = ", ".join([*(f"{n} = v.{n}" for n in names), *(f"{n} = %s" for n in same)])
         sql = (
             f"UPDATE {table} AS t SET {sets} FROM unnest(%s::bigint[], {unnest}) "  # noqa: S608
             f"AS v(id, {', '.join(names)}) WHERE t.id = v.id"
         )
-        params: list[Any] = [list(ids), *[list(values[n][1]) for n in names]]
+        params: list[Any] = [*same.values(), list(ids), *[list(values[n][1]) for n in names]]
         if only_if is not None:
             sql += f" AND t.{only_if[0]} = %s"
             params.append(only_if[1])
@@ -1321,7 +1330,7 @@ def _update(
         if only_if is not None:
             qs = qs.filter(**{only_if[0]: only_if[1]})
         for chunk in _chunks(sorted(pks), BATCH):
-            qs.filter(pk__in=chunk).update(**dict(zip(names, key, strict=True)))
+            qs.filter(pk__in=chunk).update(**dict(zip(names, key, strict=True)), **same)
 
 
 def _list_labels(list_ids: list[int], on: datetime.date) -> dict[int, str]:
