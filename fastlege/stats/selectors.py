@@ -1,4 +1,11 @@
-"""Reads that feed the statistics pages and exports. Only the count tables are read."""
+"""Reads that feed the statistics pages and exports. Only the count tables are read.
+
+Every read takes the ``Viewer``: whose figures the user may see unsuppressed. Public
+figures (not logged in, or a role without an area) hide counts below
+``SUPPRESSION_THRESHOLD``; a municipality sees its own municipality's figures as they
+are, a county governor its county and the county's municipalities, a national
+administrator everything (docs/indicators.md).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from fastlege.reference.models import County, Municipality
+from fastlege.registry.services import access
 from fastlege.stats.areas import area_keys, area_name, municipalities_on
 from fastlege.stats.indicators import (
     ALERT_SHARE_WITHOUT_GP_PCT,
@@ -32,6 +40,51 @@ VALUE_FIELDS = ["month", "kind", "code", *COUNT_FIELDS]
 
 #: Sentinel for a figure hidden by the small-count rule.
 SUPPRESSED = "<5"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The areas whose figures a user sees unsuppressed (what their role allows)."""
+
+    everything: bool = False
+    counties: frozenset[str] = frozenset()
+    municipalities: frozenset[str] = frozenset()  # their own, and those of their counties
+
+    def sees(self, kind: str, code: str) -> bool:
+        """Unsuppressed figures for this area? Groups and the nation: national only."""
+        if self.everything:
+            return True
+        if kind == AreaKind.MUNICIPALITY:
+            return code in self.municipalities
+        if kind == AreaKind.COUNTY:
+            return code in self.counties
+        return False
+
+    @property
+    def public(self) -> bool:
+        """Sees only public figures."""
+        return not (self.everything or self.counties or self.municipalities)
+
+
+PUBLIC = Viewer()
+
+
+def viewer_for(user: Any) -> Viewer:
+    """The statistics scope of a user (roles in ``fastlege.accounts``; anonymous: public).
+
+    A citizen or a GP sees the public figures: their role gives them no area.
+    """
+    scope = access.scope_of(user)
+    if scope.everything:
+        return Viewer(everything=True)
+    municipalities = set(scope.municipalities)
+    if scope.counties:
+        municipalities.update(
+            Municipality.objects.filter(county_id__in=scope.counties).values_list(
+                "number", flat=True
+            )
+        )
+    return Viewer(False, frozenset(scope.counties), frozenset(municipalities))
 
 
 def latest_month() -> datetime.date | None:
@@ -113,6 +166,7 @@ class AreaPage:
     series: dict[str, list[tuple[datetime.date, Any]]]
     children: list[dict[str, Any]] = field(default_factory=list)
     child_kind: str = ""
+    suppressed: bool = True  # the area's own figures hide small counts
 
 
 def area_page(
@@ -121,10 +175,11 @@ def area_page(
     name: str,
     month: datetime.date,
     *,
-    public: bool,
+    viewer: Viewer,
     series_codes: tuple[str, ...] = HEADLINE,
 ) -> AreaPage:
     """Headline figures with change from last month and year, and the time series."""
+    public = not viewer.sees(kind, code)
     rows = {r["month"]: r for r in rows_for(kind, [code], None)}
     counts = rows.get(month)
     prev, year_ago = rows.get(shift(month, -1)), rows.get(shift(month, -12))
@@ -138,10 +193,10 @@ def area_page(
         c: [(m, display(BY_CODE[c], r, public)) for m, r in sorted(rows.items()) if m <= month]
         for c in series_codes
     }
-    return AreaPage(kind, code, name, month, counts, headlines, series)
+    return AreaPage(kind, code, name, month, counts, headlines, series, suppressed=public)
 
 
-def children(kind: str, code: str, month: datetime.date, *, public: bool) -> tuple[str, list]:
+def children(kind: str, code: str, month: datetime.date, *, viewer: Viewer) -> tuple[str, list]:
     """The level below: counties of the nation, municipalities of a county."""
     if kind == AreaKind.NATION:
         names = dict(County.objects.values_list("number", "name"))
@@ -161,11 +216,13 @@ def children(kind: str, code: str, month: datetime.date, *, public: bool) -> tup
         rows = rows_for(child_kind, list(names), [month])
     out = []
     for r in rows:
+        public = not viewer.sees(child_kind, r["code"])
         out.append(
             {
                 "code": r["code"],
                 "name": names.get(r["code"], r["code"]),
                 "values": {i.code: display(i, r, public) for i in INDICATORS},
+                "suppressed": public,
             }
         )
     return child_kind, out
@@ -219,7 +276,7 @@ def county_alerts(county: str, month: datetime.date) -> list[Alert]:
     return alerts
 
 
-def comparison(municipality: str, month: datetime.date, *, public: bool) -> list[dict[str, Any]]:
+def comparison(municipality: str, month: datetime.date, *, viewer: Viewer) -> list[dict[str, Any]]:
     """A municipality beside its county, the nation, its size group and its centrality class."""
     info = municipalities_on(month)[municipality]
     keys = area_keys(info)
@@ -238,21 +295,23 @@ def comparison(municipality: str, month: datetime.date, *, public: bool) -> list
         for k, code in keys:
             if k == kind:
                 r = found.get((k, code))
+                public = not viewer.sees(k, code)
                 out.append(
                     {
                         "kind": k,
                         "code": code,
                         "name": area_name(k, code),
                         "values": {i.code: display(i, r, public) for i in INDICATORS},
+                        "suppressed": public,
                     }
                 )
     return out
 
 
-def map_values(indicator: Indicator, month: datetime.date, *, public: bool) -> dict[str, Any]:
+def map_values(indicator: Indicator, month: datetime.date, *, viewer: Viewer) -> dict[str, Any]:
     """Per municipality number, the indicator's figure for the month."""
     return {
-        r["code"]: display(indicator, r, public)
+        r["code"]: display(indicator, r, not viewer.sees(AreaKind.MUNICIPALITY, r["code"]))
         for r in AreaMonthCount.objects.filter(kind=AreaKind.MUNICIPALITY, month=month).values(
             *VALUE_FIELDS
         )
@@ -260,7 +319,7 @@ def map_values(indicator: Indicator, month: datetime.date, *, public: bool) -> d
 
 
 def export_rows(
-    kind: str, codes: list[str] | None, months: list[datetime.date] | None, *, public: bool
+    kind: str, codes: list[str] | None, months: list[datetime.date] | None, *, viewer: Viewer
 ) -> tuple[list[str], list[list[Any]]]:
     """Long table for CSV/Excel: one line per area and month, one column per indicator."""
     header = ["maned", "omradetype", "omradekode", *[i.code for i in INDICATORS]]
@@ -271,7 +330,7 @@ def export_rows(
                 r["month"].strftime("%Y-%m"),
                 r["kind"],
                 r["code"],
-                *[display(i, r, public) for i in INDICATORS],
+                *[display(i, r, not viewer.sees(kind, r["code"])) for i in INDICATORS],
             ]
         )
     return header, lines

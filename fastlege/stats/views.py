@@ -1,6 +1,8 @@
 """Statistics pages: nation, county, municipality, map, comparisons and exports.
 
-Public (not logged in): small counts are suppressed (``SUPPRESSION_THRESHOLD``).
+Public figures hide small counts (``SUPPRESSION_THRESHOLD``); a logged-in user sees the
+areas their role covers unsuppressed (``selectors.Viewer``): a municipality its own, a
+county governor the county and its municipalities, a national administrator all.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from fastlege.stats.svg import choropleth, line_chart
 from fastlege.stats.templatetags.stats_tags import num
 
 
-def _public(request: HttpRequest) -> bool:
-    return not request.user.is_authenticated
+def _viewer(request: HttpRequest) -> selectors.Viewer:
+    return selectors.viewer_for(request.user)
 
 
 def _month(request: HttpRequest) -> datetime.date:
@@ -83,6 +85,7 @@ def _page_json(page: selectors.AreaPage, extra: dict[str, Any]) -> dict[str, Any
         "omrade": {"type": page.kind, "kode": page.code, "navn": page.name},
         "maned": page.month,
         "skjermingsgrense": SUPPRESSION_THRESHOLD,
+        "skjermet": page.suppressed,
         "nokkeltall": [
             {
                 "indikator": h.indicator.code,
@@ -107,15 +110,15 @@ def _area(
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     month = _month(request)
-    public = _public(request)
-    page = selectors.area_page(kind, code, name, month, public=public)
+    viewer = _viewer(request)
+    page = selectors.area_page(kind, code, name, month, viewer=viewer)
     if page.counts is None:
         raise Http404(_("Ingen tall for området denne måneden."))
     extra = dict(extra or {})
     child_kind: str = ""
     child_rows: list[dict[str, Any]] = []
     if kind != AreaKind.MUNICIPALITY:
-        child_kind, child_rows = selectors.children(kind, code, month, public=public)
+        child_kind, child_rows = selectors.children(kind, code, month, viewer=viewer)
     child_rows, sort_key, desc = _sorted(child_rows, request)
     fmt = request.GET.get("format", "")
     filename = f"fastlege-{kind}-{code or 'norge'}-{month:%Y-%m}"
@@ -162,7 +165,8 @@ def _area(
         "indicators": INDICATORS,
         "sort_key": sort_key,
         "desc": desc,
-        "public": public,
+        "public": not viewer.everything,  # some figures on the page may be hidden
+        "own_areas": not viewer.public,
         "threshold": SUPPRESSION_THRESHOLD,
         "months": selectors.months_available(),
         **extra,
@@ -212,9 +216,9 @@ def _lists(municipality: str, month: datetime.date, public: bool) -> tuple[list,
 def municipality(request: HttpRequest, number: str) -> HttpResponse:
     m = get_object_or_404(Municipality, number=number)
     month = _month(request)
-    public = _public(request)
-    header, lists = _lists(number, month, public)
-    comparison = selectors.comparison(number, month, public=public)
+    viewer = _viewer(request)
+    header, lists = _lists(number, month, not viewer.sees(AreaKind.MUNICIPALITY, number))
+    comparison = selectors.comparison(number, month, viewer=viewer)
     extra = {
         "municipality": m,
         "comparison": comparison,
@@ -235,7 +239,7 @@ def group(request: HttpRequest, kind: str, code: str) -> HttpResponse:
 
 def map_view(request: HttpRequest) -> HttpResponse:
     month = _month(request)
-    public = _public(request)
+    viewer = _viewer(request)
     code = request.GET.get("indikator", "andel_uten_lege")
     indicator = BY_CODE.get(code)
     if indicator is None:
@@ -245,7 +249,7 @@ def map_view(request: HttpRequest) -> HttpResponse:
     if county_number:
         munis = munis.filter(county_id=county_number)
     numbers = list(munis.values_list("number", flat=True))
-    values = selectors.map_values(indicator, month, public=public)
+    values = selectors.map_values(indicator, month, viewer=viewer)
     if request.GET.get("format") == "json":
         return exports.json_response(
             {
@@ -278,7 +282,7 @@ def export_all(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("omrade", AreaKind.MUNICIPALITY)
     if kind not in AreaKind.values:
         raise Http404(_("Ukjent områdetype."))
-    header, rows = selectors.export_rows(kind, None, None, public=_public(request))
+    header, rows = selectors.export_rows(kind, None, None, viewer=_viewer(request))
     fmt = request.GET.get("format", "csv")
     response = exports.table(fmt, header, rows, f"fastlege-{kind}-alle-maneder")
     if response is None:

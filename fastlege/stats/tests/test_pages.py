@@ -9,9 +9,13 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import Client
 from openpyxl import load_workbook
 
+from fastlege.accounts.models import Role
 from fastlege.monthly.services import run_month
+from fastlege.registry.models import DoctorPeriod, Resident
+from fastlege.registry.tests.factories import user_with
 from fastlege.stats.indicators import ALERT_SHARE_WITHOUT_GP_PCT, INDICATORS, SUPPRESSION_THRESHOLD
 from fastlege.stats.models import AreaKind, AreaMonthCount
 from fastlege.stats.services import fill_month_from_registry, stats_fill
@@ -71,26 +75,151 @@ def test_municipality_page_compares_and_lists(client, filled):
     assert head["lister_uten_lege"]["forrige_maned"] == 1
 
 
-def test_public_figures_suppress_small_counts_and_staff_see_them(client, filled):
-    AreaMonthCount.objects.filter(month=JAN, kind=AreaKind.MUNICIPALITY, code="5022").update(
-        unassigned=2
-    )
-    public = client.get("/statistikk/kommune/5022/?format=json").json()
-    head = {h["indikator"]: h["verdi"] for h in public["nokkeltall"]}
-    assert head["ufordelte"] == f"<{SUPPRESSION_THRESHOLD}"
-    rows = list(
-        csv.reader(
-            io.StringIO(client.get("/statistikk/eksport/?format=csv").content.decode("utf-8-sig")),
-            delimiter=";",
-        )
-    )
+SMALL = f"<{SUPPRESSION_THRESHOLD}"
+
+
+@pytest.fixture
+def small(filled):
+    """Small counts of unassigned in January: Rennebu 2, Holtålen 1, Trøndelag 3, Norway 4."""
+    for kind, code, n in [
+        (AreaKind.MUNICIPALITY, "5022", 2),
+        (AreaKind.MUNICIPALITY, "5026", 1),
+        (AreaKind.COUNTY, "50", 3),
+        (AreaKind.NATION, "", 4),
+    ]:
+        AreaMonthCount.objects.filter(month=JAN, kind=kind, code=code).update(unassigned=n)
+
+
+def _unassigned(client, url: str) -> object:
+    data = client.get(url + "?format=json").json()
+    return {h["indikator"]: h["verdi"] for h in data["nokkeltall"]}["ufordelte"]
+
+
+def _export(client, kind: str) -> dict[str, str]:
+    """January's «ufordelte» per area code in the full CSV export."""
+    text = client.get(f"/statistikk/eksport/?omrade={kind}&format=csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     col = rows[0].index("ufordelte")
-    line = next(r for r in rows if r[2] == "5022" and r[0] == "2026-01")
-    assert line[col] == "<5"
-    user = get_user_model().objects.create_user("stat", password="x")
+    return {r[2]: r[col] for r in rows[1:] if r[0] == "2026-01"}
+
+
+def _excel(client, kind: str) -> dict[str, object]:
+    r = client.get(f"/statistikk/eksport/?omrade={kind}&format=xlsx")
+    table = list(load_workbook(io.BytesIO(r.content)).active.values)
+    col = list(table[0]).index("ufordelte")
+    return {row[2]: row[col] for row in table[1:] if row[0] == "2026-01"}
+
+
+def _map(client) -> dict[str, object]:
+    return client.get("/statistikk/kart/?indikator=ufordelte&fylke=50&format=json").json()[
+        "verdier"
+    ]
+
+
+def _county_table(client) -> dict[str, str]:
+    text = client.get("/statistikk/fylke/50/?format=csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    col = rows[0].index("ufordelte")
+    return {r[0]: r[col] for r in rows[1:]}
+
+
+def test_public_figures_suppress_small_counts_everywhere(client, small):
+    assert _unassigned(client, "/statistikk/kommune/5022/") == SMALL
+    assert _unassigned(client, "/statistikk/fylke/50/") == SMALL
+    assert _unassigned(client, "/statistikk/") == SMALL
+    assert _export(client, "kommune") == {"5022": SMALL, "5026": SMALL}
+    assert _excel(client, "kommune") == {"5022": SMALL, "5026": SMALL}
+    assert _county_table(client) == {"5022": SMALL, "5026": SMALL}
+    assert _map(client)["5022"] == SMALL
+    page = client.get("/statistikk/kommune/5022/?format=json").json()
+    assert page["skjermet"] is True
+    assert "vises som" in client.get("/statistikk/kommune/5022/").content.decode()
+
+
+@pytest.mark.parametrize("role", [None, Role.CITIZEN, Role.GP])
+def test_a_login_without_an_area_sees_the_public_figures(client, small, role):
+    if role is None:
+        user = get_user_model().objects.create_user("stat", password="x")
+    elif role == Role.CITIZEN:  # a resident of Rennebu
+        user = user_with(role, resident=Resident.objects.filter(municipality_id="5022").first())
+    else:  # a GP in Rennebu
+        period = DoctorPeriod.objects.filter(agreement__municipality_id="5022").first()
+        assert period is not None
+        user = user_with(role, doctor=period.doctor)
     client.force_login(user)
-    staff = client.get("/statistikk/kommune/5022/?format=json").json()
-    assert {h["indikator"]: h["verdi"] for h in staff["nokkeltall"]}["ufordelte"] == 2
+    assert _unassigned(client, "/statistikk/kommune/5022/") == SMALL
+    assert _export(client, "kommune") == {"5022": SMALL, "5026": SMALL}
+    assert _map(client)["5026"] == SMALL
+
+
+def test_a_municipality_sees_its_own_figures_unsuppressed_and_only_those(client, small):
+    client.force_login(user_with(Role.MUNICIPALITY, municipality_id="5022"))
+    assert _unassigned(client, "/statistikk/kommune/5022/") == 2
+    assert _unassigned(client, "/statistikk/kommune/5026/") == SMALL  # a neighbour
+    assert _unassigned(client, "/statistikk/fylke/50/") == SMALL
+    assert _unassigned(client, "/statistikk/") == SMALL
+    page = client.get("/statistikk/kommune/5022/?format=json").json()
+    assert page["skjermet"] is False
+    compared = {c["kind"]: c["values"]["ufordelte"] for c in page["sammenligning"]}
+    assert compared["kommune"] == 2 and compared["fylke"] == SMALL and compared["nasjon"] == SMALL
+    assert _export(client, "kommune") == {"5022": "2", "5026": SMALL}
+    assert _excel(client, "kommune") == {"5022": 2, "5026": SMALL}
+    assert _export(client, "fylke") == {"50": SMALL}
+    assert _county_table(client) == {"5022": "2", "5026": SMALL}
+    values = _map(client)
+    assert values["5022"] == 2 and values["5026"] == SMALL
+
+
+def test_a_county_governor_sees_the_county_and_its_municipalities(client, small):
+    client.force_login(user_with(Role.COUNTY_GOVERNOR, county_id="50"))
+    assert _unassigned(client, "/statistikk/kommune/5022/") == 2
+    assert _unassigned(client, "/statistikk/kommune/5026/") == 1
+    assert _unassigned(client, "/statistikk/fylke/50/") == 3
+    assert _unassigned(client, "/statistikk/") == SMALL  # the nation is not theirs
+    assert _export(client, "kommune") == {"5022": "2", "5026": "1"}
+    assert _export(client, "fylke") == {"50": "3"}
+    assert _export(client, "nasjon") == {"": SMALL}
+    assert _county_table(client) == {"5022": "2", "5026": "1"}
+    assert _map(client)["5026"] == 1
+    html = client.get("/statistikk/fylke/50/").content.decode()
+    assert "rollen din gjelder" in html
+
+
+def test_another_county_governor_sees_trondelag_as_the_public(client, small):
+    client.force_login(user_with(Role.COUNTY_GOVERNOR, county_id="03"))
+    assert _unassigned(client, "/statistikk/fylke/50/") == SMALL
+    assert _export(client, "kommune") == {"5022": SMALL, "5026": SMALL}
+
+
+def test_a_national_administrator_sees_everything_unsuppressed(client, small):
+    client.force_login(user_with(Role.NATIONAL))
+    assert _unassigned(client, "/statistikk/") == 4
+    assert _unassigned(client, "/statistikk/fylke/50/") == 3
+    assert _unassigned(client, "/statistikk/kommune/5026/") == 1
+    assert _export(client, "kommune") == {"5022": "2", "5026": "1"}
+    assert _export(client, "nasjon") == {"": "4"}
+    page = client.get("/statistikk/kommune/5026/?format=json").json()
+    assert {c["kind"]: c["values"]["ufordelte"] for c in page["sammenligning"]}["nasjon"] == 4
+    html = client.get("/statistikk/").content.decode()
+    assert "vises som" not in html
+
+
+def test_list_table_of_a_municipality_hides_small_lengths_except_for_its_own_staff(client, small):
+    from fastlege.monthly.models import ListMonthSnapshot
+
+    snap = ListMonthSnapshot.objects.filter(municipality_id="5022", month=JAN).first()
+    assert snap is not None
+    ListMonthSnapshot.objects.filter(pk=snap.pk).update(waiting_count=3)
+
+    def waiting(c: Client) -> object:
+        rows = c.get("/statistikk/kommune/5022/?format=json").json()["lister"]
+        return next(r["venteliste"] for r in rows if r["liste"] == snap.agreement_id)
+
+    assert waiting(client) == SMALL
+    client.force_login(user_with(Role.MUNICIPALITY, municipality_id="5026"))
+    assert waiting(client) == SMALL
+    client.force_login(user_with(Role.MUNICIPALITY, municipality_id="5022"))
+    assert waiting(client) == 3
 
 
 def test_exports_csv_and_excel(client, filled):
