@@ -11,13 +11,23 @@ from django.utils.translation import gettext_lazy as _
 from fastlege.reference.models import County, Municipality, MunicipalityPopulation
 from fastlege.stats.models import AreaKind
 
-#: Municipality size groups by population on 1 January of the month's year
-#: (the grouping SSB uses for KOSTRA comparisons, simplified to four groups).
+#: Municipality size groups by population on 1 January of the month's year: the
+#: population bands of SSB's KOSTRA grouping of municipalities (kommunegrupperingen per
+#: 2020, https://www.ssb.no/offentlig-sektor/kostra/statistikk/kostra-kommune-stat-rapportering/om-kostra/kostra-gruppene):
+#: 0–599, 600–1 999, 2 000–9 999, 10 000–19 999, 20 000–29 999, 30 000–44 999,
+#: 45 000–74 999, 75 000–300 000 and Oslo (here: 300 000 or more). SSB splits the
+#: bands further by bound costs and free income, which the registry does not hold, so
+#: these are the bands, not the 17 KOSTRA groups.
 SIZE_GROUPS: tuple[tuple[str, int, Promise], ...] = (
-    ("1", 0, _("under 5 000 innbyggere")),
-    ("2", 5_000, _("5 000–19 999 innbyggere")),
-    ("3", 20_000, _("20 000–49 999 innbyggere")),
-    ("4", 50_000, _("50 000 innbyggere eller flere")),
+    ("1", 0, _("under 600 innbyggere")),
+    ("2", 600, _("600–1 999 innbyggere")),
+    ("3", 2_000, _("2 000–9 999 innbyggere")),
+    ("4", 10_000, _("10 000–19 999 innbyggere")),
+    ("5", 20_000, _("20 000–29 999 innbyggere")),
+    ("6", 30_000, _("30 000–44 999 innbyggere")),
+    ("7", 45_000, _("45 000–74 999 innbyggere")),
+    ("8", 75_000, _("75 000–299 999 innbyggere")),
+    ("9", 300_000, _("300 000 innbyggere eller flere")),
 )
 
 

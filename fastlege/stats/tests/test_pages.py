@@ -16,6 +16,7 @@ from fastlege.accounts.models import Role
 from fastlege.monthly.services import run_month
 from fastlege.registry.models import DoctorPeriod, Resident
 from fastlege.registry.tests.factories import user_with
+from fastlege.stats.areas import size_group
 from fastlege.stats.indicators import ALERT_SHARE_WITHOUT_GP_PCT, INDICATORS, SUPPRESSION_THRESHOLD
 from fastlege.stats.models import AreaKind, AreaMonthCount
 from fastlege.stats.services import fill_month_from_registry, stats_fill
@@ -262,3 +263,43 @@ def test_size_group_page_lists_its_municipalities(client, filled):
     assert r.status_code == 200
     assert "5026" in {row["code"] for row in r.context["child_rows"]}
     assert client.get("/statistikk/gruppe/fylke/50/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("population", "band"),
+    [
+        (0, "1"),
+        (599, "1"),
+        (600, "2"),
+        (1_999, "2"),
+        (2_000, "3"),
+        (9_999, "3"),
+        (10_000, "4"),
+        (29_999, "5"),
+        (44_999, "6"),
+        (45_000, "7"),
+        (74_999, "7"),
+        (75_000, "8"),
+        (299_999, "8"),
+        (717_710, "9"),  # Oslo, KOSTRA group 13
+    ],
+)
+def test_size_groups_are_the_population_bands_of_ssbs_kostra_grouping(population, band):
+    assert size_group(population) == band
+
+
+def test_a_municipality_is_compared_with_its_ssb_size_band_and_centrality_class(client, filled):
+    from fastlege.reference.models import Municipality, MunicipalityPopulation
+
+    data = client.get("/statistikk/kommune/5022/?format=json").json()
+    groups = {c["kind"]: (c["code"], c["name"]) for c in data["sammenligning"]}
+    population = (
+        MunicipalityPopulation.objects.filter(municipality_id="5022", year__lte=2026)
+        .order_by("-year")
+        .values_list("population", flat=True)
+        .first()
+    )
+    assert population is not None and 2_000 <= population < 10_000  # Rennebu
+    assert groups["storrelse"] == ("3", "Kommuner med 2 000–9 999 innbyggere")
+    centrality = Municipality.objects.get(number="5022").centrality
+    assert groups["sentralitet"] == (str(centrality), f"Sentralitetsklasse {centrality}")
