@@ -104,7 +104,7 @@ def _fmt(month: datetime.date) -> str:
 # --- In-memory state --------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class ListState:
     id: int
     municipality: str
@@ -133,7 +133,7 @@ class ListState:
         return self.active and not self.locked_by_hand
 
 
-@dataclass
+@dataclass(slots=True)
 class Person:
     id: int
     municipality: str
@@ -144,7 +144,7 @@ class Person:
     unassigned_since: datetime.date | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Move:
     resident: int
     step: int
@@ -156,7 +156,7 @@ class Move:
     chain_round: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     """Everything the run decided, written in ``_write``."""
 
