@@ -75,12 +75,6 @@ WStatus = WaitingListEntry.Status
 
 BATCH = 2000
 ADVISORY_LOCK_KEY = 4_242_001  # pg_advisory_xact_lock: one monthly run at a time
-# PostgreSQL working memory for the run's transaction only (SET LOCAL): the census joins
-# every resident with their list place; nationally the hash of 5.6 million residents
-# takes 374 MB (hash nodes may use work_mem × hash_mem_multiplier, 2 by default) and with
-# the server's default of 4 MB spilled 470 MB to temporary files in 64 batches
-# (docs/performance.md, issue 4).
-PG_WORK_MEM = "256MB"
 
 Progress = Callable[[int, str], None]
 
@@ -246,7 +240,6 @@ def _lock() -> None:
             cur.execute("SELECT pg_try_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
             if not cur.fetchone()[0]:
                 refuse(Code.RUN_IN_PROGRESS)
-            cur.execute(f"SET LOCAL work_mem = '{PG_WORK_MEM}'")
 
 
 def _check_order(month: datetime.date) -> None:
