@@ -67,6 +67,15 @@ class Viewer:
 
 
 PUBLIC = Viewer()
+EVERYTHING = Viewer(everything=True)
+
+
+def _as_viewer(viewer: Viewer | None, public: bool | None) -> Viewer:
+    """``public=`` is the older form (True: public figures; False: everything
+    unsuppressed), kept for callers written before the role scope."""
+    if viewer is not None:
+        return viewer
+    return PUBLIC if public is None or public else EVERYTHING
 
 
 def viewer_for(user: Any) -> Viewer:
@@ -175,11 +184,12 @@ def area_page(
     name: str,
     month: datetime.date,
     *,
-    viewer: Viewer,
+    viewer: Viewer | None = None,
+    public: bool | None = None,
     series_codes: tuple[str, ...] = HEADLINE,
 ) -> AreaPage:
     """Headline figures with change from last month and year, and the time series."""
-    public = not viewer.sees(kind, code)
+    public = not _as_viewer(viewer, public).sees(kind, code)
     rows = {r["month"]: r for r in rows_for(kind, [code], None)}
     counts = rows.get(month)
     prev, year_ago = rows.get(shift(month, -1)), rows.get(shift(month, -12))
@@ -196,8 +206,16 @@ def area_page(
     return AreaPage(kind, code, name, month, counts, headlines, series, suppressed=public)
 
 
-def children(kind: str, code: str, month: datetime.date, *, viewer: Viewer) -> tuple[str, list]:
+def children(
+    kind: str,
+    code: str,
+    month: datetime.date,
+    *,
+    viewer: Viewer | None = None,
+    public: bool | None = None,
+) -> tuple[str, list]:
     """The level below: counties of the nation, municipalities of a county."""
+    viewer = _as_viewer(viewer, public)
     if kind == AreaKind.NATION:
         names = dict(County.objects.values_list("number", "name"))
         child_kind = AreaKind.COUNTY.value
@@ -276,8 +294,15 @@ def county_alerts(county: str, month: datetime.date) -> list[Alert]:
     return alerts
 
 
-def comparison(municipality: str, month: datetime.date, *, viewer: Viewer) -> list[dict[str, Any]]:
+def comparison(
+    municipality: str,
+    month: datetime.date,
+    *,
+    viewer: Viewer | None = None,
+    public: bool | None = None,
+) -> list[dict[str, Any]]:
     """A municipality beside its county, the nation, its size group and its centrality class."""
+    viewer = _as_viewer(viewer, public)
     info = municipalities_on(month)[municipality]
     keys = area_keys(info)
     order = [
@@ -308,8 +333,15 @@ def comparison(municipality: str, month: datetime.date, *, viewer: Viewer) -> li
     return out
 
 
-def map_values(indicator: Indicator, month: datetime.date, *, viewer: Viewer) -> dict[str, Any]:
+def map_values(
+    indicator: Indicator,
+    month: datetime.date,
+    *,
+    viewer: Viewer | None = None,
+    public: bool | None = None,
+) -> dict[str, Any]:
     """Per municipality number, the indicator's figure for the month."""
+    viewer = _as_viewer(viewer, public)
     return {
         r["code"]: display(indicator, r, not viewer.sees(AreaKind.MUNICIPALITY, r["code"]))
         for r in AreaMonthCount.objects.filter(kind=AreaKind.MUNICIPALITY, month=month).values(
@@ -319,9 +351,15 @@ def map_values(indicator: Indicator, month: datetime.date, *, viewer: Viewer) ->
 
 
 def export_rows(
-    kind: str, codes: list[str] | None, months: list[datetime.date] | None, *, viewer: Viewer
+    kind: str,
+    codes: list[str] | None,
+    months: list[datetime.date] | None,
+    *,
+    viewer: Viewer | None = None,
+    public: bool | None = None,
 ) -> tuple[list[str], list[list[Any]]]:
     """Long table for CSV/Excel: one line per area and month, one column per indicator."""
+    viewer = _as_viewer(viewer, public)
     header = ["maned", "omradetype", "omradekode", *[i.code for i in INDICATORS]]
     lines = []
     for r in rows_for(kind, codes, months):

@@ -303,3 +303,16 @@ def test_a_municipality_is_compared_with_its_ssb_size_band_and_centrality_class(
     assert groups["storrelse"] == ("3", "Kommuner med 2 000–9 999 innbyggere")
     centrality = Municipality.objects.get(number="5022").centrality
     assert groups["sentralitet"] == (str(centrality), f"Sentralitetsklasse {centrality}")
+
+
+def test_selectors_still_take_the_older_public_flag(small):
+    """Callers written before the role scope pass ``public=``; False means unsuppressed."""
+    from fastlege.stats import selectors
+    from fastlege.stats.indicators import BY_CODE
+
+    indicator = BY_CODE["ufordelte"]
+    assert selectors.map_values(indicator, JAN, public=False)["5022"] == 2
+    assert selectors.map_values(indicator, JAN, public=True)["5022"] == SMALL
+    assert selectors.map_values(indicator, JAN)["5022"] == SMALL  # no viewer: public
+    rows = selectors.export_rows(AreaKind.NATION, None, [JAN], public=False)[1]
+    assert rows[0][3 + [i.code for i in INDICATORS].index("ufordelte")] == 4
