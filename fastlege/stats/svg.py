@@ -39,7 +39,7 @@ def line_chart(
     if not numeric:
         return mark_safe(  # noqa: S308 – every text in it is escaped
             f'<svg role="img" aria-label="{label}" width="{width}" height="40" '
-            f'xmlns="http://www.w3.org/2000/svg">'
+            f'viewBox="0 0 {width} 40" xmlns="http://www.w3.org/2000/svg" class="chart">'
             f'<text x="0" y="20">{label}: ingen tall</text></svg>'
         )
     pad_l, pad_r, pad_t, pad_b = 48, 8, 20, 22

@@ -1,0 +1,68 @@
+"""The statistics pages in a real browser: the public national and county pages, and a
+municipality's own page after logging in as its officer (figures unsuppressed there).
+
+Each page is checked by axe-core for WCAG 2.1 AA at desktop and phone size, and must not
+scroll sideways (:class:`~fastlege.core.testing.browser.AxeInspector`); the pages work
+without JavaScript.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from fastlege.accounts.models import Role
+from fastlege.core.testing.browser import AxeInspector, ensure_reference_data, login
+from fastlege.monthly.services import run_month
+from fastlege.registry.tests.factories import user_with
+from fastlege.stats.models import AreaKind, AreaMonthCount
+from fastlege.stats.services import fill_month_from_registry, stats_fill
+
+PASSWORD = "Et-sterkt-passord-2026"  # noqa: S105
+JAN = datetime.date(2026, 1, 1)
+
+
+@pytest.fixture
+def world(transactional_db: Any, live_server: Any) -> Any:
+    ensure_reference_data()
+    call_command("seed", "--kommune", "5022", "--kommune", "5026", stdout=io.StringIO())
+    fill_month_from_registry(None, datetime.date(2025, 12, 1))
+    run_month(None, JAN)
+    stats_fill(None)
+    AreaMonthCount.objects.filter(month=JAN, kind=AreaKind.MUNICIPALITY, code="5022").update(
+        unassigned=2
+    )
+    officer = user_with(Role.MUNICIPALITY, municipality_id="5022")
+    officer.set_password(PASSWORD)
+    officer.save()
+    return officer
+
+
+def headline(page: Any, name: str) -> str:
+    box = page.locator(".headline", has_text=name).first
+    return str(box.locator(".value").inner_text()).strip()
+
+
+def test_public_and_own_statistics_pages_are_accessible(
+    browser: Any, world: Any, live_server: Any, axe_inspector: AxeInspector
+) -> None:
+    page = browser.new_context(java_script_enabled=False, locale="nb-NO").new_page()
+    base = live_server.url
+    for path, where in [
+        ("/statistikk/", "national statistics"),
+        ("/statistikk/fylke/50/", "county statistics"),
+        ("/statistikk/kommune/5022/", "municipality statistics (public)"),
+    ]:
+        page.goto(base + path)
+        assert page.locator("h1").count() == 1
+        axe_inspector.check(page, where)
+    assert "vises som" in page.inner_text("main")
+
+    login(page, base, world.username, PASSWORD)
+    page.goto(base + "/statistikk/kommune/5022/")
+    assert "rollen din gjelder" in page.inner_text("main")
+    axe_inspector.check(page, "municipality statistics (own, logged in)")
