@@ -114,6 +114,7 @@ def bench_switches(n: int, rng: random.Random) -> dict[str, object]:
     latencies: list[float] = []
     outcomes: Counter[str] = Counter()
     started = time.perf_counter()
+    cpu_started = time.process_time()
     for resident_id, agreement_id in pairs:
         t0 = time.perf_counter()
         try:
@@ -123,8 +124,10 @@ def bench_switches(n: int, rng: random.Random) -> dict[str, object]:
             outcomes[str(exc.code)] += 1
         latencies.append((time.perf_counter() - t0) * 1000)
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     return {
         "requests": len(pairs),
+        "cpu_ms": cpu * 1000 / len(pairs) if pairs else 0.0,
         "seconds": elapsed,
         "per_second": len(pairs) / elapsed if elapsed else 0.0,
         "p50_ms": statistics.median(latencies),
@@ -231,7 +234,8 @@ def main() -> int:
         print(
             f"request_switch: {s['requests']} requests in {s['seconds']:.2f} s = "
             f"{s['per_second']:.0f}/s (p50 {s['p50_ms']:.2f} ms, p95 {s['p95_ms']:.2f} ms, "
-            f"p99 {s['p99_ms']:.2f} ms); outcomes {s['outcomes']}"
+            f"p99 {s['p99_ms']:.2f} ms; this process's CPU {s['cpu_ms']:.2f} ms per request); "
+            f"outcomes {s['outcomes']}"
         )
         q = bench_queue(args.waiting, args.lookups, rng)
         queue_people = list(q.pop("people"))  # type: ignore[call-overload]

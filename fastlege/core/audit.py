@@ -17,6 +17,25 @@ def _actor(user: AbstractBaseUser | AnonymousUser | None) -> Any:
     return user
 
 
+def _event(
+    user: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    obj: models.Model | None,
+    kind: str,
+    reason: str,
+    details: dict[str, Any],
+) -> AuditEvent:
+    return AuditEvent(
+        actor=_actor(user),
+        kind=kind,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        reason=reason,
+        details=details,
+    )
+
+
 def record(
     user: AbstractBaseUser | AnonymousUser | None,
     action: str,
@@ -26,16 +45,23 @@ def record(
     reason: str = "",
     **details: Any,
 ) -> AuditEvent:
-    event = AuditEvent(
-        actor=_actor(user),
-        kind=kind,
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        reason=reason,
-        details=details,
-    )
+    event = _event(user, action, obj, kind, reason, details)
     return fastpath.insert(event)  # every write has one: the hot path of the audit
+
+
+def insert_and_record(
+    user: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    obj: models.Model,
+    *,
+    reason: str = "",
+    **details: Any,
+) -> AuditEvent:
+    """Insert the new ``obj`` and its audit event (a write of ``action`` on it)
+    together: one statement on PostgreSQL (``fastpath.insert_linked``). ``obj``
+    gets its primary key, as with ``save()``."""
+    event = _event(user, action, obj, AuditEvent.Kind.WRITE, reason, details)
+    return fastpath.insert_linked(obj, event, "object_id")
 
 
 def record_read(

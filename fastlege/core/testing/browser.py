@@ -62,6 +62,34 @@ def browser_tools() -> Tools:
     return Tools(str(chromium), axe.read_text(encoding="utf-8"))
 
 
+# Playwright waits 30 s by default for a page or an element. A wrong page fails
+# either way; the longer wait only keeps a slow, shared machine (a loaded CI
+# runner, several test suites at once) from failing pages that are merely late.
+BROWSER_TIMEOUT_MS = 120_000
+
+
+class _PatientBrowser:
+    """The browser, with every new context waiting ``BROWSER_TIMEOUT_MS``."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **kwargs: Any) -> Any:
+        context = self._browser.new_context(**kwargs)
+        context.set_default_timeout(BROWSER_TIMEOUT_MS)
+        context.set_default_navigation_timeout(BROWSER_TIMEOUT_MS)
+        return context
+
+    def new_page(self, **kwargs: Any) -> Any:
+        page = self._browser.new_page(**kwargs)
+        page.set_default_timeout(BROWSER_TIMEOUT_MS)
+        page.set_default_navigation_timeout(BROWSER_TIMEOUT_MS)
+        return page
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="module")
 def browser(browser_tools: Tools) -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
@@ -74,7 +102,7 @@ def browser(browser_tools: Tools) -> Iterator[Any]:
             executable_path=browser_tools.chromium,
             args=["--no-sandbox", "--disable-dev-shm-usage"],
         )
-        yield b
+        yield _PatientBrowser(b)
         b.close()
 
 

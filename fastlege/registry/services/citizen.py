@@ -10,6 +10,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Exists, Q
 from django.utils import timezone
@@ -218,9 +219,54 @@ class SwitchFacts:
 
 
 @functools.cache
+def _literal(value: str) -> str:
+    """A constant of the code (a status or kind) as an SQL string literal."""
+    if not value.isidentifier():
+        raise ValueError(f"not a plain constant: {value!r}")
+    return f"'{value}'"
+
+
+@functools.cache
 def _t(model: type[models.Model]) -> str:
     """The quoted table name (the same on every supported database: double quotes)."""
     return connection.ops.quote_name(model._meta.db_table)
+
+
+_LIST_COLUMNS = (
+    "municipality_id, practice_id, ceiling, is_open, locked_by_hand, valid_from, valid_to"
+)
+
+
+def _list_id(target_id: Any) -> int:
+    try:
+        return int(target_id)
+    except (TypeError, ValueError):
+        refuse(Code.UNKNOWN_LIST)
+
+
+def _lock_list_statement(target_id: int) -> fastpath.Statement:
+    lock = " FOR NO KEY UPDATE" if connection.vendor == "postgresql" else ""
+    return f"SELECT {_LIST_COLUMNS} FROM {_t(Agreement)} WHERE id = %s{lock}", [target_id]  # noqa: S608
+
+
+def _list_from_row(target_id: int, row: Any) -> Agreement:
+    if row is None:
+        refuse(Code.UNKNOWN_LIST)
+    target = Agreement(
+        pk=target_id,
+        municipality_id=row[0],
+        practice_id=row[1],
+        ceiling=int(row[2]),
+        is_open=bool(row[3]),
+        locked_by_hand=bool(row[4]),
+        valid_from=_DATE.to_python(row[5]),
+        valid_to=_DATE.to_python(row[6]),
+    )
+    target._state.adding = False
+    return target
+
+
+_DATE = models.DateField()
 
 
 def lock_list(target_id: Any) -> Agreement:
@@ -231,88 +277,76 @@ def lock_list(target_id: Any) -> Agreement:
     made in the statement that waited for the lock could miss the switch that the
     lock holder has just committed.
     """
-    try:
-        target_id = int(target_id)
-    except (TypeError, ValueError):
-        refuse(Code.UNKNOWN_LIST)
-    lock = " FOR NO KEY UPDATE" if connection.vendor == "postgresql" else ""
-    columns = "municipality_id, practice_id, ceiling, is_open, locked_by_hand, valid_from, valid_to"
-    sql = f"SELECT {columns} FROM {_t(Agreement)} WHERE id = %s{lock}"  # noqa: S608
-    with fastpath.execute(sql, [target_id]) as cursor:
+    target_id = _list_id(target_id)
+    sql, params = _lock_list_statement(target_id)
+    with fastpath.execute(sql, params) as cursor:
         row = cursor.fetchone()
-    if row is None:
-        refuse(Code.UNKNOWN_LIST)
-    target = Agreement(
-        pk=target_id,
-        municipality_id=row[0],
-        practice_id=row[1],
-        ceiling=int(row[2]),
-        is_open=bool(row[3]),
-        locked_by_hand=bool(row[4]),
-        valid_from=models.DateField().to_python(row[5]),
-        valid_to=models.DateField().to_python(row[6]),
-    )
-    target._state.adding = False
-    return target
+    return _list_from_row(target_id, row)
 
 
-def switch_facts(
+def _switch_facts_statement(
     person_id: int, target_id: int, today: datetime.date, effective_on: datetime.date
-) -> SwitchFacts:
-    """Everything the switch rules need about a person and a list, in one round trip.
+) -> fastpath.Statement:
+    """The one query behind :func:`switch_facts`.
 
     Hand-written SQL: building the same query with the ORM cost more CPU than the
     database spent answering it. The semantics are those of ``exempt_from``,
-    ``switches_counted`` and ``occupied_places``. Call it after ``lock_list``.
+    ``switches_counted`` and ``occupied_places``.
     """
     year = rules.quota_year(today, effective_on)
-    by_effective = rules.param("switch_quota_year_basis", today) == "effective_on"
     quota_from = datetime.date(year, 1, 1)
     quota_to = datetime.date(year + 1, 1, 1)
-    pending, applied = SwitchRequest.Status.PENDING, SwitchRequest.Status.APPLIED
+    # The code's own constants are written into the statement, only ids and dates
+    # are parameters: a prepared statement's generic plan can then use the
+    # partial indexes (e.g. ``status = 'venter'``), as a one-off plan does.
+    pending = _literal(SwitchRequest.Status.PENDING)
+    applied = _literal(SwitchRequest.Status.APPLIED)
+    moved = _literal(PopulationEvent.Kind.MOVED)
+    regular = _literal(DoctorPeriod.Role.REGULAR)
+    waiting = _literal(WaitingListEntry.Status.WAITING)
     sql = f"""
         SELECT m.agreement_id, p.id, p.reason, p.to_agreement_id,
           (SELECT COUNT(*) FROM {_t(SwitchRequest)} s
-            WHERE s.resident_id = r.id AND s.counts_against_quota = %s
-              AND s.status IN (%s, %s) AND s.effective_on >= %s AND s.effective_on < %s),
+            WHERE s.resident_id = r.id AND s.counts_against_quota
+              AND s.status IN ({pending}, {applied}) AND s.effective_on >= %s
+              AND s.effective_on < %s),
           EXISTS (SELECT 1 FROM {_t(RemovalDecision)} d WHERE d.resident_id = r.id),
           EXISTS (SELECT 1 FROM {_t(PopulationEvent)} e
-            WHERE e.resident_id = r.id AND e.kind = %s AND e.occurred_on >= m.valid_from),
+            WHERE e.resident_id = r.id AND e.kind = {moved} AND e.occurred_on >= m.valid_from),
           EXISTS (SELECT 1 FROM {_t(DoctorPeriod)} g
-            WHERE g.agreement_id = m.agreement_id AND g.role = %s
+            WHERE g.agreement_id = m.agreement_id AND g.role = {regular}
               AND g.valid_to IS NOT NULL AND g.valid_to > m.valid_from),
           EXISTS (SELECT 1 FROM {_t(WaitingListEntry)} w
-            WHERE w.resident_id = r.id AND w.agreement_id = %s AND w.status = %s),
+            WHERE w.resident_id = r.id AND w.agreement_id = %s AND w.status = {waiting}),
           (SELECT COUNT(*) FROM {_t(ListMembership)} lm
             WHERE lm.agreement_id = %s AND lm.valid_to IS NULL),
           (SELECT COUNT(*) FROM {_t(SwitchRequest)} i
-            WHERE i.to_agreement_id = %s AND i.status = %s)
+            WHERE i.to_agreement_id = %s AND i.status = {pending})
         FROM {_t(Resident)} r
         LEFT JOIN {_t(ListMembership)} m ON m.resident_id = r.id AND m.valid_to IS NULL
-        LEFT JOIN {_t(SwitchRequest)} p ON p.resident_id = r.id AND p.status = %s
+        LEFT JOIN {_t(SwitchRequest)} p ON p.resident_id = r.id AND p.status = {pending}
         WHERE r.id = %s
-    """  # noqa: S608 - table names from the models, values as parameters
+    """  # noqa: S608 - table names and constants from the code, values as parameters
     params: list[Any] = [
-        True,
-        pending,
-        applied,
         connection.ops.adapt_datefield_value(quota_from),
         connection.ops.adapt_datefield_value(quota_to),
-        PopulationEvent.Kind.MOVED,
-        DoctorPeriod.Role.REGULAR,
-        target_id,
-        WaitingListEntry.Status.WAITING,
         target_id,
         target_id,
-        pending,
-        pending,
+        target_id,
         person_id,
     ]
-    with fastpath.execute(sql, params) as cursor:
-        row = cursor.fetchone()
+    return sql, params
+
+
+def _facts_from_row(
+    row: Any, person_id: int, today: datetime.date, effective_on: datetime.date
+) -> SwitchFacts:
     if row is None:
         refuse(Code.UNKNOWN_PERSON)
-    used = int(row[4]) if by_effective else switches_counted(person_id, today, year)
+    if rules.param("switch_quota_year_basis", today) == "effective_on":
+        used = int(row[4])
+    else:
+        used = switches_counted(person_id, today, rules.quota_year(today, effective_on))
     return SwitchFacts(
         membership_agreement=row[0],
         pending_id=row[1],
@@ -326,6 +360,47 @@ def switch_facts(
         members=int(row[9]),
         incoming=int(row[10]),
     )
+
+
+def switch_facts(
+    person_id: int, target_id: int, today: datetime.date, effective_on: datetime.date
+) -> SwitchFacts:
+    """Everything the switch rules need about a person and a list, in one query.
+    Call it after ``lock_list`` (in its own statement, see there)."""
+    sql, params = _switch_facts_statement(person_id, target_id, today, effective_on)
+    with fastpath.execute(sql, params) as cursor:
+        row = cursor.fetchone()
+    return _facts_from_row(row, person_id, today, effective_on)
+
+
+def _lock_and_read(
+    resident: Resident | int, to_agreement: Agreement | int, today: datetime.date, on: datetime.date
+) -> tuple[Resident | None, int | None, Any, Any]:
+    """Lock the person, lock the list and read the switch facts: three statements
+    in this order (the lock order of every service: the person, then the list;
+    the facts after the list's lock, see ``lock_list``), sent in one round trip
+    on PostgreSQL. Returns the person (None: unknown), the list's id (None:
+    malformed) and the raw rows of the list and the facts."""
+    try:
+        person_stmt = fastpath.locked_row(Resident, pk_of(resident))
+    except (ValidationError, ValueError, TypeError):
+        return None, None, None, None
+    person_id = person_stmt[1][0]
+    try:
+        target_id: int | None = int(pk_of(to_agreement))
+    except (TypeError, ValueError):
+        target_id = None
+    if target_id is None:
+        (person_row,) = fastpath.first_rows([person_stmt])
+        return fastpath.from_row(Resident, person_row), None, None, None
+    person_row, list_row, facts_row = fastpath.first_rows(
+        [
+            person_stmt,
+            _lock_list_statement(target_id),
+            _switch_facts_statement(person_id, target_id, today, on),
+        ]
+    )
+    return fastpath.from_row(Resident, person_row), target_id, list_row, facts_row
 
 
 @transaction.atomic
@@ -348,13 +423,18 @@ def request_switch(
     """
     today = today_or(today)
     effective_on = rules.switch_effective_on(today)
-    # Lock order: the person, then the list (every service keeps this order).
-    person = get_resident(resident, lock=True)
+    person, target_id, list_row, facts_row = _lock_and_read(
+        resident, to_agreement, today, effective_on
+    )
+    if person is None:
+        refuse(Code.UNKNOWN_PERSON)
     acting = access.require_for_resident(actor, person, today, parental_consent=parental_consent)
     require_resident(person)
-    target = lock_list(pk_of(to_agreement))
+    if target_id is None:
+        refuse(Code.UNKNOWN_LIST)
+    target = _list_from_row(target_id, list_row)
     require_active(target, effective_on)
-    facts = switch_facts(person.pk, target.pk, today, effective_on)
+    facts = _facts_from_row(facts_row, person.pk, today, effective_on)
     has_list = facts.membership_agreement is not None
     if has_list and facts.membership_agreement == target.pk:
         refuse(Code.ALREADY_ON_LIST)
@@ -386,23 +466,22 @@ def request_switch(
         if exception is None:
             refuse(Code.LIST_FULL if full else Code.LIST_CLOSED)
 
-    switch = fastpath.insert(
-        SwitchRequest(
-            resident=person,
-            from_agreement_id=facts.membership_agreement,
-            to_agreement=target,
-            reason=reason,
-            counts_against_quota=counts,
-            effective_on=effective_on,
-            requested_by=actor if getattr(actor, "is_authenticated", False) else None,
-            closed_list_exception=exception or "",
-        )
+    switch = SwitchRequest(
+        resident_id=person.pk,
+        from_agreement_id=facts.membership_agreement,
+        to_agreement_id=target.pk,
+        reason=reason,
+        counts_against_quota=counts,
+        effective_on=effective_on,
+        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+        closed_list_exception=exception or "",
     )
     if facts.waiting_on_target:
         WaitingListEntry.objects.filter(
             resident_id=person.pk, agreement_id=target.pk, status=WaitingListEntry.Status.WAITING
         ).update(status=WaitingListEntry.Status.ENDED, ended_at=timezone.now())
-    audit.record(
+    # The request and its audit row: one statement on PostgreSQL.
+    audit.insert_and_record(
         actor,
         "switch.requested",
         switch,

@@ -50,6 +50,7 @@ def audit_fails(monkeypatch):
         raise Boom
 
     monkeypatch.setattr("fastlege.core.audit.record", fail)
+    monkeypatch.setattr("fastlege.core.audit.insert_and_record", fail)
 
 
 def test_a_failure_at_the_last_step_rolls_everything_back(audit_fails):
