@@ -500,6 +500,54 @@ def county_overview(actor: Any, county: County, day: datetime.date | None = None
     return rows
 
 
+@dataclass(frozen=True)
+class CountyMap:
+    """The county's municipalities coloured by one indicator of the latest statistics
+    month (the statistics app's map, zoomed to the county), and the same figures as a
+    table. ``month`` is ``None`` until the statistics have been filled."""
+
+    indicator: Any
+    indicators: tuple[Any, ...]
+    month: datetime.date | None
+    svg: str
+    legend: list[tuple[str, float]]
+    rows: list[tuple[str, str, Any]]  # (number, name, figure)
+
+
+def county_map(actor: Any, county: County, code: str) -> CountyMap:
+    """The map for the county governor (not public: no small-count suppression, the
+    viewer reads the registry of the whole county anyway). Unknown indicator: 404."""
+    from django.urls import reverse
+
+    from fastlege.stats import selectors as stats
+    from fastlege.stats.indicators import BY_CODE, INDICATORS
+    from fastlege.stats.svg import choropleth
+
+    county_for_viewer(actor, county.number)
+    indicator = BY_CODE.get(code)
+    if indicator is None:
+        raise Http404
+    month = stats.latest_month()
+    munis = list(
+        Municipality.objects.filter(county_id=county.number)
+        .order_by("name")
+        .values_list("number", "name")
+    )
+    if month is None:
+        return CountyMap(indicator, INDICATORS, None, "", [], [])
+    values = stats.map_values(indicator, month, public=False)
+    link = reverse("web:municipality", args=["0000"]).replace("0000", "{}")
+    svg, legend = choropleth(
+        values,
+        sorted(n for n, _name in munis),
+        higher_is_worse=indicator.higher_is_worse,
+        link=link,
+        label=f"{indicator.name}, {county.name}",
+    )
+    rows = [(n, name, values.get(n)) for n, name in munis]
+    return CountyMap(indicator, INDICATORS, month, svg, legend, rows)
+
+
 def national_overview(actor: Any, day: datetime.date | None = None) -> list[AreaRow]:
     """Per county: lists, lists without a regular GP and the sum of ceilings. List residents
     are not counted here (5.5 million rows); the statistics pages have them per month."""
