@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from fastlege.core.models import AuditEvent
@@ -228,11 +229,10 @@ def test_the_ministry_lands_on_the_dialogue_and_reads_the_statistics_unsuppresse
     assert reverse("stats:national") in nav
     assert client.get(reverse("stats:national")).status_code == 200
 
-    def oslo_list_residents(c: object) -> object:
-        page = c.get(reverse("stats:municipality", args=["0301"]) + "?format=json").json()  # type: ignore[attr-defined]
-        return {h["indikator"]: h["verdi"] for h in page["nokkeltall"]}.get("listeinnbyggere")
+    def oslo_gps(c: Client) -> object:
+        page = c.get(reverse("stats:municipality", args=["0301"]) + "?format=json").json()
+        return {h["indikator"]: h["verdi"] for h in page["nokkeltall"]}["fastleger"]
 
-    # Oslo has two residents on lists in this world: hidden in public, shown to the ministry
-    assert oslo_list_residents(world.client("anonymous")) == f"<{SUPPRESSION_THRESHOLD}"
-    assert oslo_list_residents(client) == 2
-
+    # Oslo has one GP in this world: hidden in public (a small count), shown to the ministry
+    assert oslo_gps(world.client("anonymous")) == f"<{SUPPRESSION_THRESHOLD}"
+    assert oslo_gps(client) == 1

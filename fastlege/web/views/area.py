@@ -10,7 +10,6 @@ from fastlege.monthly.selectors import recent_runs
 from fastlege.web import selectors as ws
 from fastlege.web.views.common import refused_is_forbidden
 
-
 #: The indicator the county governor's map shows first (andel lister uten fast lege).
 DEFAULT_INDICATOR = "andel_uten_lege"
 
