@@ -16,8 +16,8 @@ from fastlege.dialogue.tests.factories import (
     county_governor,
     meeting,
     ministry,
-    national_administrator,
     municipality_user,
+    national_administrator,
     registration,
 )
 
