@@ -76,6 +76,7 @@ def pages_of(world: World) -> dict[str, list[str]]:
         ],
         "county_governor": [reverse("web:county", args=["50"])],
         "national": [reverse("web:national")],
+        "ministry": [reverse("dialogue:organiser")],
         "other_citizen": [reverse("web:person", args=[c])],  # the 404 page
         "other_municipality": [reverse("web:municipality", args=["5001"])],  # the 403 page
     }
@@ -85,6 +86,9 @@ def pages_of(world: World) -> dict[str, list[str]]:
 def test_axe_on_every_page_of_every_role(
     site: World, live_server: Any, browser: Any, browser_tools: Tools, viewport: str
 ) -> None:
+    from fastlege.stats.services import fill_month_from_registry
+
+    fill_month_from_registry(None, datetime.date.today().replace(day=1))  # the county's map
     size = VIEWPORTS[viewport]
     for persona, urls in pages_of(site).items():
         context = browser.new_context(viewport=size, locale="nb-NO")
