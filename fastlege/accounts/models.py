@@ -15,6 +15,9 @@ class Role(models.TextChoices):
     MUNICIPALITY = "kommune", _("kommune")
     COUNTY_GOVERNOR = "statsforvalter", _("statsforvalter")
     NATIONAL = "nasjonal", _("nasjonal administrator")
+    #: Helse- og omsorgsdepartementet: organises national meetings and consultations and
+    #: is a party of the tripartite forum; reads the statistics, not the registry.
+    MINISTRY = "departement", _("departementet")
 
 
 class RoleAssignment(models.Model):
@@ -72,6 +75,7 @@ class RoleAssignment(models.Model):
                     | Q(role=Role.MUNICIPALITY, municipality__isnull=False)
                     | Q(role=Role.COUNTY_GOVERNOR, county__isnull=False)
                     | Q(role=Role.NATIONAL)
+                    | Q(role=Role.MINISTRY)
                 ),
                 violation_error_message=_("Rollen mangler kommune, fylke, person eller lege."),
             )

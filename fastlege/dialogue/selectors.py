@@ -36,7 +36,10 @@ def _organiser_filter(actor: Any) -> Q | None:
     scope = scope_of(actor)
     if scope.everything:
         return None
-    return Q(county_id__in=scope.counties)
+    condition = Q(county_id__in=scope.counties)
+    if scope.ministry:
+        condition |= Q(county_id__isnull=True)
+    return condition
 
 
 def public_meetings(today: datetime.date | None = None) -> QuerySet[Meeting]:

@@ -152,6 +152,7 @@ def choropleth(
     higher_is_worse: bool | None,
     link: str,
     width: int = 640,
+    label: str = "Kart",
 ) -> tuple[SafeString, list[tuple[str, float]]]:
     """The map of ``numbers`` coloured by ``values``; each municipality links to ``link``
     with ``{}`` replaced by its number. Returns the SVG and the legend (colour, upper bound)."""
@@ -168,7 +169,8 @@ def choropleth(
     w, h = max(x1 - x0, 1), max(y1 - y0, 1)
     height = round(width * h / w)
     out = [
-        f'<svg role="img" aria-label="Kart" width="{width}" height="{height}" '
+        # role=group, not img: the municipalities inside are links (axe: nested-interactive)
+        f'<svg role="group" aria-label="{escape(label)}" width="{width}" height="{height}" '
         f'viewBox="{x0} {y0} {w} {h}" xmlns="http://www.w3.org/2000/svg" class="map">'
     ]
     for n in numbers:

@@ -1,7 +1,24 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class WebConfig(AppConfig):
     name = "fastlege.web"
     verbose_name = _("nettsider")
+
+    def ready(self) -> None:
+        post_migrate.connect(_ensure_list_length_triggers, sender=self)
+
+
+def _ensure_list_length_triggers(using: str = "default", **kwargs: Any) -> None:
+    """After every ``migrate``: the list-length triggers exist (SQLite drops a table's
+    triggers when a later migration rebuilds the table); if they were missing, they are
+    created and the lengths recounted."""
+    from django.db import connections
+
+    from fastlege.web import listlength_sql
+
+    listlength_sql.ensure(connections[using])

@@ -28,6 +28,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("web:county", args=[number]), _("Fylket")))
     if scope.national:
         items.append((reverse("web:national"), _("Nasjonalt")))
+    if scope.ministry:
+        items.append((reverse("dialogue:organiser"), _("Dialog")))
+        items.append((reverse("stats:national"), _("Statistikk")))
     path = request.path
     return {
         "nav_items": [

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     CharField,
     Count,
@@ -45,6 +46,7 @@ from fastlege.registry.models import (
 from fastlege.registry.services import access
 from fastlege.registry.services.common import occupancy_annotations
 from fastlege.registry.services.errors import Code, refuse
+from fastlege.web.models import ListLength
 
 REGULAR = DoctorPeriod.Role.REGULAR
 SUBSTITUTE = DoctorPeriod.Role.SUBSTITUTE
@@ -130,29 +132,14 @@ def _doctor_subquery(role: str, field: str, day: datetime.date) -> Subquery:
     return Subquery(periods.values(f"doctor__{field}")[:1])
 
 
-#: Seconds a municipality's list lengths are reused on the overview and search pages.
-#: List lengths change on the 1st of the month (the monthly update), on opting out and
-#: on deaths; free places shown are a guide, the switch itself checks the ceiling
-#: under a lock (``request_switch``), so a page can never put anyone above it.
-LIST_LENGTHS_SECONDS = 300
-
-
 def list_lengths(municipality_id: str) -> dict[int, int]:
-    """Current members per list of the municipality (one grouped query, reused)."""
-    key = f"web:list-lengths:{municipality_id}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = dict(
-            ListMembership.objects.filter(
-                valid_to__isnull=True, agreement__municipality_id=municipality_id
-            )
-            .values("agreement_id")
-            .annotate(n=Count("pk"))
-            .order_by()
-            .values_list("agreement_id", "n")
+    """Current members per list of the municipality, from the list-length table the
+    database keeps (``fastlege.web.models.ListLength``): one indexed join, no counting."""
+    return dict(
+        ListLength.objects.filter(agreement__municipality_id=municipality_id).values_list(
+            "agreement_id", "members"
         )
-        cache.set(key, cached, LIST_LENGTHS_SECONDS)
-    return cached
+    )
 
 
 def lists_in_force(
@@ -238,13 +225,103 @@ def resolve_place(municipality: str, postal_code: str) -> Place | None:
     return Place(muni) if muni else None
 
 
+def list_figures(municipality_id: str, day: datetime.date) -> list[Agreement]:
+    """Every list of the municipality in force on ``day``, in the order the pages show
+    them (practice, list), with ``members``, ``incoming``, ``waiting``, ``has_gp``,
+    ``free`` and ``takes_new``. Five queries, none per list, no doctors' names (those
+    only for the rows shown: ``with_doctors``)."""
+    agreements = list(
+        Agreement.objects.filter(municipality_id=municipality_id, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .select_related("practice")
+        .order_by("practice__name", "pk")
+    )
+    lengths = list_lengths(municipality_id)
+    incoming = dict(
+        SwitchRequest.objects.filter(
+            to_agreement__municipality_id=municipality_id,
+            status=SwitchRequest.Status.PENDING,
+        )
+        .values("to_agreement_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("to_agreement_id", "n")
+    )
+    waiting = dict(
+        WaitingListEntry.objects.filter(
+            agreement__municipality_id=municipality_id, status=WaitingListEntry.Status.WAITING
+        )
+        .values("agreement_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("agreement_id", "n")
+    )
+    with_gp = set(
+        _periods_on(day)
+        .filter(agreement__municipality_id=municipality_id, role=REGULAR)
+        .values_list("agreement_id", flat=True)
+    )
+    for a in agreements:
+        a.members = lengths.get(a.pk, 0)  # type: ignore[attr-defined]
+        a.incoming = incoming.get(a.pk, 0)  # type: ignore[attr-defined]
+        a.waiting = waiting.get(a.pk, 0)  # type: ignore[attr-defined]
+        a.has_gp = a.pk in with_gp  # type: ignore[attr-defined]
+    return with_free(agreements)
+
+
+def _periods_on(day: datetime.date) -> QuerySet[DoctorPeriod]:
+    return DoctorPeriod.objects.filter(valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=day)
+    )
+
+
+def with_doctors(rows: list[Agreement], day: datetime.date) -> list[Agreement]:
+    """For the rows shown: the regular GP now (``gp_name``, ``gp_sex``), a substitute now
+    (``substitute_name``) and, for a list without a regular GP, when it lost its last
+    one (``vacant_since``). Two queries for the whole page."""
+    ids = [a.pk for a in rows]
+    latest: dict[tuple[int, str], DoctorPeriod] = {}
+    for p in (
+        _periods_on(day)
+        .filter(agreement_id__in=ids)
+        .select_related("doctor")
+        .order_by("agreement_id", "role", "valid_from", "pk")
+    ):
+        latest[(p.agreement_id, p.role)] = p  # the last one wins, as in annotate_gp
+    ended = dict(
+        DoctorPeriod.objects.filter(agreement_id__in=ids, role=REGULAR, valid_to__lte=day)
+        .values("agreement_id")
+        .annotate(m=Max("valid_to"))
+        .order_by()
+        .values_list("agreement_id", "m")
+    )
+    for a in rows:
+        gp = latest.get((a.pk, REGULAR))
+        sub = latest.get((a.pk, SUBSTITUTE))
+        a.gp_name = gp.doctor.full_name if gp else None  # type: ignore[attr-defined]
+        a.gp_sex = gp.doctor.sex if gp else None  # type: ignore[attr-defined]
+        a.substitute_name = sub.doctor.full_name if sub else None  # type: ignore[attr-defined]
+        a.vacant_since = ended.get(a.pk)  # type: ignore[attr-defined]
+    return rows
+
+
+#: Rows per page of the list tables (find a GP, the municipality's lists). Oslo has
+#: 611 lists; a page of them is what a person reads, and what renders in time.
+LIST_PAGE_SIZE = 50
+
+
+def page_of(rows: list[Any], number: str | int | None) -> Page:
+    """One page of ``rows``; a bad or too high page number gives the last page."""
+    return Paginator(rows, LIST_PAGE_SIZE).get_page(number)
+
+
 def find_lists(
     municipality_id: str, *, only_free: bool = False, day: datetime.date | None = None
 ) -> list[Agreement]:
-    """The municipality's lists in force, with free places, GP, sex and substitute."""
+    """The municipality's lists in force, with free places (no doctors: ``with_doctors``
+    for the page shown)."""
     day = day or timezone.localdate()
-    qs = annotate_gp(lists_in_force(municipality_id, day), day)
-    rows = with_free(list(qs.order_by("practice__name", "pk")))
+    rows = list_figures(municipality_id, day)
     if only_free:
         rows = [a for a in rows if a.takes_new]  # type: ignore[attr-defined]
     return rows
@@ -341,6 +418,7 @@ def upcoming_firsts(day: datetime.date | None = None, months: int = 12) -> list[
 class MunicipalityOverview:
     municipality: Municipality
     lists: list[Agreement]
+    page: Page
     without_gp: list[Agreement]
     members: int
     ceiling: int
@@ -353,15 +431,19 @@ class MunicipalityOverview:
 
 
 def municipality_overview(
-    actor: Any, municipality: Municipality, day: datetime.date | None = None
+    actor: Any,
+    municipality: Municipality,
+    day: datetime.date | None = None,
+    page: str | int | None = 1,
 ) -> MunicipalityOverview:
-    """All lists of the municipality with their GP, length, ceiling, free places and queue;
-    lists without a regular GP and since when; counts of the unassigned; open ceiling
-    requests. No names of residents."""
+    """All lists of the municipality with their GP, length, ceiling, free places and queue
+    (one page of them; the totals over all); lists without a regular GP and since when;
+    counts of the unassigned; open ceiling requests. No names of residents."""
     day = day or timezone.localdate()
-    qs = annotate_gp(lists_in_force(municipality.number, day), day)
-    lists = with_free(list(qs.order_by("practice__name", "pk")))
-    without = [a for a in lists if not a.gp_name]  # type: ignore[attr-defined]
+    lists = list_figures(municipality.number, day)
+    without = [a for a in lists if not a.has_gp]  # type: ignore[attr-defined]
+    the_page = page_of(lists, page)
+    with_doctors([*the_page.object_list, *without], day)
     for a in without:
         since = a.vacant_since or a.valid_from  # type: ignore[attr-defined]
         a.vacant_days = (day - since).days  # type: ignore[attr-defined]
@@ -377,6 +459,7 @@ def municipality_overview(
     return MunicipalityOverview(
         municipality=municipality,
         lists=lists,
+        page=the_page,
         without_gp=without,
         members=sum(a.members for a in lists),  # type: ignore[attr-defined]
         ceiling=sum(a.ceiling for a in lists),
@@ -455,7 +538,7 @@ class AreaRow:
 
 def county_overview(actor: Any, county: County, day: datetime.date | None = None) -> list[AreaRow]:
     """Per municipality of the county: lists, lists without a regular GP, sum of ceilings,
-    list residents. Two grouped queries."""
+    list residents (from the list-length table). Two grouped queries."""
     day = day or timezone.localdate()
     active = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
     has_gp = Exists(
@@ -476,11 +559,9 @@ def county_overview(actor: Any, county: County, day: datetime.date | None = None
         .order_by()
     }
     members = dict(
-        ListMembership.objects.filter(
-            valid_to__isnull=True, agreement__municipality__county_id=county.number
-        )
+        ListLength.objects.filter(agreement__municipality__county_id=county.number)
         .values("agreement__municipality_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("members"))
         .order_by()
         .values_list("agreement__municipality_id", "n")
     )
@@ -498,6 +579,54 @@ def county_overview(actor: Any, county: County, day: datetime.date | None = None
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class CountyMap:
+    """The county's municipalities coloured by one indicator of the latest statistics
+    month (the statistics app's map, zoomed to the county), and the same figures as a
+    table. ``month`` is ``None`` until the statistics have been filled."""
+
+    indicator: Any
+    indicators: tuple[Any, ...]
+    month: datetime.date | None
+    svg: str
+    legend: list[tuple[str, float]]
+    rows: list[tuple[str, str, Any]]  # (number, name, figure)
+
+
+def county_map(actor: Any, county: County, code: str) -> CountyMap:
+    """The map for the county governor (not public: no small-count suppression, the
+    viewer reads the registry of the whole county anyway). Unknown indicator: 404."""
+    from django.urls import reverse
+
+    from fastlege.stats import selectors as stats
+    from fastlege.stats.indicators import BY_CODE, INDICATORS
+    from fastlege.stats.svg import choropleth
+
+    county_for_viewer(actor, county.number)
+    indicator = BY_CODE.get(code)
+    if indicator is None:
+        raise Http404
+    month = stats.latest_month()
+    munis = list(
+        Municipality.objects.filter(county_id=county.number)
+        .order_by("name")
+        .values_list("number", "name")
+    )
+    if month is None:
+        return CountyMap(indicator, INDICATORS, None, "", [], [])
+    values = stats.map_values(indicator, month, public=False)
+    link = reverse("web:municipality", args=["0000"]).replace("0000", "{}")
+    svg, legend = choropleth(
+        values,
+        sorted(n for n, _name in munis),
+        higher_is_worse=indicator.higher_is_worse,
+        link=link,
+        label=f"{indicator.name}, {county.name}",
+    )
+    rows = [(n, name, values.get(n)) for n, name in munis]
+    return CountyMap(indicator, INDICATORS, month, svg, legend, rows)
 
 
 def national_overview(actor: Any, day: datetime.date | None = None) -> list[AreaRow]:

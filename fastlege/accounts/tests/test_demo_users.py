@@ -24,6 +24,7 @@ EXPECTED = {
     "kommune": Role.MUNICIPALITY,
     "statsforvalter": Role.COUNTY_GOVERNOR,
     "admin": Role.NATIONAL,
+    "departement": Role.MINISTRY,
 }
 
 
@@ -53,6 +54,8 @@ def test_creates_one_user_per_role_with_the_right_scope(seeded):
     admin = User.objects.get(username="admin")
     assert admin.is_staff and admin.is_superuser
     assert not User.objects.get(username="innbygger").is_staff
+    ministry = User.objects.get(username="departement")
+    assert not ministry.is_staff and not ministry.is_superuser  # no admin, no registry
 
     today = timezone.localdate()
     citizen = RoleAssignment.objects.get(user__username="innbygger").resident
@@ -71,15 +74,15 @@ def test_creates_one_user_per_role_with_the_right_scope(seeded):
     assert not re.search(r"\d{11}", output)  # never an identity number
 
 
-def test_running_twice_keeps_five_users_and_resets_passwords(seeded):
+def test_running_twice_keeps_one_user_per_role_and_resets_passwords(seeded):
     demo_users()
     User = get_user_model()
     admin = User.objects.get(username="admin")
     admin.set_password("changed")
     admin.save()
     demo_users()
-    assert User.objects.count() == 5
-    assert RoleAssignment.objects.count() == 5
+    assert User.objects.count() == len(EXPECTED)
+    assert RoleAssignment.objects.count() == len(EXPECTED)
     assert User.objects.get(username="admin").check_password("admin-demo")
 
 

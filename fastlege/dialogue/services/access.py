@@ -1,8 +1,6 @@
-"""Who organises: the county governor (for meetings of their county), the ministry
-and the national administrator (everything).
-
-The accounts app has no separate ministry role; the ministry's users have the
-national role (``Role.NATIONAL``), which is what is checked here.
+"""Who organises: the county governor (meetings and consultations of their county),
+the ministry (``Role.MINISTRY``: national meetings and consultations, and the
+tripartite forum, where it is a party) and the national administrator (everything).
 """
 
 from __future__ import annotations
@@ -16,19 +14,24 @@ from .errors import Code, refuse
 
 def is_organiser(actor: Any) -> bool:
     scope = scope_of(actor)
-    return scope.everything or bool(scope.counties)
+    return scope.everything or scope.ministry or bool(scope.counties)
 
 
 def is_national(actor: Any) -> bool:
-    return scope_of(actor).everything
+    """Runs national meetings and the tripartite forum: the ministry, national staff."""
+    scope = scope_of(actor)
+    return scope.everything or scope.ministry
 
 
 def may_organise(actor: Any, county_id: str | None) -> bool:
-    """May ``actor`` run a meeting or consultation of ``county_id`` (None = national)?"""
+    """May ``actor`` run a meeting or consultation of ``county_id`` (None = national)?
+    The ministry runs the national ones, a county governor those of their county."""
     scope: Scope = scope_of(actor)
     if scope.everything:
         return True
-    return county_id is not None and county_id in scope.counties
+    if county_id is None:
+        return scope.ministry
+    return county_id in scope.counties
 
 
 def require_organiser(actor: Any, county_id: str | None) -> None:

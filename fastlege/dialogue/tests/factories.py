@@ -1,8 +1,8 @@
 """Personas and builders for the dialogue tests.
 
 Personas: the county governor of Trøndelag (organiser of the dialogue meeting
-in the sources), the ministry (national role; organiser of the input meetings
-and the tripartite forum), a municipality user (not an organiser) and an
+in the sources), the ministry (``Role.MINISTRY``; organiser of the input meetings
+and the tripartite forum), the national administrator, a municipality user (not an organiser) and an
 anonymous citizen (no account).
 """
 
@@ -31,6 +31,10 @@ def county_governor(county: str = TRONDELAG) -> Any:
 
 
 def ministry() -> Any:
+    return user_with(Role.MINISTRY)
+
+
+def national_administrator() -> Any:
     return user_with(Role.NATIONAL)
 
 

@@ -82,7 +82,7 @@ def test_agenda_from_open_cases_decisions_close_cases():
     with pytest.raises(DialogueError) as refused:
         meeting(county_governor(), kind=Meeting.Kind.FORUM, forum_id=f.pk)
     assert refused.value.code == Code.NOT_AUTHORISED
-    plain = meeting(hod)
+    plain = meeting(hod, county_id=None)
     with pytest.raises(DialogueError) as refused:
         services.build_agenda(hod, plain.pk)
     assert refused.value.code == Code.NOT_A_FORUM_MEETING

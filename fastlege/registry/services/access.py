@@ -23,6 +23,8 @@ from fastlege.registry.services.errors import Code, refuse
 class Scope:
     system: bool = False
     national: bool = False
+    #: The ministry (departementet): dialogue organiser nationally; no registry access.
+    ministry: bool = False
     municipalities: frozenset[str] = field(default_factory=frozenset)
     counties: frozenset[str] = field(default_factory=frozenset)
     residents: frozenset[int] = field(default_factory=frozenset)
@@ -53,6 +55,7 @@ def scope_of(actor: Any) -> Scope:
     scope = Scope(
         national=bool(getattr(actor, "is_superuser", False))
         or any(r[0] == Role.NATIONAL for r in rows),
+        ministry=any(r[0] == Role.MINISTRY for r in rows),
         municipalities=frozenset(r[1] for r in rows if r[0] == Role.MUNICIPALITY and r[1]),
         counties=frozenset(r[2] for r in rows if r[0] == Role.COUNTY_GOVERNOR and r[2]),
         residents=frozenset(r[3] for r in rows if r[0] == Role.CITIZEN and r[3]),

@@ -3,7 +3,9 @@ with exactly the role and scope a real one would have, in a small world:
 
 * Trondheim (5001, Trøndelag): list ``open_list`` (the citizen's GP, free places),
   ``full_list`` (at its ceiling: a waiting list), ``free_list`` (free places);
-* Oslo (0301, county 03): ``oslo_list``.
+* Oslo (0301, county 03): ``oslo_list``;
+* the dialogue: the tripartite ``forum``, a national meeting (the ministry's) and a
+  meeting of Trøndelag (the county governor's).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from fastlege.accounts.models import Role
+from fastlege.dialogue.models import Forum, Meeting
+from fastlege.dialogue.tests.factories import meeting
 from fastlege.registry.models import Agreement, CeilingChange, Doctor, DoctorPeriod, Resident
 from fastlege.registry.tests.factories import (
     DoctorFactory,
@@ -42,6 +46,9 @@ class World:
     doctor: Doctor
     change: CeilingChange
     users: dict[str, Any]
+    forum: Forum
+    national_meeting: Meeting
+    county_meeting: Meeting
 
     def client(self, persona: str) -> Client:
         c = Client()
@@ -84,12 +91,33 @@ def make_world() -> World:
         "county_governor": user_with(Role.COUNTY_GOVERNOR, county_id="50"),
         "other_county_governor": user_with(Role.COUNTY_GOVERNOR, county_id="03"),
         "national": user_with(Role.NATIONAL),
+        "ministry": user_with(Role.MINISTRY),
     }
     for user in users.values():
         user.set_password(PASSWORD)
         user.save()
+    forum = Forum.objects.create(name="Trepartssamarbeidet")
+    national_meeting = meeting(
+        users["ministry"],
+        title="Innspillsmøte om handlingsplanen",
+        organiser_name="Helse- og omsorgsdepartementet",
+        county_id=None,
+    )
+    county_meeting = meeting(users["county_governor"])
     return World(
-        citizen, child, other, open_list, full_list, free_list, oslo_list, doctor, change, users
+        citizen,
+        child,
+        other,
+        open_list,
+        full_list,
+        free_list,
+        oslo_list,
+        doctor,
+        change,
+        users,
+        forum,
+        national_meeting,
+        county_meeting,
     )
 
 

@@ -2,13 +2,16 @@
 
 A municipality officer can neither see nor change another municipality's registry;
 a citizen sees only their own and their children's data; the county governor reads
-only their county and changes nothing; national staff see everything."""
+only their county and changes nothing; national staff see everything; the ministry
+(departementet) organises the national dialogue and the tripartite forum and sees no
+registry page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from fastlege.core.models import AuditEvent
@@ -27,6 +30,7 @@ PERSONAS = [
     "county_governor",
     "other_county_governor",
     "national",
+    "ministry",
 ]
 ALL = set(PERSONAS)
 LOGGED_IN = ALL - {"anonymous"}
@@ -71,6 +75,28 @@ PAGES: list[tuple[str, Callable[[World], str], set[str]]] = [
         {"other_county_governor", "national"},
     ),
     ("national", lambda w: reverse("web:national"), {"national"}),
+    # the dialogue's organiser pages (issue 7): who organises what
+    (
+        "dialogue_organiser",
+        lambda w: reverse("dialogue:organiser"),
+        {"county_governor", "other_county_governor", "national", "ministry"},
+    ),
+    (
+        "national_meeting_organiser",
+        lambda w: reverse("dialogue:organiser_meeting", args=[w.national_meeting.pk]),
+        {"national", "ministry"},
+    ),
+    (
+        "national_meeting_participants",
+        lambda w: reverse("dialogue:participants", args=[w.national_meeting.pk]),
+        {"national", "ministry"},
+    ),
+    (
+        "county_meeting_organiser",
+        lambda w: reverse("dialogue:organiser_meeting", args=[w.county_meeting.pk]),
+        {"county_governor", "national"},
+    ),
+    ("forum", lambda w: reverse("dialogue:forum", args=[w.forum.pk]), {"national", "ministry"}),
     # guessed URLs: an Oslo list under Trondheim's address, unknown ids
     (
         "guess_list_other_muni",
@@ -185,3 +211,28 @@ def test_only_the_municipality_manages_its_users(world: World, persona: str) -> 
     before = RoleAssignment.objects.count()
     assert _post(world, persona, url, {"username": "ny.bruker"}) == 403
     assert RoleAssignment.objects.count() == before
+
+
+def test_the_ministry_lands_on_the_dialogue_and_reads_the_statistics_unsuppressed(
+    world: World,
+) -> None:
+    from django.utils import timezone
+
+    from fastlege.stats.indicators import SUPPRESSION_THRESHOLD
+    from fastlege.stats.services import fill_month_from_registry
+
+    fill_month_from_registry(None, timezone.localdate().replace(day=1))
+    client = world.client("ministry")
+    start = client.get(reverse("web:start"))
+    assert start["Location"] == reverse("dialogue:organiser")
+    nav = client.get(reverse("dialogue:organiser")).content.decode()
+    assert reverse("stats:national") in nav
+    assert client.get(reverse("stats:national")).status_code == 200
+
+    def oslo_gps(c: Client) -> object:
+        page = c.get(reverse("stats:municipality", args=["0301"]) + "?format=json").json()
+        return {h["indikator"]: h["verdi"] for h in page["nokkeltall"]}["fastleger"]
+
+    # Oslo has one GP in this world: hidden in public (a small count), shown to the ministry
+    assert oslo_gps(world.client("anonymous")) == f"<{SUPPRESSION_THRESHOLD}"
+    assert oslo_gps(client) == 1

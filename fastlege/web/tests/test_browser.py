@@ -10,6 +10,7 @@ these tests are skipped with the reason.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,15 @@ from fastlege.core.testing.browser import (
     ensure_reference_data,
     horizontal_overflow,
 )
-from fastlege.registry.models import CeilingChange, DoctorPeriod, SwitchRequest, WaitingListEntry
+from fastlege.monthly.models import MonthRun
+from fastlege.registry import rules
+from fastlege.registry.models import (
+    CeilingChange,
+    DoctorPeriod,
+    ListMembership,
+    SwitchRequest,
+    WaitingListEntry,
+)
 from fastlege.web.tests.conftest import PASSWORD, World, make_world
 
 
@@ -67,6 +76,7 @@ def pages_of(world: World) -> dict[str, list[str]]:
         ],
         "county_governor": [reverse("web:county", args=["50"])],
         "national": [reverse("web:national")],
+        "ministry": [reverse("dialogue:organiser")],
         "other_citizen": [reverse("web:person", args=[c])],  # the 404 page
         "other_municipality": [reverse("web:municipality", args=["5001"])],  # the 403 page
     }
@@ -76,6 +86,9 @@ def pages_of(world: World) -> dict[str, list[str]]:
 def test_axe_on_every_page_of_every_role(
     site: World, live_server: Any, browser: Any, browser_tools: Tools, viewport: str
 ) -> None:
+    from fastlege.stats.services import fill_month_from_registry
+
+    fill_month_from_registry(None, datetime.date.today().replace(day=1))  # the county's map
     size = VIEWPORTS[viewport]
     for persona, urls in pages_of(site).items():
         context = browser.new_context(viewport=size, locale="nb-NO")
@@ -149,13 +162,84 @@ def test_municipality_approves_a_ceiling_change_and_registers_a_departure(
     context.close()
 
 
-def test_county_governor_tables_load(site: World, live_server: Any, browser: Any) -> None:
+def test_the_monthly_update_shows_the_switch_on_the_citizens_page(
+    site: World, live_server: Any, browser: Any, browser_tools: Tools
+) -> None:
+    """The citizen switches; the national administrator runs the month from the national
+    page (the admin's run page); the citizen's page then shows the new GP."""
+    admin = site.users["national"]
+    admin.is_staff = True
+    admin.save(update_fields=["is_staff"])
+    new_gp = DoctorPeriod.objects.get(agreement=site.free_list).doctor.full_name
+    old_gp = site.doctor.full_name
+
+    citizen = browser.new_context()
+    page = citizen.new_page()
+    login(page, live_server.url, site.users["citizen"])
+    page.goto(live_server.url + reverse("web:find_for", args=[site.citizen.pk]) + "?kommune=5001")
+    page.click(f"button[aria-label='Bytt til {new_gp}']")
+    assert new_gp in page.inner_text("[data-testid=pending-switch]")
+    assert old_gp in page.inner_text("[data-testid=current-gp]")
+    switch = SwitchRequest.objects.get(resident=site.citizen)
+
+    national = browser.new_context()
+    npage = national.new_page()
+    login(npage, live_server.url, admin)
+    assert npage.url.endswith(reverse("web:national"))
+    npage.click("text=Kjør månedsoppdateringen")
+    month = switch.effective_on.replace(day=1)
+    assert month == rules.first_of_next_month(datetime.date.today())
+    npage.fill("#id_month", f"{month:%Y-%m}")
+    npage.click("input[type=submit]")
+    assert f"Månedskjøring {month:%Y-%m} ferdig" in npage.inner_text("body")
+    run = MonthRun.objects.get(month=month)
+    assert run.status == MonthRun.Status.COMPLETED and run.started_by_id == admin.pk
+    npage.goto(live_server.url + reverse("web:national"))
+    assert f"{run.switches_applied}" in npage.inner_text("main table")
+    national.close()
+
+    page.goto(live_server.url + reverse("web:person", args=[site.citizen.pk]))
+    assert new_gp in page.inner_text("[data-testid=current-gp]")
+    assert not page.query_selector("[data-testid=pending-switch]")
+    assert month.strftime("%d.%m.%Y") in page.inner_text("main")  # on the list since the 1st
+    check_axe(page, browser_tools, "the citizen's page after the monthly update")
+    page.click("text=Historikk")
+    assert site.free_list.practice.name in page.inner_text("main")
+    citizen.close()
+    current = ListMembership.objects.get(resident=site.citizen, valid_to__isnull=True)
+    assert current.agreement_id == site.free_list.pk
+
+
+def test_county_governor_map_and_tables_load(
+    site: World, live_server: Any, browser: Any, browser_tools: Tools
+) -> None:
+    from fastlege.stats.services import fill_month_from_registry
+
+    month = rules.first_of_next_month(datetime.date.today())
+    fill_month_from_registry(None, rules.add_months(month, -1))
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     login(page, live_server.url, site.users["county_governor"])
     table = page.inner_text("[data-testid=county-table]")
     assert "Trondheim" in table
-    page.click("text=Trondheim")
+    figure = page.locator("[data-testid=county-map] svg.map")
+    assert figure.count() == 1
+    # every municipality of Trøndelag is on the map, none from elsewhere
+    shapes = page.locator("[data-testid=county-map] svg.map path")
+    from fastlege.reference.models import Municipality
+
+    assert shapes.count() == Municipality.objects.filter(county_id="50").count()
+    titles = page.locator("[data-testid=county-map] svg.map title").all_text_contents()
+    assert any(t.startswith("Trondheim") for t in titles)
+    assert not any(t.startswith("Oslo") for t in titles)
+    assert "Trondheim" in page.inner_text("[data-testid=county-map-table]")
+    check_axe(page, browser_tools, "county governor's map and tables (phone)")
+    assert horizontal_overflow(page) <= 0
+    page.select_option("#id_indikator", "lister_uten_lege")
+    page.click("[data-testid=county-map] button[type=submit]")
+    assert "indikator=lister_uten_lege" in page.url
+    assert "Lister uten fast lege per kommune" in page.inner_text("[data-testid=county-map-table]")
+    page.click("[data-testid=county-table] >> text=Trondheim")
     assert "Fastlegeordningen i Trondheim" in page.inner_text("h1")
     context.close()
 

@@ -39,6 +39,7 @@ def test_login_takes_each_role_to_its_own_page(world: World) -> None:
         "municipality": reverse("web:municipality", args=["5001"]),
         "county_governor": reverse("web:county", args=["50"]),
         "national": reverse("web:national"),
+        "ministry": reverse("dialogue:organiser"),
     }
     for persona, url in expected.items():
         client = Client()
@@ -294,6 +295,51 @@ def test_county_governor_sees_county_figures(world: World) -> None:
     rows = {row.number: row for row in r.context["rows"]}
     assert rows["5001"].lists == 3
     assert rows["5001"].members == 3 + 2 + 1 + 3  # generated members plus three persons
+
+
+def test_county_map_shows_the_chosen_indicator_and_refuses_an_unknown_one(world: World) -> None:
+    from fastlege.stats.services import fill_month_from_registry
+
+    client = world.client("county_governor")
+    url = reverse("web:county", args=["50"])
+    assert "Statistikken er ikke fylt" in client.get(url).content.decode()
+    fill_month_from_registry(None, datetime.date.today().replace(day=1))
+    r = client.get(url + "?indikator=lister")
+    the_map = r.context["map"]
+    assert the_map.indicator.code == "lister"
+    figures = {number: value for number, _name, value in the_map.rows}
+    assert figures["5001"] == 3  # Trondheim's three lists
+    assert "0301" not in figures  # Oslo is not in Trøndelag
+    html = r.content.decode()
+    assert 'class="map"' in html
+    assert reverse("web:municipality", args=["5001"]) in html  # the map links on
+    assert client.get(url + "?indikator=finnes-ikke").status_code == 404
+
+
+def test_long_list_tables_are_paged_and_the_totals_count_every_list(world: World) -> None:
+    from fastlege.registry.tests.factories import gp_list
+    from fastlege.web.selectors import LIST_PAGE_SIZE
+
+    extra = LIST_PAGE_SIZE + 2 - 3  # Trondheim has 3 lists already
+    for _ in range(extra):
+        gp_list(ceiling=10, members=1)
+    total = LIST_PAGE_SIZE + 2
+    client = world.client("municipality")
+    url = reverse("web:municipality", args=["5001"])
+    first = client.get(url)
+    assert len(first.context["o"].page.object_list) == LIST_PAGE_SIZE
+    assert len(first.context["o"].lists) == total
+    assert first.context["o"].members == 3 + 2 + 1 + 3 + extra  # all lists, not the page
+    assert "side=2" in first.content.decode()
+    second = client.get(url + "?side=2")
+    assert len(second.context["o"].page.object_list) == 2
+    assert all(a.gp_name for a in second.context["o"].page.object_list)  # doctors on page 2
+    assert client.get(url + "?side=99").context["o"].page.number == 2  # the last page
+    search = world.client("anonymous").get(
+        reverse("web:find_gp") + "?kommune=5001&bare_ledige=on&side=2"
+    )
+    assert search.context["results"].paginator.count == total - 1  # the full list is not free
+    assert "kommune=5001&amp;bare_ledige=on&amp;side=1" in search.content.decode()
 
 
 def test_municipality_gives_and_takes_access_to_its_registry(world: World) -> None:

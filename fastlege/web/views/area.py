@@ -10,6 +10,9 @@ from fastlege.monthly.selectors import recent_runs
 from fastlege.web import selectors as ws
 from fastlege.web.views.common import refused_is_forbidden
 
+#: The indicator the county governor's map shows first (andel lister uten fast lege).
+DEFAULT_INDICATOR = "andel_uten_lege"
+
 
 @login_required
 @refused_is_forbidden
@@ -23,7 +26,12 @@ def county(request: HttpRequest, number: str) -> HttpResponse:
         "members": sum(r.members for r in rows),
         "free": sum(r.free for r in rows),
     }
-    return render(request, "web/area/county.html", {"county": c, "rows": rows, "totals": totals})
+    the_map = ws.county_map(request.user, c, request.GET.get("indikator", DEFAULT_INDICATOR))
+    return render(
+        request,
+        "web/area/county.html",
+        {"county": c, "rows": rows, "totals": totals, "map": the_map},
+    )
 
 
 @login_required

@@ -44,6 +44,8 @@ def start_url(user: Any) -> str:
         return reverse("web:county", args=[sorted(scope.counties)[0]])
     if scope.national:
         return reverse("web:national")
+    if scope.ministry:
+        return reverse("dialogue:organiser")
     return reverse("web:no_role")
 
 

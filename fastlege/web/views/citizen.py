@@ -29,7 +29,7 @@ from fastlege.registry.services import (
 from fastlege.registry.services.access import regular_gp_on
 from fastlege.web import selectors as ws
 from fastlege.web.forms import ListChoiceForm, SearchForm
-from fastlege.web.views.common import act, form_errors
+from fastlege.web.views.common import act, form_errors, query_without_page
 
 PAGE = 50  # notifications per page
 
@@ -112,9 +112,13 @@ def _search(request: HttpRequest) -> dict[str, object]:
             form.add_error("postnummer", _("Fant ingen kommune for dette postnummeret."))
         else:
             context["place"] = place
-            context["results"] = ws.find_lists(
+            rows = ws.find_lists(
                 place.municipality.number, only_free=form.cleaned_data["bare_ledige"]
             )
+            page = ws.page_of(rows, request.GET.get("side"))
+            ws.with_doctors(list(page.object_list), timezone.localdate())
+            context["results"] = page
+            context["query"] = query_without_page(request)
     return context
 
 

@@ -53,3 +53,11 @@ def form_errors(request: HttpRequest, form: Any) -> None:
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The request's query string without ``side``, ready for ``?{{ query }}side=N``."""
+    params = request.GET.copy()
+    params.pop("side", None)
+    encoded = params.urlencode()
+    return f"{encoded}&" if encoded else ""

@@ -41,20 +41,29 @@ from fastlege.web.services import (
     revoke_municipality_role,
     set_automatic_placement,
 )
-from fastlege.web.views.common import act, form_errors, refused_is_forbidden
+from fastlege.web.views.common import (
+    act,
+    form_errors,
+    query_without_page,
+    refused_is_forbidden,
+)
 
 
 @login_required
 @refused_is_forbidden
 def overview(request: HttpRequest, number: str) -> HttpResponse:
     muni = ws.municipality_for_viewer(request.user, number)
-    o = ws.municipality_overview(request.user, muni)
+    o = ws.municipality_overview(request.user, muni, page=request.GET.get("side"))
     for change in o.pending_ceiling_changes:
         change.form = CeilingDecisionForm(auto_id=f"d{change.pk}_%s")  # type: ignore[attr-defined]
     return render(
         request,
         "web/municipality/overview.html",
-        {"o": o, "can_change": ws.may_change_municipality(request.user, number)},
+        {
+            "o": o,
+            "can_change": ws.may_change_municipality(request.user, number),
+            "query": query_without_page(request),
+        },
     )
 
 

@@ -11,6 +11,9 @@ username           password                role
 ``kommune``        ``kommune-demo``        municipality officer, Trondheim (5001)
 ``statsforvalter`` ``statsforvalter-demo`` county governor, Trøndelag (50)
 ``admin``          ``admin-demo``          national administrator (staff, superuser)
+``departement``    ``departement-demo``    the ministry (Helse- og omsorgsdepartementet):
+                                           organises national meetings, consultations
+                                           and the tripartite forum; reads statistics
 =================  ======================  =========================================
 
 When Trondheim is not seeded, the citizen and the GP come from the first
@@ -60,6 +63,7 @@ DEMO_USERS = (
         "statsforvalter", "statsforvalter-demo", Role.COUNTY_GOVERNOR, "Per", "Statsforvalter"
     ),
     DemoUser("admin", "admin-demo", Role.NATIONAL, "Nina", "Nasjonal"),
+    DemoUser("departement", "departement-demo", Role.MINISTRY, "Dag", "Departement"),
 )
 
 
@@ -155,6 +159,8 @@ class Command(BaseCommand):
                 elif demo.role == Role.COUNTY_GOVERNOR:
                     scope = {"county": county}
                     where = _("statsforvalteren i %(c)s") % {"c": county.name}
+                elif demo.role == Role.MINISTRY:
+                    where = _("departementet (Helse- og omsorgsdepartementet)")
                 else:
                     where = _("nasjonal administrator")
                 self._ensure(demo, user_first, user_last, scope)

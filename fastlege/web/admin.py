@@ -1,0 +1,16 @@
+"""Admin for the web pages' read model (read-only: the database's triggers write it)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from fastlege.core.admin_tools import ReadOnlyModelAdmin
+from fastlege.web.models import ListLength
+
+
+@admin.register(ListLength)
+class ListLengthAdmin(ReadOnlyModelAdmin):
+    list_display = ("agreement", "members")
+    list_select_related = ("agreement__practice",)
+    ordering = ("agreement",)
+    sortable_by = ("agreement",)

@@ -1,0 +1,142 @@
+"""The triggers that keep ``web_listlength`` (``fastlege.web.models.ListLength``).
+
+PostgreSQL: statement-level triggers with transition tables, so a COPY of 100 000
+memberships (the seed, the monthly update) costs one grouped upsert, not 100 000.
+Counter rows are upserted in ``agreement_id`` order, so two transactions touching the
+same lists lock them in the same order (no deadlock). SQLite: row triggers.
+
+``install`` creates them and counts the lengths from scratch; ``recount`` repairs the
+table (e.g. after loading data with triggers disabled); ``drop`` removes the triggers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MEMBERSHIP = "registry_listmembership"
+LENGTH = "web_listlength"
+
+# The SQL is written out in full (constant text, no parameters, no interpolation).
+_UPSERT_HEAD = (
+    "INSERT INTO web_listlength (agreement_id, members) SELECT agreement_id, SUM(d) FROM ("
+)
+_UPSERT_TAIL = (
+    ") AS x GROUP BY agreement_id HAVING SUM(d) <> 0 ORDER BY agreement_id "
+    "ON CONFLICT (agreement_id) DO UPDATE SET members = web_listlength.members + EXCLUDED.members"
+)
+_NEW = "SELECT agreement_id, 1 AS d FROM new_rows WHERE valid_to IS NULL"
+_OLD = "SELECT agreement_id, -1 AS d FROM old_rows WHERE valid_to IS NULL"
+
+
+def _function(name: str, body: str) -> str:
+    return (
+        "CREATE OR REPLACE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN " + body + "; RETURN NULL; END $$"
+    )
+
+
+POSTGRES_INSTALL = [
+    _function("web_listlength_insert", _UPSERT_HEAD + _NEW + _UPSERT_TAIL),
+    _function("web_listlength_delete", _UPSERT_HEAD + _OLD + _UPSERT_TAIL),
+    _function("web_listlength_update", _UPSERT_HEAD + _OLD + " UNION ALL " + _NEW + _UPSERT_TAIL),
+    _function("web_listlength_truncate", "DELETE FROM web_listlength"),
+    "CREATE TRIGGER web_listlength_insert AFTER INSERT ON registry_listmembership "
+    "REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION web_listlength_insert()",
+    "CREATE TRIGGER web_listlength_delete AFTER DELETE ON registry_listmembership "
+    "REFERENCING OLD TABLE AS old_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION web_listlength_delete()",
+    "CREATE TRIGGER web_listlength_update AFTER UPDATE ON registry_listmembership "
+    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION web_listlength_update()",
+    "CREATE TRIGGER web_listlength_truncate AFTER TRUNCATE ON registry_listmembership "
+    "FOR EACH STATEMENT EXECUTE FUNCTION web_listlength_truncate()",
+]
+POSTGRES_TRIGGERS = 4
+POSTGRES_DROP = [
+    "DROP TRIGGER IF EXISTS web_listlength_insert ON registry_listmembership",
+    "DROP TRIGGER IF EXISTS web_listlength_delete ON registry_listmembership",
+    "DROP TRIGGER IF EXISTS web_listlength_update ON registry_listmembership",
+    "DROP TRIGGER IF EXISTS web_listlength_truncate ON registry_listmembership",
+    "DROP FUNCTION IF EXISTS web_listlength_insert()",
+    "DROP FUNCTION IF EXISTS web_listlength_delete()",
+    "DROP FUNCTION IF EXISTS web_listlength_update()",
+    "DROP FUNCTION IF EXISTS web_listlength_truncate()",
+]
+
+_PLUS = (
+    "INSERT INTO web_listlength (agreement_id, members) VALUES (NEW.agreement_id, 1) "
+    "ON CONFLICT (agreement_id) DO UPDATE SET members = web_listlength.members + 1"
+)
+_MINUS = "UPDATE web_listlength SET members = members - 1 WHERE agreement_id = OLD.agreement_id"
+SQLITE_INSTALL = [
+    "CREATE TRIGGER web_listlength_insert AFTER INSERT ON registry_listmembership "
+    "WHEN NEW.valid_to IS NULL BEGIN " + _PLUS + "; END",
+    "CREATE TRIGGER web_listlength_delete AFTER DELETE ON registry_listmembership "
+    "WHEN OLD.valid_to IS NULL BEGIN " + _MINUS + "; END",
+    "CREATE TRIGGER web_listlength_update_old AFTER UPDATE OF valid_to, agreement_id "
+    "ON registry_listmembership WHEN OLD.valid_to IS NULL BEGIN " + _MINUS + "; END",
+    "CREATE TRIGGER web_listlength_update_new AFTER UPDATE OF valid_to, agreement_id "
+    "ON registry_listmembership WHEN NEW.valid_to IS NULL BEGIN " + _PLUS + "; END",
+]
+SQLITE_TRIGGERS = 4
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS web_listlength_insert",
+    "DROP TRIGGER IF EXISTS web_listlength_delete",
+    "DROP TRIGGER IF EXISTS web_listlength_update_old",
+    "DROP TRIGGER IF EXISTS web_listlength_update_new",
+]
+
+RECOUNT = [
+    "DELETE FROM web_listlength",
+    "INSERT INTO web_listlength (agreement_id, members) SELECT agreement_id, COUNT(*) "
+    "FROM registry_listmembership WHERE valid_to IS NULL GROUP BY agreement_id",
+]
+
+
+def _run(connection: Any, statements: list[str]) -> None:
+    with connection.cursor() as cur:
+        for sql in statements:
+            cur.execute(sql)
+
+
+def install(connection: Any) -> None:
+    _run(connection, POSTGRES_INSTALL if connection.vendor == "postgresql" else SQLITE_INSTALL)
+    recount(connection)
+
+
+def recount(connection: Any) -> None:
+    _run(connection, RECOUNT)
+
+
+def drop(connection: Any) -> None:
+    _run(connection, POSTGRES_DROP if connection.vendor == "postgresql" else SQLITE_DROP)
+
+
+def installed(connection: Any) -> int:
+    """How many of the triggers exist."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "SELECT COUNT(*) FROM pg_trigger WHERE tgname LIKE 'web_listlength_%' "
+                "AND NOT tgisinternal"
+            )
+        else:
+            cur.execute(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE 'web_listlength_%'"
+            )
+        return int(cur.fetchone()[0])
+
+
+def ensure(connection: Any) -> bool:
+    """Install the triggers (and recount) unless all are there. True when it had to."""
+    tables = connection.introspection.table_names()
+    if LENGTH not in tables or MEMBERSHIP not in tables:
+        return False  # not migrated this far (yet)
+    expected = POSTGRES_TRIGGERS if connection.vendor == "postgresql" else SQLITE_TRIGGERS
+    if installed(connection) == expected:
+        return False
+    drop(connection)
+    install(connection)
+    return True
