@@ -81,10 +81,12 @@ def _as_viewer(viewer: Viewer | None, public: bool | None) -> Viewer:
 def viewer_for(user: Any) -> Viewer:
     """The statistics scope of a user (roles in ``fastlege.accounts``; anonymous: public).
 
-    A citizen or a GP sees the public figures: their role gives them no area.
+    A citizen or a GP sees the public figures: their role gives them no area. The
+    ministry (departementet) sees the whole country's figures, as national staff do,
+    but no registry pages (``access.Scope.ministry``).
     """
     scope = access.scope_of(user)
-    if scope.everything:
+    if scope.everything or scope.ministry:
         return Viewer(everything=True)
     municipalities = set(scope.municipalities)
     if scope.counties:

@@ -596,8 +596,9 @@ class CountyMap:
 
 
 def county_map(actor: Any, county: County, code: str) -> CountyMap:
-    """The map for the county governor (not public: no small-count suppression, the
-    viewer reads the registry of the whole county anyway). Unknown indicator: 404."""
+    """The map for the county governor: the figures as the viewer's role allows
+    (their own county unsuppressed, ``stats.selectors.viewer_for``). Unknown
+    indicator: 404."""
     from django.urls import reverse
 
     from fastlege.stats import selectors as stats
@@ -616,7 +617,7 @@ def county_map(actor: Any, county: County, code: str) -> CountyMap:
     )
     if month is None:
         return CountyMap(indicator, INDICATORS, None, "", [], [])
-    values = stats.map_values(indicator, month, public=False)
+    values = stats.map_values(indicator, month, viewer=stats.viewer_for(actor))
     link = reverse("web:municipality", args=["0000"]).replace("0000", "{}")
     svg, legend = choropleth(
         values,
