@@ -89,6 +89,20 @@ MEAN_TOLERANCE = 0.03
 Progress = Callable[[str], None]
 
 
+def mean_tolerance(number: str, month: datetime.date) -> float:
+    """Fraction the mean list length (lists with a GP) may differ from the trend.
+
+    ``MEAN_TOLERANCE`` plus half of what one list getting or losing its GP can
+    move the mean: 1 / (2 × lists with a GP).
+    """
+    from fastlege.monthly.models import ListMonthSnapshot
+
+    with_gp = ListMonthSnapshot.objects.filter(
+        month=month, municipality_id=number, has_regular_gp=True
+    ).count()
+    return MEAN_TOLERANCE + (1 / (2 * with_gp) if with_gp else 0.0)
+
+
 def share_tolerance(number: str, month: datetime.date) -> float:
     """Percentage points the share without a GP may differ from the trend in ``month``."""
     from fastlege.monthly.models import ListMonthSnapshot
@@ -185,24 +199,23 @@ def vacancy_timeline(
             total = sum(length[lid] for lid in active)
             target = share[k] / 100 * total
             cur = sum(length[lid] for lid in current)
-            # Fewer vacant: a vacancy that started after this month.
-            order = sorted(current)
-            rng.shuffle(order)
-            for lid in order:
-                if cur <= target:
+            with_gp = [length[lid] for lid in active if lid not in current]
+            typical = sum(with_gp) / len(with_gp) if with_gp else 0
+            # One direction a month: fewer vacant (a vacancy that started after this
+            # month) or more (a GP who took over after it). Lists near the typical
+            # length first, so the mean list length moves as little as possible.
+            if cur > target:
+                pool, sign = sorted(current), -1
+            else:
+                pool, sign = sorted(active_set - current), 1
+            rng.shuffle(pool)
+            pool.sort(key=lambda lid: abs(length[lid] - typical))
+            for lid in pool:
+                if (cur > target) != (sign < 0) or cur == target:
                     break
-                if abs(cur - length[lid] - target) < abs(cur - target):
-                    current.discard(lid)
-                    cur -= length[lid]
-            # More vacant: a GP who took over after this month.
-            order = sorted(active_set - current)
-            rng.shuffle(order)
-            for lid in order:
-                if cur >= target:
-                    break
-                if abs(cur + length[lid] - target) < abs(cur - target):
-                    current.add(lid)
-                    cur += length[lid]
+                if abs(cur + sign * length[lid] - target) < abs(cur - target):
+                    (current.discard if sign < 0 else current.add)(lid)
+                    cur += sign * length[lid]
         for lid in current:
             vac[lid][k] = True
     return vac
@@ -827,4 +840,11 @@ def _open_lists(resident_ids: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-__all__ = ["MEAN_TOLERANCE", "History", "load_trends", "share_tolerance", "vacancy_timeline"]
+__all__ = [
+    "MEAN_TOLERANCE",
+    "History",
+    "load_trends",
+    "mean_tolerance",
+    "share_tolerance",
+    "vacancy_timeline",
+]

@@ -24,11 +24,7 @@ from fastlege.registry.models import (
     WaitingListEntry,
 )
 from fastlege.registry.seed.calendar import month_index
-from fastlege.registry.seed.history import (
-    MEAN_TOLERANCE,
-    load_trends,
-    share_tolerance,
-)
+from fastlege.registry.seed.history import load_trends, mean_tolerance, share_tolerance
 from fastlege.stats.indicators import compute
 from fastlege.stats.kostra import compare_year
 from fastlege.stats.models import AreaKind, AreaMonthCount
@@ -78,7 +74,7 @@ def check_the_months_before_follow_the_trend() -> None:
             share, mean = values["andel_uten_lege"], values["listelengde"]
             assert share is not None and mean is not None and trend.mean is not None
             assert abs(share - trend.share[k]) <= share_tolerance(number, month), (number, month)
-            assert abs(mean / trend.mean[k] - 1) <= MEAN_TOLERANCE, (
+            assert abs(mean / trend.mean[k] - 1) <= mean_tolerance(number, month), (
                 number,
                 month,
             )
