@@ -470,7 +470,7 @@ class History:
             self.target[rid] = agreement
             number, list_start, _len = self.lists[agreement]
             born = datetime.date.fromisoformat(row[4]).toordinal()
-            if born >= self.first_ordinal:
+            if n > 1 and born >= self.first_ordinal:
                 k = max(
                     1, min(n - 1, month_index(datetime.date.fromordinal(born)) + 1 - self.first)
                 )

@@ -117,6 +117,14 @@ def check_arrivals_deaths_moves_switches_and_gp_changes() -> None:
     ).exists()
 
 
+def test_one_month_of_history_is_december_and_reproduces_kostra() -> None:
+    call_command("seed", "--kommune", "5033", "--months", "1", stdout=io.StringIO())
+    stats_fill(None)
+    assert list(MonthRun.objects.values_list("month", flat=True)) == [LAST]
+    result = [c for c in compare_year(2025) if c.municipality == "5033"]
+    assert len(result) == 1 and result[0].differences == {}
+
+
 def test_without_history_nothing_is_run() -> None:
     call_command("seed", "--kommune", "5033", "--months", "0", stdout=io.StringIO())
     assert not MonthRun.objects.exists()
