@@ -4,7 +4,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-SEED_ARGS ?=
+# The demo's history: 12 months by default here (the seed command's own default
+# is 36, which takes several times longer on SQLite; see README).
+SEED_ARGS ?= --months 12
 
 export DJANGO_SETTINGS_MODULE ?= fastlege.settings
 
@@ -30,7 +32,7 @@ run: install
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege migrate --no-input -v0
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege load_reference
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege seed --if-empty $(SEED_ARGS)
-	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege stats-fill --fra-registeret 2025-12
+	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege stats-fill
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege dialogue_demo
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege demo_users
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege runserver $(HOST):$(PORT)

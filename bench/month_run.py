@@ -419,7 +419,9 @@ def main() -> None:
             env = environment(url)
             fastlege(env, "migrate", "--no-input", "-v0")
             fastlege(env, "load_reference")
-            wall, rss, status = timed_seed(env, [*SCALES[args.scale], "--seed", str(args.seed)])
+            wall, rss, status = timed_seed(
+                env, [*SCALES[args.scale], "--months", "0", "--seed", str(args.seed)]
+            )
             print(f"seed: {wall:.1f} s, {rss} MiB, exit {status}")
         env = environment(url)
         fastlege(env, "migrate", "--no-input", "-v0")

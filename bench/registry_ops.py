@@ -60,7 +60,7 @@ def setup(scale: str) -> None:
     if not Resident.objects.exists():
         call_command("load_reference", verbosity=0)
         print(f"Seeding ({' '.join(args)}) …", flush=True)
-        call_command("seed", *args, verbosity=0)
+        call_command("seed", *args, "--months", "0", verbosity=0)
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -51,7 +51,7 @@ def setup(scale: str) -> None:
     args = SCALES[scale]
     if args is not None and not Resident.objects.exists():
         call_command("load_reference", verbosity=0)
-        call_command("seed", *args, verbosity=0)
+        call_command("seed", *args, "--months", "0", verbosity=0)
 
 
 def main() -> None:

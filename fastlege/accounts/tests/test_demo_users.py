@@ -36,7 +36,7 @@ def demo_users() -> str:
 
 @pytest.fixture
 def seeded() -> None:
-    call_command("seed", "--kommune", "5033", stdout=io.StringIO())
+    call_command("seed", "--kommune", "5033", "--months", "0", stdout=io.StringIO())
 
 
 def test_creates_one_user_per_role_with_the_right_scope(seeded):

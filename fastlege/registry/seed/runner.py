@@ -22,6 +22,7 @@ from fastlege.registry.models import (
     Resident,
 )
 from fastlege.registry.seed.calendar import Calendar
+from fastlege.registry.seed.history import History
 from fastlege.registry.seed.lists import (
     AGREEMENT_FIELDS,
     DOCTOR_FIELDS,
@@ -32,6 +33,7 @@ from fastlege.registry.seed.lists import (
     ListInfo,
     ListRows,
     NumberAllocator,
+    _DoctorMaker,
     agreement_created_at,
     make_lists,
 )
@@ -68,7 +70,10 @@ class SeedResult:
     practices: int = 0
     guests_outside: int = 0
     omitted: int = 0
+    months: int = 0  # months of history run by the monthly engine
+    leavers: int = 0  # residents who died or emigrated during the history
     seconds: float = 0.0
+    history_seconds: float = 0.0
     plan: SeedPlan | None = field(default=None, repr=False)
 
 
@@ -106,22 +111,36 @@ def seed_registry(
     national: bool = False,
     seed: int = DEFAULT_SEED,
     state_date: datetime.date = DEFAULT_STATE_DATE,
+    months: int = 0,
     progress: Callable[[str], None] | None = None,
 ) -> SeedResult:
-    """Seed the registry for the given area. Raises ReferenceDataMissing."""
+    """Seed the registry for the given area. Raises ReferenceDataMissing.
+
+    ``months`` > 0: write the state that many months before the state date's
+    month and run the monthly engine month by month up to the last month
+    before it, landing exactly on the calibrated state (:mod:`.history`).
+    """
     started = time.monotonic()
     say = progress or (lambda _msg: None)
     plan = build_plan(
         state_date, counties=counties, municipalities=municipalities, national=national
     )
     result = SeedResult(municipalities=len(plan.subset), plan=plan)
+    history = History(plan, months, seed, Calendar(state_date)) if months > 0 else None
     with transaction.atomic():
         writer = BulkWriter()
         try:
-            _seed(plan, writer, seed, state_date, result, say)
+            _seed(plan, writer, seed, state_date, result, say, history)
         except BaseException:
             writer.shutdown()
             raise
+        if history is not None:
+            say(f"historikk: {months} måneder")
+            begun = time.monotonic()
+            history.run(say)
+            result.months = months
+            result.leavers = history.leavers
+            result.history_seconds = time.monotonic() - begun
     result.seconds = time.monotonic() - started
     return result
 
@@ -133,6 +152,7 @@ def _seed(
     state_date: datetime.date,
     result: SeedResult,
     say: Callable[[str], None],
+    history: History | None = None,
 ) -> None:
     calendar = Calendar(state_date)
     # Everything that reads the database comes first: after the first write the
@@ -171,9 +191,15 @@ def _seed(
     rows = ListRows()
     infos: dict[str, list[ListInfo]] = {}
     for number in plan.subset:
+        first_period = len(rows.periods)
         infos[number] = make_lists(
             _rng(seed, "lists", number), plan.municipalities[number], lctx, rows
         )
+        if history is not None:
+            hrng = _rng(seed, "history-lists", number)
+            history.shape_lists(
+                hrng, number, infos[number], rows, first_period, _DoctorMaker(hrng, lctx, rows)
+            )
     writer.write(Practice, PRACTICE_FIELDS, rows.practices)
     writer.write(Doctor, DOCTOR_FIELDS, rows.doctors)
     writer.write(Agreement, AGREEMENT_FIELDS, rows.agreements)
@@ -194,6 +220,10 @@ def _seed(
             index_of[info.id] = len(list_table)
             by_municipality.setdefault(number, []).append(len(list_table))
             list_table.append((info.id, number, info.valid_from_month))
+    postal: dict[str, list[str]] = {}
+    if history is not None:
+        history.list_index = dict(index_of)
+        postal = {n: [c for c, _ in m.postal_codes] for n, m in plan.municipalities.items()}
     quotas: dict[str, list[tuple[int, int]]] = {}
     for number in plan.subset:
         room = {index_of[i.id]: i.length for i in infos[number]}
@@ -243,6 +273,14 @@ def _seed(
                 guests_only=not home.in_subset,
             )
             residents, memberships = generate_chunk(rng, spec, pctx)
+            if history is not None:
+                residents, memberships = history.shape_people(
+                    _rng(seed, "history-people", home.number, c),
+                    residents,
+                    memberships,
+                    home.in_subset,
+                    postal,
+                )
             writer.write(Resident, RESIDENT_FIELDS, residents)
             writer.write(ListMembership, MEMBERSHIP_FIELDS, memberships)
             result.residents += len(residents)
@@ -253,6 +291,25 @@ def _seed(
             result.guests_outside += people
         say(f"{home.number} {home.name}: {people} innbyggere")
     result.omitted = sum(plan.municipalities[n].omitted for n in plan.subset)
+    if history is not None:
+        # Residents on the lists at the start who die or emigrate during the history.
+        for number, count, slots in history.leaver_specs():
+            home = plan.municipalities[number]
+            rng = _rng(seed, "history-leavers", number)
+            spec = ChunkSpec(
+                municipality=number,
+                centrality=home.centrality,
+                postal_codes=home.postal_codes,
+                people=count,
+                slots=slots,
+                unassigned=0,
+                opted_out=0,
+                guests_only=False,
+            )
+            residents, memberships = generate_chunk(rng, spec, pctx)
+            residents, memberships = history.shape_leavers(rng, number, residents, memberships)
+            writer.write(Resident, RESIDENT_FIELDS, residents)
+            writer.write(ListMembership, MEMBERSHIP_FIELDS, memberships)
 
     writer.reset_sequences([Practice, Doctor, Agreement, DoctorPeriod, Resident])
     writer.end_bulk(SEEDED_MODELS)

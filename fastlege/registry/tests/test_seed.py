@@ -33,7 +33,7 @@ OPEN_ON_DAY = Q(valid_from__lte=DAY) & (Q(valid_to__isnull=True) | Q(valid_to__g
 
 def seed(*args: str) -> str:
     out = io.StringIO()
-    call_command("seed", *args, stdout=out)
+    call_command("seed", "--months", "0", *args, stdout=out)
     return out.getvalue()
 
 

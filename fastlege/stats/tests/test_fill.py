@@ -26,7 +26,9 @@ FEB = datetime.date(2026, 2, 1)
 
 
 def seed_small() -> None:
-    call_command("seed", "--kommune", "5022", "--kommune", "5026", stdout=io.StringIO())
+    call_command(
+        "seed", "--kommune", "5022", "--kommune", "5026", "--months", "0", stdout=io.StringIO()
+    )
 
 
 def filled(month: datetime.date) -> dict[tuple[str, str], dict]:

@@ -30,7 +30,9 @@ JAN = datetime.date(2026, 1, 1)
 
 @pytest.fixture
 def filled():
-    call_command("seed", "--kommune", "5022", "--kommune", "5026", stdout=io.StringIO())
+    call_command(
+        "seed", "--kommune", "5022", "--kommune", "5026", "--months", "0", stdout=io.StringIO()
+    )
     fill_month_from_registry(None, DEC)
     run_month(None, JAN)
     stats_fill(None)

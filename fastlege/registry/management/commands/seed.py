@@ -21,6 +21,20 @@ from fastlege.registry.seed import (
 )
 
 DEFAULT_COUNTY = "50"  # Trøndelag
+DEFAULT_MONTHS = 36  # history for the demo (issue 4)
+MAX_MONTHS = 120
+
+
+def _months(value: str) -> int:
+    try:
+        months = int(value)
+    except ValueError:
+        months = -1
+    if not 0 <= months <= MAX_MONTHS:
+        raise CommandError(
+            _("Antall måneder må være et helt tall fra 0 til %(max)s.") % {"max": MAX_MONTHS}
+        )
+    return months
 
 
 def _date(value: str) -> datetime.date:
@@ -54,6 +68,17 @@ class Command(BaseCommand):
             type=int,
             default=DEFAULT_SEED,
             help=_("frø for tilfeldighetene: samme frø gir samme data (standard %(default)s)"),
+        )
+        parser.add_argument(
+            "--months",
+            "--maneder",
+            type=_months,
+            default=DEFAULT_MONTHS,
+            metavar="N",
+            help=_(
+                "historikk: lag de siste N månedene med månedsoppdateringen, langs kommunenes "
+                "trend; siste måned gir KOSTRA-tallene (standard %(default)s, 0 = ingen historikk)"
+            ),
         )
         parser.add_argument(
             "--if-empty",
@@ -101,8 +126,10 @@ class Command(BaseCommand):
         verbosity = int(options.get("verbosity", 1))  # type: ignore[call-overload]
 
         def progress(message: str) -> None:
-            if verbosity >= 2:
+            # The history's months are shown by default: they take a while.
+            if verbosity >= 2 or (verbosity >= 1 and re.match(r"\d{4}-\d{2}:", message)):
                 self.stdout.write(f"  {message}")
+                self.stdout.flush()
 
         self.stdout.write(_("Lager testdata …"))
         try:
@@ -112,6 +139,7 @@ class Command(BaseCommand):
                 national=national,
                 seed=int(options["seed"]),  # type: ignore[call-overload]
                 state_date=options["date"],  # type: ignore[arg-type]
+                months=int(options["months"]),  # type: ignore[call-overload]
                 progress=progress,
             )
         except ReferenceDataMissing:
@@ -141,6 +169,19 @@ class Command(BaseCommand):
                 }
             )
         )
+        if result.months:
+            self.stdout.write(
+                _(
+                    "Historikk: %(months)s måneder kjørt med månedsoppdateringen "
+                    "(%(seconds).1f s av tiden); %(leavers)s innbyggere døde eller utvandret "
+                    "underveis. Fyll statistikken med «fastlege stats-fill»."
+                )
+                % {
+                    "months": result.months,
+                    "seconds": result.history_seconds,
+                    "leavers": result.leavers,
+                }
+            )
         if result.guests_outside:
             self.stdout.write(
                 _(
