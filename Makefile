@@ -32,6 +32,7 @@ run: install
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege seed --if-empty $(SEED_ARGS)
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege stats-fill --fra-registeret 2025-12
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege dialogue_demo
+	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege measures_demo
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege demo_users
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege runserver $(HOST):$(PORT)
 

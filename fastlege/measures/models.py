@@ -123,7 +123,10 @@ class Measure(models.Model):
         related_name="measures",
     )
     measure_type = models.ForeignKey(
-        MeasureType, verbose_name=_("tiltakstype"), on_delete=models.PROTECT, related_name="measures"
+        MeasureType,
+        verbose_name=_("tiltakstype"),
+        on_delete=models.PROTECT,
+        related_name="measures",
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     decision_body = models.CharField(

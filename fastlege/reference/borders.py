@@ -31,8 +31,7 @@ def _points(geometry: dict[str, Any]) -> Iterator[tuple[float, float]]:
     )
     for polygon in polygons:
         for ring in polygon:
-            for lon, lat in ring:
-                yield lon, lat
+            yield from ((point[0], point[1]) for point in ring)
 
 
 def border_pairs(path: Path = GEOJSON) -> set[tuple[str, str]]:

@@ -11,7 +11,6 @@ from pathlib import Path
 from django.db import transaction
 
 from fastlege.reference.borders import border_pairs
-
 from fastlege.reference.models import (
     County,
     KostraGpFigures,

@@ -28,6 +28,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("web:county", args=[number]), _("Fylket")))
     if scope.national:
         items.append((reverse("web:national"), _("Nasjonalt")))
+    if scope.municipalities or scope.counties or scope.national:
+        items.append((reverse("measures:index"), _("Tiltak")))
     path = request.path
     return {
         "nav_items": [
