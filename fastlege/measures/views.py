@@ -59,6 +59,11 @@ def _refusal(request: HttpRequest, exc: DomainError) -> None:
     messages.error(request, exc.message)
 
 
+def _margin_pct() -> str:
+    """The outbidding margin in per cent, as people write it (20, not 20,00)."""
+    return f"{(rules.param('outbidding_margin') * 100).normalize():f}".replace(".", ",")
+
+
 @reader_required
 def index(request: HttpRequest) -> HttpResponse:
     home = selectors.home_for(request.user)
@@ -85,7 +90,7 @@ def county(request: HttpRequest, number: str) -> HttpResponse:
             "region": region,
             "svg": svg,
             "legend": legend,
-            "margin_pct": rules.param("outbidding_margin") * 100,
+            "margin_pct": _margin_pct(),
         },
     )
 
@@ -114,7 +119,7 @@ def municipality(request: HttpRequest, number: str) -> HttpResponse:
             "page": page,
             "can_edit": may_edit(request.user, number),
             "answer_forms": answer_forms,
-            "margin_pct": rules.param("outbidding_margin") * 100,
+            "margin_pct": _margin_pct(),
         },
     )
 
@@ -160,7 +165,7 @@ def _measure_form(
             "municipality": municipality,
             "measure": measure,
             "warning": warning,
-            "margin_pct": rules.param("outbidding_margin") * 100,
+            "margin_pct": _margin_pct(),
         },
     )
 
