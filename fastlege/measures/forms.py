@@ -129,19 +129,35 @@ class DemandListForm(forms.Form):
 
 
 class DemandAnswerForm(forms.Form):
+    """The choices are given, read once for all the demands of a page."""
+
     status = forms.ChoiceField(label=_("status i kommunens svar"), choices=Demand.Status.choices)
-    measure_type = forms.ModelChoiceField(
-        MeasureType.objects.filter(status=MeasureType.Status.APPROVED),
-        label=_("tiltakstype kravet gjelder"),
-        required=False,
+    measure_type = forms.TypedChoiceField(
+        label=_("tiltakstype kravet gjelder"), coerce=int, empty_value=None, required=False
     )
-    measure = forms.ModelChoiceField(
-        Measure.objects.none(), label=_("kommunens tiltak som svarer på kravet"), required=False
+    measure = forms.TypedChoiceField(
+        label=_("kommunens tiltak som svarer på kravet"),
+        coerce=int,
+        empty_value=None,
+        required=False,
     )
     answer = forms.CharField(label=_("kommunens svar"), widget=forms.Textarea, required=False)
 
-    def __init__(self, *args: Any, municipality_id: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choices: tuple[list[Any], list[Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = Measure.objects.filter(  # type: ignore[attr-defined]
-            municipality_id=municipality_id
-        ).select_related("measure_type")
+        types, measures = choices
+        self.fields["measure_type"].choices = [("", "---------"), *types]  # type: ignore[attr-defined]
+        self.fields["measure"].choices = [("", "---------"), *measures]  # type: ignore[attr-defined]
+
+    @staticmethod
+    def choices_for(municipality_id: str) -> tuple[list[Any], list[Any]]:
+        types = list(
+            MeasureType.objects.filter(status=MeasureType.Status.APPROVED).values_list("pk", "name")
+        )
+        measures = [
+            (m.pk, f"{m.measure_type.name} ({m.get_status_display()})")
+            for m in Measure.objects.filter(municipality_id=municipality_id).select_related(
+                "measure_type"
+            )
+        ]
+        return types, measures

@@ -124,7 +124,11 @@ def _offers(county_id: str) -> list[Offer]:
         unit__in=rules.MONEY_UNITS,
         value__isnull=False,
     ).values_list("pk", "municipality_id", "measure_type_id", "unit", "value_basis", "value")
-    return [Offer(*r) for r in rows]
+    return [
+        Offer(pk, muni, type_id, unit, basis, value)
+        for pk, muni, type_id, unit, basis, value in rows
+        if value is not None
+    ]
 
 
 def _borders(county_id: str) -> dict[str, set[str]]:

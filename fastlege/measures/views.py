@@ -98,10 +98,12 @@ def county(request: HttpRequest, number: str) -> HttpResponse:
 @reader_required
 def municipality(request: HttpRequest, number: str) -> HttpResponse:
     page = selectors.municipality_page(request.user, number)
+    can_edit = may_edit(request.user, number)
+    choices = forms.DemandAnswerForm.choices_for(number) if can_edit else ([], [])
     answer_forms = {
         d.pk: forms.DemandAnswerForm(
             prefix=f"krav{d.pk}",
-            municipality_id=number,
+            choices=choices,
             initial={
                 "status": d.status,
                 "measure_type": d.measure_type_id,
@@ -111,13 +113,14 @@ def municipality(request: HttpRequest, number: str) -> HttpResponse:
         )
         for dl in page.demand_lists
         for d in dl.demands.all()
+        if can_edit
     }
     return render(
         request,
         "measures/municipality.html",
         {
             "page": page,
-            "can_edit": may_edit(request.user, number),
+            "can_edit": can_edit,
             "answer_forms": answer_forms,
             "margin_pct": _margin_pct(),
         },
@@ -294,7 +297,9 @@ def demand_answer(request: HttpRequest, demand_id: int) -> HttpResponse:
     number = demand.demand_list.municipality_id
     if not may_edit(request.user, number):
         raise PermissionDenied(_("Du kan bare svare på krav til din egen kommune."))
-    form = forms.DemandAnswerForm(request.POST, prefix=f"krav{demand.pk}", municipality_id=number)
+    form = forms.DemandAnswerForm(
+        request.POST, prefix=f"krav{demand.pk}", choices=forms.DemandAnswerForm.choices_for(number)
+    )
     if form.is_valid():
         d = form.cleaned_data
         try:
@@ -303,8 +308,8 @@ def demand_answer(request: HttpRequest, demand_id: int) -> HttpResponse:
                 demand.pk,
                 status=d["status"],
                 answer=d["answer"],
-                measure_type_id=d["measure_type"].pk if d["measure_type"] else None,
-                measure_id=d["measure"].pk if d["measure"] else None,
+                measure_type_id=d["measure_type"],
+                measure_id=d["measure"],
             )
         except DomainError as exc:
             _refusal(request, exc)
@@ -313,5 +318,5 @@ def demand_answer(request: HttpRequest, demand_id: int) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect(reverse("measures:municipality", args=[number]) + f"#krav-{demand.pk}")

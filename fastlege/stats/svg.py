@@ -168,7 +168,8 @@ def choropleth(
     w, h = max(x1 - x0, 1), max(y1 - y0, 1)
     height = round(width * h / w)
     out = [
-        f'<svg role="img" aria-label="Kart" width="{width}" height="{height}" '
+        # A group, not an image: the municipalities inside are links (axe: nested-interactive).
+        f'<svg role="group" aria-label="Kart" width="{width}" height="{height}" '
         f'viewBox="{x0} {y0} {w} {h}" xmlns="http://www.w3.org/2000/svg" class="map">'
     ]
     for n in numbers:

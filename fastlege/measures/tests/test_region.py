@@ -64,5 +64,5 @@ def test_the_county_page_has_table_and_map_in_a_few_queries(users, django_assert
         r = client.get(url)
     html = r.content.decode()
     assert 'data-testid="region-table"' in html
-    assert '<svg role="img"' in html and "<script" not in html
+    assert '<svg role="group"' in html and "<script" not in html
     assert reverse("measures:municipality", args=[MELHUS]) in html

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -16,8 +17,8 @@ from fastlege.measures.tests.factories import MELHUS, TRONDHEIM, measure, mtype
 pytestmark = pytest.mark.django_db
 
 
-def data(**kw):
-    base = {"measure_type_id": mtype("driftstilskudd").pk, "status": "planlagt"}
+def data(**kw: Any) -> services.MeasureData:
+    base: dict[str, Any] = {"measure_type_id": mtype("driftstilskudd").pk, "status": "planlagt"}
     base.update(kw)
     return services.MeasureData(**base)
 
@@ -166,6 +167,7 @@ def test_a_demand_list_links_each_demand_to_a_measure_type_and_gets_answers(user
     )
     demands = list(dl.demands.order_by("position"))
     assert [d.position for d in demands] == [1, 2]
+    assert demands[0].measure_type is not None
     assert demands[0].measure_type.code == "driftstilskudd" and demands[0].status == "ikke_besvart"
     own = measure(TRONDHEIM, "kompetansetilskudd", value=50_000)
     services.answer_demand(
