@@ -27,7 +27,10 @@ def test_the_officer_registers_a_demand_list_and_answers_a_demand(users):
         {
             "title": "Fastlegeopprørets krav",
             "submitted_by": "Fastlegene i Trondheim",
-            "demands": "• Kommunalt tilskudd til drift av legesentrene\n\n• Tilskudd til kompetanseheving\n",
+            "demands": (
+                "• Kommunalt tilskudd til drift av legesentrene\n\n"
+                "• Tilskudd til kompetanseheving\n"
+            ),
         },
     )
     assert r.status_code == 302
