@@ -99,29 +99,12 @@ def county(request: HttpRequest, number: str) -> HttpResponse:
 def municipality(request: HttpRequest, number: str) -> HttpResponse:
     page = selectors.municipality_page(request.user, number)
     can_edit = may_edit(request.user, number)
-    choices = forms.DemandAnswerForm.choices_for(number) if can_edit else ([], [])
-    answer_forms = {
-        d.pk: forms.DemandAnswerForm(
-            prefix=f"krav{d.pk}",
-            choices=choices,
-            initial={
-                "status": d.status,
-                "measure_type": d.measure_type_id,
-                "measure": d.measure_id,
-                "answer": d.answer,
-            },
-        )
-        for dl in page.demand_lists
-        for d in dl.demands.all()
-        if can_edit
-    }
     return render(
         request,
         "measures/municipality.html",
         {
             "page": page,
             "can_edit": can_edit,
-            "answer_forms": answer_forms,
             "margin_pct": _margin_pct(),
         },
     )
@@ -288,35 +271,49 @@ def demands_new(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "measures/demands_form.html", {"form": form, "municipality": m})
 
 
-@require_POST
 @reader_required
 def demand_answer(request: HttpRequest, demand_id: int) -> HttpResponse:
-    demand = Demand.objects.select_related("demand_list").filter(pk=demand_id).first()
+    """The municipality's answer to one demand (a page of its own: a form per demand on
+    the municipality's page made it slow)."""
+    demand = (
+        Demand.objects.select_related("demand_list", "demand_list__municipality", "measure_type")
+        .filter(pk=demand_id)
+        .first()
+    )
     if demand is None:
         raise Http404(_("Kravet finnes ikke."))
     number = demand.demand_list.municipality_id
     if not may_edit(request.user, number):
         raise PermissionDenied(_("Du kan bare svare på krav til din egen kommune."))
-    form = forms.DemandAnswerForm(
-        request.POST, prefix=f"krav{demand.pk}", choices=forms.DemandAnswerForm.choices_for(number)
-    )
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.answer_demand(
-                request.user,
-                demand.pk,
-                status=d["status"],
-                answer=d["answer"],
-                measure_type_id=d["measure_type"],
-                measure_id=d["measure"],
-            )
-        except DomainError as exc:
-            _refusal(request, exc)
-        else:
-            messages.success(request, _("Svaret på kravet er lagret."))
+    choices = forms.DemandAnswerForm.choices_for(number)
+    if request.method == "POST":
+        form = forms.DemandAnswerForm(request.POST, choices=choices)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.answer_demand(
+                    request.user,
+                    demand.pk,
+                    status=d["status"],
+                    answer=d["answer"],
+                    measure_type_id=d["measure_type"],
+                    measure_id=d["measure"],
+                )
+            except DomainError as exc:
+                _refusal(request, exc)
+            else:
+                messages.success(request, _("Svaret på kravet er lagret."))
+                return redirect(
+                    reverse("measures:municipality", args=[number]) + f"#krav-{demand.pk}"
+                )
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-    return redirect(reverse("measures:municipality", args=[number]) + f"#krav-{demand.pk}")
+        form = forms.DemandAnswerForm(
+            choices=choices,
+            initial={
+                "status": demand.status,
+                "measure_type": demand.measure_type_id,
+                "measure": demand.measure_id,
+                "answer": demand.answer,
+            },
+        )
+    return render(request, "measures/demand_answer.html", {"form": form, "demand": demand})

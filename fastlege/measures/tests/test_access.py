@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from fastlege.measures.models import Measure, MeasureType
+from fastlege.measures.models import Demand, Measure, MeasureType
+from fastlege.measures.services import create_demand_list
 from fastlege.measures.tests.factories import MELHUS, TRONDHEIM, measure, mtype
 
 pytestmark = pytest.mark.django_db
@@ -30,25 +31,26 @@ TRONDELAG_READERS = {"municipality", "neighbour_municipality", "county_governor"
 TRONDHEIM_WRITERS = {"municipality", "national"}
 ANY_READER = TRONDELAG_READERS | {"other_county_municipality", "other_county_governor"}
 
-PAGES: list[tuple[str, Callable[[Measure], str], set[str]]] = [
-    ("catalogue", lambda m: reverse("measures:catalogue"), ANY_READER),
-    ("county", lambda m: reverse("measures:county", args=["50"]), TRONDELAG_READERS),
+PAGES: list[tuple[str, Callable[[Measure, Demand], str], set[str]]] = [
+    ("catalogue", lambda m, d: reverse("measures:catalogue"), ANY_READER),
+    ("county", lambda m, d: reverse("measures:county", args=["50"]), TRONDELAG_READERS),
     (
         "municipality",
-        lambda m: reverse("measures:municipality", args=[TRONDHEIM]),
+        lambda m, d: reverse("measures:municipality", args=[TRONDHEIM]),
         TRONDELAG_READERS,
     ),
-    ("measure", lambda m: reverse("measures:measure", args=[m.pk]), TRONDELAG_READERS),
-    ("new", lambda m: reverse("measures:measure_new", args=[TRONDHEIM]), TRONDHEIM_WRITERS),
-    ("edit", lambda m: reverse("measures:measure_edit", args=[m.pk]), TRONDHEIM_WRITERS),
-    ("demands", lambda m: reverse("measures:demands_new", args=[TRONDHEIM]), TRONDHEIM_WRITERS),
+    ("measure", lambda m, d: reverse("measures:measure", args=[m.pk]), TRONDELAG_READERS),
+    ("new", lambda m, d: reverse("measures:measure_new", args=[TRONDHEIM]), TRONDHEIM_WRITERS),
+    ("edit", lambda m, d: reverse("measures:measure_edit", args=[m.pk]), TRONDHEIM_WRITERS),
+    ("demands", lambda m, d: reverse("measures:demands_new", args=[TRONDHEIM]), TRONDHEIM_WRITERS),
+    ("answer", lambda m, d: reverse("measures:demand_answer", args=[d.pk]), TRONDHEIM_WRITERS),
     (
         "oslo",
-        lambda m: reverse("measures:municipality", args=["0301"]),
+        lambda m, d: reverse("measures:municipality", args=["0301"]),
         {"other_county_municipality", "other_county_governor", "national"},
     ),
-    ("unknown_measure", lambda m: reverse("measures:measure", args=[999_999]), set()),
-    ("unknown_municipality", lambda m: reverse("measures:municipality", args=["9999"]), set()),
+    ("unknown_measure", lambda m, d: reverse("measures:measure", args=[999_999]), set()),
+    ("unknown_municipality", lambda m, d: reverse("measures:municipality", args=["9999"]), set()),
 ]
 
 
@@ -64,7 +66,10 @@ def client_for(users, persona: str) -> Client:
 def test_access_matrix(users, persona, page):
     name, url_of, allowed = page
     m = measure(TRONDHEIM, value=100_000)
-    response = client_for(users, persona).get(url_of(m))
+    d = create_demand_list(
+        None, TRONDHEIM, title="Krav", submitted_by="Legene", demands=[("Mindre lister", None)]
+    ).demands.get()
+    response = client_for(users, persona).get(url_of(m, d))
     if persona in allowed:
         assert response.status_code == 200, f"{persona} should see {name}"
     elif persona == "anonymous":

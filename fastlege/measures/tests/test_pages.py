@@ -42,14 +42,16 @@ def test_the_officer_registers_a_demand_list_and_answers_a_demand(users):
     own = measure(TRONDHEIM, "driftstilskudd", value=100_000)
     first = dl.demands.get(position=1)
     page = client.get(reverse("measures:municipality", args=[TRONDHEIM])).content.decode()
-    assert f'id="id_krav{first.pk}-status"' in page
+    assert reverse("measures:demand_answer", args=[first.pk]) in page
+    form = client.get(reverse("measures:demand_answer", args=[first.pk]))
+    assert form.status_code == 200 and 'id="id_measure_type"' in form.content.decode()
     r = client.post(
         reverse("measures:demand_answer", args=[first.pk]),
         {
-            f"krav{first.pk}-status": "innfridd",
-            f"krav{first.pk}-measure_type": str(mtype("driftstilskudd").pk),
-            f"krav{first.pk}-measure": str(own.pk),
-            f"krav{first.pk}-answer": "Vedtatt i kommunestyret.",
+            "status": "innfridd",
+            "measure_type": str(mtype("driftstilskudd").pk),
+            "measure": str(own.pk),
+            "answer": "Vedtatt i kommunestyret.",
         },
     )
     assert r.status_code == 302
@@ -70,7 +72,7 @@ def test_an_answer_with_an_unknown_choice_changes_nothing(users):
     demand = Demand.objects.get()
     r = client.post(
         reverse("measures:demand_answer", args=[demand.pk]),
-        {f"krav{demand.pk}-status": "innfridd", f"krav{demand.pk}-measure": "999999"},
+        {"status": "innfridd", "measure": "999999"},
         follow=True,
     )
     assert "Velg et gyldig valg" in r.content.decode()
