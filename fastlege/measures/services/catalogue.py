@@ -66,7 +66,7 @@ def propose_type(
 def decide_type(actor: Any, type_id: int, *, approve: bool) -> MeasureType:
     """The county governor approves a proposal into the catalogue, or rejects it."""
     mtype = (
-        MeasureType.objects.select_for_update()
+        MeasureType.objects.select_for_update(of=("self",))
         .select_related("proposed_by_municipality")
         .filter(pk=type_id)
         .first()
