@@ -67,3 +67,21 @@ def test_yearly_value_per_gp_adds_per_gp_amounts_and_shares_whole_municipality_a
     assert rules.yearly_value_per_gp([Decimal(100000)], [Decimal(400000)], 10) == Decimal(140000)
     assert rules.yearly_value_per_gp([Decimal(100000)], [], None) == Decimal(100000)
     assert rules.yearly_value_per_gp([], [Decimal(400000)], 0) is None
+
+
+def test_every_measures_parameter_is_in_the_glossary_with_its_value_and_date():
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    text = (Path(settings.PROJECT_DIR) / "docs" / "glossary.md").read_text(encoding="utf-8")
+    start = text.index("## Rule parameters of the measures app")
+    end = text.find("\n## ", start + 1)
+    part = text[start : end if end != -1 else len(text)]
+    rows = {
+        (m[1], m[2], m[3].strip())
+        for m in re.finditer(r"^\| `([a-z_]+)` \| (\d{4}-\d{2}-\d{2}) \| ([^|]+) \|", part, re.M)
+    }
+    known = {(p.name, p.effective_from.isoformat(), str(p.value)) for p in rules.PARAMETERS}
+    assert rows == known
