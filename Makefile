@@ -34,6 +34,7 @@ run: install
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege seed --if-empty $(SEED_ARGS)
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege stats-fill
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege dialogue_demo
+	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege measures_demo
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege demo_users
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege runserver $(HOST):$(PORT)
 

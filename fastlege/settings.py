@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "fastlege.accounts",
     "fastlege.web",
     "fastlege.dialogue",
+    "fastlege.measures",
     "fastlege.monthly",
     "fastlege.stats",
 ]

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("fastlege.web.urls")),
     path("dialog/", include("fastlege.dialogue.urls")),
     path("statistikk/", include("fastlege.stats.urls")),
+    path("tiltak/", include("fastlege.measures.urls")),
 ]

@@ -22,6 +22,7 @@ from fastlege.reference.models import (
     KostraGpFigures,
     KostraGpTrend,
     Municipality,
+    MunicipalityBorder,
     MunicipalityPopulation,
     PostalCode,
 )
@@ -142,3 +143,13 @@ class KostraGpTrendAdmin(ReadOnlyModelAdmin):
     search_fields = ("=municipality__number", "^municipality__name")
     search_help_text = _("Kommunenummer eller begynnelsen av kommunenavnet.")
     ordering = ("municipality", "year")
+
+
+@admin.register(MunicipalityBorder)
+class MunicipalityBorderAdmin(ReadOnlyModelAdmin):
+    list_display = ("municipality", "neighbour")
+    list_filter = ("municipality__county",)
+    list_select_related = ("municipality", "neighbour")
+    search_fields = ("=municipality__number", "^municipality__name")
+    search_help_text = _("Kommunenummer eller begynnelsen av kommunenavnet.")
+    ordering = ("municipality", "neighbour")

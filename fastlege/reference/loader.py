@@ -10,11 +10,13 @@ from pathlib import Path
 
 from django.db import transaction
 
+from fastlege.reference.borders import border_pairs
 from fastlege.reference.models import (
     County,
     KostraGpFigures,
     KostraGpTrend,
     Municipality,
+    MunicipalityBorder,
     MunicipalityPopulation,
     PostalCode,
 )
@@ -152,4 +154,21 @@ def load_reference() -> LoadResult:
         for r in read_csv("fastlege_kommune_trend.csv")
     ]
     _sync(KostraGpTrend, ("municipality_id", "year"), trend, result)
+    pairs = border_pairs()
+    borders = [
+        {"municipality_id": a, "neighbour_id": b}
+        for x, y in sorted(pairs)
+        if x in known and y in known
+        for a, b in ((x, y), (y, x))
+    ]
+    wanted = {(r["municipality_id"], r["neighbour_id"]) for r in borders}
+    stale = [
+        pk
+        for pk, m, n in MunicipalityBorder.objects.values_list(
+            "pk", "municipality_id", "neighbour_id"
+        )
+        if (m, n) not in wanted
+    ]
+    MunicipalityBorder.objects.filter(pk__in=stale).delete()
+    _sync(MunicipalityBorder, ("municipality_id", "neighbour_id"), borders, result)
     return result

@@ -215,3 +215,36 @@ class KostraGpTrend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_id} {self.year}"
+
+
+class MunicipalityBorder(models.Model):
+    """Nabokommune: two municipalities that share a border on the map (Kartverket 2024).
+
+    Filled by ``load_reference`` from ``kommuner_2024.geojson`` (see
+    :func:`fastlege.reference.borders.border_pairs`), one row per direction, so
+    ``Municipality.borders`` lists every neighbour without reading the map.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("kommune"), on_delete=models.CASCADE, related_name="borders"
+    )
+    neighbour = models.ForeignKey(
+        Municipality, verbose_name=_("nabokommune"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("kommunegrense")
+        verbose_name_plural = _("kommunegrenser")
+        ordering = ["municipality", "neighbour"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "neighbour"], name="border_one_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(municipality=models.F("neighbour")),
+                name="border_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}–{self.neighbour_id}"

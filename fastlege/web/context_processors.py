@@ -31,6 +31,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if scope.ministry:
         items.append((reverse("dialogue:organiser"), _("Dialog")))
         items.append((reverse("stats:national"), _("Statistikk")))
+    if scope.municipalities or scope.counties or scope.national:
+        items.append((reverse("measures:index"), _("Tiltak")))
     path = request.path
     return {
         "nav_items": [

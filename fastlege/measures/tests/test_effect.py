@@ -1,0 +1,90 @@
+"""The effect view's figures are the statistics app's figures for the same months."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from fastlege.measures import selectors
+from fastlege.measures.tests.factories import MELHUS, SKAUN, TRONDHEIM, counts, measure
+from fastlege.stats import selectors as stats
+from fastlege.stats.indicators import BY_CODE
+from fastlege.stats.models import AreaKind
+
+pytestmark = pytest.mark.django_db
+
+START = datetime.date(2025, 3, 1)
+MONTHS = [stats.shift(START, k) for k in range(-3, 3)]  # 2024-12 … 2025-05
+
+
+@pytest.fixture
+def history():
+    """Melhus loses doctors before its measure and gains after; Skaun (no measure) and
+    Trondheim (same measure, so not a comparator) for comparison."""
+    for i, month in enumerate(MONTHS):
+        after = month >= START
+        counts(
+            MELHUS,
+            month,
+            lists=12,
+            lists_with_gp=10 + (2 if after else 0),
+            lists_vacant_over_year=1 if not after else 0,
+            gps=10 + (2 if after else 0),
+            gps_started=2 if month == START else 0,
+            gps_stopped=1 if i == 1 else 0,
+            ceiling_sum=12_000,
+            on_lists=11_000 + i * 10,
+            on_lists_with_gp=9_000,
+        )
+        counts(SKAUN, month, lists=5, lists_with_gp=4, gps_started=None if i == 0 else 1)
+        counts(TRONDHEIM, month, lists=200, lists_with_gp=150)
+    measure(TRONDHEIM, value=100_000, status="aktiv", starts_on=datetime.date(2020, 1, 1))
+    return measure(MELHUS, value=100_000, status="aktiv", starts_on=datetime.date(2025, 3, 15))
+
+
+def test_own_figures_equal_the_statistics_selectors_for_the_same_months(history, users):
+    effect = selectors.effect(users["county_governor"], history.pk)
+    assert effect.start == START
+    assert [r.month for r in effect.rows] == MONTHS
+    own_rows = {r["month"]: r for r in stats.rows_for(AreaKind.MUNICIPALITY, [MELHUS], MONTHS)}
+    for row in effect.rows:
+        assert row.after == (row.month >= START)
+        for code in selectors.EFFECT_INDICATORS:
+            expected = stats.display(BY_CODE[code], own_rows[row.month], public=False)
+            assert row.own[code] == expected, (row.month, code)
+    first_after = next(r for r in effect.rows if r.after)
+    assert first_after.own["fastleger_startet"] == 2
+    assert first_after.own["lister_uten_lege"] == 0
+
+
+def test_comparators_are_municipalities_without_the_measure_with_their_own_stats(history, users):
+    effect = selectors.effect(users["county_governor"], history.pk)
+    assert TRONDHEIM not in effect.comparators and MELHUS not in effect.comparators
+    assert SKAUN in effect.comparators
+    # Only Skaun has statistics among the comparators: the average is Skaun's figure.
+    skaun = {r["month"]: r for r in stats.rows_for(AreaKind.MUNICIPALITY, [SKAUN], MONTHS)}
+    for row in effect.rows:
+        for code in selectors.EFFECT_INDICATORS:
+            value = stats.display(BY_CODE[code], skaun[row.month], public=False)
+            assert row.comparison[code] == value, (row.month, code)
+    summary = {s["indicator"].code: s for s in effect.summary}
+    assert summary["lister_uten_lege"]["own_before"] == 2.0
+    assert summary["lister_uten_lege"]["own_after"] == 0.0
+    assert summary["lister_uten_lege"]["comparison_before"] == 1.0
+
+
+def test_the_page_shows_the_figures_and_the_caveat(history, users):
+    client = Client()
+    client.force_login(users["municipality"])
+    html = client.get(reverse("measures:measure", args=[history.pk])).content.decode()
+    assert "ikke bevis for at tiltaket var årsaken" in html
+    assert 'data-month="2025-03"' in html
+
+
+def test_a_measure_without_a_start_has_no_effect_figures(users):
+    m = measure(MELHUS, value=1)
+    effect = selectors.effect(users["national"], m.pk)
+    assert effect.start is None and effect.rows == []
