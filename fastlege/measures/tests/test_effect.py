@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fastlege.measures import selectors
-from fastlege.measures.tests.factories import MELHUS, SKAUN, TRONDHEIM, counts, measure
+from fastlege.measures.tests.factories import MALVIK, MELHUS, TRONDHEIM, counts, measure
 from fastlege.stats import selectors as stats
 from fastlege.stats.indicators import BY_CODE
 from fastlege.stats.models import AreaKind
@@ -22,8 +22,9 @@ MONTHS = [stats.shift(START, k) for k in range(-3, 3)]  # 2024-12 … 2025-05
 
 @pytest.fixture
 def history():
-    """Melhus loses doctors before its measure and gains after; Skaun (no measure) and
-    Trondheim (same measure, so not a comparator) for comparison."""
+    """Melhus loses doctors before its measure and gains after; Malvik (no measure, the
+    same SSB size group 10 000–19 999) and Trondheim (same measure, so not a
+    comparator) for comparison."""
     for i, month in enumerate(MONTHS):
         after = month >= START
         counts(
@@ -39,7 +40,7 @@ def history():
             on_lists=11_000 + i * 10,
             on_lists_with_gp=9_000,
         )
-        counts(SKAUN, month, lists=5, lists_with_gp=4, gps_started=None if i == 0 else 1)
+        counts(MALVIK, month, lists=5, lists_with_gp=4, gps_started=None if i == 0 else 1)
         counts(TRONDHEIM, month, lists=200, lists_with_gp=150)
     measure(TRONDHEIM, value=100_000, status="aktiv", starts_on=datetime.date(2020, 1, 1))
     return measure(MELHUS, value=100_000, status="aktiv", starts_on=datetime.date(2025, 3, 15))
@@ -63,12 +64,12 @@ def test_own_figures_equal_the_statistics_selectors_for_the_same_months(history,
 def test_comparators_are_municipalities_without_the_measure_with_their_own_stats(history, users):
     effect = selectors.effect(users["county_governor"], history.pk)
     assert TRONDHEIM not in effect.comparators and MELHUS not in effect.comparators
-    assert SKAUN in effect.comparators
-    # Only Skaun has statistics among the comparators: the average is Skaun's figure.
-    skaun = {r["month"]: r for r in stats.rows_for(AreaKind.MUNICIPALITY, [SKAUN], MONTHS)}
+    assert MALVIK in effect.comparators
+    # Only Malvik has statistics among the comparators: the average is Malvik's figure.
+    malvik = {r["month"]: r for r in stats.rows_for(AreaKind.MUNICIPALITY, [MALVIK], MONTHS)}
     for row in effect.rows:
         for code in selectors.EFFECT_INDICATORS:
-            value = stats.display(BY_CODE[code], skaun[row.month], public=False)
+            value = stats.display(BY_CODE[code], malvik[row.month], public=False)
             assert row.comparison[code] == value, (row.month, code)
     summary = {s["indicator"].code: s for s in effect.summary}
     assert summary["lister_uten_lege"]["own_before"] == 2.0
