@@ -27,16 +27,21 @@ length per year, as of 31 December) is interpolated month by month. The
 number of residents on each municipality's lists at the start is set from
 it, and arrivals and departures are spread so that the count follows it.
 
-The last month (the run of December of the reference year) lands exactly on
-the end state: before it, everybody whose list differs from the end state
-gets a switch request (or a placement) that takes effect in that run, and
-waiting places still open are ended. The residents who are unassigned at the
+List ceilings follow the trend's reserve capacity: before each run they are
+set (the end ceilings times one factor per municipality and month), recorded
+as applied ceiling changes, and restored to the end ceilings for the last run.
+
+The landing on the end state is spread over the last runs: in each of them a
+share of the residents not yet on their end list ask for it. The last month
+(the run of December of the reference year) lands exactly on the end state:
+before it, everybody whose list still differs from the end state gets a
+switch request (or a placement) that takes effect in that run, and waiting
+places still open are ended. The residents who are unassigned at the
 end arrive during that last month, after its run, as in the seed without
 history. So the last month's snapshot gives KOSTRA's figures exactly; the
 months before follow the trend approximately (docs/monthly-update.md).
 
-What is not varied: list ceilings (reserve capacity follows only from the
-list lengths) and substitutes. The events are written in bulk as the
+What is not varied: substitutes. The events are written in bulk as the
 population-register and switch services would record them (status, list
 places ended with their reason, population events, switch requests, waiting
 places), with one audit event per month, not one per person; each month's
@@ -83,7 +88,8 @@ WAITING_IF_CLOSED = 0.6  # a switch to a closed list goes via its waiting list t
 # Months after arriving until a newcomer placed on another list asks for the end one.
 SETTLE_MONTHS = (1, 6)
 # Runs before the last in which those not yet on their end list are asked to move there
-# (a share each month), so that the last run is not one large move.
+# (a share each month), so that the last run is not one large move: at least this many,
+# and a third of the history when it is longer (more is left to land after 36 months).
 LANDING_MONTHS = 4
 
 # How near the history comes to the trend (tested in registry/tests/test_history.py):
@@ -634,9 +640,9 @@ class History:
                 counts = self._apply(rng, k, settle)
             if k == self.months - 1:
                 counts["landing"] = self._land(month)
-            elif k >= self.months - 1 - LANDING_MONTHS:
+            elif k >= self.months - 1 - max(LANDING_MONTHS, self.months // 3):
                 # Spread the landing: a share of those not yet on their end list ask now.
-                counts["landing"] = self._land_part(rng, k, month)
+                counts["landing"] = self._land_part(rng, k, month, settle)
             counts["ceiling_changes"] = self._ceilings(k, month)
             audit.record(None, "seed.history_month", None, month=f"{month:%Y-%m}", counts=counts)
             result = run_month(None, month, source=MonthRun.Source.SEED)
@@ -897,27 +903,43 @@ class History:
         WaitingListEntry.objects.bulk_create(entries, batch_size=2000)
         return len(requests), len(entries)
 
-    def _land_part(self, rng: random.Random, k: int, month: datetime.date) -> int:
+    def _land_part(
+        self, rng: random.Random, k: int, month: datetime.date, settle: dict[int, list[int]]
+    ) -> int:
         """A month of the landing before the last: a share of those off their end list ask.
 
         With r runs left after this one, 1 / (r + 1) of the residents whose list
         differs from the end state ask for their end list now (switch, placement or
         waiting place, as any request), so the landing is spread over the last
-        ``LANDING_MONTHS`` + 1 runs instead of falling on the last alone.
+        ``LANDING_MONTHS`` (or a third of the history) + 1 runs instead of falling on
+        the last alone.
         """
         now = timezone.make_aware(
             datetime.datetime.combine(month - datetime.timedelta(days=1), datetime.time(12))
         )
         current = self._current_lists()
-        # Not to a list that has not started yet (its residents come when it starts).
+        # Not to a list that has not started yet (its residents come when it starts), and
+        # not those who will ask in a later month anyway (switches and settling newcomers
+        # already spread over the months, e.g. onto a list that started in the window).
+        later = {
+            rid
+            for k2 in range(k + 1, self.months)
+            for rid in self.switches.get(k2, []) + settle.get(k2, [])
+        }
         off = [
             rid
             for rid, to in sorted(self.target.items())
-            if current.get(rid) != to and self.lists[to][1] <= k
+            if current.get(rid) != to and self.lists[to][1] <= k and rid not in later
         ]
         left = self.months - 1 - k
         share = 1 / (left + 1)
         wanted = [rid for rid in off if rng.random() < share]
+        # Those still waiting for a place on a closed list leave the waiting list and ask
+        # for a switch (as in the last run), so the waiting lists do not all land there.
+        for chunk in _chunks(wanted):
+            WaitingListEntry.objects.filter(
+                resident_id__in=chunk, status=WaitingListEntry.Status.WAITING
+            ).update(status=WaitingListEntry.Status.LEFT, ended_at=now)
         requests, waiting = self._ask(rng, wanted, month, now, waiting_if_closed=0.0)
         return requests + waiting
 
