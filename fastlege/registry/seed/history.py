@@ -27,16 +27,21 @@ length per year, as of 31 December) is interpolated month by month. The
 number of residents on each municipality's lists at the start is set from
 it, and arrivals and departures are spread so that the count follows it.
 
-The last month (the run of December of the reference year) lands exactly on
-the end state: before it, everybody whose list differs from the end state
-gets a switch request (or a placement) that takes effect in that run, and
-waiting places still open are ended. The residents who are unassigned at the
+List ceilings follow the trend's reserve capacity: before each run they are
+set (the end ceilings times one factor per municipality and month), recorded
+as applied ceiling changes, and restored to the end ceilings for the last run.
+
+The landing on the end state is spread over the last runs: in each of them a
+share of the residents not yet on their end list ask for it. The last month
+(the run of December of the reference year) lands exactly on the end state:
+before it, everybody whose list still differs from the end state gets a
+switch request (or a placement) that takes effect in that run, and waiting
+places still open are ended. The residents who are unassigned at the
 end arrive during that last month, after its run, as in the seed without
 history. So the last month's snapshot gives KOSTRA's figures exactly; the
 months before follow the trend approximately (docs/monthly-update.md).
 
-What is not varied: list ceilings (reserve capacity follows only from the
-list lengths) and substitutes. The events are written in bulk as the
+What is not varied: substitutes. The events are written in bulk as the
 population-register and switch services would record them (status, list
 places ended with their reason, population events, switch requests, waiting
 places), with one audit event per month, not one per person; each month's
@@ -54,11 +59,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 
 from fastlege.core import audit
 from fastlege.reference.models import KostraGpTrend
+from fastlege.registry import rules
 from fastlege.registry.models import (
+    Agreement,
+    CeilingChange,
     ListMembership,
     PopulationEvent,
     Resident,
@@ -78,6 +87,10 @@ BIRTH_SHARE_PER_MONTH = 0.0009  # newborns, to size the other arrivals
 WAITING_IF_CLOSED = 0.6  # a switch to a closed list goes via its waiting list this often
 # Months after arriving until a newcomer placed on another list asks for the end one.
 SETTLE_MONTHS = (1, 6)
+# Runs before the last in which those not yet on their end list are asked to move there
+# (a share each month), so that the last run is not one large move: at least this many,
+# and a third of the history when it is longer (more is left to land after 36 months).
+LANDING_MONTHS = 4
 
 # How near the history comes to the trend (tested in registry/tests/test_history.py):
 # the share without a GP to the nearest list (half the longest list of the
@@ -85,6 +98,9 @@ SETTLE_MONTHS = (1, 6)
 # lists with a GP within this fraction.
 SHARE_SLACK_PP = 1.0
 MEAN_TOLERANCE = 0.03
+# The reserve capacity (sum of ceilings / residents on lists with a GP × 100) within this
+# fraction: the ceilings are set before the run, which then places and moves residents.
+RESERVE_TOLERANCE = 0.03
 
 Progress = Callable[[str], None]
 
@@ -129,18 +145,33 @@ class Trend:
 
     share: list[float]  # per cent of list residents on lists without a GP
     mean: list[float] | None  # mean list length of lists with a GP (None: keep the end value)
+    # reserve capacity: sum of ceilings / residents on lists with a GP × 100 (None: keep)
+    reserve: list[float] | None = None
 
 
 def load_trends(subset: list[str], first_month: int, months: int) -> dict[str, Trend]:
     """Yearly trend values interpolated month by month (a year's value holds on 31 December)."""
-    yearly: dict[str, list[tuple[int, float | None, float | None]]] = defaultdict(list)
-    for number, year, share, mean in (
+    yearly: dict[str, list[tuple[int, float | None, float | None, float | None]]] = defaultdict(
+        list
+    )
+    for number, year, share, mean, reserve in (
         KostraGpTrend.objects.filter(municipality_id__in=subset)
         .order_by("municipality_id", "year")
-        .values_list("municipality_id", "year", "share_without_gp_pct", "mean_list_length")
+        .values_list(
+            "municipality_id",
+            "year",
+            "share_without_gp_pct",
+            "mean_list_length",
+            "reserve_capacity",
+        )
     ):
         yearly[number].append(
-            (year * 12 + 11, None if share is None else float(share), mean and float(mean))
+            (
+                year * 12 + 11,
+                None if share is None else float(share),
+                mean and float(mean),
+                reserve and float(reserve),
+            )
         )
 
     def series(points: list[tuple[int, float]]) -> list[float] | None:
@@ -165,10 +196,11 @@ def load_trends(subset: list[str], first_month: int, months: int) -> dict[str, T
     trends: dict[str, Trend] = {}
     for number in subset:
         rows = yearly.get(number, [])
-        shares = series([(m, s) for m, s, _ in rows if s is not None])
-        means = series([(m, v) for m, _, v in rows if v])
-        if shares is not None or means is not None:
-            trends[number] = Trend(shares or [], means)
+        shares = series([(m, s) for m, s, _v, _r in rows if s is not None])
+        means = series([(m, v) for m, _s, v, _r in rows if v])
+        reserves = series([(m, r) for m, _s, _v, r in rows if r])
+        if shares is not None or means is not None or reserves is not None:
+            trends[number] = Trend(shares or [], means, reserves)
     return trends
 
 
@@ -269,6 +301,9 @@ class History:
     last_arrivals: list[tuple[int, int]] = field(default_factory=list)  # after the last run
     target: dict[int, int] = field(default_factory=dict)  # resident -> list at the end
     leavers: int = 0
+    vacant: dict[int, list[bool]] = field(default_factory=dict)  # list -> without a GP, per month
+    end_with_gp: dict[str, int] = field(default_factory=dict)  # on lists with a GP at the end
+    ceiling_changes: int = 0
 
     def __post_init__(self) -> None:
         self.first = self.calendar.state_month - self.months
@@ -309,6 +344,8 @@ class History:
         trend = self.trends.get(number)
         share = trend.share if trend and trend.share else None
         vac = vacancy_timeline(rng, spec, share, n)
+        self.vacant.update(vac)
+        self.end_with_gp[number] = sum(info.length for info in infos if info.has_gp)
 
         periods = rows.periods[first_period:]
         by_list: dict[int, list[tuple]] = defaultdict(list)
@@ -594,18 +631,100 @@ class History:
         runs = []
         rng = random.Random(f"{self.seed}-history-run")
         settle: dict[int, list[int]] = defaultdict(list)
+        self._end_ceiling = dict(
+            Agreement.objects.filter(pk__in=sorted(self.lists)).values_list("pk", "ceiling")
+        )
         for k, month in enumerate(self.run_months):
             counts: dict[str, int] = {}
             if k > 0:
                 counts = self._apply(rng, k, settle)
             if k == self.months - 1:
                 counts["landing"] = self._land(month)
+            elif k >= self.months - 1 - max(LANDING_MONTHS, self.months // 3):
+                # Spread the landing: a share of those not yet on their end list ask now.
+                counts["landing"] = self._land_part(rng, k, month, settle)
+            counts["ceiling_changes"] = self._ceilings(k, month)
             audit.record(None, "seed.history_month", None, month=f"{month:%Y-%m}", counts=counts)
             result = run_month(None, month, source=MonthRun.Source.SEED)
             runs.append(result.run)
             say(f"{month:%Y-%m}: {result.run.moved} flyttinger, {result.seconds:.1f} s")
         self._arrive(self.last_arrivals, "ny_innbygger")
         return runs
+
+    def _ceilings(self, k: int, month: datetime.date) -> int:
+        """Set the ceilings for run ``k`` so that the reserve capacity follows the trend.
+
+        Reserve capacity (KOSTRA): sum of the ceilings of the active lists / residents
+        on lists with a GP × 100. The ceilings of the end state are scaled by one
+        factor per municipality and month; the target is the trend anchored on the
+        end state's own figure (as for the mean list length). The last run has the
+        end state's ceilings. Changes after the first run are recorded as applied
+        ceiling changes (§§ 10–11), as the ceiling service would record them.
+        """
+        n = self.months
+        low, high = rules.ceiling_limits()
+        want: dict[int, int] = {}
+        if k == n - 1:
+            want = dict(self._end_ceiling)
+        else:
+            lengths: dict[int, int] = defaultdict(int)
+            for agreement, count in (
+                ListMembership.objects.filter(valid_to=None)
+                .values("agreement_id")
+                .annotate(c=Count("pk"))
+                .values_list("agreement_id", "c")
+            ):
+                lengths[agreement] = count
+            by_muni: dict[str, list[int]] = defaultdict(list)
+            for lid, (number, start, _len) in self.lists.items():
+                if start <= k:
+                    by_muni[number].append(lid)
+            for number, lids in by_muni.items():
+                trend = self.trends.get(number)
+                end_with_gp = self.end_with_gp.get(number, 0)
+                end_sum = sum(
+                    c for lid, c in self._end_ceiling.items() if self.lists[lid][0] == number
+                )
+                if not trend or not trend.reserve or not end_with_gp or not end_sum:
+                    continue
+                anchor = 100 * end_sum / end_with_gp / trend.reserve[n - 1]
+                with_gp = sum(lengths[lid] for lid in lids if not self.vacant[lid][k])
+                base = sum(self._end_ceiling[lid] for lid in lids)
+                if not with_gp or not base:
+                    continue
+                factor = trend.reserve[k] * anchor / 100 * with_gp / base
+                for lid in lids:
+                    want[lid] = min(high, max(low, round(self._end_ceiling[lid] * factor)))
+        have = dict(Agreement.objects.filter(pk__in=sorted(want)).values_list("pk", "ceiling"))
+        changed = {lid: c for lid, c in want.items() if have.get(lid) != c}
+        if not changed:
+            return 0
+        objs = [Agreement(pk=lid, ceiling=c) for lid, c in sorted(changed.items())]
+        Agreement.objects.bulk_update(objs, ["ceiling"], batch_size=500)
+        if k > 0:
+            decided = timezone.make_aware(
+                datetime.datetime.combine(month - datetime.timedelta(days=1), datetime.time(12))
+            )
+            CeilingChange.objects.bulk_create(
+                [
+                    CeilingChange(
+                        agreement_id=lid,
+                        old_ceiling=have[lid],
+                        new_ceiling=c,
+                        requested_on=month - datetime.timedelta(days=30),
+                        effective_on=month,
+                        shorter_notice_approved=c < have[lid],
+                        status=CeilingChange.Status.APPLIED,
+                        decided_at=decided,
+                        low_ceiling_approved=rules.ceiling_needs_approval(c),
+                        reason="Historikk (testdata): listetaket følger kommunens trend.",
+                    )
+                    for lid, c in sorted(changed.items())
+                ],
+                batch_size=2000,
+            )
+            self.ceiling_changes += len(changed)
+        return len(changed)
 
     def _arrive(self, items: list[tuple[int, int]], kind: str) -> None:
         by_day: dict[int, list[int]] = defaultdict(list)
@@ -725,10 +844,13 @@ class History:
         }
 
     def _ask(
-        self, rng: random.Random, wanted: list[int], month: datetime.date, now: datetime.datetime
+        self,
+        rng: random.Random,
+        wanted: list[int],
+        month: datetime.date,
+        now: datetime.datetime,
+        waiting_if_closed: float = WAITING_IF_CLOSED,
     ) -> tuple[int, int]:
-        from fastlege.registry.models import Agreement
-
         if not wanted:
             return 0, 0
         current = dict(_open_lists(wanted))
@@ -760,7 +882,7 @@ class History:
             if rid not in alive or rid in busy or current.get(rid) == to:
                 continue
             at = now - datetime.timedelta(days=rng.randint(0, 25), minutes=rng.randint(0, 600))
-            if not is_open.get(to, True) and rng.random() < WAITING_IF_CLOSED:
+            if not is_open.get(to, True) and rng.random() < waiting_if_closed:
                 entries.append(WaitingListEntry(resident_id=rid, agreement_id=to, joined_at=at))
                 continue
             requests.append(
@@ -781,6 +903,52 @@ class History:
         WaitingListEntry.objects.bulk_create(entries, batch_size=2000)
         return len(requests), len(entries)
 
+    def _land_part(
+        self, rng: random.Random, k: int, month: datetime.date, settle: dict[int, list[int]]
+    ) -> int:
+        """A month of the landing before the last: a share of those off their end list ask.
+
+        With r runs left after this one, 1 / (r + 1) of the residents whose list
+        differs from the end state ask for their end list now (switch, placement or
+        waiting place, as any request), so the landing is spread over the last
+        ``LANDING_MONTHS`` (or a third of the history) + 1 runs instead of falling on
+        the last alone.
+        """
+        now = timezone.make_aware(
+            datetime.datetime.combine(month - datetime.timedelta(days=1), datetime.time(12))
+        )
+        current = self._current_lists()
+        # Not to a list that has not started yet (its residents come when it starts), and
+        # not those who will ask in a later month anyway (switches and settling newcomers
+        # already spread over the months, e.g. onto a list that started in the window).
+        later = {
+            rid
+            for k2 in range(k + 1, self.months)
+            for rid in self.switches.get(k2, []) + settle.get(k2, [])
+        }
+        off = [
+            rid
+            for rid, to in sorted(self.target.items())
+            if current.get(rid) != to and self.lists[to][1] <= k and rid not in later
+        ]
+        left = self.months - 1 - k
+        share = 1 / (left + 1)
+        wanted = [rid for rid in off if rng.random() < share]
+        # Those still waiting for a place on a closed list leave the waiting list and ask
+        # for a switch (as in the last run), so the waiting lists do not all land there.
+        for chunk in _chunks(wanted):
+            WaitingListEntry.objects.filter(
+                resident_id__in=chunk, status=WaitingListEntry.Status.WAITING
+            ).update(status=WaitingListEntry.Status.LEFT, ended_at=now)
+        requests, waiting = self._ask(rng, wanted, month, now, waiting_if_closed=0.0)
+        return requests + waiting
+
+    def _current_lists(self) -> dict[int, int]:
+        mt = ListMembership._meta.db_table
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT resident_id, agreement_id FROM {mt} WHERE valid_to IS NULL")  # noqa: S608
+            return dict(cur.fetchall())
+
     def _land(self, month: datetime.date) -> int:
         """Before the last run: everybody whose list differs from the end state asks for it."""
         now = timezone.make_aware(
@@ -792,11 +960,7 @@ class History:
         SwitchRequest.objects.filter(status=SwitchRequest.Status.PENDING).update(
             status=SwitchRequest.Status.CANCELLED, decided_at=now
         )
-        mt = ListMembership._meta.db_table
-        current: dict[int, int] = {}
-        with connection.cursor() as cur:
-            cur.execute(f"SELECT resident_id, agreement_id FROM {mt} WHERE valid_to IS NULL")  # noqa: S608
-            current = dict(cur.fetchall())
+        current = self._current_lists()
         requests = []
         for rid, to in self.target.items():
             have = current.get(rid)
@@ -841,7 +1005,9 @@ def _open_lists(resident_ids: list[int]) -> list[tuple[int, int]]:
 
 
 __all__ = [
+    "LANDING_MONTHS",
     "MEAN_TOLERANCE",
+    "RESERVE_TOLERANCE",
     "History",
     "load_trends",
     "mean_tolerance",

@@ -17,6 +17,7 @@ from django.forms.models import model_to_dict
 
 from fastlege.monthly.models import ListMonthSnapshot, MonthRun
 from fastlege.registry.models import (
+    CeilingChange,
     ListMembership,
     PopulationEvent,
     Resident,
@@ -24,7 +25,12 @@ from fastlege.registry.models import (
     WaitingListEntry,
 )
 from fastlege.registry.seed.calendar import month_index
-from fastlege.registry.seed.history import load_trends, mean_tolerance, share_tolerance
+from fastlege.registry.seed.history import (
+    RESERVE_TOLERANCE,
+    load_trends,
+    mean_tolerance,
+    share_tolerance,
+)
 from fastlege.stats.indicators import compute
 from fastlege.stats.kostra import compare_year
 from fastlege.stats.models import AreaKind, AreaMonthCount
@@ -44,6 +50,8 @@ def test_history_of_six_months() -> None:
     stats_fill(None)
     check_runs_and_the_last_month_reproduces_kostra_2025()
     check_the_months_before_follow_the_trend()
+    check_no_month_has_a_landing_far_above_the_others()
+    check_ceilings_changed_through_applied_ceiling_changes()
     check_arrivals_deaths_moves_switches_and_gp_changes()
 
 
@@ -72,7 +80,15 @@ def check_the_months_before_follow_the_trend() -> None:
             c = counts(number, month)
             values = compute(c)
             share, mean = values["andel_uten_lege"], values["listelengde"]
+            reserve = values["reservekapasitet"]
             assert share is not None and mean is not None and trend.mean is not None
+            assert reserve is not None and trend.reserve is not None
+            assert abs(reserve / trend.reserve[k] - 1) <= RESERVE_TOLERANCE, (
+                number,
+                month,
+                reserve,
+                trend.reserve[k],
+            )
             assert abs(share - trend.share[k]) <= share_tolerance(number, month), (number, month)
             assert abs(mean / trend.mean[k] - 1) <= mean_tolerance(number, month), (
                 number,
@@ -83,6 +99,23 @@ def check_the_months_before_follow_the_trend() -> None:
     assert (july["on_lists"] - july["on_lists_with_gp"]) < (
         december["on_lists"] - december["on_lists_with_gp"]
     )
+
+
+def check_no_month_has_a_landing_far_above_the_others() -> None:
+    # The first run starts from the start state with no events before it; the months
+    # after it each have their events, and the landing on the end state is spread over
+    # the last of them, so December is no longer one large run of moves.
+    runs = list(MonthRun.objects.order_by("month"))[1:]
+    moved = sorted(run.moved for run in runs)
+    median = (moved[len(moved) // 2] + moved[(len(moved) - 1) // 2]) / 2
+    assert median > 0
+    assert max(moved) <= 2 * median, moved
+
+
+def check_ceilings_changed_through_applied_ceiling_changes() -> None:
+    changes = CeilingChange.objects.filter(status=CeilingChange.Status.APPLIED)
+    assert changes.exists()
+    assert not changes.filter(effective_on__lt=FIRST).exists()
 
 
 def check_arrivals_deaths_moves_switches_and_gp_changes() -> None:
