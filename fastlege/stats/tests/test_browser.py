@@ -29,7 +29,9 @@ JAN = datetime.date(2026, 1, 1)
 @pytest.fixture
 def world(transactional_db: Any, live_server: Any) -> Any:
     ensure_reference_data()
-    call_command("seed", "--kommune", "5022", "--kommune", "5026", stdout=io.StringIO())
+    call_command(
+        "seed", "--kommune", "5022", "--kommune", "5026", "--months", "0", stdout=io.StringIO()
+    )
     fill_month_from_registry(None, datetime.date(2025, 12, 1))
     run_month(None, JAN)
     stats_fill(None)
