@@ -36,7 +36,6 @@ from fastlege.registry.models import (
     CeilingChange,
     Doctor,
     DoctorPeriod,
-    ListMembership,
     Practice,
     Resident,
     SwitchRequest,

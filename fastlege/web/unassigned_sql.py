@@ -50,7 +50,7 @@ _UPSERT_TAIL = (
 def _residents(rows: str, sign: str) -> str:
     """The unassigned among the residents in ``rows``, each counted ``sign``."""
     return (
-        "SELECT r.municipality_id, " + sign + " AS d FROM " + rows + " r "
+        "SELECT r.municipality_id, " + sign + " AS d FROM " + rows + " r "  # noqa: S608 (constant text)
         "WHERE " + _ELIGIBLE + " AND " + _NO_OPEN_PLACE
     )
 
@@ -59,7 +59,7 @@ def _changed_residents(rows: str, sign: str) -> str:
     """Like ``_residents`` for the updated residents whose municipality, status or
     ``in_scheme`` changed (``rows`` is ``old_rows`` or ``new_rows``)."""
     return (
-        "SELECT r.municipality_id, " + sign + " AS d FROM old_rows o "
+        "SELECT r.municipality_id, " + sign + " AS d FROM old_rows o "  # noqa: S608 (constant text)
         "JOIN new_rows n ON n.id = o.id "
         "JOIN " + rows + " r ON r.id = o.id "
         "WHERE (o.municipality_id, o.status, o.in_scheme) "
@@ -71,7 +71,7 @@ def _changed_residents(rows: str, sign: str) -> str:
 def _places(rows: str, sign: str) -> str:
     """The open places in ``rows`` of eligible residents, each counted ``sign``."""
     return (
-        "SELECT r.municipality_id, " + sign + " AS d FROM " + rows + " p "
+        "SELECT r.municipality_id, " + sign + " AS d FROM " + rows + " p "  # noqa: S608 (constant text)
         "JOIN registry_resident r ON r.id = p.resident_id "
         "WHERE p.valid_to IS NULL AND " + _ELIGIBLE
     )
@@ -81,7 +81,7 @@ def _changed_places(side: str, sign: str) -> str:
     """Like ``_places`` for updated memberships whose openness or resident changed;
     ``side`` is ``o`` (before) or ``n`` (after)."""
     return (
-        "SELECT r.municipality_id, " + sign + " AS d FROM old_rows o "
+        "SELECT r.municipality_id, " + sign + " AS d FROM old_rows o "  # noqa: S608 (constant text)
         "JOIN new_rows n ON n.id = o.id "
         "JOIN registry_resident r ON r.id = " + side + ".resident_id "
         "WHERE ((o.valid_to IS NULL) <> (n.valid_to IS NULL) OR o.resident_id <> n.resident_id) "
@@ -91,7 +91,7 @@ def _changed_places(side: str, sign: str) -> str:
 
 RECOUNT = [
     "DELETE FROM web_unassignedcount",
-    "INSERT INTO web_unassignedcount (municipality_id, unassigned) "
+    "INSERT INTO web_unassignedcount (municipality_id, unassigned) "  # noqa: S608 (constant text)
     "SELECT r.municipality_id, COUNT(*) FROM registry_resident r "
     "WHERE " + _ELIGIBLE + " AND " + _NO_OPEN_PLACE + " GROUP BY r.municipality_id",
 ]
@@ -202,7 +202,7 @@ POSTGRES_DROP = [
 
 def _add(municipality: str, delta: str) -> str:
     return (
-        "INSERT INTO web_unassignedcount (municipality_id, unassigned) VALUES ("
+        "INSERT INTO web_unassignedcount (municipality_id, unassigned) VALUES ("  # noqa: S608 (constant text)
         + municipality
         + ", "
         + delta
@@ -214,7 +214,7 @@ def _add(municipality: str, delta: str) -> str:
 def _sqlite_unassigned(row: str) -> str:
     """``row`` (NEW or OLD resident) is unassigned, given the places there are now."""
     return (
-        row + ".status = 'bosatt' AND " + row + ".in_scheme AND NOT EXISTS ("
+        row + ".status = 'bosatt' AND " + row + ".in_scheme AND NOT EXISTS ("  # noqa: S608 (constant text)
         "SELECT 1 FROM registry_listmembership WHERE resident_id = " + row + ".id "
         "AND valid_to IS NULL)"
     )
@@ -223,7 +223,7 @@ def _sqlite_unassigned(row: str) -> str:
 def _sqlite_place(row: str, delta: str) -> str:
     """Add ``delta`` to the municipality of ``row``'s resident when that one is eligible."""
     return (
-        "INSERT INTO web_unassignedcount (municipality_id, unassigned) "
+        "INSERT INTO web_unassignedcount (municipality_id, unassigned) "  # noqa: S608 (constant text)
         "SELECT municipality_id, " + delta + " FROM registry_resident "
         "WHERE id = " + row + ".resident_id AND status = 'bosatt' AND in_scheme "
         "ON CONFLICT (municipality_id) DO UPDATE SET unassigned = unassigned + " + delta
