@@ -510,6 +510,7 @@ class AreaRow:
     without_gp: int
     ceiling: int
     members: int
+    unassigned: int = 0  # ufordelte (county page only)
 
     @property
     def free(self) -> int:
@@ -518,7 +519,8 @@ class AreaRow:
 
 def county_overview(actor: Any, county: County, day: datetime.date | None = None) -> list[AreaRow]:
     """Per municipality of the county: lists, lists without a regular GP, sum of ceilings,
-    list residents (from the list-length table). Two grouped queries."""
+    list residents (from the list-length table), the unassigned (from the count the
+    database keeps). Three grouped queries."""
     day = day or timezone.localdate()
     active = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
     has_gp = Exists(
@@ -545,6 +547,11 @@ def county_overview(actor: Any, county: County, day: datetime.date | None = None
         .order_by()
         .values_list("agreement__municipality_id", "n")
     )
+    unassigned = dict(
+        UnassignedCount.objects.filter(municipality__county_id=county.number).values_list(
+            "municipality_id", "unassigned"
+        )
+    )
     rows = []
     for muni in Municipality.objects.filter(county_id=county.number).order_by("name"):
         r: Any = lists.get(muni.number, {})
@@ -556,6 +563,7 @@ def county_overview(actor: Any, county: County, day: datetime.date | None = None
                 int(r.get("without", 0)),
                 int(r.get("ceiling", 0)),
                 int(members.get(muni.number, 0)),
+                int(unassigned.get(muni.number, 0)),
             )
         )
     return rows

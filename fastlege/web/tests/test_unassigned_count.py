@@ -13,6 +13,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef
+from django.urls import reverse
 
 from fastlege.monthly.services import run_month
 from fastlege.monthly.tests.world import MONTH, random_world, switch, unassigned
@@ -28,6 +29,7 @@ from fastlege.registry.tests.factories import (
 from fastlege.web import unassigned_sql
 from fastlege.web.models import UnassignedCount
 from fastlege.web.selectors import unassigned_count
+from fastlege.web.tests.conftest import World
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +177,24 @@ def test_ensure_reinstalls_missing_triggers_and_recounts() -> None:
     assert unassigned_sql.ensure(connection) is False  # all there: nothing done
     unassigned()
     assert kept() == live() == {"5001": 3}
+
+
+def test_the_pages_show_the_count_at_once(world: World) -> None:
+    """No cache: a resident who becomes unassigned is on the municipality's and the
+    county's page at the next request."""
+    muni = world.client("municipality")
+    county = world.client("county_governor")
+    before = live().get("5001", 0)
+
+    def shown() -> tuple[int, int, int]:
+        o = muni.get(reverse("web:municipality", args=["5001"])).context["o"]
+        r = county.get(reverse("web:county", args=["50"]))
+        rows = {row.number: row for row in r.context["rows"]}
+        return o.unassigned, rows["5001"].unassigned, r.context["totals"]["unassigned"]
+
+    assert shown() == (before, before, sum(live().values()))
+    unassigned()
+    opt_out(None, world.citizen, today=D(2026, 3, 2))  # not counted: out of the scheme
+    assert shown() == (before + 1, before + 1, sum(live().values()))
+    page = muni.get(reverse("web:municipality", args=["5001"])).content.decode()
+    assert f'<p class="figure">{before + 1}</p><p>ufordelte</p>' in page
