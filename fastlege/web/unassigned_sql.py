@@ -41,9 +41,24 @@ _UPSERT_HEAD = (
     "SELECT municipality_id, SUM(d) FROM ("
 )
 _UPSERT_TAIL = (
-    ") AS x GROUP BY municipality_id HAVING SUM(d) <> 0 ORDER BY municipality_id "
+    ") AS x WHERE municipality_id IS NOT NULL "
+    "GROUP BY municipality_id HAVING SUM(d) <> 0 ORDER BY municipality_id "
     "ON CONFLICT (municipality_id) DO UPDATE "
     "SET unassigned = web_unassignedcount.unassigned + EXCLUDED.unassigned"
+)
+
+
+# Inside the triggers the other table is looked up once per changed row, by index,
+# through a scalar subquery the planner cannot turn into a join: during the seed's
+# bulk load the tables have no statistics yet and ``enable_seqscan`` is off, and a
+# join there was planned as a nested loop over the transition table (quadratic).
+_NO_OPEN_PLACE_OF = (
+    "(SELECT COUNT(*) FROM registry_listmembership m "
+    "WHERE m.resident_id = {r}.id AND m.valid_to IS NULL) = 0"
+)
+_HOME_IF_ELIGIBLE = (
+    "(SELECT r.municipality_id FROM registry_resident r "
+    "WHERE r.id = {p}.resident_id AND r.status = 'bosatt' AND r.in_scheme)"
 )
 
 
@@ -51,29 +66,34 @@ def _residents(rows: str, sign: str) -> str:
     """The unassigned among the residents in ``rows``, each counted ``sign``."""
     return (
         "SELECT r.municipality_id, " + sign + " AS d FROM " + rows + " r "  # noqa: S608 (constant text)
-        "WHERE " + _ELIGIBLE + " AND " + _NO_OPEN_PLACE
+        "WHERE " + _ELIGIBLE + " AND " + _NO_OPEN_PLACE_OF.format(r="r")
     )
 
 
-def _changed_residents(rows: str, sign: str) -> str:
+def _changed_residents(side: str, sign: str) -> str:
     """Like ``_residents`` for the updated residents whose municipality, status or
-    ``in_scheme`` changed (``rows`` is ``old_rows`` or ``new_rows``)."""
+    ``in_scheme`` changed; ``side`` is ``o`` (before) or ``n`` (after)."""
     return (
-        "SELECT r.municipality_id, " + sign + " AS d FROM old_rows o "  # noqa: S608 (constant text)
+        "SELECT " + side + ".municipality_id, " + sign + " AS d FROM old_rows o "  # noqa: S608 (constant text)
         "JOIN new_rows n ON n.id = o.id "
-        "JOIN " + rows + " r ON r.id = o.id "
         "WHERE (o.municipality_id, o.status, o.in_scheme) "
         "IS DISTINCT FROM (n.municipality_id, n.status, n.in_scheme) "
-        "AND " + _ELIGIBLE + " AND " + _NO_OPEN_PLACE
+        "AND " + side + ".status = 'bosatt' AND " + side + ".in_scheme "
+        "AND " + _NO_OPEN_PLACE_OF.format(r=side)
     )
 
 
 def _places(rows: str, sign: str) -> str:
-    """The open places in ``rows`` of eligible residents, each counted ``sign``."""
+    """The open places in ``rows`` of eligible residents, each counted ``sign`` (the
+    municipality is NULL for a resident who is not eligible; left out by the upsert)."""
     return (
-        "SELECT r.municipality_id, " + sign + " AS d FROM " + rows + " p "  # noqa: S608 (constant text)
-        "JOIN registry_resident r ON r.id = p.resident_id "
-        "WHERE p.valid_to IS NULL AND " + _ELIGIBLE
+        "SELECT "  # noqa: S608 (constant text)
+        + _HOME_IF_ELIGIBLE.format(p="p")
+        + " AS municipality_id, "
+        + sign
+        + " AS d FROM "
+        + rows
+        + " p WHERE p.valid_to IS NULL"
     )
 
 
@@ -81,11 +101,13 @@ def _changed_places(side: str, sign: str) -> str:
     """Like ``_places`` for updated memberships whose openness or resident changed;
     ``side`` is ``o`` (before) or ``n`` (after)."""
     return (
-        "SELECT r.municipality_id, " + sign + " AS d FROM old_rows o "  # noqa: S608 (constant text)
-        "JOIN new_rows n ON n.id = o.id "
-        "JOIN registry_resident r ON r.id = " + side + ".resident_id "
+        "SELECT "  # noqa: S608 (constant text)
+        + _HOME_IF_ELIGIBLE.format(p=side)
+        + " AS municipality_id, "
+        + sign
+        + " AS d FROM old_rows o JOIN new_rows n ON n.id = o.id "
         "WHERE ((o.valid_to IS NULL) <> (n.valid_to IS NULL) OR o.resident_id <> n.resident_id) "
-        "AND " + side + ".valid_to IS NULL AND " + _ELIGIBLE
+        "AND " + side + ".valid_to IS NULL"
     )
 
 
@@ -130,9 +152,9 @@ POSTGRES_INSTALL = [
     _function(
         "web_unassigned_resident_update",
         _UPSERT_HEAD
-        + _changed_residents("old_rows", "-1")
+        + _changed_residents("o", "-1")
         + " UNION ALL "
-        + _changed_residents("new_rows", "1")
+        + _changed_residents("n", "1")
         + _UPSERT_TAIL,
     ),
     _function(
