@@ -56,9 +56,12 @@ _NO_OPEN_PLACE_OF = (
     "(SELECT COUNT(*) FROM registry_listmembership m "
     "WHERE m.resident_id = {r}.id AND m.valid_to IS NULL) = 0"
 )
+# Only the primary key in the WHERE clause, so no other index of the resident table
+# can be chosen (without statistics one on (municipality, status) was, and every
+# lookup walked it).
 _HOME_IF_ELIGIBLE = (
-    "(SELECT r.municipality_id FROM registry_resident r "
-    "WHERE r.id = {p}.resident_id AND r.status = 'bosatt' AND r.in_scheme)"
+    "(SELECT CASE WHEN r.status = 'bosatt' AND r.in_scheme THEN r.municipality_id END "
+    "FROM registry_resident r WHERE r.id = {p}.resident_id)"
 )
 
 
