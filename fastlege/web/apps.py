@@ -14,11 +14,12 @@ class WebConfig(AppConfig):
 
 
 def _ensure_list_length_triggers(using: str = "default", **kwargs: Any) -> None:
-    """After every ``migrate``: the list-length triggers exist (SQLite drops a table's
-    triggers when a later migration rebuilds the table); if they were missing, they are
-    created and the lengths recounted."""
+    """After every ``migrate``: the list-length and unassigned-count triggers exist
+    (SQLite drops a table's triggers when a later migration rebuilds the table); if
+    they were missing, they are created and the lengths and counts recounted."""
     from django.db import connections
 
-    from fastlege.web import listlength_sql
+    from fastlege.web import listlength_sql, unassigned_sql
 
     listlength_sql.ensure(connections[using])
+    unassigned_sql.ensure(connections[using])

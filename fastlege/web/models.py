@@ -36,3 +36,28 @@ class ListLength(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement_id}: {self.members}"
+
+
+class UnassignedCount(models.Model):
+    """Per home municipality, how many residents are unassigned (ufordelte) now:
+    resident, in the scheme, on no list. Kept by database triggers on the residents and
+    the memberships (``fastlege/web/unassigned_sql.py``), like ``ListLength``, so the
+    municipality page reads one row instead of looking at every resident (Oslo:
+    780 000). For showing, never for deciding."""
+
+    municipality = models.OneToOneField(
+        "reference.Municipality",
+        verbose_name=_("kommune"),
+        primary_key=True,
+        on_delete=models.DO_NOTHING,  # a municipality is never deleted outside tests
+        db_constraint=False,  # written by triggers only
+        related_name="+",
+    )
+    unassigned = models.IntegerField(_("ufordelte nå"), default=0)
+
+    class Meta:
+        verbose_name = _("antall ufordelte")
+        verbose_name_plural = _("antall ufordelte")
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {self.unassigned}"

@@ -10,7 +10,6 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     CharField,
@@ -37,7 +36,6 @@ from fastlege.registry.models import (
     CeilingChange,
     Doctor,
     DoctorPeriod,
-    ListMembership,
     Practice,
     Resident,
     SwitchRequest,
@@ -46,7 +44,7 @@ from fastlege.registry.models import (
 from fastlege.registry.services import access
 from fastlege.registry.services.common import occupancy_annotations
 from fastlege.registry.services.errors import Code, refuse
-from fastlege.web.models import ListLength
+from fastlege.web.models import ListLength, UnassignedCount
 
 REGULAR = DoctorPeriod.Role.REGULAR
 SUBSTITUTE = DoctorPeriod.Role.SUBSTITUTE
@@ -425,7 +423,6 @@ class MunicipalityOverview:
     free: int
     waiting: int
     unassigned: int
-    unassigned_counted_at: datetime.datetime
     pending_ceiling_changes: list[CeilingChange]
     practices: list[Practice]
 
@@ -447,7 +444,7 @@ def municipality_overview(
     for a in without:
         since = a.vacant_since or a.valid_from  # type: ignore[attr-defined]
         a.vacant_days = (day - since).days  # type: ignore[attr-defined]
-    unassigned, counted_at = unassigned_count(municipality.number)
+    unassigned = unassigned_count(municipality.number)
     changes = list(
         CeilingChange.objects.filter(
             agreement__municipality_id=municipality.number,
@@ -466,38 +463,21 @@ def municipality_overview(
         free=sum(max(0, a.free) for a in lists),  # type: ignore[attr-defined]
         waiting=sum(a.waiting for a in lists),  # type: ignore[attr-defined]
         unassigned=unassigned,
-        unassigned_counted_at=counted_at,
         pending_ceiling_changes=changes,
         practices=practices_in(municipality),
     )
 
 
-#: Seconds the count of the unassigned is reused. Counting means looking at every
-#: resident of the municipality (Oslo: 700 000); the number changes about once a day
-#: (placement is retried daily), so the page shows when it was counted.
-UNASSIGNED_COUNT_SECONDS = 600
-
-
-def unassigned_count(municipality_id: str) -> tuple[int, datetime.datetime]:
-    """Ufordelte in the municipality (in the scheme, resident, on no list), and when counted."""
-    key = f"web:unassigned:{municipality_id}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+def unassigned_count(municipality_id: str) -> int:
+    """Ufordelte in the municipality now (resident, in the scheme, on no list): one row
+    kept by database triggers in the same transaction as every write
+    (``web.UnassignedCount``), so always current and never a count over the residents."""
     n = (
-        Resident.objects.filter(
-            municipality_id=municipality_id, status=Resident.Status.RESIDENT, in_scheme=True
-        )
-        .filter(
-            ~Exists(
-                ListMembership.objects.filter(resident_id=OuterRef("pk"), valid_to__isnull=True)
-            )
-        )
-        .count()
+        UnassignedCount.objects.filter(municipality_id=municipality_id)
+        .values_list("unassigned", flat=True)
+        .first()
     )
-    value = (n, timezone.now())
-    cache.set(key, value, UNASSIGNED_COUNT_SECONDS)
-    return value
+    return n or 0
 
 
 def list_detail(agreement: Agreement) -> dict[str, Any]:
@@ -530,6 +510,7 @@ class AreaRow:
     without_gp: int
     ceiling: int
     members: int
+    unassigned: int = 0  # ufordelte (county page only)
 
     @property
     def free(self) -> int:
@@ -538,7 +519,8 @@ class AreaRow:
 
 def county_overview(actor: Any, county: County, day: datetime.date | None = None) -> list[AreaRow]:
     """Per municipality of the county: lists, lists without a regular GP, sum of ceilings,
-    list residents (from the list-length table). Two grouped queries."""
+    list residents (from the list-length table), the unassigned (from the count the
+    database keeps). Three grouped queries."""
     day = day or timezone.localdate()
     active = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
     has_gp = Exists(
@@ -565,6 +547,11 @@ def county_overview(actor: Any, county: County, day: datetime.date | None = None
         .order_by()
         .values_list("agreement__municipality_id", "n")
     )
+    unassigned = dict(
+        UnassignedCount.objects.filter(municipality__county_id=county.number).values_list(
+            "municipality_id", "unassigned"
+        )
+    )
     rows = []
     for muni in Municipality.objects.filter(county_id=county.number).order_by("name"):
         r: Any = lists.get(muni.number, {})
@@ -576,6 +563,7 @@ def county_overview(actor: Any, county: County, day: datetime.date | None = None
                 int(r.get("without", 0)),
                 int(r.get("ceiling", 0)),
                 int(members.get(muni.number, 0)),
+                int(unassigned.get(muni.number, 0)),
             )
         )
     return rows

@@ -25,6 +25,7 @@ def county(request: HttpRequest, number: str) -> HttpResponse:
         "ceiling": sum(r.ceiling for r in rows),
         "members": sum(r.members for r in rows),
         "free": sum(r.free for r in rows),
+        "unassigned": sum(r.unassigned for r in rows),
     }
     the_map = ws.county_map(request.user, c, request.GET.get("indikator", DEFAULT_INDICATOR))
     return render(
