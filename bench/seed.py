@@ -88,20 +88,6 @@ def fastlege(env: dict[str, str], *args: str) -> None:
     subprocess.run([str(BIN / "fastlege"), *args], env=env, cwd=ROOT, check=True)
 
 
-#: ``--without-triggers``: which read-model triggers of ``fastlege.web`` to drop
-#: before seeding (to measure what they cost the seed).
-TRIGGERS = {
-    "unassigned": "from fastlege.web import unassigned_sql as m; m.drop(connection)",
-    "all": "from fastlege.web import listlength_sql as m, unassigned_sql as u; "
-    "m.drop(connection); u.drop(connection)",
-}
-
-
-def drop_triggers(env: dict[str, str], which: str) -> None:
-    code = "import django; django.setup(); from django.db import connection; " + TRIGGERS[which]
-    subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True)
-
-
 def timed_seed(env: dict[str, str], args: list[str]) -> tuple[float, int, int]:
     """(wall seconds, peak RSS in MiB, exit status) of ``fastlege seed`` in a child."""
     started = time.perf_counter()
@@ -203,11 +189,6 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=1, help="seed this many times (fresh db)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    parser.add_argument(
-        "--without-triggers",
-        choices=sorted(TRIGGERS),
-        help="drop these read-model triggers before seeding (what they cost)",
-    )
     args = parser.parse_args()
 
     server: Server | None = None
@@ -234,9 +215,6 @@ def main() -> None:
                     fastlege(env, "flush", "--no-input")
             fastlege(env, "migrate", "--no-input", "-v0")
             fastlege(env, "load_reference")
-            if args.without_triggers:
-                drop_triggers(env, args.without_triggers)
-                print(f"(without the {args.without_triggers} triggers)")
             print(f"$ fastlege seed {' '.join(seed_args)}", flush=True)
             wall, rss, status = timed_seed(env, seed_args)
             print(f"\nwall time {wall:.1f} s, peak RSS {rss} MiB, exit status {status}")

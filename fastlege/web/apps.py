@@ -10,6 +10,10 @@ class WebConfig(AppConfig):
     verbose_name = _("nettsider")
 
     def ready(self) -> None:
+        # Importing them registers the read models' triggers with fastlege.core.readmodels
+        # (so a bulk load can pause them).
+        from fastlege.web import listlength_sql, unassigned_sql  # noqa: F401
+
         post_migrate.connect(_ensure_list_length_triggers, sender=self)
 
 

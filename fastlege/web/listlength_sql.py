@@ -11,7 +11,7 @@ table (e.g. after loading data with triggers disabled); ``drop`` removes the tri
 
 from __future__ import annotations
 
-from typing import Any
+from fastlege.core.readmodels import TriggerSet, register
 
 MEMBERSHIP = "registry_listmembership"
 LENGTH = "web_listlength"
@@ -52,7 +52,6 @@ POSTGRES_INSTALL = [
     "CREATE TRIGGER web_listlength_truncate AFTER TRUNCATE ON registry_listmembership "
     "FOR EACH STATEMENT EXECUTE FUNCTION web_listlength_truncate()",
 ]
-POSTGRES_TRIGGERS = 4
 POSTGRES_DROP = [
     "DROP TRIGGER IF EXISTS web_listlength_insert ON registry_listmembership",
     "DROP TRIGGER IF EXISTS web_listlength_delete ON registry_listmembership",
@@ -79,7 +78,6 @@ SQLITE_INSTALL = [
     "CREATE TRIGGER web_listlength_update_new AFTER UPDATE OF valid_to, agreement_id "
     "ON registry_listmembership WHEN NEW.valid_to IS NULL BEGIN " + _PLUS + "; END",
 ]
-SQLITE_TRIGGERS = 4
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS web_listlength_insert",
     "DROP TRIGGER IF EXISTS web_listlength_delete",
@@ -94,49 +92,19 @@ RECOUNT = [
 ]
 
 
-def _run(connection: Any, statements: list[str]) -> None:
-    with connection.cursor() as cur:
-        for sql in statements:
-            cur.execute(sql)
-
-
-def install(connection: Any) -> None:
-    _run(connection, POSTGRES_INSTALL if connection.vendor == "postgresql" else SQLITE_INSTALL)
-    recount(connection)
-
-
-def recount(connection: Any) -> None:
-    _run(connection, RECOUNT)
-
-
-def drop(connection: Any) -> None:
-    _run(connection, POSTGRES_DROP if connection.vendor == "postgresql" else SQLITE_DROP)
-
-
-def installed(connection: Any) -> int:
-    """How many of the triggers exist."""
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(
-                "SELECT COUNT(*) FROM pg_trigger WHERE tgname LIKE 'web_listlength_%' "
-                "AND NOT tgisinternal"
-            )
-        else:
-            cur.execute(
-                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' "
-                "AND name LIKE 'web_listlength_%'"
-            )
-        return int(cur.fetchone()[0])
-
-
-def ensure(connection: Any) -> bool:
-    """Install the triggers (and recount) unless all are there. True when it had to."""
-    tables = connection.introspection.table_names()
-    if LENGTH not in tables or MEMBERSHIP not in tables:
-        return False  # not migrated this far (yet)
-    expected = POSTGRES_TRIGGERS if connection.vendor == "postgresql" else SQLITE_TRIGGERS
-    if installed(connection) == expected:
-        return False
-    drop(connection)
-    install(connection)
-    return True
+TRIGGERS = register(
+    TriggerSet(
+        prefix="web_listlength_",
+        tables=(LENGTH, MEMBERSHIP),
+        postgres_install=tuple(POSTGRES_INSTALL),
+        postgres_drop=tuple(POSTGRES_DROP),
+        sqlite_install=tuple(SQLITE_INSTALL),
+        sqlite_drop=tuple(SQLITE_DROP),
+        recount_sql=tuple(RECOUNT),
+    )
+)
+install = TRIGGERS.install
+recount = TRIGGERS.recount
+drop = TRIGGERS.drop
+installed = TRIGGERS.installed
+ensure = TRIGGERS.ensure

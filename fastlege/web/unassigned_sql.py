@@ -22,7 +22,7 @@ triggers.
 
 from __future__ import annotations
 
-from typing import Any
+from fastlege.core.readmodels import TriggerSet, register
 
 RESIDENT = "registry_resident"
 MEMBERSHIP = "registry_listmembership"
@@ -205,7 +205,6 @@ POSTGRES_INSTALL = [
     "CREATE TRIGGER web_unassigned_truncate_place AFTER TRUNCATE ON registry_listmembership "
     "FOR EACH STATEMENT EXECUTE FUNCTION web_unassigned_truncate()",
 ]
-POSTGRES_TRIGGERS = 8
 POSTGRES_DROP = [
     "DROP TRIGGER IF EXISTS web_unassigned_resident_insert ON registry_resident",
     "DROP TRIGGER IF EXISTS web_unassigned_resident_delete ON registry_resident",
@@ -275,7 +274,6 @@ SQLITE_INSTALL = [
     "CREATE TRIGGER web_unassigned_place_update_new AFTER " + _PLACE_COLUMNS + " "
     "WHEN NEW.valid_to IS NULL BEGIN " + _sqlite_place("NEW", "-1") + "; END",
 ]
-SQLITE_TRIGGERS = 8
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS web_unassigned_resident_insert",
     "DROP TRIGGER IF EXISTS web_unassigned_resident_delete",
@@ -288,49 +286,19 @@ SQLITE_DROP = [
 ]
 
 
-def _run(connection: Any, statements: list[str]) -> None:
-    with connection.cursor() as cur:
-        for sql in statements:
-            cur.execute(sql)
-
-
-def install(connection: Any) -> None:
-    _run(connection, POSTGRES_INSTALL if connection.vendor == "postgresql" else SQLITE_INSTALL)
-    recount(connection)
-
-
-def recount(connection: Any) -> None:
-    _run(connection, RECOUNT)
-
-
-def drop(connection: Any) -> None:
-    _run(connection, POSTGRES_DROP if connection.vendor == "postgresql" else SQLITE_DROP)
-
-
-def installed(connection: Any) -> int:
-    """How many of the triggers exist."""
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(
-                "SELECT COUNT(*) FROM pg_trigger WHERE tgname LIKE 'web_unassigned_%' "
-                "AND NOT tgisinternal"
-            )
-        else:
-            cur.execute(
-                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' "
-                "AND name LIKE 'web_unassigned_%'"
-            )
-        return int(cur.fetchone()[0])
-
-
-def ensure(connection: Any) -> bool:
-    """Install the triggers (and recount) unless all are there. True when it had to."""
-    tables = connection.introspection.table_names()
-    if COUNT not in tables or MEMBERSHIP not in tables or RESIDENT not in tables:
-        return False  # not migrated this far (yet)
-    expected = POSTGRES_TRIGGERS if connection.vendor == "postgresql" else SQLITE_TRIGGERS
-    if installed(connection) == expected:
-        return False
-    drop(connection)
-    install(connection)
-    return True
+TRIGGERS = register(
+    TriggerSet(
+        prefix="web_unassigned_",
+        tables=(COUNT, MEMBERSHIP, RESIDENT),
+        postgres_install=tuple(POSTGRES_INSTALL),
+        postgres_drop=tuple(POSTGRES_DROP),
+        sqlite_install=tuple(SQLITE_INSTALL),
+        sqlite_drop=tuple(SQLITE_DROP),
+        recount_sql=tuple(RECOUNT),
+    )
+)
+install = TRIGGERS.install
+recount = TRIGGERS.recount
+drop = TRIGGERS.drop
+installed = TRIGGERS.installed
+ensure = TRIGGERS.ensure

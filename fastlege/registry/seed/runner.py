@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from fastlege.core import readmodels
 from fastlege.registry.models import (
     Agreement,
     Doctor,
@@ -127,7 +128,10 @@ def seed_registry(
     )
     result = SeedResult(municipalities=len(plan.subset), plan=plan)
     history = History(plan, months, seed, Calendar(state_date)) if months > 0 else None
-    with transaction.atomic():
+    # One transaction. The read models kept by triggers (list lengths, the count of
+    # the unassigned) are dropped for the bulk load and the history, then installed
+    # again and counted once at the end, inside the same transaction.
+    with transaction.atomic(), readmodels.paused(connection):
         writer = BulkWriter()
         try:
             _seed(plan, writer, seed, state_date, result, say, history)
@@ -141,6 +145,7 @@ def seed_registry(
             result.months = months
             result.leavers = history.leavers
             result.history_seconds = time.monotonic() - begun
+        say("lesemodeller telles opp")
     result.seconds = time.monotonic() - started
     return result
 

@@ -449,3 +449,41 @@ def test_the_seed_leaves_planner_statistics():
             )
         row = cursor.fetchone()
     assert row is not None and row[0] > 0
+
+
+def test_the_read_models_are_kept_again_after_the_seed():
+    """The seed drops the web's read-model triggers for its bulk load; afterwards they
+    are all back, the lengths and counts equal a live count, and the next write is
+    counted again."""
+    from django.db import connection
+
+    from fastlege.core import readmodels
+    from fastlege.web.models import ListLength, UnassignedCount
+
+    seed("--kommune", "5033")
+    assert readmodels._REGISTERED
+    for triggers in readmodels._REGISTERED:
+        assert triggers.installed(connection) == triggers.expected(connection)
+    live_lengths = dict(
+        ListMembership.objects.filter(valid_to__isnull=True)
+        .values_list("agreement_id")
+        .annotate(n=Count("id"))
+    )
+    kept = dict(ListLength.objects.filter(members__gt=0).values_list("agreement_id", "members"))
+    assert kept == live_lengths and sum(kept.values()) > 500
+    open_place = ListMembership.objects.filter(resident=OuterRef("pk"), valid_to__isnull=True)
+    unassigned = Resident.objects.filter(
+        ~Exists(open_place), status=Resident.Status.RESIDENT, in_scheme=True
+    )
+    live = dict(unassigned.values_list("municipality_id").annotate(n=Count("id")))
+    counted = dict(
+        UnassignedCount.objects.filter(unassigned__gt=0).values_list(
+            "municipality_id", "unassigned"
+        )
+    )
+    assert counted == live and sum(live.values()) > 0
+    place = ListMembership.objects.filter(valid_to__isnull=True).first()
+    assert place is not None
+    before = ListLength.objects.get(agreement_id=place.agreement_id).members
+    ListMembership.objects.filter(pk=place.pk).update(valid_to=DAY)
+    assert ListLength.objects.get(agreement_id=place.agreement_id).members == before - 1
