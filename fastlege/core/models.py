@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from fastlege.core.fields import user_field
 
 
 class AuditEvent(models.Model):
@@ -21,14 +22,7 @@ class AuditEvent(models.Model):
         REFUSED = "refused", _("avvist")
 
     at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("utført av"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = user_field(_("utført av"), on_delete=models.PROTECT)
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     action = models.CharField(_("handling"), max_length=80)
     object_type = models.CharField(_("objekttype"), max_length=80, blank=True)

@@ -9,11 +9,12 @@ anonymised on ``personal_data_until`` (``fastlege dialogue_anonymise``).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from fastlege.core.fields import user_field
 
 
 class ParticipantRole(models.TextChoices):
@@ -140,14 +141,7 @@ class MeetingSeries(models.Model):
         related_name="+",
         help_text=_("Tom for nasjonale møteserier."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("opprettet av"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field(_("opprettet av"))
     created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
 
     class Meta:
@@ -231,14 +225,7 @@ class Meeting(models.Model):
     )
     minutes = models.TextField(_("referat"), blank=True)
     summary = models.TextField(_("oppsummering"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("opprettet av"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field(_("opprettet av"))
     created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
 
     class Meta:
@@ -381,14 +368,7 @@ class GroupNote(models.Model):
         WorkGroup, verbose_name=_("gruppe"), on_delete=models.CASCADE, related_name="notes"
     )
     text = models.TextField(_("notat"))
-    written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("skrevet av"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    written_by = user_field(_("skrevet av"))
     written_at = models.DateTimeField(_("skrevet"), default=timezone.now)
 
     class Meta:
@@ -475,14 +455,7 @@ class CaseDecision(models.Model):
     decided_on = models.DateField(_("vedtatt"))
     text = models.TextField(_("vedtak"))
     closes_case = models.BooleanField(_("avslutter saken"), default=False)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("registrert av"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = user_field(_("registrert av"))
 
     class Meta:
         verbose_name = _("vedtak i sak")
@@ -524,14 +497,7 @@ class Consultation(models.Model):
     personal_data_anonymised_at = models.DateTimeField(
         _("personopplysninger anonymisert"), null=True, blank=True
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("opprettet av"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field(_("opprettet av"))
     created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
 
     class Meta:

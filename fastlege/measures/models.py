@@ -9,11 +9,12 @@ only the municipality itself changes them.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from fastlege.core.fields import user_field
 
 
 class Category(models.TextChoices):
@@ -63,22 +64,8 @@ class MeasureType(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("foreslått av"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("behandlet av"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    proposed_by = user_field(_("foreslått av"))
+    decided_by = user_field(_("behandlet av"))
     decided_at = models.DateTimeField(_("behandlet"), null=True, blank=True)
     created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
 
@@ -155,14 +142,7 @@ class Measure(models.Model):
         blank=True,
         help_text=_("Saksnummer, vedtak eller lenke til saksdokumentet."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("registrert av"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field(_("registrert av"))
     created_at = models.DateTimeField(_("registrert"), default=timezone.now)
     updated_at = models.DateTimeField(_("sist endret"), default=timezone.now)
 
@@ -202,14 +182,7 @@ class DemandList(models.Model):
     )
     received_on = models.DateField(_("mottatt"), null=True, blank=True)
     document_reference = models.CharField(_("dokumentreferanse"), max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("registrert av"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field(_("registrert av"))
     created_at = models.DateTimeField(_("registrert"), default=timezone.now)
 
     class Meta:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -20,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fastlege.core.fields import user_field
 from fastlege.core.identity import validate_nin
 from fastlege.reference.models import Municipality, PostalCode
 from fastlege.registry import rules
@@ -533,14 +533,7 @@ class SwitchRequest(models.Model):
     )
     requested_at = models.DateTimeField(_("registrert"), default=timezone.now)
     effective_on = models.DateField(_("gjelder fra"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("registrert av"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requested_by = user_field(_("registrert av"), on_delete=models.PROTECT)
     decided_at = models.DateTimeField(_("avgjort"), null=True, blank=True)
     closed_list_exception = models.CharField(
         _("unntak for lukket liste"),
@@ -656,22 +649,8 @@ class CeilingChange(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("søkt av"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("avgjort av"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requested_by = user_field(_("søkt av"), on_delete=models.PROTECT)
+    decided_by = user_field(_("avgjort av"), on_delete=models.PROTECT)
     decided_at = models.DateTimeField(_("avgjort"), null=True, blank=True)
     reason = models.TextField(_("begrunnelse"), blank=True)
     low_ceiling_approved = models.BooleanField(
@@ -790,14 +769,7 @@ class PopulationEvent(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("registrert"), default=timezone.now)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("registrert av"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    recorded_by = user_field(_("registrert av"), on_delete=models.PROTECT)
 
     class Meta:
         verbose_name = _("folkeregisterhendelse")
@@ -815,14 +787,7 @@ class NotificationBatch(models.Model):
     """Utskriftsbunke: notifications exported together for printing and posting."""
 
     created_at = models.DateTimeField(_("laget"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("laget av"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_field(_("laget av"), on_delete=models.PROTECT)
     municipality = models.ForeignKey(
         Municipality,
         verbose_name=_("kommune"),
@@ -955,14 +920,7 @@ class ListReduction(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PREPARED
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("besluttet av"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = user_field(_("besluttet av"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(_("laget"), default=timezone.now)
 
     class Meta:
@@ -1057,14 +1015,7 @@ class RemovalDecision(models.Model):
     requested_on = models.DateField(_("krav fra fastlegen mottatt"), null=True, blank=True)
     decided_on = models.DateField(_("vedtaksdato"))
     decided_at = models.DateTimeField(_("registrert"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("vedtatt av"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = user_field(_("vedtatt av"), on_delete=models.PROTECT)
     switch_request = models.OneToOneField(
         SwitchRequest,
         verbose_name=_("flytting"),

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from fastlege.core.errors import DomainError
+from fastlege.core.errors import CodedError
 
 
 class Code(StrEnum):
@@ -181,14 +181,10 @@ MESSAGES: dict[Code, tuple[Promise, str]] = {
 }
 
 
-class DialogueError(DomainError):
+class DialogueError(CodedError):
     """A refused dialogue operation, with the English text for the API."""
 
-    def __init__(self, code: Code, params: dict[str, Any] | None = None) -> None:
-        norwegian, english = MESSAGES[code]
-        message = str(norwegian) % params if params else str(norwegian)
-        super().__init__(message, code=code.value)
-        self.english = english % params if params else english
+    MESSAGES = MESSAGES
 
 
 def refuse(code: Code, **params: Any) -> NoReturn:
