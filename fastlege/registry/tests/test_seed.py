@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q
 from django.test import override_settings
 
 from fastlege.core.identity import NinKind, parse_nin
@@ -24,6 +24,7 @@ from fastlege.registry.models import (
     Practice,
     Resident,
 )
+from fastlege.registry.tests.calibration import assert_calibrated, regular_gp_open
 
 pytestmark = pytest.mark.django_db
 
@@ -45,83 +46,6 @@ def wipe() -> None:
     Agreement.objects.all().delete()
     Doctor.objects.all().delete()
     Practice.objects.all().delete()
-
-
-def regular_gp_open() -> Exists:
-    return Exists(
-        DoctorPeriod.objects.filter(
-            OPEN_ON_DAY, agreement=OuterRef("pk"), role=DoctorPeriod.Role.REGULAR
-        )
-    )
-
-
-def figures_by_municipality() -> dict[str, dict[str, int]]:
-    """KOSTRA-style figures computed from the seeded rows."""
-    lists = (
-        Agreement.objects.annotate(has_gp=regular_gp_open())
-        .values("municipality_id")
-        .annotate(
-            total=Count("id"),
-            vacant=Count("id", filter=Q(has_gp=False)),
-            open=Count("id", filter=Q(is_open=True)),
-            capacity=Sum("ceiling"),
-        )
-    )
-    out: dict[str, dict[str, int]] = {
-        row["municipality_id"]: {
-            "total": row["total"],
-            "vacant": row["vacant"],
-            "open": row["open"],
-            "capacity": row["capacity"],
-            "with_gp": 0,
-            "without_gp": 0,
-        }
-        for row in lists
-    }
-    vacant_lists = set(
-        Agreement.objects.annotate(has_gp=regular_gp_open())
-        .filter(has_gp=False)
-        .values_list("id", flat=True)
-    )
-    members = (
-        ListMembership.objects.filter(OPEN_ON_DAY)
-        .values("agreement_id", "agreement__municipality_id")
-        .annotate(n=Count("id"))
-    )
-    for row in members:
-        key = "without_gp" if row["agreement_id"] in vacant_lists else "with_gp"
-        out[row["agreement__municipality_id"]][key] += row["n"]
-    return out
-
-
-def assert_calibrated(numbers: list[str], *, whole_county: bool) -> None:
-    figures = figures_by_municipality()
-    kostra = {k.municipality_id: k for k in KostraGpFigures.objects.filter(year=2025)}
-    population = dict(
-        MunicipalityPopulation.objects.filter(year=2026).values_list(
-            "municipality_id", "population"
-        )
-    )
-    residents = dict(
-        Resident.objects.values("municipality_id")
-        .annotate(n=Count("id"))
-        .values_list("municipality_id", "n")
-    )
-    for number in numbers:
-        k, f = kostra[number], figures[number]
-        assert f["total"] == k.lists_total, number
-        assert f["vacant"] == k.lists_without_gp, number
-        assert f["open"] == k.open_lists, number
-        assert f["with_gp"] == k.residents_on_lists_with_gp, number
-        assert f["without_gp"] == k.residents_on_lists_without_gp, number
-        assert f["capacity"] == k.capacity, number
-        if whole_county:
-            assert abs(residents[number] - population[number]) <= 0.01 * population[number], number
-        else:
-            # Residents whose list lies outside the seeded area are not created.
-            members = k.residents_on_lists_with_gp + k.residents_on_lists_without_gp
-            assert 0.95 * min(members, population[number]) <= residents[number], number
-            assert residents[number] <= population[number], number
 
 
 def test_small_seed_matches_kostra_per_municipality():
@@ -341,43 +265,6 @@ def test_list_members_pages_cover_the_list_exactly_once_in_order():
         after = page.next_after
     assert seen == expected
     assert len(expected) > 100
-
-
-# --- the whole county ----------------------------------------------------------
-
-
-@pytest.mark.slow
-def test_trondelag_is_calibrated_in_every_municipality():
-    seed("--fylke", "50")
-    numbers = list(
-        KostraGpFigures.objects.filter(year=2025, municipality__county_id="50").values_list(
-            "municipality_id", flat=True
-        )
-    )
-    assert len(numbers) == 38
-    assert_calibrated(numbers, whole_county=True)
-    female = dict(
-        DoctorPeriod.objects.filter(OPEN_ON_DAY, role="LPFL", doctor__sex="K")
-        .values("agreement__municipality_id")
-        .annotate(n=Count("id"))
-        .values_list("agreement__municipality_id", "n")
-    )
-    for k in KostraGpFigures.objects.filter(year=2025, municipality__county_id="50"):
-        assert female.get(k.municipality_id, 0) == k.female_gps
-    # A realistic handful outside the lists, and some listed in another municipality.
-    in_county = Resident.objects.filter(municipality__county_id="50")
-    listed = ListMembership.objects.filter(valid_to__isnull=True)
-    # NOT EXISTS, not NOT IN: PostgreSQL cannot hash a half-million-row NOT IN.
-    has_place = Exists(listed.filter(resident=OuterRef("pk")))
-    unassigned = in_county.filter(~has_place, in_scheme=True)
-    opted_out = in_county.filter(in_scheme=False)
-    total = in_county.count()
-    assert 0.0003 * total < unassigned.count() < 0.003 * total
-    assert 0 < opted_out.count() < 0.001 * total
-    elsewhere = listed.filter(resident__municipality__county_id="50").exclude(
-        agreement__municipality_id=F("resident__municipality_id")
-    )
-    assert elsewhere.exists()
 
 
 def test_seeded_rows_pass_model_validation():

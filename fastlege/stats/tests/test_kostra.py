@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from fastlege.reference.models import KostraGpFigures
+from fastlege.registry.tests.calibration import assert_county_calibrated
 from fastlege.stats.kostra import COMPARED, compare_year
 from fastlege.stats.services import fill_month_from_registry
 
@@ -31,7 +32,11 @@ def test_two_municipalities_with_vacant_lists_match_kostra():
 
 @pytest.mark.slow
 def test_trondelag_2025_equals_kostra_in_every_municipality():
+    """The whole of Trøndelag, seeded once (the slowest seed of the suite): the
+    registry itself is calibrated in every municipality, and the statistics made
+    from it give every published KOSTRA 2025 figure."""
     call_command("seed", "--fylke", "50", "--months", "0", stdout=io.StringIO())
+    assert_county_calibrated("50", municipalities=38)
     fill_month_from_registry(None, DEC_2025)
     result = compare_year(2025, county="50")
     assert (
