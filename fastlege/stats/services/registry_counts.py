@@ -36,10 +36,17 @@ def registry_rows(day: datetime.date) -> tuple[list[tuple], list[tuple]]:
         )
     )
     regular = {
-        a: (d, sex, spec, since)
-        for a, d, sex, spec, since in DoctorPeriod.objects.filter(
+        a: (d, sex, spec, since, born)
+        for a, d, sex, spec, since, born in DoctorPeriod.objects.filter(
             _open_on(day), role=DoctorPeriod.Role.REGULAR
-        ).values_list("agreement_id", "doctor_id", "doctor__sex", "doctor__specialty", "valid_from")
+        ).values_list(
+            "agreement_id",
+            "doctor_id",
+            "doctor__sex",
+            "doctor__specialty",
+            "valid_from",
+            "doctor__birth_date",
+        )
     }
     ended = dict(
         DoctorPeriod.objects.filter(role=DoctorPeriod.Role.REGULAR, valid_to__lte=day)
@@ -70,6 +77,7 @@ def registry_rows(day: datetime.date) -> tuple[list[tuple], list[tuple]]:
                 gp[1] if gp else "",
                 gp[2] if gp else "",
                 gp[3] if gp else None,
+                gp[4] if gp else None,
                 vacant_since,
                 salaried,
                 is_open,
@@ -111,4 +119,19 @@ def registry_rows(day: datetime.date) -> tuple[list[tuple], list[tuple]]:
     return lists, munis
 
 
-__all__ = ["registry_rows"]
+def vacant_lists_on(day: datetime.date) -> list[tuple[int, str]]:
+    """``(agreement, municipality)`` of the lists open on ``day`` without a regular GP
+    (no open LPFL period) on that day."""
+    with_gp = set(
+        DoctorPeriod.objects.filter(_open_on(day), role=DoctorPeriod.Role.REGULAR).values_list(
+            "agreement_id", flat=True
+        )
+    )
+    return [
+        (pk, muni)
+        for pk, muni in Agreement.objects.filter(_open_on(day)).values_list("pk", "municipality_id")
+        if pk not in with_gp
+    ]
+
+
+__all__ = ["registry_rows", "vacant_lists_on"]
