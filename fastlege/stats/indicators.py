@@ -95,6 +95,10 @@ def _c(field: str) -> Callable[[Counts], int | None]:
     return lambda c: c.get(field)
 
 
+def _share_of_gps(field: str) -> Callable[[Counts], float | None]:
+    return lambda c: _ratio(c.get(field), c["gps"], 100)
+
+
 HDIR = "Helsedirektoratet, fastlegestatistikk (definisjoner)"
 KOSTRA = "SSB KOSTRA tabell 12005"
 HDIR_DURATION = "Helsedirektoratet, kvalitetsindikator avtalevarighet"
@@ -324,7 +328,7 @@ INDICATORS: tuple[Indicator, ...] = (
             f"andel_fastleger_{suffix}",
             name,
             Unit.PERCENT,
-            (lambda column: lambda c: _ratio(c.get(column), c["gps"], 100))(column),
+            _share_of_gps(column),
             None,
             HELFO_AGE,
             ("gps",),

@@ -19,13 +19,14 @@ D = datetime.date
 DEC = D(2025, 12, 1)
 JAN = D(2026, 1, 1)
 MUNI = "5001"
+SINCE = D(2020, 1, 1)
 
 
-def _list(valid_from: D = D(2020, 1, 1)):
+def _list(valid_from: D = SINCE):
     return AgreementFactory.create(practice__municipality_id=MUNI, valid_from=valid_from)
 
 
-def _gp(agreement, doctor, start: D = D(2020, 1, 1), end: D | None = None) -> None:
+def _gp(agreement, doctor, start: D = SINCE, end: D | None = None) -> None:
     DoctorPeriodFactory.create(agreement=agreement, doctor=doctor, valid_from=start, valid_to=end)
 
 
