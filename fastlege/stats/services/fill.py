@@ -185,14 +185,15 @@ def aggregate(
     as_of: datetime.date,
     list_rows: Iterable[tuple],
     muni_rows: Iterable[tuple],
-    vacancies: Iterable[tuple[int, str]] = (),
+    vacancies: Iterable[tuple[int, str]] | None = None,
 ) -> list[AreaMonthCount]:
     """Sum list rows (``LIST_COLUMNS``) and municipality rows (``MUNI_COLUMNS``) per area.
 
     ``as_of`` is the day the rows describe; durations and vacancies are
     counted up to it. GPs' ages are their ages in ``month``'s cohort
     (:func:`~fastlege.stats.indicators.gp_age_in_month`). ``vacancies`` are the
-    lists vacant in the window ending ``as_of`` (:func:`vacancy_rows`). GPs
+    lists vacant in the window ending ``as_of`` (:func:`vacancy_rows`; without
+    them ``lists_vacant_in_year`` is left empty). GPs
     started and stopped compare with the previous month's list snapshots, when
     there are any.
     """
@@ -266,7 +267,7 @@ def aggregate(
         for key in keys_of[muni]:
             areas[key].counts["municipalities"] += 1
 
-    for _agreement, muni in vacancies:
+    for _agreement, muni in vacancies or ():
         # A list whose municipality no longer exists this month (merged) is not counted.
         for key in keys_of.get(muni, ()):
             areas[key].vacant_in_year += 1
@@ -296,7 +297,7 @@ def aggregate(
                 ),
                 gps_age_sum=sum(a.ages.values()),
                 **cohorts,
-                lists_vacant_in_year=a.vacant_in_year,
+                lists_vacant_in_year=a.vacant_in_year if vacancies is not None else None,
                 vacant_days_sum=sum(a.vacant_days),
                 vacancy_median_days=(
                     int(statistics.median(a.vacant_days)) if a.vacant_days else None
