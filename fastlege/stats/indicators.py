@@ -386,6 +386,30 @@ INDICATORS: tuple[Indicator, ...] = (
         decimals=2,
     ),
     Indicator(
+        "ubesatt_varighet_siste_ar",
+        _("Gjennomsnittlig varighet (år), lister uten fast lege siste 12 måneder"),
+        Unit.YEARS,
+        lambda c: _ratio(
+            c.get("vacancy_days_in_year_sum"), c.get("lists_vacant_in_year"), 1 / 365.25
+        ),
+        True,
+        HDIR_DURATION,
+        decimals=2,
+    ),
+    Indicator(
+        "ubesatt_varighet_siste_ar_median",
+        _("Median varighet (år), lister uten fast lege siste 12 måneder"),
+        Unit.YEARS,
+        lambda c: (
+            None
+            if c.get("vacancy_in_year_median_days") is None
+            else c["vacancy_in_year_median_days"] / 365.25
+        ),
+        True,
+        HDIR_DURATION,
+        decimals=2,
+    ),
+    Indicator(
         "fastleger_per_1000",
         _("Fastleger per 1 000 listeinnbyggere"),
         Unit.PER_1000,

@@ -99,6 +99,18 @@ class AreaMonthCount(models.Model):
     vacancy_median_days = models.PositiveIntegerField(
         _("median tid uten fast lege (dager)"), null=True, blank=True
     )
+    vacancy_days_in_year_sum = _added(
+        "sum varighet, lister uten fast lege siste 12 måneder (dager)",
+        _(
+            "For hver liste uten fast lege i løpet av de siste 12 månedene: dagene fra den "
+            "ble ubesatt til neste faste lege begynte, avtalen sluttet eller dagen tellet."
+        ),
+    )
+    vacancy_in_year_median_days = models.PositiveIntegerField(
+        _("median varighet, lister uten fast lege siste 12 måneder (dager)"),
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("telletabell per område og måned")

@@ -32,7 +32,11 @@ from fastlege.stats.indicators import (
 )
 from fastlege.stats.models import AreaMonthCount, StatsFill
 from fastlege.stats.services.errors import StatsError
-from fastlege.stats.services.registry_counts import registry_rows, vacant_lists_on
+from fastlege.stats.services.registry_counts import (
+    registry_rows,
+    vacancy_ends,
+    vacant_lists_on,
+)
 
 #: The version of the counts a fill writes (``StatsFill.version``). A month filled by an
 #: older version is filled again by the next ``stats-fill``. 2: GP age cohorts, lists
@@ -87,6 +91,7 @@ class _Area:
     ages: dict[int, int] = field(default_factory=dict)
     vacant_days: list[int] = field(default_factory=list)
     vacant_in_year: int = 0
+    vacancy_days_in_year: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -141,10 +146,12 @@ def window_days(as_of: datetime.date) -> list[datetime.date]:
     return days
 
 
-def vacancy_rows(as_of: datetime.date) -> list[tuple[int, str]]:
-    """``(agreement, municipality)`` of every list without a regular GP on a counting
-    day of the window ending ``as_of``, once per list (its municipality on the latest
-    such day).
+def vacancy_rows(as_of: datetime.date) -> list[tuple[int, str, int]]:
+    """``(agreement, municipality, days)`` of every list without a regular GP on a
+    counting day of the window ending ``as_of``, once per list: its municipality on the
+    latest such day, and how long that vacancy lasted — from its start (``vacant_since``)
+    to the start of the next regular GP's period, the end of the agreement, or
+    ``as_of`` if it is still vacant (``registry_counts.vacancy_ends``).
 
     A day with a completed monthly run is read from the run's list snapshots; a day
     before the first run from the registry's history (agreements and doctor periods,
@@ -157,21 +164,25 @@ def vacancy_rows(as_of: datetime.date) -> list[tuple[int, str]]:
             "month", flat=True
         )
     )
-    found: dict[int, tuple[datetime.date, str]] = {}
+    found: dict[int, tuple[datetime.date, str, datetime.date]] = {}
 
-    def note(day: datetime.date, agreement: int, muni: str) -> None:
+    def note(day: datetime.date, agreement: int, muni: str, since: datetime.date) -> None:
         if agreement not in found or found[agreement][0] < day:
-            found[agreement] = (day, muni)
+            found[agreement] = (day, muni, since)
 
-    for agreement, muni, day in ListMonthSnapshot.objects.filter(
+    for agreement, muni, day, since in ListMonthSnapshot.objects.filter(
         month__in=run_days, regular_gp__isnull=True
-    ).values_list("agreement_id", "municipality_id", "month"):
-        note(day, agreement, muni)
+    ).values_list("agreement_id", "municipality_id", "month", "vacant_since"):
+        if since is not None:  # always set on a list without a regular GP
+            note(day, agreement, muni, since)
     for day in days:
         if day not in run_days:
-            for agreement, muni in vacant_lists_on(day):
-                note(day, agreement, muni)
-    return [(agreement, muni) for agreement, (_day, muni) in sorted(found.items())]
+            for agreement, muni, since in vacant_lists_on(day):
+                note(day, agreement, muni, since)
+    ends = vacancy_ends({pk: since for pk, (_d, _m, since) in found.items()}, as_of)
+    return [
+        (pk, muni, (ends[pk] - since).days) for pk, (_day, muni, since) in sorted(found.items())
+    ]
 
 
 def compute_month(month: datetime.date) -> list[AreaMonthCount]:
@@ -185,7 +196,7 @@ def aggregate(
     as_of: datetime.date,
     list_rows: Iterable[tuple],
     muni_rows: Iterable[tuple],
-    vacancies: Iterable[tuple[int, str]] | None = None,
+    vacancies: Iterable[tuple[int, str, int]] | None = None,
 ) -> list[AreaMonthCount]:
     """Sum list rows (``LIST_COLUMNS``) and municipality rows (``MUNI_COLUMNS``) per area.
 
@@ -267,10 +278,11 @@ def aggregate(
         for key in keys_of[muni]:
             areas[key].counts["municipalities"] += 1
 
-    for _agreement, muni in vacancies or ():
+    for _agreement, muni, days in vacancies or ():
         # A list whose municipality no longer exists this month (merged) is not counted.
         for key in keys_of.get(muni, ()):
             areas[key].vacant_in_year += 1
+            areas[key].vacancy_days_in_year.append(days)
 
     previous = _previous_month(month)
     has_previous = ListMonthSnapshot.objects.filter(month=previous).exists()
@@ -298,6 +310,14 @@ def aggregate(
                 gps_age_sum=sum(a.ages.values()),
                 **cohorts,
                 lists_vacant_in_year=a.vacant_in_year if vacancies is not None else None,
+                vacancy_days_in_year_sum=(
+                    sum(a.vacancy_days_in_year) if vacancies is not None else None
+                ),
+                vacancy_in_year_median_days=(
+                    int(statistics.median(a.vacancy_days_in_year))
+                    if a.vacancy_days_in_year
+                    else None
+                ),
                 vacant_days_sum=sum(a.vacant_days),
                 vacancy_median_days=(
                     int(statistics.median(a.vacant_days)) if a.vacant_days else None

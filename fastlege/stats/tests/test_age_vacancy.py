@@ -83,12 +83,17 @@ def _check(row: AreaMonthCount, as_of: D, age_sum: int) -> None:
     assert row.vacant_days_sum == v1 + v2
     assert row.vacancy_median_days == (v1 + v2) // 2
     assert row.lists_vacant_in_year == 3  # V1, V2 and F; not G nor H
+    # How long they lasted: F 1 March – 1 May 2025 (61 days), V1 and V2 still vacant.
+    assert row.vacancy_days_in_year_sum == 61 + v1 + v2
+    assert row.vacancy_in_year_median_days == v1
     assert row.lists_vacant_over_year == 1  # V2
     values = compute(AreaMonthCount.objects.filter(pk=row.pk).values(*selectors.COUNT_FIELDS)[0])
     assert values["fastlege_alder"] == pytest.approx(age_sum / 5)
     assert values["andel_fastleger_45_54"] == pytest.approx(20.0)
     assert values["ubesatt_varighet"] == pytest.approx((v1 + v2) / 2 / 365.25)
     assert values["ubesatte_lister_siste_ar"] == 3
+    assert values["ubesatt_varighet_siste_ar"] == pytest.approx((61 + v1 + v2) / 3 / 365.25)
+    assert values["ubesatt_varighet_siste_ar_median"] == pytest.approx(v1 / 365.25)
 
 
 def test_counts_from_the_registry_and_from_the_first_run(world):

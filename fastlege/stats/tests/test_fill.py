@@ -17,7 +17,11 @@ from fastlege.stats.models import AreaKind, AreaMonthCount, StatsFill
 from fastlege.stats.services import fill_month_from_registry, stats_fill
 from fastlege.stats.services.errors import StatsError
 from fastlege.stats.services.fill import aggregate
-from fastlege.stats.services.registry_counts import registry_rows, vacant_lists_on
+from fastlege.stats.services.registry_counts import (
+    registry_rows,
+    vacancy_ends,
+    vacant_lists_on,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,18 +42,20 @@ def filled(month: datetime.date) -> dict[tuple[str, str], dict]:
     }
 
 
-def vacant_in_year(month: datetime.date) -> list[tuple[int, str]]:
+def vacant_in_year(month: datetime.date) -> list[tuple[int, str, int]]:
     """The lists without a regular GP on the 1st of any of the 12 months ending with
-    ``month``, all from the registry (agreements and doctor periods), once per list."""
+    ``month``, all from the registry (agreements and doctor periods), once per list,
+    with how long the latest such vacancy lasted (to ``month`` at the most)."""
     days = [
         datetime.date(month.year - (month.month <= k), (month.month - k - 1) % 12 + 1, 1)
         for k in range(12)
     ]
     assert days[0] == month and len(set(days)) == 12
-    latest: dict[int, str] = {}
+    latest: dict[int, tuple[str, datetime.date]] = {}
     for day in sorted(days):
-        latest.update(dict(vacant_lists_on(day)))
-    return sorted(latest.items())
+        latest.update({pk: (muni, since) for pk, muni, since in vacant_lists_on(day)})
+    ends = vacancy_ends({pk: since for pk, (_m, since) in latest.items()}, month)
+    return [(pk, muni, (ends[pk] - since).days) for pk, (muni, since) in sorted(latest.items())]
 
 
 def test_every_indicator_equals_the_raw_memberships():
