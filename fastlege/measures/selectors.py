@@ -35,7 +35,7 @@ from fastlege.reference.models import County, Municipality, MunicipalityBorder
 from fastlege.registry.services.access import scope_of
 from fastlege.stats import selectors as stats
 from fastlege.stats.areas import municipalities_on, size_group
-from fastlege.stats.indicators import BY_CODE, Indicator
+from fastlege.stats.indicators import BY_CODE, Indicator, Unit
 from fastlege.stats.models import AreaKind, AreaMonthCount
 
 #: Statuses counted in a municipality's yearly value (in force: decided or active).
@@ -388,6 +388,7 @@ def types_for(municipality_id: str) -> Any:
 #: The indicators of the effect view (codes of :mod:`fastlege.stats.indicators`).
 EFFECT_INDICATORS = (
     "lister_uten_lege",
+    "ubesatt_varighet",
     "lister_ubesatt_over_ett_ar",
     "fastleger_startet",
     "fastleger_sluttet",
@@ -417,17 +418,33 @@ class Effect:
 
 
 def _sum_counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The comparators' counts added up; a count some of them lack (a month filled
+    before the count existed, or with no month before) is left empty. Medians do not
+    add up and are left empty."""
     out: dict[str, Any] = {}
     for name in stats.COUNT_FIELDS:
-        values = [r[name] for r in rows if r.get(name) is not None]
-        out[name] = sum(values) if values else None
+        values = [r.get(name) for r in rows]
+        out[name] = None if any(v is None for v in values) else sum(values)
     out["agreement_median_days"] = None
+    out["vacancy_median_days"] = None
     return out
 
 
-def _mean(values: list[Any]) -> float | None:
+def _comparison(ind: Indicator, summed: dict[str, Any], n: int) -> float | None:
+    """The comparators' figure: a count as the average per municipality; a mean, share
+    or rate over the comparators taken together (the indicator on their summed counts,
+    e.g. the mean time without a GP over all their lists without a GP)."""
+    value = stats.display(ind, summed, public=False)
+    if not isinstance(value, (int, float)):
+        return None
+    if ind.unit == Unit.COUNT:
+        return round(value / n, 1)
+    return value
+
+
+def _mean(values: list[Any], decimals: int = 1) -> float | None:
     nums = [v for v in values if isinstance(v, (int, float))]
-    return round(sum(nums) / len(nums), 1) if nums else None
+    return round(sum(nums) / len(nums), max(1, decimals)) if nums else None
 
 
 def comparators(measure: Measure, month: datetime.date) -> tuple[list[str], str]:
@@ -475,12 +492,9 @@ def effect(actor: Any, measure_id: int) -> Effect:
             continue
         comp = by_month.get(month, [])
         summed = _sum_counts(comp) if comp else None
-        comparison: dict[str, Any] = {}
-        for ind in indicators:
-            value = stats.display(ind, summed, public=False) if summed else None
-            comparison[ind.code] = (
-                round(value / len(comp), 1) if isinstance(value, (int, float)) else None
-            )
+        comparison = {
+            ind.code: _comparison(ind, summed, len(comp)) if summed else None for ind in indicators
+        }
         rows.append(
             EffectRow(
                 month,
@@ -496,10 +510,10 @@ def effect(actor: Any, measure_id: int) -> Effect:
         summary.append(
             {
                 "indicator": ind,
-                "own_before": _mean([r.own[ind.code] for r in before]),
-                "own_after": _mean([r.own[ind.code] for r in after]),
-                "comparison_before": _mean([r.comparison[ind.code] for r in before]),
-                "comparison_after": _mean([r.comparison[ind.code] for r in after]),
+                "own_before": _mean([r.own[ind.code] for r in before], ind.decimals),
+                "own_after": _mean([r.own[ind.code] for r in after], ind.decimals),
+                "comparison_before": _mean([r.comparison[ind.code] for r in before], ind.decimals),
+                "comparison_after": _mean([r.comparison[ind.code] for r in after], ind.decimals),
             }
         )
     return Effect(measure, start, indicators, rows, others, rule, summary)

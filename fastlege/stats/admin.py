@@ -30,7 +30,7 @@ class AreaMonthCountAdmin(ReadOnlyModelAdmin):
 
 @admin.register(StatsFill)
 class StatsFillAdmin(ReadOnlyModelAdmin):
-    list_display = ("month", "run", "filled_at", "filled_by", "rows", "seconds")
+    list_display = ("month", "run", "version", "filled_at", "filled_by", "rows", "seconds")
     list_select_related = ("run", "filled_by")
     ordering = ("-month",)
     sortable_by = ("month",)

@@ -8,6 +8,7 @@ the definition comes from.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,37 @@ ALERT_SHARE_WITHOUT_GP_PCT = 5.0
 
 #: A list without a regular GP for more than this many days counts as vacant > 1 year.
 VACANT_LONG_DAYS = 365
+
+#: «Ubesatte avtaler det aktuelle året» (Hdir, avtalevarighet): counted here over a
+#: rolling window of this many months ending with the month (the 1st of each month
+#: is a counting day, as in Helfo's statistics).
+VACANCY_WINDOW_MONTHS = 12
+
+#: Age cohorts of the regular GPs: (count column, lowest age, first age not included).
+#: UNVERIFIED grouping: the Hdir/Helfo age bands could not be found in the sources
+#: consulted (docs/indicators.md); ten-year bands with the under-35s and the 65+
+#: (near the agreement age limit of § 12) apart. Changing the bands needs new columns.
+GP_AGE_COHORTS: tuple[tuple[str, int, int | None], ...] = (
+    ("gps_age_under_35", 0, 35),
+    ("gps_age_35_44", 35, 45),
+    ("gps_age_45_54", 45, 55),
+    ("gps_age_55_64", 55, 65),
+    ("gps_age_65_plus", 65, None),
+)
+
+
+def gp_age_in_month(birth_date: datetime.date, month: datetime.date) -> int:
+    """Helfo, «Alder fastlege»: ages in monthly cohorts, a birthday during the month
+    updates the age that month — the age the GP reaches in the month."""
+    return month.year - birth_date.year - (birth_date.month > month.month)
+
+
+def age_cohort(age: int) -> str:
+    """The count column of the cohort ``age`` belongs to (``GP_AGE_COHORTS``)."""
+    for column, low, high in GP_AGE_COHORTS:
+        if age >= low and (high is None or age < high):
+            return column
+    raise ValueError(age)
 
 
 class Unit:
@@ -63,8 +95,14 @@ def _c(field: str) -> Callable[[Counts], int | None]:
     return lambda c: c.get(field)
 
 
+def _share_of_gps(field: str) -> Callable[[Counts], float | None]:
+    return lambda c: _ratio(c.get(field), c["gps"], 100)
+
+
 HDIR = "Helsedirektoratet, fastlegestatistikk (definisjoner)"
 KOSTRA = "SSB KOSTRA tabell 12005"
+HDIR_DURATION = "Helsedirektoratet, kvalitetsindikator avtalevarighet"
+HELFO_AGE = "Helfo, fastlegestatistikk (alder fastlege)"
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("fastleger", _("Fastleger"), Unit.COUNT, _c("gps"), False, HDIR, ("gps",)),
@@ -281,9 +319,95 @@ INDICATORS: tuple[Indicator, ...] = (
             None if c.get("agreement_median_days") is None else c["agreement_median_days"] / 365.25
         ),
         False,
-        "Helsedirektoratet, kvalitetsindikator avtalevarighet",
+        HDIR_DURATION,
         ("gps",),
         decimals=1,
+    ),
+    *(
+        Indicator(
+            f"andel_fastleger_{suffix}",
+            name,
+            Unit.PERCENT,
+            _share_of_gps(column),
+            None,
+            HELFO_AGE,
+            ("gps",),
+            decimals=1,
+        )
+        for (column, _low, _high), suffix, name in zip(
+            GP_AGE_COHORTS,
+            ("under_35", "35_44", "45_54", "55_64", "65_og_eldre"),
+            (
+                _("Andel fastleger under 35 år"),
+                _("Andel fastleger 35–44 år"),
+                _("Andel fastleger 45–54 år"),
+                _("Andel fastleger 55–64 år"),
+                _("Andel fastleger 65 år og eldre"),
+            ),
+            strict=True,
+        )
+    ),
+    Indicator(
+        "fastlege_alder",
+        _("Gjennomsnittsalder, fastleger"),
+        Unit.YEARS,
+        lambda c: _ratio(c.get("gps_age_sum"), c["gps"]),
+        None,
+        HELFO_AGE,
+        ("gps",),
+        decimals=1,
+    ),
+    Indicator(
+        "ubesatte_lister_siste_ar",
+        _("Lister uten fast lege i løpet av de siste 12 månedene"),
+        Unit.COUNT,
+        _c("lists_vacant_in_year"),
+        True,
+        HDIR_DURATION,
+    ),
+    Indicator(
+        "ubesatt_varighet",
+        _("Gjennomsnittlig tid uten fast lege (år), lister uten fast lege"),
+        Unit.YEARS,
+        lambda c: _ratio(c.get("vacant_days_sum"), c["lists"] - c["lists_with_gp"], 1 / 365.25),
+        True,
+        HDIR_DURATION,
+        decimals=2,
+    ),
+    Indicator(
+        "ubesatt_varighet_median",
+        _("Median tid uten fast lege (år), lister uten fast lege"),
+        Unit.YEARS,
+        lambda c: (
+            None if c.get("vacancy_median_days") is None else c["vacancy_median_days"] / 365.25
+        ),
+        True,
+        HDIR_DURATION,
+        decimals=2,
+    ),
+    Indicator(
+        "ubesatt_varighet_siste_ar",
+        _("Gjennomsnittlig varighet (år), lister uten fast lege siste 12 måneder"),
+        Unit.YEARS,
+        lambda c: _ratio(
+            c.get("vacancy_days_in_year_sum"), c.get("lists_vacant_in_year"), 1 / 365.25
+        ),
+        True,
+        HDIR_DURATION,
+        decimals=2,
+    ),
+    Indicator(
+        "ubesatt_varighet_siste_ar_median",
+        _("Median varighet (år), lister uten fast lege siste 12 måneder"),
+        Unit.YEARS,
+        lambda c: (
+            None
+            if c.get("vacancy_in_year_median_days") is None
+            else c["vacancy_in_year_median_days"] / 365.25
+        ),
+        True,
+        HDIR_DURATION,
+        decimals=2,
     ),
     Indicator(
         "fastleger_per_1000",

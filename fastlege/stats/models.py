@@ -9,6 +9,8 @@ they never touch the per-list snapshots or the memberships.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -28,6 +30,12 @@ class AreaKind(models.TextChoices):
 
 def _count(label: str, help_text: str = "") -> models.PositiveIntegerField:
     return models.PositiveIntegerField(_(label), default=0, help_text=help_text)
+
+
+def _added(label: str, help_text: Any = "") -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(
+        _(label), null=True, blank=True, help_text=help_text or _("Tom: fylt før tallet fantes.")
+    )
 
 
 class AreaMonthCount(models.Model):
@@ -71,6 +79,37 @@ class AreaMonthCount(models.Model):
     switches = _count("bytter")
     agreement_median_days = models.PositiveIntegerField(
         _("median avtalevarighet (dager)"), null=True, blank=True
+    )
+    # Added with fill version 2 (docs/indicators.md): empty in rows filled before,
+    # until the month is filled again.
+    gps_age_sum = _added("sum av fastlegenes alder (år)")
+    gps_age_under_35 = _added("fastleger under 35 år")
+    gps_age_35_44 = _added("fastleger 35–44 år")
+    gps_age_45_54 = _added("fastleger 45–54 år")
+    gps_age_55_64 = _added("fastleger 55–64 år")
+    gps_age_65_plus = _added("fastleger 65 år og eldre")
+    lists_vacant_in_year = _added(
+        "lister uten fast lege i løpet av de siste 12 månedene",
+        _("Uten fast lege den 1. i minst én av de 12 månedene som slutter med måneden."),
+    )
+    vacant_days_sum = _added(
+        "sum dager uten fast lege, lister uten fast lege",
+        _("Summen over listene uten fast lege av dagene siden listen ble ubesatt."),
+    )
+    vacancy_median_days = models.PositiveIntegerField(
+        _("median tid uten fast lege (dager)"), null=True, blank=True
+    )
+    vacancy_days_in_year_sum = _added(
+        "sum varighet, lister uten fast lege siste 12 måneder (dager)",
+        _(
+            "For hver liste uten fast lege i løpet av de siste 12 månedene: dagene fra den "
+            "ble ubesatt til neste faste lege begynte, avtalen sluttet eller dagen tellet."
+        ),
+    )
+    vacancy_in_year_median_days = models.PositiveIntegerField(
+        _("median varighet, lister uten fast lege siste 12 måneder (dager)"),
+        null=True,
+        blank=True,
     )
 
     class Meta:
@@ -129,6 +168,11 @@ class StatsFill(models.Model):
         help_text=_("Tom: systemet selv (kommandolinjen)."),
     )
     rows = models.PositiveIntegerField(_("rader"), default=0)
+    version = models.PositiveSmallIntegerField(
+        _("fyllversjon"),
+        default=1,
+        help_text=_("Versjonen av tellingene; en eldre versjon fylles på nytt av neste fylling."),
+    )
     seconds = models.FloatField(_("sekunder"), default=0.0)
 
     class Meta:

@@ -16,6 +16,8 @@ from fastlege.stats.models import AreaKind
 
 pytestmark = pytest.mark.django_db
 
+VERDAL = "5038"  # Trøndelag, SSB size group 10 000–19 999 as Melhus and Malvik
+
 START = datetime.date(2025, 3, 1)
 MONTHS = [stats.shift(START, k) for k in range(-3, 3)]  # 2024-12 … 2025-05
 
@@ -33,6 +35,9 @@ def history():
             lists=12,
             lists_with_gp=10 + (2 if after else 0),
             lists_vacant_over_year=1 if not after else 0,
+            # Two lists without a GP before (for 400 + 31·i days in all), none after.
+            vacant_days_sum=0 if after else 400 + 31 * i,
+            lists_vacant_in_year=2,
             gps=10 + (2 if after else 0),
             gps_started=2 if month == START else 0,
             gps_stopped=1 if i == 1 else 0,
@@ -40,7 +45,14 @@ def history():
             on_lists=11_000 + i * 10,
             on_lists_with_gp=9_000,
         )
-        counts(MALVIK, month, lists=5, lists_with_gp=4, gps_started=None if i == 0 else 1)
+        counts(
+            MALVIK,
+            month,
+            lists=5,
+            lists_with_gp=4,
+            gps_started=None if i == 0 else 1,
+            vacant_days_sum=100,
+        )
         counts(TRONDHEIM, month, lists=200, lists_with_gp=150)
     measure(TRONDHEIM, value=100_000, status="aktiv", starts_on=datetime.date(2020, 1, 1))
     return measure(MELHUS, value=100_000, status="aktiv", starts_on=datetime.date(2025, 3, 15))
@@ -59,6 +71,27 @@ def test_own_figures_equal_the_statistics_selectors_for_the_same_months(history,
     first_after = next(r for r in effect.rows if r.after)
     assert first_after.own["fastleger_startet"] == 2
     assert first_after.own["lister_uten_lege"] == 0
+    # The mean time without a GP: none after (no list without a GP), days ÷ lists before.
+    assert first_after.own["ubesatt_varighet"] is None
+    assert effect.rows[1].own["ubesatt_varighet"] == round((400 + 31) / 2 / 365.25, 2)
+
+
+def test_comparators_mean_vacancy_duration_is_over_all_their_lists_without_a_gp(history, users):
+    """Verdal (same county and size group, no measure) has 3 lists without a GP for
+    900 days in all, Malvik 1 for 100: 1 000 days ÷ 4 lists, not an average of averages,
+    while counts stay an average per municipality."""
+    for month in MONTHS:
+        counts(VERDAL, month, lists=10, lists_with_gp=7, vacant_days_sum=900)
+    effect = selectors.effect(users["county_governor"], history.pk)
+    assert {MALVIK, VERDAL} <= set(effect.comparators)
+    for row in effect.rows:
+        assert row.comparison["ubesatt_varighet"] == round(1000 / 4 / 365.25, 2)
+        assert row.comparison["lister_uten_lege"] == (1 + 3) / 2
+    summary = {s["indicator"].code: s for s in effect.summary}
+    assert summary["ubesatt_varighet"]["comparison_after"] == round(1000 / 4 / 365.25, 2)
+    assert summary["ubesatt_varighet"]["own_after"] is None
+    before = [round((400 + 31 * i) / 2 / 365.25, 2) for i in range(3)]
+    assert summary["ubesatt_varighet"]["own_before"] == round(sum(before) / 3, 2)
 
 
 def test_comparators_are_municipalities_without_the_measure_with_their_own_stats(history, users):

@@ -36,10 +36,17 @@ def registry_rows(day: datetime.date) -> tuple[list[tuple], list[tuple]]:
         )
     )
     regular = {
-        a: (d, sex, spec, since)
-        for a, d, sex, spec, since in DoctorPeriod.objects.filter(
+        a: (d, sex, spec, since, born)
+        for a, d, sex, spec, since, born in DoctorPeriod.objects.filter(
             _open_on(day), role=DoctorPeriod.Role.REGULAR
-        ).values_list("agreement_id", "doctor_id", "doctor__sex", "doctor__specialty", "valid_from")
+        ).values_list(
+            "agreement_id",
+            "doctor_id",
+            "doctor__sex",
+            "doctor__specialty",
+            "valid_from",
+            "doctor__birth_date",
+        )
     }
     ended = dict(
         DoctorPeriod.objects.filter(role=DoctorPeriod.Role.REGULAR, valid_to__lte=day)
@@ -70,6 +77,7 @@ def registry_rows(day: datetime.date) -> tuple[list[tuple], list[tuple]]:
                 gp[1] if gp else "",
                 gp[2] if gp else "",
                 gp[3] if gp else None,
+                gp[4] if gp else None,
                 vacant_since,
                 salaried,
                 is_open,
@@ -111,4 +119,48 @@ def registry_rows(day: datetime.date) -> tuple[list[tuple], list[tuple]]:
     return lists, munis
 
 
-__all__ = ["registry_rows"]
+def vacant_lists_on(day: datetime.date) -> list[tuple[int, str, datetime.date]]:
+    """``(agreement, municipality, vacant since)`` of the lists open on ``day`` without
+    a regular GP (no open LPFL period) on that day. Vacant since: the end of the last
+    LPFL period, or the agreement's start — as the snapshots' ``vacant_since``."""
+    with_gp = set(
+        DoctorPeriod.objects.filter(_open_on(day), role=DoctorPeriod.Role.REGULAR).values_list(
+            "agreement_id", flat=True
+        )
+    )
+    ended = dict(
+        DoctorPeriod.objects.filter(role=DoctorPeriod.Role.REGULAR, valid_to__lte=day)
+        .values("agreement_id")
+        .annotate(end=Max("valid_to"))
+        .values_list("agreement_id", "end")
+    )
+    return [
+        (pk, muni, max(ended.get(pk, valid_from), valid_from))
+        for pk, muni, valid_from in Agreement.objects.filter(_open_on(day)).values_list(
+            "pk", "municipality_id", "valid_from"
+        )
+        if pk not in with_gp
+    ]
+
+
+def vacancy_ends(
+    starts: dict[int, datetime.date], as_of: datetime.date
+) -> dict[int, datetime.date]:
+    """When each vacancy ``starts[agreement]`` ended, at the latest ``as_of``: the start
+    of the list's next LPFL period, or the end of the agreement, or ``as_of`` if it has
+    not ended by then."""
+    ends = dict.fromkeys(starts, as_of)
+    for pk, start in DoctorPeriod.objects.filter(
+        role=DoctorPeriod.Role.REGULAR, agreement_id__in=list(starts), valid_from__lte=as_of
+    ).values_list("agreement_id", "valid_from"):
+        if start > starts[pk]:
+            ends[pk] = min(ends[pk], start)
+    for pk, closed in Agreement.objects.filter(
+        pk__in=list(starts), valid_to__isnull=False, valid_to__lte=as_of
+    ).values_list("pk", "valid_to"):
+        if closed is not None:
+            ends[pk] = min(ends[pk], closed)
+    return ends
+
+
+__all__ = ["registry_rows", "vacancy_ends", "vacant_lists_on"]

@@ -17,7 +17,11 @@ from fastlege.stats.models import AreaKind, AreaMonthCount, StatsFill
 from fastlege.stats.services import fill_month_from_registry, stats_fill
 from fastlege.stats.services.errors import StatsError
 from fastlege.stats.services.fill import aggregate
-from fastlege.stats.services.registry_counts import registry_rows
+from fastlege.stats.services.registry_counts import (
+    registry_rows,
+    vacancy_ends,
+    vacant_lists_on,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +42,22 @@ def filled(month: datetime.date) -> dict[tuple[str, str], dict]:
     }
 
 
+def vacant_in_year(month: datetime.date) -> list[tuple[int, str, int]]:
+    """The lists without a regular GP on the 1st of any of the 12 months ending with
+    ``month``, all from the registry (agreements and doctor periods), once per list,
+    with how long the latest such vacancy lasted (to ``month`` at the most)."""
+    days = [
+        datetime.date(month.year - (month.month <= k), (month.month - k - 1) % 12 + 1, 1)
+        for k in range(12)
+    ]
+    assert days[0] == month and len(set(days)) == 12
+    latest: dict[int, tuple[str, datetime.date]] = {}
+    for day in sorted(days):
+        latest.update({pk: (muni, since) for pk, muni, since in vacant_lists_on(day)})
+    ends = vacancy_ends({pk: since for pk, (_m, since) in latest.items()}, month)
+    return [(pk, muni, (ends[pk] - since).days) for pk, (muni, since) in sorted(latest.items())]
+
+
 def test_every_indicator_equals_the_raw_memberships():
     seed_small()
     run_month(None, JAN)
@@ -48,7 +68,7 @@ def test_every_indicator_equals_the_raw_memberships():
         lists, munis = registry_rows(month)
         raw = {
             (r.kind, r.code): model_to_dict(r, exclude=["id"])
-            for r in aggregate(month, month, lists, munis)
+            for r in aggregate(month, month, lists, munis, vacant_in_year(month))
         }
         got = filled(month)
         assert set(got) == set(raw)
@@ -64,6 +84,23 @@ def test_every_indicator_equals_the_raw_memberships():
             expected = dict(raw[key], switches=counts["switches"])
             assert compute(counts) == compute(expected), key
             assert counts == expected, key
+    nation = got[(AreaKind.NATION, "")]
+    # The new figures are filled (not left empty) and hold together.
+    assert nation["gps_age_sum"] > 0 and nation["lists_vacant_in_year"] is not None
+    assert nation["lists_vacant_in_year"] >= nation["lists"] - nation["lists_with_gp"]
+    assert (
+        sum(
+            nation[f]
+            for f in (
+                "gps_age_under_35",
+                "gps_age_35_44",
+                "gps_age_45_54",
+                "gps_age_55_64",
+                "gps_age_65_plus",
+            )
+        )
+        == nation["gps"]
+    )
     assert len(INDICATORS) >= 30
 
 
