@@ -663,6 +663,15 @@ class CeilingChange(models.Model):
         verbose_name = _("endring av listetak")
         verbose_name_plural = _("endringer av listetak")
         ordering = ["-requested_on"]
+        indexes = [
+            # The municipality's pending requests (its overview page): a handful among
+            # the many applied changes a registry collects over the years.
+            models.Index(
+                fields=["agreement"],
+                condition=Q(status="soknad"),  # Status.REQUESTED
+                name="ceiling_change_pending_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(new_ceiling__gte=0) & Q(new_ceiling__lte=MAX_CEILING),

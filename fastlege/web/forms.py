@@ -7,6 +7,9 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from fastlege.core.admin_tools import NIN_PATTERN
@@ -39,8 +42,30 @@ def first_of_month_choices(dates: list[datetime.date]) -> list[tuple[str, str]]:
     return [(d.isoformat(), d.strftime("%d.%m.%Y")) for d in dates]
 
 
+class PlainSelect(forms.Select):
+    """A ``<select>`` whose options are written out in Python.
+
+    Django renders every option through its own template; for the 357
+    municipalities of the GP search that took about 20 ms of every search page
+    (measured on the national seed). Same markup: the field's attributes (id,
+    ``aria-*``), each value and label escaped, the chosen value ``selected``. For
+    flat choices only (no option groups)."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        final = {"name": name, **self.build_attrs(self.attrs, attrs)}
+        chosen = {str(v) for v in self.format_value(value)}
+        options = "".join(
+            f'<option value="{escape(str(v))}"{" selected" if str(v) in chosen else ""}>'
+            f"{escape(str(label))}</option>"
+            for v, label in self.choices
+        )
+        return mark_safe(f"<select{flatatt(final)}>{options}</select>")  # noqa: S308 (escaped above)
+
+
 class SearchForm(forms.Form):
-    kommune = forms.ChoiceField(label=_("Kommune"), required=False)
+    kommune = forms.ChoiceField(label=_("Kommune"), required=False, widget=PlainSelect)
     postnummer = forms.RegexField(
         label=_("Eller postnummer"),
         regex=r"^\d{4}$",
