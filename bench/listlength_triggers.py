@@ -76,12 +76,12 @@ def main() -> None:
         results["with triggers"].append(timed(args.rows))
         try:
             with transaction.atomic():
-                listlength_sql.drop(connection)  # rolled back with the rest
+                listlength_sql.TRIGGERS.drop(connection)  # rolled back with the rest
                 results["without triggers"].append(timed(args.rows))
                 raise Rollback
         except Rollback:
             pass
-    assert listlength_sql.installed(connection) == 4, "the triggers must be back"
+    assert listlength_sql.TRIGGERS.installed(connection) == 4, "the triggers must be back"
     for name, values in results.items():
         print(f"{name:18} best {min(values):6.2f} s  median {statistics.median(values):6.2f} s")
 

@@ -25,5 +25,5 @@ def _ensure_list_length_triggers(using: str = "default", **kwargs: Any) -> None:
 
     from fastlege.web import listlength_sql, unassigned_sql
 
-    listlength_sql.ensure(connections[using])
-    unassigned_sql.ensure(connections[using])
+    listlength_sql.TRIGGERS.ensure(connections[using])
+    unassigned_sql.TRIGGERS.ensure(connections[using])

@@ -5,7 +5,8 @@ memberships (the seed, the monthly update) costs one grouped upsert, not 100 000
 Counter rows are upserted in ``agreement_id`` order, so two transactions touching the
 same lists lock them in the same order (no deadlock). SQLite: row triggers.
 
-``install`` creates them and counts the lengths from scratch; ``recount`` repairs the
+``TRIGGERS`` (a :class:`fastlege.core.readmodels.TriggerSet`): ``install`` creates them and
+counts the lengths from scratch; ``recount`` repairs the
 table (e.g. after loading data with triggers disabled); ``drop`` removes the triggers.
 """
 
@@ -103,8 +104,3 @@ TRIGGERS = register(
         recount_sql=tuple(RECOUNT),
     )
 )
-install = TRIGGERS.install
-recount = TRIGGERS.recount
-drop = TRIGGERS.drop
-installed = TRIGGERS.installed
-ensure = TRIGGERS.ensure

@@ -297,8 +297,3 @@ TRIGGERS = register(
         recount_sql=tuple(RECOUNT),
     )
 )
-install = TRIGGERS.install
-recount = TRIGGERS.recount
-drop = TRIGGERS.drop
-installed = TRIGGERS.installed
-ensure = TRIGGERS.ensure

@@ -7,11 +7,11 @@ from fastlege.web import listlength_sql
 
 
 def install(apps, schema_editor):
-    listlength_sql.install(schema_editor.connection)
+    listlength_sql.TRIGGERS.install(schema_editor.connection)
 
 
 def drop(apps, schema_editor):
-    listlength_sql.drop(schema_editor.connection)
+    listlength_sql.TRIGGERS.drop(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -7,11 +7,11 @@ from fastlege.web import unassigned_sql
 
 
 def install(apps, schema_editor):
-    unassigned_sql.install(schema_editor.connection)
+    unassigned_sql.TRIGGERS.install(schema_editor.connection)
 
 
 def drop(apps, schema_editor):
-    unassigned_sql.drop(schema_editor.connection)
+    unassigned_sql.TRIGGERS.drop(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

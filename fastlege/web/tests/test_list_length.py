@@ -78,11 +78,11 @@ def test_the_monthly_update_keeps_the_lengths() -> None:
 
 def test_ensure_reinstalls_missing_triggers_and_recounts() -> None:
     a = gp_list(members=2)
-    listlength_sql.drop(connection)
+    listlength_sql.TRIGGERS.drop(connection)
     add_members(a, 3)  # not seen: the triggers are gone
     assert kept() == {a.pk: 2}
-    assert listlength_sql.ensure(connection) is True
+    assert listlength_sql.TRIGGERS.ensure(connection) is True
     assert kept() == live() == {a.pk: 5}
-    assert listlength_sql.ensure(connection) is False  # all there: nothing done
+    assert listlength_sql.TRIGGERS.ensure(connection) is False  # all there: nothing done
     add_members(a, 1)
     assert kept() == {a.pk: 6}

@@ -168,13 +168,13 @@ def test_the_monthly_update_keeps_the_count() -> None:
 
 def test_ensure_reinstalls_missing_triggers_and_recounts() -> None:
     unassigned()
-    unassigned_sql.drop(connection)
+    unassigned_sql.TRIGGERS.drop(connection)
     add_members(gp_list(), 2)
     unassigned()  # not seen: the triggers are gone
     assert kept() == {"5001": 1}
-    assert unassigned_sql.ensure(connection) is True
+    assert unassigned_sql.TRIGGERS.ensure(connection) is True
     assert kept() == live() == {"5001": 2}
-    assert unassigned_sql.ensure(connection) is False  # all there: nothing done
+    assert unassigned_sql.TRIGGERS.ensure(connection) is False  # all there: nothing done
     unassigned()
     assert kept() == live() == {"5001": 3}
 
