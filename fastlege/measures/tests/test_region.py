@@ -66,3 +66,33 @@ def test_the_county_page_has_table_and_map_in_a_few_queries(users, django_assert
     assert 'data-testid="region-table"' in html
     assert '<svg role="group"' in html and "<script" not in html
     assert reverse("measures:municipality", args=[MELHUS]) in html
+
+
+def test_each_cell_links_every_measure_with_its_value_and_status(users):
+    """The county table's cells (written out in Python): each of a municipality's
+    measures of the type, linked, with value, unit, basis and status, in order."""
+    import re
+
+    first = measure(MALVIK, "driftstilskudd", value=100_000, status="aktiv", basis="totalt")
+    second = measure(MALVIK, "driftstilskudd", value=25_500, status="planlagt")
+    client = Client()
+    client.force_login(users["county_governor"])
+    html = client.get(reverse("measures:county", args=["50"])).content.decode()
+    row = re.search(r'<tr><th scope="row"><a href="[^"]*/' + MALVIK + r'/">.*?</tr>', html, re.S)
+    assert row is not None
+    cells = re.findall(r"<td>(.*?)</td>", row.group(0), re.S)
+    cell = next(c for c in cells if reverse("measures:measure", args=[first.pk]) in c)
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a> <span class="help">\(([^)]+)\)</span>', cell)
+    assert links == [
+        (
+            reverse("measures:measure", args=[first.pk]),
+            f"100\u00a0000 {first.get_unit_display()}",
+            "aktiv",
+        ),
+        (
+            reverse("measures:measure", args=[second.pk]),
+            f"25\u00a0500 {second.get_unit_display()} per lege",
+            "planlagt",
+        ),
+    ]
+    assert "<br>" in cell
