@@ -21,6 +21,15 @@ from dataclasses import dataclass
 from typing import Any
 
 
+def trigger_function(name: str, body: str) -> str:
+    """PostgreSQL: the ``CREATE FUNCTION`` of a trigger function that runs ``body``
+    (constant SQL) and returns nothing (an AFTER trigger)."""
+    return (
+        "CREATE OR REPLACE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN " + body + "; RETURN NULL; END $$"
+    )
+
+
 @dataclass(frozen=True)
 class TriggerSet:
     """The triggers that keep one read-model table."""

@@ -12,7 +12,7 @@ table (e.g. after loading data with triggers disabled); ``drop`` removes the tri
 
 from __future__ import annotations
 
-from fastlege.core.readmodels import TriggerSet, register
+from fastlege.core.readmodels import TriggerSet, register, trigger_function
 
 MEMBERSHIP = "registry_listmembership"
 LENGTH = "web_listlength"
@@ -29,18 +29,13 @@ _NEW = "SELECT agreement_id, 1 AS d FROM new_rows WHERE valid_to IS NULL"
 _OLD = "SELECT agreement_id, -1 AS d FROM old_rows WHERE valid_to IS NULL"
 
 
-def _function(name: str, body: str) -> str:
-    return (
-        "CREATE OR REPLACE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        "BEGIN " + body + "; RETURN NULL; END $$"
-    )
-
-
 POSTGRES_INSTALL = [
-    _function("web_listlength_insert", _UPSERT_HEAD + _NEW + _UPSERT_TAIL),
-    _function("web_listlength_delete", _UPSERT_HEAD + _OLD + _UPSERT_TAIL),
-    _function("web_listlength_update", _UPSERT_HEAD + _OLD + " UNION ALL " + _NEW + _UPSERT_TAIL),
-    _function("web_listlength_truncate", "DELETE FROM web_listlength"),
+    trigger_function("web_listlength_insert", _UPSERT_HEAD + _NEW + _UPSERT_TAIL),
+    trigger_function("web_listlength_delete", _UPSERT_HEAD + _OLD + _UPSERT_TAIL),
+    trigger_function(
+        "web_listlength_update", _UPSERT_HEAD + _OLD + " UNION ALL " + _NEW + _UPSERT_TAIL
+    ),
+    trigger_function("web_listlength_truncate", "DELETE FROM web_listlength"),
     "CREATE TRIGGER web_listlength_insert AFTER INSERT ON registry_listmembership "
     "REFERENCING NEW TABLE AS new_rows "
     "FOR EACH STATEMENT EXECUTE FUNCTION web_listlength_insert()",

@@ -22,7 +22,7 @@ triggers.
 
 from __future__ import annotations
 
-from fastlege.core.readmodels import TriggerSet, register
+from fastlege.core.readmodels import TriggerSet, register, trigger_function
 
 RESIDENT = "registry_resident"
 MEMBERSHIP = "registry_listmembership"
@@ -122,13 +122,6 @@ RECOUNT = [
 ]
 
 
-def _function(name: str, body: str) -> str:
-    return (
-        "CREATE OR REPLACE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        "BEGIN " + body + "; RETURN NULL; END $$"
-    )
-
-
 def _statement_trigger(name: str, event: str, table: str, transition: str) -> str:
     return (
         "CREATE TRIGGER "
@@ -146,13 +139,13 @@ def _statement_trigger(name: str, event: str, table: str, transition: str) -> st
 
 
 POSTGRES_INSTALL = [
-    _function(
+    trigger_function(
         "web_unassigned_resident_insert", _UPSERT_HEAD + _residents("new_rows", "1") + _UPSERT_TAIL
     ),
-    _function(
+    trigger_function(
         "web_unassigned_resident_delete", _UPSERT_HEAD + _residents("old_rows", "-1") + _UPSERT_TAIL
     ),
-    _function(
+    trigger_function(
         "web_unassigned_resident_update",
         _UPSERT_HEAD
         + _changed_residents("o", "-1")
@@ -160,13 +153,13 @@ POSTGRES_INSTALL = [
         + _changed_residents("n", "1")
         + _UPSERT_TAIL,
     ),
-    _function(
+    trigger_function(
         "web_unassigned_place_insert", _UPSERT_HEAD + _places("new_rows", "-1") + _UPSERT_TAIL
     ),
-    _function(
+    trigger_function(
         "web_unassigned_place_delete", _UPSERT_HEAD + _places("old_rows", "1") + _UPSERT_TAIL
     ),
-    _function(
+    trigger_function(
         "web_unassigned_place_update",
         _UPSERT_HEAD
         + _changed_places("o", "1")
@@ -174,7 +167,7 @@ POSTGRES_INSTALL = [
         + _changed_places("n", "-1")
         + _UPSERT_TAIL,
     ),
-    _function("web_unassigned_truncate", "; ".join(RECOUNT)),
+    trigger_function("web_unassigned_truncate", "; ".join(RECOUNT)),
     _statement_trigger(
         "web_unassigned_resident_insert", "INSERT", RESIDENT, "REFERENCING NEW TABLE AS new_rows"
     ),

@@ -24,12 +24,14 @@ from fastlege.registry.models import (
     Practice,
     Resident,
 )
-from fastlege.registry.tests.calibration import assert_calibrated, regular_gp_open
+from fastlege.registry.tests.calibration import (
+    DAY,
+    OPEN_ON_DAY,
+    assert_calibrated,
+    regular_gp_open,
+)
 
 pytestmark = pytest.mark.django_db
-
-DAY = datetime.date(2026, 1, 1)
-OPEN_ON_DAY = Q(valid_from__lte=DAY) & (Q(valid_to__isnull=True) | Q(valid_to__gt=DAY))
 
 
 def seed(*args: str) -> str:

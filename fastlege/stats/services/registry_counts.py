@@ -27,6 +27,24 @@ def _open_on(day: datetime.date) -> Q:
     return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
 
 
+def _regular_ends(day: datetime.date) -> dict[int, datetime.date]:
+    """Per agreement, the end of its last LPFL (regular GP) period ended by ``day``."""
+    return dict(
+        DoctorPeriod.objects.filter(role=DoctorPeriod.Role.REGULAR, valid_to__lte=day)
+        .values("agreement_id")
+        .annotate(end=Max("valid_to"))
+        .values_list("agreement_id", "end")
+    )
+
+
+def _vacant_since(
+    pk: int, valid_from: datetime.date, ended: dict[int, datetime.date]
+) -> datetime.date:
+    """A list without a regular GP is vacant since its last LPFL period ended, or since
+    the agreement began — as the snapshots' ``vacant_since``."""
+    return max(ended.get(pk, valid_from), valid_from)
+
+
 def registry_rows(day: datetime.date) -> tuple[list[tuple], list[tuple]]:
     """List rows and municipality rows for the registry as it stands on ``day``."""
     nxt = (day + datetime.timedelta(days=32)).replace(day=1)
@@ -48,12 +66,7 @@ def registry_rows(day: datetime.date) -> tuple[list[tuple], list[tuple]]:
             "doctor__birth_date",
         )
     }
-    ended = dict(
-        DoctorPeriod.objects.filter(role=DoctorPeriod.Role.REGULAR, valid_to__lte=day)
-        .values("agreement_id")
-        .annotate(end=Max("valid_to"))
-        .values_list("agreement_id", "end")
-    )
+    ended = _regular_ends(day)
     substitutes = set(
         DoctorPeriod.objects.filter(role=DoctorPeriod.Role.SUBSTITUTE, valid_from__lt=nxt)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
@@ -69,7 +82,7 @@ def registry_rows(day: datetime.date) -> tuple[list[tuple], list[tuple]]:
     lists: list[tuple] = []
     for pk, muni, salaried, is_open, ceiling, valid_from in agreements:
         gp = regular.get(pk)
-        vacant_since = None if gp else max(ended.get(pk, valid_from), valid_from)
+        vacant_since = None if gp else _vacant_since(pk, valid_from, ended)
         lists.append(
             (
                 muni,
@@ -128,14 +141,9 @@ def vacant_lists_on(day: datetime.date) -> list[tuple[int, str, datetime.date]]:
             "agreement_id", flat=True
         )
     )
-    ended = dict(
-        DoctorPeriod.objects.filter(role=DoctorPeriod.Role.REGULAR, valid_to__lte=day)
-        .values("agreement_id")
-        .annotate(end=Max("valid_to"))
-        .values_list("agreement_id", "end")
-    )
+    ended = _regular_ends(day)
     return [
-        (pk, muni, max(ended.get(pk, valid_from), valid_from))
+        (pk, muni, _vacant_since(pk, valid_from, ended))
         for pk, muni, valid_from in Agreement.objects.filter(_open_on(day)).values_list(
             "pk", "municipality_id", "valid_from"
         )
