@@ -110,6 +110,12 @@ class Moves(EngineState):
         person.unassigned_since = self.month
         self.unassigned[person.municipality].append(person.id)  # waited least: last in line
 
+    def _defer_request(self, pk: int, to_list: int) -> None:
+        """A request due for someone not yet eligible stays pending for next month's run;
+        its place stays promised (counted as incoming on the list)."""
+        self.deferred.add(pk)
+        self.lists[to_list].incoming += 1
+
     def _refuse_request(self, pk: int, status: str) -> None:
         if pk not in self.out.switch_status:
             self.out.switch_status[pk] = status

@@ -22,6 +22,7 @@ from fastlege.core import audit
 from fastlege.monthly.models import (
     MonthRun,
 )
+from fastlege.monthly.services import invariants
 from fastlege.monthly.services.engine.months import _fmt, next_month, parse_month
 from fastlege.monthly.services.engine.state import (
     Rule,
@@ -52,13 +53,17 @@ def run_month(
     source: str = MonthRun.Source.COMMAND,
     progress: Progress | None = None,
     pause_after_step: int | None = None,
+    today: datetime.date | None = None,
 ) -> RunResult:
     """Carry the registry over to ``month``. All or nothing; idempotent; months in order.
 
     ``actor`` is a national administrator or ``None`` (the system). A month
-    that has already run changes nothing and returns ``already_done``.
-    ``pause_after_step`` holds the transaction open after that step (used by
-    the test that kills a run half-way).
+    that has already run changes nothing and returns ``already_done``. A month
+    whose 1st has not come by the operator's clock (``today``, default
+    ``timezone.localdate()``) is refused. The invariants
+    (``monthly.services.invariants``) are checked before the run commits; a
+    violation stops and rolls back the run. ``pause_after_step`` holds the
+    transaction open after that step (used by the test that kills a run half-way).
     """
     scope = access.scope_of(actor)
     if not scope.everything:
@@ -67,6 +72,14 @@ def run_month(
         month = parse_month(month)
     elif month.day != 1:
         refuse(Code.INVALID_MONTH)
+    today = today or timezone.localdate()
+    if month > today:
+        refuse(
+            Code.MONTH_NOT_STARTED,
+            month=_fmt(month),
+            today=f"{today:%d.%m.%Y}",
+            first=f"{month:%d.%m.%Y}",
+        )
     done = _completed(month)
     if done is not None:
         return RunResult(done, True)
@@ -86,7 +99,7 @@ def run_month(
         # Nothing of the run is committed; record the attempt for the audit trail.
         from fastlege.monthly.services.errors import MonthlyError
 
-        if not isinstance(exc, MonthlyError):
+        if not isinstance(exc, MonthlyError) or exc.code == Code.INVARIANT_VIOLATED:
             _record_failure(actor, month, source, exc)
         raise
     finally:
@@ -130,11 +143,21 @@ def _record_failure(actor: Any, month: datetime.date, source: str, exc: Exceptio
                 source=source,
                 started_by=actor if getattr(actor, "is_authenticated", False) else None,
                 finished_at=timezone.now(),
-                error=f"{type(exc).__name__}"[:200],
+                error=_failure_text(exc),
             )
             audit.record(actor, "monthly.run_failed", run, month=_fmt(month))
     except Exception:  # noqa: S110 - the original error is what matters
         pass
+
+
+def _failure_text(exc: Exception) -> str:
+    """What the failed run records: the invariant report (counts and list ids, no
+    personal data), else only the kind of error."""
+    from fastlege.monthly.services.errors import MonthlyError
+
+    if isinstance(exc, MonthlyError) and exc.code == Code.INVARIANT_VIOLATED:
+        return str(exc)[:4000]
+    return f"{type(exc).__name__}"[:200]
 
 
 # --- The run ----------------------------------------------------------------
@@ -176,6 +199,9 @@ def _execute(
     run.unassigned_before = engine.unassigned_count()
     timer.done("load", "lest inn")
 
+    engine.step0_ceilings()
+    timer.done(0, "endringer av listetak")
+
     engine.step1_endings()
     timer.done(1, "listeplasser som slutter")
     engine.step2_reductions()
@@ -189,6 +215,7 @@ def _execute(
     opened, closed = engine.step6_open_closed()
     timer.done("decide_6", "åpne og lukkede lister (beregnet)")
 
+    engine.write_ceilings()
     engine.write_moves(run)
     timer.done("write", "skrevet")
     engine.write_open_closed()
@@ -197,6 +224,11 @@ def _execute(
     timer.done(7, "meldinger")
     list_rows, muni_rows = engine.step8_snapshots(run)
     timer.done(8, "månedsbilde")
+
+    report = invariants.check_run(run)
+    if not report.ok:
+        refuse(Code.INVARIANT_VIOLATED, month=_fmt(month), report=report.text())
+    timer.done("invariants", "kontroll av reglene")
 
     out = engine.out
     counts = engine.counts()
@@ -216,6 +248,8 @@ def _execute(
     run.listed_after = engine.listed_count()
     run.unassigned_after = engine.unassigned_count()
     run.left_scheme = out.left_scheme
+    run.ceiling_changes_applied = len(out.ceiling_changes)
+    run.exceptions = report.exceptions
     run.checksum = engine.checksum(list_rows, muni_rows)
     run.finished_at = timezone.now()
     timer.seconds["total"] = round(sum(v for k, v in timer.seconds.items() if k != "total"), 3)
@@ -229,12 +263,14 @@ def _execute(
         moved=run.moved,
         ended=run.ended_memberships,
         checksum=run.checksum,
+        ceiling_changes=run.ceiling_changes_applied,
+        exceptions=run.exceptions,
     )
     return run
 
 
 class _Engine(Snapshots):
-    """Steps 1–8 in run order (each in its own module), the counts and the checksum."""
+    """Steps 0–8 in run order (each in its own module), the counts and the checksum."""
 
     def counts(self) -> dict[Any, int]:
         c: dict[Any, int] = defaultdict(int)
@@ -257,6 +293,8 @@ class _Engine(Snapshots):
         """SHA-256 of the run's result in canonical form (no timestamps, no new row ids)."""
         h = hashlib.sha256()
         h.update(f"month {self.month.isoformat()}\n".encode())
+        for pk, agreement_id, ceiling, low in self.out.ceiling_changes:
+            h.update(f"ceiling {pk} {agreement_id} {ceiling} {low}\n".encode())
         for seq, mv in enumerate(self.out.moves, start=1):
             h.update(
                 f"move {seq} {mv.resident} {mv.step} {mv.rule} {mv.from_list} {mv.to_list} "

@@ -20,11 +20,13 @@ from django.db import connection
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from fastlege.monthly import rules as monthly_rules
 from fastlege.monthly.models import (
     MonthMove,
 )
 from fastlege.monthly.services.engine.months import next_month
 from fastlege.reference.models import Municipality
+from fastlege.registry import capacity
 from fastlege.registry.models import (
     Agreement,
     DoctorPeriod,
@@ -67,10 +69,12 @@ class ListState:
     moved_out: int = 0
     switches_in: int = 0
     placements_in: int = 0  # by steps 4 and 5 (checked against the ceiling)
+    incoming: int = 0  # pending moves onto the list due after the month: promised places
 
     @property
     def free(self) -> int:
-        return self.ceiling - self.length
+        """Places the run may give away (steps 4–5): ``capacity.free_places``."""
+        return capacity.free_places(self.ceiling, self.length, self.incoming)
 
     @property
     def receives(self) -> bool:
@@ -87,6 +91,7 @@ class Person:
     membership_id: int | None
     membership_from: datetime.date | None
     unassigned_since: datetime.date | None = None
+    eligible_from: datetime.date | None = None  # see ``monthly.rules.eligible_from``
 
 
 @dataclass(slots=True)
@@ -112,6 +117,8 @@ class Outcome:
     switch_status: dict[int, str] = field(default_factory=dict)
     waiting_status: dict[int, str] = field(default_factory=dict)
     reductions_applied: list[int] = field(default_factory=list)
+    # step 0: (change id, list, new ceiling, low ceiling approved)
+    ceiling_changes: list[tuple[int, int, int, bool]] = field(default_factory=list)
     left_scheme: int = 0
     switches_refused: int = 0
 
@@ -134,6 +141,7 @@ class EngineState:
         self.removals: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
         self.regular_gp: dict[int, tuple[int, datetime.date, int]] = {}  # list -> doctor...
         self.moved: set[int] = set()
+        self.deferred: set[int] = set()  # requests due, kept for next month (not yet eligible)
         self.on_ended: set[int] = set()  # members of lists that have ended
         self.out = Outcome()
         self.listed_home: dict[tuple[int, str], int] = defaultdict(int)
@@ -168,6 +176,9 @@ class EngineState:
                 vf,
                 active=vf <= m and (vt is None or vt > m),
             )
+        for agreement_id, n in capacity.incoming_after(m).items():
+            if agreement_id in self.lists:
+                self.lists[agreement_id].incoming = n
         self.muni_auto = dict(Municipality.objects.values_list("pk", "automatic_placement"))
         # One pass over residents and their open list places: list lengths, guests,
         # residents per municipality, the unassigned (ufordelte), and the ids of those who
@@ -222,7 +233,8 @@ class EngineState:
         mt, rt = ListMembership._meta.db_table, Resident._meta.db_table
         st, wt = SwitchRequest._meta.db_table, WaitingListEntry._meta.db_table
         person = (
-            "r.id, r.municipality_id, r.status, r.in_scheme, m.id, m.agreement_id, m.valid_from"
+            "r.id, r.municipality_id, r.status, r.in_scheme, m.id, m.agreement_id, m.valid_from, "
+            "r.resident_since, r.in_scheme_since"
         )
         membership = f"LEFT JOIN {mt} m ON m.resident_id = r.id AND m.valid_to IS NULL"
         ended_lists = [pk for pk, s in self.lists.items() if not s.active and s.length > 0]
@@ -274,7 +286,7 @@ class EngineState:
 
     def _add_people(self, rows: Iterable[Sequence[Any]]) -> None:
         people, resident = self.people, Resident.Status.RESIDENT
-        for rid, muni, status, in_scheme, mid, agreement_id, mfrom in rows:
+        for rid, muni, status, in_scheme, mid, agreement_id, mfrom, since, back in rows:
             if rid not in people:
                 people[rid] = Person(
                     rid,
@@ -283,6 +295,7 @@ class EngineState:
                     agreement_id,
                     mid,
                     _as_date(mfrom),
+                    eligible_from=monthly_rules.eligible_from(_as_date(since), _as_date(back)),
                 )
 
     def _order_unassigned(self) -> None:
@@ -300,7 +313,11 @@ class EngineState:
             ):
                 if end is not None:
                     last_end[rid] = end
-            since.update(Resident.objects.filter(pk__in=chunk).values_list("pk", "resident_since"))
+            for rid, resident_since, back in Resident.objects.filter(pk__in=chunk).values_list(
+                "pk", "resident_since", "in_scheme_since"
+            ):
+                since[rid] = resident_since
+                self.people[rid].eligible_from = monthly_rules.eligible_from(resident_since, back)
         far = datetime.date(1, 1, 1)
         for rid in ids:
             person = self.people[rid]
@@ -309,6 +326,13 @@ class EngineState:
         for rid in sorted(ids, key=lambda r: (self.people[r].unassigned_since, r)):
             self.unassigned[self.people[rid].municipality].append(rid)
         self._unassigned_pos: dict[str, int] = defaultdict(int)
+
+    def may_be_placed(self, person: Person) -> bool:
+        """Someone without a list place is placed only if eligible by the 1st (a late run
+        never dates a place before the person arrived or opted back in)."""
+        return person.list_id is not None or monthly_rules.may_be_placed(
+            person.eligible_from, self.month
+        )
 
     def listed_count(self) -> int:
         return sum(s.length for s in self.lists.values())

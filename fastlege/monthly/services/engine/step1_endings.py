@@ -7,7 +7,6 @@ members of an ended list with no move taking effect become unassigned.
 
 from __future__ import annotations
 
-from fastlege.monthly.services.engine.moves import Moves
 from fastlege.monthly.services.engine.state import (
     MBegin,
     MEnd,
@@ -16,12 +15,13 @@ from fastlege.monthly.services.engine.state import (
     SStatus,
     Step,
 )
+from fastlege.monthly.services.engine.step0_ceilings import Ceilings
 from fastlege.registry.models import (
     Resident,
 )
 
 
-class Endings(Moves):
+class Endings(Ceilings):
     def step1_endings(self) -> None:
         out = self.out
         reasons: dict[str, tuple[str, str]] = {

@@ -44,6 +44,9 @@ class Reductions(Endings):
             if not self.lists[to].active or self._blocked(rid, to):
                 self._refuse_request(pk, SStatus.REFUSED)
                 continue
+            if not self.may_be_placed(person):
+                self._defer_request(pk, to)
+                continue
             self.out.switch_status[pk] = SStatus.APPLIED
             begins: dict[str, str] = {
                 SReason.REDUCTION: MBegin.REDUCTION,

@@ -29,7 +29,8 @@ class Switches(Reductions):
         )
         # Anything left pending that takes effect (a reason the run does not know): refused.
         for pk, _rid, *_rest in self.pending:
-            self._refuse_request(pk, SStatus.REFUSED)
+            if pk not in self.deferred:
+                self._refuse_request(pk, SStatus.REFUSED)
         # Members of a closed list whose own request was refused: unassigned now.
         for person in self._on_ended_lists():
             if (

@@ -37,7 +37,7 @@ class Unassigned(Switches):
         for i in range(pos, len(queue)):
             rid = queue[i]
             person = self.people[rid]
-            if rid in self.moved or person.list_id is not None:
+            if rid in self.moved or person.list_id is not None or not self.may_be_placed(person):
                 continue
             if not self._blocked(rid, list_id):
                 return person

@@ -86,7 +86,7 @@ class WaitingLists(Unassigned):
             if person.list_id == list_id:
                 self.out.waiting_status[entry_id] = WStatus.ENDED
                 continue
-            if rid in self.moved or self._blocked(rid, list_id):
+            if rid in self.moved or self._blocked(rid, list_id) or not self.may_be_placed(person):
                 continue  # keeps the place in the queue for next month
             pos[list_id] = i
             return entry_id, person

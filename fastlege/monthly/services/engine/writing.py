@@ -25,6 +25,8 @@ from fastlege.monthly.services.engine.state import (
 )
 from fastlege.monthly.services.engine.step6_open_closed import OpenClosed
 from fastlege.registry.models import (
+    Agreement,
+    CeilingChange,
     ListMembership,
     ListReduction,
     SwitchRequest,
@@ -115,6 +117,26 @@ def values_keys(model: Any) -> list[str]:
 
 
 class Writing(OpenClosed):
+    def write_ceilings(self) -> None:
+        """Step 0's decisions: the new ceilings, and the changes marked carried out."""
+        latest = {aid: (ceiling, low) for _pk, aid, ceiling, low in self.out.ceiling_changes}
+        lists = sorted(latest)
+        _update(
+            Agreement,
+            lists,
+            {
+                "ceiling": ("integer", [latest[aid][0] for aid in lists]),
+                "low_ceiling_approved": ("boolean", [latest[aid][1] for aid in lists]),
+            },
+        )
+        changes = sorted(pk for pk, *_rest in self.out.ceiling_changes)
+        _update(
+            CeilingChange,
+            changes,
+            {"status": ("text", [CeilingChange.Status.APPLIED] * len(changes))},
+            only_if=("status", CeilingChange.Status.APPROVED),
+        )
+
     def write_moves(self, run: MonthRun) -> None:
         out, m = self.out, self.month
         # 1. end the old list places (before new ones: one open place per person);
