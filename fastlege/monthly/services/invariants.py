@@ -33,7 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from fastlege.monthly import rules as monthly_rules
@@ -189,10 +189,10 @@ def _not_yet_eligible(month: datetime.date, prefix: str = "") -> Q:
 
 def placed_when_eligible(run: MonthRun) -> Violation | None:
     """Nobody without a list place got one dated before they became eligible."""
-    early = (
-        _moved(run)
-        .filter(from_agreement_id__isnull=True, to_agreement_id__isnull=False)
-        .filter(resident_id__in=Resident.objects.filter(_not_yet_eligible(run.month)).values("pk"))
+    early = _moved(run).filter(
+        _not_yet_eligible(run.month, "resident__"),
+        from_agreement_id__isnull=True,
+        to_agreement_id__isnull=False,
     )
     lists = list(early.values_list("to_agreement_id", flat=True))
     if not lists:
@@ -211,18 +211,15 @@ def switch_quota_kept(run: MonthRun) -> Violation | None:
 
     year = registry_rules.quota_year(run.month, run.month)
     quota = registry_rules.ordinary_switches_per_year(run.month)
-    counted = (
-        _counted_qs(OuterRef("resident_id"), run.month, year)
+    switched = _moved(run).filter(switch_request__counts_against_quota=True).values("resident_id")
+    # ``_counted_qs`` for one person, applied to the run's people at once (F: no filter).
+    over = (
+        _counted_qs(F("resident_id"), run.month, year)
+        .filter(resident_id__in=switched)
         .order_by()
         .values("resident_id")
         .annotate(n=Count("*"))
-        .values("n")
-    )
-    over = (
-        _moved(run)
-        .filter(switch_request__counts_against_quota=True)
-        .annotate(used=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)))
-        .filter(used__gt=quota)
+        .filter(n__gt=quota)
         .count()
     )
     if not over:

@@ -979,6 +979,14 @@ class History:
                 )
             )
         SwitchRequest.objects.bulk_create(requests, batch_size=2000)
+        # The end state may date someone's residence after this run (a move in December)
+        # while the history has them here all along: the engine places nobody from before
+        # they could have a GP (monthly.rules.may_be_placed), so they settle by the 1st.
+        placed = [r.resident_id for r in requests if r.from_agreement_id is None]
+        for chunk in _chunks(sorted(placed)):
+            Resident.objects.filter(pk__in=chunk, resident_since__gt=month).update(
+                resident_since=month
+            )
         return len(requests)
 
 
