@@ -645,7 +645,8 @@ class History:
                 counts["landing"] = self._land_part(rng, k, month, settle)
             counts["ceiling_changes"] = self._ceilings(k, month)
             audit.record(None, "seed.history_month", None, month=f"{month:%Y-%m}", counts=counts)
-            result = run_month(None, month, source=MonthRun.Source.SEED)
+            # Each month is run on its 1st, as the operator would (independent of the clock).
+            result = run_month(None, month, source=MonthRun.Source.SEED, today=month)
             runs.append(result.run)
             say(f"{month:%Y-%m}: {result.run.moved} flyttinger, {result.seconds:.1f} s")
         self._arrive(self.last_arrivals, "ny_innbygger")
