@@ -24,6 +24,8 @@ from fastlege.registry.models import (
     Agreement,
     CeilingChange,
     ListMembership,
+    PopulationEvent,
+    Resident,
     SwitchRequest,
 )
 from fastlege.registry.tests.factories import gp_list, member
@@ -196,3 +198,26 @@ def test_the_consistency_check_reports_the_invariants_after_the_last_run() -> No
     report = check_consistency()
     [finding] = [f for f in report.findings if not f.ok]
     assert finding.code == "ceiling_changes_applied 2026-02"
+
+
+def test_a_move_after_the_run_is_not_reported_as_placed_too_early() -> None:
+    gp = gp_list(ceiling=3)
+    person = unassigned(since=D(2025, 1, 1))
+    run_month(None, MONTH)
+    assert current_list(person) == gp.pk
+    # Moves to another municipality on 10 February: a later resident_since, the place kept.
+    Resident.objects.filter(pk=person.pk).update(
+        municipality_id="5025", resident_since=D(2026, 2, 10)
+    )
+    PopulationEvent.objects.create(
+        resident=person,
+        kind=PopulationEvent.Kind.MOVED,
+        occurred_on=D(2026, 2, 10),
+        from_municipality_id="5001",
+        to_municipality_id="5025",
+    )
+    assert check_consistency().ok
+    # Without the move event the later date is a placement before eligibility.
+    PopulationEvent.objects.filter(resident=person).delete()
+    failed = [f.code for f in check_consistency().findings if not f.ok]
+    assert failed == ["placed_when_eligible 2026-02"]

@@ -11,6 +11,7 @@ from fastlege.monthly.services.engine.state import (
     _chunks,
 )
 from fastlege.monthly.services.engine.step5_waiting import WaitingLists
+from fastlege.registry import capacity
 from fastlege.registry.models import (
     Agreement,
 )
@@ -21,7 +22,10 @@ class OpenClosed(WaitingLists):
         """§ 10: a list is closed when its length reaches the ceiling; closed by hand stays."""
         self._open_changes: dict[bool, list[int]] = {True: [], False: []}
         for pk, state in sorted(self.lists.items()):
-            should = state.active and not state.locked_by_hand and state.length < state.ceiling
+            # § 10 counts the list itself: promised places decide who may be given a
+            # place (``state.free``), not whether the list is open.
+            has_room = capacity.places_left(state.ceiling, state.length) > 0
+            should = state.active and not state.locked_by_hand and has_room
             if should != state.is_open:
                 self._open_changes[should].append(pk)
                 state.is_open = should
