@@ -4,8 +4,10 @@ runs follow the calendar (a late run places nobody from before they could have a
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 
 from fastlege.core.errors import DomainError
 from fastlege.monthly.models import ListMonthSnapshot, MonthMove, MonthRun
@@ -168,3 +170,19 @@ def test_a_placement_due_for_someone_not_yet_eligible_waits_for_the_next_run() -
     run_month(None, MARCH, today=MARCH)
     request.refresh_from_db()
     assert request.status == SwitchRequest.Status.APPLIED and current_list(arrived) == gp.pk
+
+
+def test_the_command_reports_the_ceiling_changes_and_the_exceptions() -> None:
+    full = gp_list(ceiling=2, members=2)
+    approved_change(full, 1)  # a cut: the list stays above its new ceiling
+    closing = gp_list(ceiling=10, members=1)
+    Agreement.objects.filter(pk=closing.pk).update(valid_to=MONTH)
+    moved = closing.memberships.get().resident
+    switch(moved, full, reason=SwitchRequest.Reason.AGREEMENT_CLOSED, counts_against_quota=False)
+    out = io.StringIO()
+
+    call_command("month_run", f"{MONTH:%Y-%m}", stdout=out)
+
+    text = out.getvalue()
+    assert "Endringer av listetak iverksatt: 1." in text
+    assert "flyttet fordi avtalen ble avsluttet (fastlegeforskriften § 9): 1." in text
