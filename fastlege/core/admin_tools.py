@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fastlege.core import audit
+from fastlege.registry.periods import in_force_on
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -421,9 +422,7 @@ class PeriodFilter(admin.SimpleListFilter):
         today = timezone.localdate()
         match self.value():
             case "gjeldende":
-                return queryset.filter(valid_from__lte=today).filter(
-                    Q(valid_to__isnull=True) | Q(valid_to__gt=today)
-                )
+                return queryset.filter(in_force_on(today))
             case "avsluttet":
                 return queryset.filter(valid_to__lte=today)
             case "fremtidig":

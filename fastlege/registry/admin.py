@@ -52,6 +52,7 @@ from fastlege.registry.models import (
     SwitchRequest,
     WaitingListEntry,
 )
+from fastlege.registry.periods import in_force_on, not_ended_by
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -78,8 +79,7 @@ def _current_regular_gp(today: Any) -> QuerySet[DoctorPeriod]:
     return DoctorPeriod.objects.filter(
         agreement=OuterRef("pk"),
         role=DoctorPeriod.Role.REGULAR,
-        valid_from__lte=today,
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
+    ).filter(in_force_on(today))
 
 
 # -- practices and doctors ----------------------------------------------------
@@ -202,7 +202,7 @@ class AgreementActiveFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         today = timezone.localdate()
         if self.value() == "ja":
-            return queryset.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
+            return queryset.filter(not_ended_by(today))
         if self.value() == "nei":
             return queryset.filter(valid_to__lte=today)
         return queryset
@@ -516,10 +516,7 @@ class ResidentAdmin(FastlegeModelAdmin):
             return "–"
         today = timezone.localdate()
         membership = (
-            obj.memberships.filter(valid_from__lte=today)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
-            .select_related("agreement__practice")
-            .first()
+            obj.memberships.filter(in_force_on(today)).select_related("agreement__practice").first()
         )
         if membership is None:
             return str(_("ingen (ufordelt eller utenfor ordningen)"))

@@ -18,10 +18,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 
 from fastlege.registry.models import DoctorPeriod, ListMembership
+from fastlege.registry.periods import in_force_on
 
 PAGE_SIZE = 50
 
@@ -44,10 +44,6 @@ class CurrentGp:
         return self.doctor_id is None
 
 
-def _open_on(day: datetime.date) -> Q:
-    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-
-
 def current_gp(nin: str, on: datetime.date | None = None) -> CurrentGp | None:
     """The list and regular GP of the person with identity number ``nin`` on ``on``.
 
@@ -56,7 +52,7 @@ def current_gp(nin: str, on: datetime.date | None = None) -> CurrentGp | None:
     """
     day = on or timezone.localdate()
     place = (
-        ListMembership.objects.filter(_open_on(day), resident__nin=nin)
+        ListMembership.objects.filter(in_force_on(day), resident__nin=nin)
         .order_by("-valid_from")
         .values_list(
             "resident_id",
@@ -72,7 +68,7 @@ def current_gp(nin: str, on: datetime.date | None = None) -> CurrentGp | None:
     resident_id, agreement_id, municipality_id, practice_name, since = place
     doctor = (
         DoctorPeriod.objects.filter(
-            _open_on(day), agreement_id=agreement_id, role=DoctorPeriod.Role.REGULAR
+            in_force_on(day), agreement_id=agreement_id, role=DoctorPeriod.Role.REGULAR
         )
         .order_by("-valid_from")
         .values_list("doctor_id", "doctor__first_name", "doctor__last_name", "doctor__hpr_number")

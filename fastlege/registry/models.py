@@ -23,6 +23,7 @@ from fastlege.core.fields import user_field
 from fastlege.core.identity import validate_nin
 from fastlege.reference.models import Municipality, PostalCode
 from fastlege.registry import rules
+from fastlege.registry.periods import overlaps
 from fastlege.registry.validators import (
     validate_ceiling,
     validate_hpr_number,
@@ -482,9 +483,7 @@ class ListMembership(models.Model):
         overlapping = ListMembership.objects.filter(resident_id=self.resident_id).exclude(
             pk=self.pk
         )
-        overlapping = overlapping.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=self.valid_from))
-        if self.valid_to:
-            overlapping = overlapping.filter(valid_from__lt=self.valid_to)
+        overlapping = overlapping.filter(overlaps(self.valid_from, self.valid_to))
         if overlapping.exists():
             raise ValidationError(
                 _("Perioden overlapper en annen listeplass for samme innbygger."),

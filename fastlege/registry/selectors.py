@@ -32,6 +32,7 @@ from fastlege.registry.models import (
     SwitchRequest,
     WaitingListEntry,
 )
+from fastlege.registry.periods import in_force_on
 from fastlege.registry.services import access
 from fastlege.registry.services.citizen import switches_counted
 from fastlege.registry.services.errors import Code, refuse
@@ -120,8 +121,7 @@ def lists_with_free_places(
     )
     zero = Value(0, output_field=IntegerField())
     return capacity.with_places_left(
-        Agreement.objects.filter(municipality_id=municipality_id, valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+        Agreement.objects.filter(in_force_on(on), municipality_id=municipality_id)
         .select_related("practice")
         .annotate(waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), zero))
     ).order_by("pk")

@@ -41,6 +41,7 @@ from fastlege.registry.models import (
     SwitchRequest,
     WaitingListEntry,
 )
+from fastlege.registry.periods import in_force_on
 from fastlege.registry.services import access
 from fastlege.registry.services.errors import Code, refuse
 from fastlege.web.models import ListLength, UnassignedCount
@@ -118,11 +119,9 @@ def persons_i_act_for(actor: Any) -> list[Resident]:
 
 
 def _doctor_subquery(role: str, field: str, day: datetime.date) -> Subquery:
-    periods = (
-        DoctorPeriod.objects.filter(agreement_id=OuterRef("pk"), role=role, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-        .order_by("-valid_from", "-pk")
-    )
+    periods = DoctorPeriod.objects.filter(
+        in_force_on(day), agreement_id=OuterRef("pk"), role=role
+    ).order_by("-valid_from", "-pk")
     if field == "name":
         expr = Concat(F("doctor__first_name"), Value(" "), F("doctor__last_name"))
         return Subquery(periods.annotate(v=expr).values("v")[:1], output_field=CharField())
@@ -157,8 +156,7 @@ def lists_in_force(
     zero = Value(0, output_field=IntegerField())
     occupancy = capacity.occupancy_annotations()
     qs = (
-        Agreement.objects.filter(municipality_id=municipality_id, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        Agreement.objects.filter(in_force_on(day), municipality_id=municipality_id)
         .select_related("practice")
         .annotate(
             incoming=occupancy["incoming"],
@@ -228,8 +226,7 @@ def list_figures(municipality_id: str, day: datetime.date) -> list[Agreement]:
     ``free`` and ``takes_new``. Five queries, none per list, no doctors' names (those
     only for the rows shown: ``with_doctors``)."""
     agreements = list(
-        Agreement.objects.filter(municipality_id=municipality_id, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        Agreement.objects.filter(in_force_on(day), municipality_id=municipality_id)
         .select_related("practice")
         .order_by("practice__name", "pk")
     )
@@ -267,9 +264,7 @@ def list_figures(municipality_id: str, day: datetime.date) -> list[Agreement]:
 
 
 def _periods_on(day: datetime.date) -> QuerySet[DoctorPeriod]:
-    return DoctorPeriod.objects.filter(valid_from__lte=day).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=day)
-    )
+    return DoctorPeriod.objects.filter(in_force_on(day))
 
 
 def with_doctors(rows: list[Agreement], day: datetime.date) -> list[Agreement]:
@@ -371,9 +366,9 @@ def gp_lists(actor: Any, day: datetime.date | None = None) -> list[Agreement]:
     day = day or timezone.localdate()
     next_first = rules.first_of_next_month(day)
     ids = list(
-        DoctorPeriod.objects.filter(doctor_id__in=scope.doctors, role=REGULAR, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-        .values_list("agreement_id", flat=True)
+        DoctorPeriod.objects.filter(
+            in_force_on(day), doctor_id__in=scope.doctors, role=REGULAR
+        ).values_list("agreement_id", flat=True)
     )
     lists: list[Agreement] = []
     for muni in set(Agreement.objects.filter(pk__in=ids).values_list("municipality_id", flat=True)):
@@ -521,11 +516,9 @@ def county_overview(actor: Any, county: County, day: datetime.date | None = None
     list residents (from the list-length table), the unassigned (from the count the
     database keeps). Three grouped queries."""
     day = day or timezone.localdate()
-    active = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+    active = in_force_on(day)
     has_gp = Exists(
-        DoctorPeriod.objects.filter(
-            agreement_id=OuterRef("pk"), role=REGULAR, valid_from__lte=day
-        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        DoctorPeriod.objects.filter(in_force_on(day), agreement_id=OuterRef("pk"), role=REGULAR)
     )
     lists = {
         r["municipality_id"]: r
@@ -622,11 +615,9 @@ def national_overview(actor: Any, day: datetime.date | None = None) -> list[Area
     are not counted here (5.5 million rows); the statistics pages have them per month."""
     require_national(actor)
     day = day or timezone.localdate()
-    active = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+    active = in_force_on(day)
     has_gp = Exists(
-        DoctorPeriod.objects.filter(
-            agreement_id=OuterRef("pk"), role=REGULAR, valid_from__lte=day
-        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        DoctorPeriod.objects.filter(in_force_on(day), agreement_id=OuterRef("pk"), role=REGULAR)
     )
     grouped = {
         r["municipality__county_id"]: r

@@ -19,6 +19,7 @@ from fastlege.core.admin_tools import NIN_PATTERN
 from fastlege.core.errors import DomainError
 from fastlege.reference.models import Municipality
 from fastlege.registry.models import Absence, Agreement
+from fastlege.registry.periods import in_force
 from fastlege.registry.services import access
 from fastlege.registry.services.common import get_agreement, today_or
 from fastlege.registry.services.errors import Code, refuse
@@ -62,9 +63,7 @@ def register_absence(
         refuse(Code.INVALID_PERIOD)
     if valid_to is not None and valid_to <= valid_from:
         refuse(Code.INVALID_PERIOD)
-    if valid_from < target.valid_from or (
-        target.valid_to is not None and valid_from >= target.valid_to
-    ):
+    if not in_force(target.valid_from, target.valid_to, valid_from):
         refuse(Code.OUTSIDE_AGREEMENT)
     period = access.regular_gp_on(target.pk, valid_from)
     if period is None:

@@ -20,6 +20,7 @@ from fastlege.monthly.services import invariants
 from fastlege.monthly.services.engine import next_month
 from fastlege.registry import capacity
 from fastlege.registry.models import ListMembership, Resident
+from fastlege.registry.periods import in_force_on
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def check_consistency() -> Report:
     if runs:
         last = runs[-1]
         ended = open_places.filter(
-            Q(agreement__valid_to__lte=last.month) | Q(agreement__valid_from__gt=last.month),
+            ~in_force_on(last.month, "agreement__"),
             valid_from__lte=last.month,
         ).count()
         report.add(

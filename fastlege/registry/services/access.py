@@ -16,6 +16,7 @@ from typing import Any
 from fastlege.accounts.models import Role, RoleAssignment
 from fastlege.registry import rules
 from fastlege.registry.models import Agreement, DoctorPeriod, Resident
+from fastlege.registry.periods import in_force_on
 from fastlege.registry.services.errors import Code, refuse
 
 
@@ -85,11 +86,10 @@ def regular_gp_on(agreement_id: int, day: datetime.date) -> DoctorPeriod | None:
     """The regular-GP period (LPFL) of a list covering ``day``, if any."""
     return (
         DoctorPeriod.objects.filter(
+            in_force_on(day),
             agreement_id=agreement_id,
             role=DoctorPeriod.Role.REGULAR,
-            valid_from__lte=day,
         )
-        .exclude(valid_to__lte=day)
         .select_related("doctor")
         .order_by("-valid_from")
         .first()

@@ -27,6 +27,7 @@ from fastlege.registry.models import (
     SwitchRequest,
     WaitingListEntry,
 )
+from fastlege.registry.periods import in_force_on
 from fastlege.registry.services import access
 from fastlege.registry.services.common import (
     PENDING,
@@ -159,10 +160,8 @@ def closed_list_exception(
                 left is not None
                 and rules.returnee_may_rejoin(left[0], returned_on)
                 and ListMembership.objects.filter(
-                    resident_id=resident.pk, agreement_id=target.pk, valid_from__lte=left[0]
-                )
-                .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=left[0]))
-                .exists()
+                    in_force_on(left[0]), resident_id=resident.pk, agreement_id=target.pk
+                ).exists()
             ):
                 return SwitchRequest.ClosedListException.RETURNEE
     return None

@@ -19,6 +19,7 @@ from fastlege.registry.models import (
     Resident,
     SwitchRequest,
 )
+from fastlege.registry.periods import in_force
 from fastlege.registry.services.access import regular_gp_on
 from fastlege.registry.services.errors import Code, refuse
 
@@ -97,7 +98,8 @@ def require_first_of_month(day: datetime.date) -> None:
 
 
 def agreement_active_on(agreement: Agreement, day: datetime.date) -> bool:
-    return agreement.valid_from <= day and (agreement.valid_to is None or agreement.valid_to > day)
+    """The agreement is in force on ``day`` (``registry.periods.in_force``)."""
+    return in_force(agreement.valid_from, agreement.valid_to, day)
 
 
 def require_active(agreement: Agreement, day: datetime.date) -> None:

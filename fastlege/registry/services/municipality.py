@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from fastlege.core import audit
@@ -27,6 +26,7 @@ from fastlege.registry.models import (
     SwitchRequest,
     WaitingListEntry,
 )
+from fastlege.registry.periods import in_force_on, not_ended_by, overlaps
 from fastlege.registry.services import access, notifications
 from fastlege.registry.services.citizen import check_room
 from fastlege.registry.services.common import (
@@ -125,7 +125,7 @@ def _assign(
     if rules.doctor_too_old(doctor.birth_date, valid_from):
         refuse(Code.DOCTOR_TOO_OLD)
     running = DoctorPeriod.objects.filter(agreement_id=agreement.pk, role=Role.REGULAR).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=valid_from)
+        not_ended_by(valid_from)
     )
     previous = None
     if take_over:
@@ -318,8 +318,7 @@ def close_agreement(
         target_ids = list(
             Agreement.objects.filter(municipality_id=closing.municipality_id)
             .exclude(pk=closing.pk)
-            .filter(valid_from__lte=end_date)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=end_date))
+            .filter(in_force_on(end_date))
             .filter(is_open=True, locked_by_hand=False)
             .values_list("pk", flat=True)
         )
@@ -404,7 +403,7 @@ def close_agreement(
     closing.locked_by_hand = True
     closing.save(update_fields=["valid_to", "end_reason", "is_open", "locked_by_hand"])
     running = DoctorPeriod.objects.filter(agreement_id=closing.pk, valid_from__lt=end_date)
-    for period in running.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=end_date)):
+    for period in running.filter(not_ended_by(end_date)):
         period.valid_to = end_date
         period.end_reason = (
             DoctorPeriod.EndReason.PERIOD_ENDED
@@ -488,9 +487,7 @@ def register_substitute(
     regular = access.regular_gp_on(target.pk, valid_from)
     if regular is not None and regular.doctor_id == locum.pk:
         refuse(Code.SUBSTITUTE_IS_LIST_GP)
-    overlapping = Q(valid_from__lt=valid_to) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gt=valid_from)
-    )
+    overlapping = overlaps(valid_from, valid_to)
     new: rules.Period = (valid_from, valid_to, percentage)
     on_list = DoctorPeriod.objects.filter(overlapping, agreement_id=target.pk, role=Role.SUBSTITUTE)
     by_locum = DoctorPeriod.objects.filter(overlapping, doctor_id=locum.pk, role=Role.SUBSTITUTE)

@@ -12,7 +12,6 @@ import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from fastlege.core import audit
@@ -26,6 +25,7 @@ from fastlege.registry.models import (
     SwitchRequest,
     WaitingListEntry,
 )
+from fastlege.registry.periods import in_force_on
 from fastlege.registry.services import access, notifications
 from fastlege.registry.services.citizen import check_room
 from fastlege.registry.services.common import (
@@ -50,8 +50,7 @@ def _candidate_lists(person: Resident, source: Agreement, on: datetime.date) -> 
         a
         for a in Agreement.objects.filter(municipality_id__in=municipalities)
         .exclude(pk=source.pk)
-        .filter(valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+        .filter(in_force_on(on))
         .filter(is_open=True, locked_by_hand=False)
         .select_related("practice")
         .order_by("pk")

@@ -10,9 +10,10 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from fastlege.reference.models import KostraGpFigures, MunicipalityPopulation
 from fastlege.registry.models import Agreement, DoctorPeriod, ListMembership, Resident
+from fastlege.registry.periods import in_force_on
 
 DAY = datetime.date(2026, 1, 1)
-OPEN_ON_DAY = Q(valid_from__lte=DAY) & (Q(valid_to__isnull=True) | Q(valid_to__gt=DAY))
+OPEN_ON_DAY = in_force_on(DAY)
 
 
 def regular_gp_open() -> Exists:

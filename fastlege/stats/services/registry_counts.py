@@ -21,10 +21,7 @@ from fastlege.registry.models import (
     Resident,
     WaitingListEntry,
 )
-
-
-def _open_on(day: datetime.date) -> Q:
-    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+from fastlege.registry.periods import in_force_on, overlaps
 
 
 def _regular_ends(day: datetime.date) -> dict[int, datetime.date]:
@@ -49,14 +46,14 @@ def registry_rows(day: datetime.date) -> tuple[list[tuple], list[tuple]]:
     """List rows and municipality rows for the registry as it stands on ``day``."""
     nxt = (day + datetime.timedelta(days=32)).replace(day=1)
     agreements = list(
-        Agreement.objects.filter(_open_on(day)).values_list(
+        Agreement.objects.filter(in_force_on(day)).values_list(
             "pk", "municipality_id", "is_salaried", "is_open", "ceiling", "valid_from"
         )
     )
     regular = {
         a: (d, sex, spec, since, born)
         for a, d, sex, spec, since, born in DoctorPeriod.objects.filter(
-            _open_on(day), role=DoctorPeriod.Role.REGULAR
+            in_force_on(day), role=DoctorPeriod.Role.REGULAR
         ).values_list(
             "agreement_id",
             "doctor_id",
@@ -68,13 +65,12 @@ def registry_rows(day: datetime.date) -> tuple[list[tuple], list[tuple]]:
     }
     ended = _regular_ends(day)
     substitutes = set(
-        DoctorPeriod.objects.filter(role=DoctorPeriod.Role.SUBSTITUTE, valid_from__lt=nxt)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        DoctorPeriod.objects.filter(overlaps(day, nxt), role=DoctorPeriod.Role.SUBSTITUTE)
         .filter(percentage__gt=0)
         .values_list("agreement_id", flat=True)
     )
     lengths = dict(
-        ListMembership.objects.filter(_open_on(day))
+        ListMembership.objects.filter(in_force_on(day))
         .values("agreement_id")
         .annotate(n=Count("id"))
         .values_list("agreement_id", "n")
@@ -107,14 +103,16 @@ def registry_rows(day: datetime.date) -> tuple[list[tuple], list[tuple]]:
         .annotate(n=Count("id"))
         .values_list("municipality_id", "n")
     )
-    listed = set(ListMembership.objects.filter(_open_on(day)).values_list("resident_id", flat=True))
+    listed = set(
+        ListMembership.objects.filter(in_force_on(day)).values_list("resident_id", flat=True)
+    )
     unassigned: dict[str, int] = defaultdict(int)
     for pk, muni in Resident.objects.filter(in_scheme).values_list("pk", "municipality_id"):
         if pk not in listed:
             unassigned[muni] += 1
     waiting: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     current = dict(
-        ListMembership.objects.filter(_open_on(day)).values_list(
+        ListMembership.objects.filter(in_force_on(day)).values_list(
             "resident_id", "agreement__municipality_id"
         )
     )
@@ -137,14 +135,14 @@ def vacant_lists_on(day: datetime.date) -> list[tuple[int, str, datetime.date]]:
     a regular GP (no open LPFL period) on that day. Vacant since: the end of the last
     LPFL period, or the agreement's start — as the snapshots' ``vacant_since``."""
     with_gp = set(
-        DoctorPeriod.objects.filter(_open_on(day), role=DoctorPeriod.Role.REGULAR).values_list(
+        DoctorPeriod.objects.filter(in_force_on(day), role=DoctorPeriod.Role.REGULAR).values_list(
             "agreement_id", flat=True
         )
     )
     ended = _regular_ends(day)
     return [
         (pk, muni, _vacant_since(pk, valid_from, ended))
-        for pk, muni, valid_from in Agreement.objects.filter(_open_on(day)).values_list(
+        for pk, muni, valid_from in Agreement.objects.filter(in_force_on(day)).values_list(
             "pk", "municipality_id", "valid_from"
         )
         if pk not in with_gp
