@@ -14,7 +14,7 @@ from fastlege.core.errors import DomainError
 from fastlege.reference.models import Municipality
 from fastlege.reference.sami import SAMI_LANGUAGE_AREA
 from fastlege.registry import selectors
-from fastlege.registry.models import Resident, SwitchRequest
+from fastlege.registry.models import Agreement, Resident, SwitchRequest
 from fastlege.registry.services import (
     Code,
     declare_sami_speaker,
@@ -110,7 +110,7 @@ def test_a_person_declares_they_speak_sami_themselves():
         declare_sami_speaker(user_with(Role.CITIZEN, resident=stranger), person, speaks_sami=False)
 
 
-def _sami_list(municipality: str, *, gp_speaks_sami: bool) -> object:
+def _sami_list(municipality: str, *, gp_speaks_sami: bool) -> Agreement:
     target = gp_list(ceiling=1, members=1, municipality=municipality, with_gp=False)
     DoctorPeriodFactory.create(
         agreement=target, doctor=DoctorFactory.create(speaks_sami=gp_speaks_sami)

@@ -186,11 +186,11 @@ class EngineState:
                 vf,
                 active=vf <= m and (vt is None or vt > m),
             )
-        for pk, auto, sami in Municipality.objects.values_list(
-            "pk", "automatic_placement", "sami_language_area"
+        for number, auto, sami in Municipality.objects.values_list(
+            "number", "automatic_placement", "sami_language_area"
         ):
-            self.muni_auto[pk] = auto
-            self.sami_area[pk] = sami
+            self.muni_auto[number] = auto
+            self.sami_area[number] = sami
         # One pass over residents and their open list places: list lengths, guests,
         # residents per municipality, the unassigned (ufordelte), and the ids of those who
         # left the scheme but are still on a list (normally none: the population-register
@@ -407,12 +407,16 @@ class EngineState:
         """The unassigned children's parents: address and open list place, one query per
         chunk of parents (pasientrettighetsforskriften § 5)."""
         parent_ids = sorted(
-            {p for _born, mother, father, _a in self.children.values() for p in (mother, father)}
-            - {None}
+            {
+                p
+                for _born, mother, father, _a in self.children.values()
+                for p in (mother, father)
+                if p is not None
+            }
         )
         mt, rt = ListMembership._meta.db_table, Resident._meta.db_table
         with connection.cursor() as cur:
-            for chunk in _chunks(parent_ids, BATCH):  # type: ignore[arg-type]
+            for chunk in _chunks(parent_ids, BATCH):
                 marks = ",".join(["%s"] * len(chunk))
                 cur.execute(
                     f"SELECT r.id, r.household, r.postal_code_id, r.municipality_id, "  # noqa: S608
