@@ -121,7 +121,7 @@ def parse_nin(value: str, *, allow_synthetic: bool | None = None) -> ParsedNin:
             else _("Fødselsnummeret inneholder ikke en gyldig fødselsdato.")
         )
         raise ValidationError(message, code=code) from None
-    if int(number[0]) >= 4:
+    if is_d_number(number):
         kind = NinKind.D_NUMBER
     elif month > 40:
         kind = NinKind.H_NUMBER
@@ -130,19 +130,31 @@ def parse_nin(value: str, *, allow_synthetic: bool | None = None) -> ParsedNin:
     return ParsedNin(number, kind, fodselsnummer.get_birth_date(number), sex)
 
 
+def is_d_number(value: str) -> bool:
+    """A D-nummer (issued to people not registered as resident, e.g. asylum seekers):
+    the first digit is raised by 4 (day + 40). Also true for a synthetic (Tenor)
+    D-number. Assumes a valid 11-digit number; anything else is not a D-number."""
+    number = "".join(ch for ch in str(value) if not ch.isspace())
+    return len(number) == 11 and number.isdigit() and int(number[0]) >= 4
+
+
 def validate_nin(value: str) -> None:
     """Django field validator."""
     parse_nin(value)
 
 
-def make_synthetic_nin(birth_date: datetime.date, individual: int) -> str | None:
+def make_synthetic_nin(
+    birth_date: datetime.date, individual: int, *, d_number: bool = False
+) -> str | None:
     """A synthetic (Tenor, month + 80) number, or None if the check digits fail.
 
     ``individual`` is the three-digit individual number; its parity gives the
     sex (even = female) and its range must fit the century of ``birth_date``.
+    ``d_number``: a synthetic D-number (day + 40).
     """
+    day = birth_date.day + (D_NUMBER_DAY_OFFSET if d_number else 0)
     first_nine = (
-        f"{birth_date.day:02d}{birth_date.month + SYNTHETIC_MONTH_OFFSET:02d}"
+        f"{day:02d}{birth_date.month + SYNTHETIC_MONTH_OFFSET:02d}"
         f"{birth_date.year % 100:02d}{individual:03d}"
     )
     digits = check_digits(first_nine)

@@ -193,6 +193,10 @@ class MonthMove(models.Model):
         SWITCH = "bytte", _("bytte (pasientrettighetsforskriften § 6)")
         PLACEMENT = "tildeling", _("tildeling av ufordelt (pasientrettighetsforskriften § 2)")
         WAITING_LIST = "venteliste", _("plass fra venteliste (domain brief § 3.3)")
+        CHILD_WITH_PARENT = (
+            "barn_med_forelder",
+            _("barn under 16 år til en forelders liste (pasientrettighetsforskriften §§ 4 a og 5)"),
+        )
         UNASSIGNED_ON_FREED = (
             "ufordelt_kjede",
             _("ufordelt tildelt en plass som ble ledig i kjeden (domain brief § 3.3)"),

@@ -41,7 +41,7 @@ class MunicipalityAdmin(FastlegeModelAdmin):
     """Read-only except the switch for automatic placement of unassigned residents."""
 
     list_display = ("number", "name", "county", "centrality", "automatic_placement")
-    list_filter = ("county", "centrality", "automatic_placement")
+    list_filter = ("county", "centrality", "automatic_placement", "sami_language_area")
     list_select_related = ("county",)
     search_fields = ("=number", "^name")
     search_help_text = _("Kommunenummer eller begynnelsen av navnet.")
@@ -54,6 +54,7 @@ class MunicipalityAdmin(FastlegeModelAdmin):
         "centrality",
         "centrality_index",
         "automatic_placement",
+        "sami_language_area",
         "links",
     )
     readonly_fields = (
@@ -63,6 +64,7 @@ class MunicipalityAdmin(FastlegeModelAdmin):
         "county",
         "centrality",
         "centrality_index",
+        "sami_language_area",  # reference data (fastlege/reference/sami.py)
         "links",
     )
     actions = None

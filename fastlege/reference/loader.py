@@ -20,6 +20,7 @@ from fastlege.reference.models import (
     MunicipalityPopulation,
     PostalCode,
 )
+from fastlege.reference.sami import SAMI_LANGUAGE_AREA
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -91,6 +92,7 @@ def load_reference() -> LoadResult:
             "county_id": r["fylkesnummer"],
             "centrality": _int(r["sentralitet"]),
             "centrality_index": _int(r["sentralitetsindeks"]),
+            "sami_language_area": r["kommunenummer"] in SAMI_LANGUAGE_AREA,
         }
         for r in read_csv("kommuner_2024.csv")
     ]

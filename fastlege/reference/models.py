@@ -62,6 +62,16 @@ class Municipality(models.Model):
         help_text=_("Av: nye innbyggere blir stående ufordelt til kommunen ber om tildeling."),
     )
 
+    sami_language_area = models.BooleanField(
+        _("i forvaltningsområdet for samisk språk"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Samisktalende har forrang på ventelisten til samisktalende fastleger her "
+            "(fastlegeforskriften § 36). Listen over kommuner er ikke verifisert."
+        ),
+    )
+
     class Meta:
         verbose_name = _("kommune")
         verbose_name_plural = _("kommuner")

@@ -143,7 +143,7 @@ class DoctorAdmin(FastlegeModelAdmin):
     inlines = (DoctorPeriodOfDoctorInline,)
     fieldsets = (
         (None, {"fields": ("hpr_number", "first_name", "last_name", "birth_date", "sex")}),
-        (_("Kompetanse"), {"fields": ("specialty", "alis_from", "alis_to")}),
+        (_("Kompetanse"), {"fields": ("specialty", "alis_from", "alis_to", "speaks_sami")}),
     )
 
 
@@ -474,7 +474,14 @@ class ResidentAdmin(FastlegeModelAdmin):
         "in_scheme",
     )
     list_display_links = ("id", "last_name")
-    list_filter = ("status", "in_scheme", "sex", "municipality__county", MunicipalityFilter)
+    list_filter = (
+        "status",
+        "in_scheme",
+        "has_d_number",
+        "sex",
+        "municipality__county",
+        MunicipalityFilter,
+    )
     list_select_related = ("municipality",)
     search_fields = ("=id", "^last_name")
     search_help_text = _(
@@ -485,10 +492,13 @@ class ResidentAdmin(FastlegeModelAdmin):
     autocomplete_fields = ("municipality", "postal_code")
     ordering = ("-id",)
     sortable_by = ("id", "last_name")
-    readonly_fields = ("current_list", "links")
+    readonly_fields = ("has_d_number", "current_list", "links")
     actions = None
     fieldsets = (
-        (None, {"fields": ("nin", "first_name", "last_name", "birth_date", "sex")}),
+        (
+            None,
+            {"fields": ("nin", "has_d_number", "first_name", "last_name", "birth_date", "sex")},
+        ),
         (
             _("Folkeregisteret"),
             {
@@ -503,7 +513,10 @@ class ResidentAdmin(FastlegeModelAdmin):
             },
         ),
         (_("Foreldre"), {"fields": ("mother", "father")}),
-        (_("Fastlegeordningen"), {"fields": ("in_scheme", "current_list", "links")}),
+        (
+            _("Fastlegeordningen"),
+            {"fields": ("in_scheme", "speaks_sami", "current_list", "links")},
+        ),
     )
 
     @admin.display(description=_("fødselsnummer"))

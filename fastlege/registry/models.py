@@ -11,6 +11,7 @@ never overwritten; history is kept in full, so "who was on which list on the
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fastlege.core.fields import user_field
-from fastlege.core.identity import validate_nin
+from fastlege.core.identity import is_d_number, validate_nin
 from fastlege.reference.models import Municipality, PostalCode
 from fastlege.registry import rules
 from fastlege.registry.periods import overlaps
@@ -108,6 +109,15 @@ class Doctor(models.Model):
     sex = models.CharField(_("kjønn"), max_length=1, choices=Sex.choices)
     specialty = models.CharField(
         _("spesialiststatus"), max_length=10, choices=Specialty.choices, default=Specialty.NONE
+    )
+    speaks_sami = models.BooleanField(
+        _("samisktalende"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Legen snakker samisk. Gir samisktalende forrang på ventelisten når listen er i "
+            "forvaltningsområdet for samisk språk (fastlegeforskriften § 36)."
+        ),
     )
     alis_from = models.DateField(_("ALIS-avtale fra"), null=True, blank=True)
     alis_to = models.DateField(_("ALIS-avtale til"), null=True, blank=True)
@@ -379,6 +389,25 @@ class Resident(models.Model):
             "Tom: aldri reservert. Månedskjøringen tildeler ingen plass fra før denne dagen."
         ),
     )
+    has_d_number = models.BooleanField(
+        _("D-nummer"),
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text=_(
+            "Avledet av identitetsnummeret. Personer med D-nummer (asylsøkere) tildeles "
+            "fastlege for hånd, ikke automatisk i månedskjøringen."
+        ),
+    )
+    speaks_sami = models.BooleanField(
+        _("samisktalende"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Opplyst av innbyggeren selv. Gir forrang på ventelisten til samisktalende "
+            "fastleger i forvaltningsområdet for samisk språk (fastlegeforskriften § 36)."
+        ),
+    )
     resident_since = models.DateField(
         _("bosatt i kommunen fra"),
         null=True,
@@ -394,11 +423,25 @@ class Resident(models.Model):
             models.Index(fields=["municipality", "status"], name="resident_muni_idx"),
             models.Index(fields=["household"], name="resident_household_idx"),
             models.Index(fields=["last_name", "first_name"], name="resident_name_idx"),
+            # The few D-number holders per municipality (placed by hand): a partial index.
+            models.Index(
+                fields=["municipality"],
+                condition=Q(has_d_number=True),
+                name="resident_d_number_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         # Never the identity number: str() ends up in logs and admin messages.
         return f"{self.first_name} {self.last_name} (f. {self.birth_date:%d.%m.%Y})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Derived from the identity number, stored (and indexed) for the monthly update.
+        self.has_d_number = is_d_number(self.nin)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "nin" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "has_d_number"}
+        super().save(*args, **kwargs)
 
     def age_on(self, day: datetime.date) -> int:
         b = self.birth_date
@@ -413,6 +456,7 @@ class ListMembership(models.Model):
         CHOSEN = "valgt", _("valgt selv (bytte)")
         ASSIGNED = "tildelt", _("tildelt som ufordelt")
         NEWBORN = "nyfodt", _("nyfødt, til mors liste")
+        CHILD_WITH_PARENT = "barn_forelder", _("barn under 16 år, til en forelders liste (§ 5)")
         WAITING_LIST = "venteliste", _("fra venteliste")
         REDUCTION = "reduksjon", _("flyttet ved listereduksjon")
         AGREEMENT_CLOSED = "avtale_avsluttet", _("flyttet fordi avtalen ble avsluttet")

@@ -93,6 +93,66 @@ PARAMETERS: tuple[Parameter, ...] = (
         ),
     ),
     Parameter(
+        "child_same_address_basis",
+        "household_then_postal_code",
+        _OLD,
+        "pasientrettighetsforskriften § 5",
+        verified=False,
+        note=(
+            "Registeret har ikke adresser. «Samme adresse» er samme husstandsnummer når begge "
+            "har det, ellers samme kommune og postnummer. Felles foreldreansvar antas når "
+            "barnet har to registrerte foreldre (foreldreansvar er ikke registrert her)."
+        ),
+    ),
+    Parameter(
+        "child_with_parent_despite_opt_out",
+        True,
+        _OLD,
+        "pasientrettighetsforskriften § 5; Helfo ufordelte (ufullstendig kilde)",
+        verified=False,
+        note=(
+            "Helfo-siden om kommuner som har slått av automatisk tildeling nevner et unntak "
+            "for barn under 16 år, men teksten er avkuttet (domain.md § 3.4). Vi setter barn "
+            "på en forelders liste også der tildelingen er slått av."
+        ),
+    ),
+    Parameter(
+        "sami_speakers_first_on_waiting_list",
+        True,
+        _NEW,
+        "fastlegeforskriften § 36",
+        verified=False,
+        note=(
+            "§ 36: samisktalende har prioritet på listen til samisktalende fastleger i "
+            "forvaltningsområdet for samisk språk. Vi gir dem forrang i ventelisten til en "
+            "samisktalende fastlege med liste i en kommune i forvaltningsområdet, hver gruppe "
+            "etter ansiennitet. Ulest: om forrangen også gjelder ufordelte, om den gjelder "
+            "vikarer og lister uten fast lege, og hva «samisktalende» krever (vi bruker "
+            "innbyggerens egen opplysning)."
+        ),
+    ),
+    Parameter(
+        "sami_speakers_first_on_waiting_list",
+        True,
+        _OLD,
+        "fastlegeforskriften 2012 § 36",
+        verified=False,
+        note=(
+            "Som ny § 36 (merknaden sier at regelen videreføres); teksten i gammel § 36 "
+            "er ikke lest."
+        ),
+    ),
+    Parameter(
+        "d_number_placed_by_hand",
+        True,
+        _OLD,
+        "Helsedirektoratet: ufordelte personer med rett til plass (FLO); domain.md § 3.1",
+        note=(
+            "Asylsøkere med D-nummer tildeles ikke automatisk; Helfo (her: kommunen) "
+            "plasserer dem for hånd. Med fødselsnummer gjelder automatisk tildeling."
+        ),
+    ),
+    Parameter(
         "substitute_max_total_percentage",
         100,
         _OLD,
@@ -209,6 +269,87 @@ def child_switch_refusal(
 def child_may_join_parents_closed_list(child_age: int, on: datetime.date) -> bool:
     """§ 4 a: children under 16 of people already on a closed list have a right to join it."""
     return child_age < int(param("closed_list_child_age_limit", on))
+
+
+@dataclass(frozen=True)
+class Address:
+    """What the register holds about where a person lives (no street addresses)."""
+
+    household: int | None
+    postal_code: str | None
+    municipality: str | None
+
+
+def same_address(a: Address, b: Address, on: datetime.date) -> bool:
+    """Whether two people are registered at the same address, for § 5.
+
+    Named parameter ``child_same_address_basis`` (unverified): the same household
+    number when both have one; otherwise the same municipality and postal code;
+    unknown (missing data) is not the same address.
+    """
+    basis = param("child_same_address_basis", on)
+    if basis != "household_then_postal_code":
+        raise ValueError(f"unknown address basis {basis!r}")
+    if a.household is not None and b.household is not None:
+        return a.household == b.household
+    if a.postal_code and b.postal_code and a.municipality and b.municipality:
+        return a.postal_code == b.postal_code and a.municipality == b.municipality
+    return False
+
+
+@dataclass(frozen=True)
+class Parent:
+    """A registered parent as the § 5 rule sees them: address and usable list (or None)."""
+
+    address: Address
+    list_id: int | None
+
+
+def child_follows_parent(
+    child_age: int,
+    child: Address,
+    mother: Parent | None,
+    father: Parent | None,
+    on: datetime.date,
+) -> int | None:
+    """The parent's list a child goes on when nobody chooses (pasientrettighetsforskriften § 5).
+
+    Only for a child under 16. Joint responsibility (both parents registered)
+    and the same address: the mother's list. Different addresses: the list of
+    the parent who shares the child's address. A parent who does not share the
+    child's address is never used. When the parent the rule picks has no usable
+    list (``list_id`` None: no list, list ended, GP blocked for the child), the
+    other parent at the child's address is tried, as for newborns
+    (``register_birth``); None: the child is placed the normal way.
+    """
+    if child_age >= int(param("child_age_self_decides", on)):
+        return None
+    at_home = [
+        p for p in (mother, father) if p is not None and same_address(p.address, child, on)
+    ]  # mother first: § 5 "the mother's list" when both live with the child
+    for parent in at_home:
+        if parent.list_id is not None:
+            return parent.list_id
+    return None
+
+
+def waiting_queue_order(entries: Sequence[tuple[int, bool]], *, sami_priority: bool) -> list[int]:
+    """The order a waiting list is served in: ``entries`` are (entry id, speaks Sami) in
+    order of joining. First come, first served (``waiting_list_order``); on the list of
+    a Sami-speaking GP in the Sami language area, Sami speakers first, each group in
+    order of joining (fastlegeforskriften § 36, ``sami_speakers_first_on_waiting_list``)."""
+    if not sami_priority:
+        return [entry for entry, _sami in entries]
+    return [e for e, sami in entries if sami] + [e for e, sami in entries if not sami]
+
+
+def sami_priority_applies(gp_speaks_sami: bool, list_in_sami_area: bool, on: datetime.date) -> bool:
+    """§ 36: the list's regular GP speaks Sami and the list is in the Sami language area."""
+    return (
+        bool(param("sami_speakers_first_on_waiting_list", on))
+        and gp_speaks_sami
+        and list_in_sami_area
+    )
 
 
 def returnee_may_rejoin(left_on: datetime.date, returned_on: datetime.date) -> bool:

@@ -25,6 +25,7 @@ from fastlege.core.identity import parse_nin
 from fastlege.registry import capacity, rules
 from fastlege.registry.models import (
     Agreement,
+    DoctorPeriod,
     ListMembership,
     Notification,
     NotificationBatch,
@@ -182,9 +183,33 @@ class QueuePlace:
     joined_at: datetime.datetime
 
 
+def sami_priority_on(agreement_id: int, on: datetime.date | None = None) -> bool:
+    """Whether Sami speakers come first on this list's waiting list (fastlegeforskriften
+    § 36, ``rules.sami_priority_applies``): a Sami-speaking regular GP on ``on`` and the
+    list in a municipality of the Sami language area."""
+    on = on or timezone.localdate()
+    row = (
+        Agreement.objects.filter(pk=agreement_id)
+        .annotate(
+            gp_sami=Exists(
+                DoctorPeriod.objects.filter(
+                    agreement_id=OuterRef("pk"),
+                    role=DoctorPeriod.Role.REGULAR,
+                    valid_from__lte=on,
+                    doctor__speaks_sami=True,
+                ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+            )
+        )
+        .values_list("gp_sami", "municipality__sami_language_area")
+        .first()
+    )
+    return row is not None and rules.sami_priority_applies(bool(row[0]), bool(row[1]), on)
+
+
 def waiting_position(actor: Any, resident: Resident) -> QueuePlace | None:
     """The person's place in the queue of the waiting list they stand on (first come, first
-    served: ``rules.param("waiting_list_order")``). One pass over the list's queue index."""
+    served: ``rules.param("waiting_list_order")``; Sami speakers first on the lists where
+    § 36 applies, ``rules.waiting_queue_order``). One pass over the list's queue index."""
     _own(actor, resident, "innsyn i venteliste")
     entry = (
         WaitingListEntry.objects.filter(
@@ -197,6 +222,9 @@ def waiting_position(actor: Any, resident: Resident) -> QueuePlace | None:
     if entry is None:
         return None
     before = Q(joined_at__lt=entry.joined_at) | Q(joined_at=entry.joined_at, pk__lt=entry.pk)
+    if sami_priority_on(entry.agreement_id):
+        sami = Q(resident__speaks_sami=True)
+        before = (sami & before) if resident.speaks_sami else (sami | before)
     counts = WaitingListEntry.objects.filter(
         agreement_id=entry.agreement_id, status=WaitingListEntry.Status.WAITING
     ).aggregate(ahead=Count("pk", filter=before), total=Count("pk"))
@@ -206,9 +234,12 @@ def waiting_position(actor: Any, resident: Resident) -> QueuePlace | None:
 def waiting_queue(actor: Any, agreement: Agreement) -> QuerySet[WaitingListEntry]:
     """The queue of a list in order (for the list's municipality and national staff)."""
     access.require_municipality(actor, agreement.municipality_id)
+    order = ["joined_at", "pk"]
+    if sami_priority_on(agreement.pk):  # § 36: Sami speakers first, as rules.waiting_queue_order
+        order.insert(0, "-resident__speaks_sami")
     return WaitingListEntry.objects.filter(
         agreement_id=agreement.pk, status=WaitingListEntry.Status.WAITING
-    ).order_by("joined_at", "pk")
+    ).order_by(*order)
 
 
 def notifications_for(actor: Any, resident: Resident) -> QuerySet[Notification]:

@@ -106,7 +106,16 @@ def dump() -> str:
         "resident_id", "agreement_id", "valid_from", "valid_to", "begin_reason", "end_reason"
     ):
         lines.append("membership " + " ".join(map(str, row)))
-    for row in SwitchRequest.objects.order_by("pk").values_list("pk", "status"):
+    # Requests without their ids: the run writes its waiting-list moves as new requests.
+    for row in SwitchRequest.objects.order_by("pk").values_list(
+        "resident_id",
+        "from_agreement_id",
+        "to_agreement_id",
+        "reason",
+        "counts_against_quota",
+        "effective_on",
+        "status",
+    ):
         lines.append("switch " + " ".join(map(str, row)))
     for row in WaitingListEntry.objects.order_by("pk").values_list("pk", "status"):
         lines.append("waiting " + " ".join(map(str, row)))

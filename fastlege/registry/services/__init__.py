@@ -17,7 +17,13 @@ from fastlege.registry.services.ceiling import (
     request_ceiling_change,
     withdraw_ceiling_change,
 )
-from fastlege.registry.services.citizen import cancel_switch, opt_in, opt_out, request_switch
+from fastlege.registry.services.citizen import (
+    cancel_switch,
+    declare_sami_speaker,
+    opt_in,
+    opt_out,
+    request_switch,
+)
 from fastlege.registry.services.errors import Code
 from fastlege.registry.services.municipality import (
     assign_gp,
@@ -55,6 +61,7 @@ __all__ = [
     "close_agreement",
     "create_list",
     "create_print_batch",
+    "declare_sami_speaker",
     "gp_leaves",
     "join_waiting_list",
     "leave_waiting_list",

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Exists, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from fastlege.core import audit, fastpath
@@ -70,6 +70,13 @@ def exempt_from(has_list: bool, moved_since_joining: bool, gp_left_since_joining
     return Reason.ORDINARY
 
 
+def counts_against_quota(has_list: bool, exemption: Reason) -> bool:
+    """§ 6: a switch from a list counts against the two a year unless ``exempt_from``
+    exempts it. The one rule for own switches, waiting-list placements (by hand and
+    by the monthly update)."""
+    return has_list and exemption == Reason.ORDINARY
+
+
 def _moved_since(resident_ref: Any, since: Any) -> Exists:
     return Exists(
         PopulationEvent.objects.filter(
@@ -106,9 +113,39 @@ def exempt_reason(resident: Resident, current: ListMembership | None) -> Reason:
     return exempt_from(True, bool(flags[0]), bool(flags[1]))
 
 
+def exemptions_of_members(memberships: Any) -> dict[int, Reason]:
+    """``exempt_from`` for many open list places at once, in one query: resident id ->
+    exemption (ORDINARY when none). ``memberships`` is a ListMembership queryset."""
+    rows = (
+        memberships.annotate(
+            moved=_moved_since(OuterRef("resident_id"), OuterRef("valid_from")),
+            gp_left=_gp_left_since(OuterRef("agreement_id"), OuterRef("valid_from")),
+        )
+        .order_by()
+        .values_list("resident_id", "moved", "gp_left")
+    )
+    return {rid: exempt_from(True, bool(moved), bool(left)) for rid, moved, left in rows}
+
+
 def _counted_qs(resident_ref: Any, requested_on: datetime.date, year: int) -> Any:
+    return _counted_in_year(requested_on, year).filter(resident_id=resident_ref)
+
+
+def counted_switches_of(residents: Any, requested_on: datetime.date, year: int) -> dict[int, int]:
+    """``switches_counted`` for many people at once, in one query: resident id -> count
+    (people with none are left out). ``residents``: a queryset of resident ids."""
+    return dict(
+        _counted_in_year(requested_on, year)
+        .filter(resident_id__in=residents)
+        .order_by()
+        .values("resident_id")
+        .annotate(n=Count("pk"))
+        .values_list("resident_id", "n")
+    )
+
+
+def _counted_in_year(requested_on: datetime.date, year: int) -> Any:
     qs = SwitchRequest.objects.filter(
-        resident_id=resident_ref,
         counts_against_quota=True,
         status__in=[SwitchRequest.Status.PENDING, SwitchRequest.Status.APPLIED],
     )
@@ -450,7 +487,7 @@ def request_switch(
         counts = False
     else:
         reason = exempt_from(has_list, facts.moved_since_joining, facts.gp_left_since_joining)
-        counts = has_list and reason == Reason.ORDINARY
+        counts = counts_against_quota(has_list, reason)
     if counts:
         _refuse_quota(facts.quota_used, rules.quota_year(today, effective_on), today)
     if replaced_id is not None:
@@ -573,6 +610,31 @@ def opt_in(actor: Any, resident: Resident | int, *, today: datetime.date | None 
     person.in_scheme_since = today  # the monthly update places nobody from before this day
     person.save(update_fields=["in_scheme", "in_scheme_since"])
     audit.record(actor, "resident.opted_in", person, on=today.isoformat())
+    return person
+
+
+@transaction.atomic
+def declare_sami_speaker(
+    actor: Any,
+    resident: Resident | int,
+    *,
+    speaks_sami: bool,
+    today: datetime.date | None = None,
+) -> Resident:
+    """The person says they speak Sami (or no longer wish to be counted as such).
+
+    Self-declared, as the regulation gives no test: it gives priority on the
+    waiting list of a Sami-speaking GP in the Sami language area
+    (fastlegeforskriften § 36). The person, a parent, or the home municipality.
+    """
+    today = today_or(today)
+    person = get_resident(resident, lock=True)
+    _require_person_or_home_municipality(actor, person, today)
+    require_resident(person)
+    if person.speaks_sami != bool(speaks_sami):
+        person.speaks_sami = bool(speaks_sami)
+        person.save(update_fields=["speaks_sami"])
+    audit.record(actor, "resident.sami_declared", person, speaks_sami=person.speaks_sami)
     return person
 
 

@@ -547,7 +547,9 @@ def place_unassigned(
 
     Takes effect on the 1st of next month; the list needs a free place counting
     pending moves (children of members may join a closed list, § 4 a). The
-    resident gets a letter.
+    resident gets a letter. This is the only way a D-number holder (asylum
+    seeker, ``Resident.has_d_number``) gets a list: the monthly update never
+    places them (domain brief § 3.1, ``d_number_placed_by_hand``).
     """
     today = today_or(today)
     person = get_resident(resident, lock=True)

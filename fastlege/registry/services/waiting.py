@@ -23,7 +23,7 @@ from fastlege.registry.models import (
     WaitingListEntry,
 )
 from fastlege.registry.services import access, notifications
-from fastlege.registry.services.citizen import check_quota, exempt_reason
+from fastlege.registry.services.citizen import check_quota, counts_against_quota, exempt_reason
 from fastlege.registry.services.common import (
     free_places,
     get_agreement,
@@ -152,7 +152,7 @@ def place_from_waiting_list(
         refuse(Code.LIST_FULL)
     current = open_membership(person.pk)
     exempt = exempt_reason(person, current)
-    counts = current is not None and exempt == SwitchRequest.Reason.ORDINARY
+    counts = counts_against_quota(current is not None, exempt)
     if counts:
         check_quota(person, today, effective_on)
     switch = SwitchRequest.objects.create(

@@ -17,7 +17,7 @@ from factory.django import DjangoModelFactory
 from stdnum.no import orgnr
 
 from fastlege.accounts.models import Role, RoleAssignment
-from fastlege.core.identity import make_synthetic_nin
+from fastlege.core.identity import is_d_number, make_synthetic_nin
 from fastlege.registry.models import (
     Agreement,
     Doctor,
@@ -28,19 +28,20 @@ from fastlege.registry.models import (
 )
 
 D = datetime.date
-_next_individual: dict[tuple[D, bool], int] = defaultdict(int)
+_next_individual: dict[tuple[D, bool, bool], int] = defaultdict(int)
 
 
-def synthetic_nin(birth_date: D) -> str:
-    """A fresh, valid synthetic identity number for ``birth_date`` (sex by parity)."""
+def synthetic_nin(birth_date: D, *, d_number: bool = False) -> str:
+    """A fresh, valid synthetic identity number for ``birth_date`` (sex by parity);
+    ``d_number``: a synthetic D-number (day + 40)."""
     low, high = (0, 499) if birth_date.year < 2000 else (500, 999)
-    key = (birth_date, birth_date.year < 2000)
+    key = (birth_date, birth_date.year < 2000, d_number)
     while True:
         individual = low + _next_individual[key]
         if individual > high:
             raise RuntimeError("no more synthetic numbers for this birth date")
         _next_individual[key] += 1
-        nin = make_synthetic_nin(birth_date, individual)
+        nin = make_synthetic_nin(birth_date, individual, d_number=d_number)
         if nin is not None:
             return nin
 
@@ -119,6 +120,7 @@ class ResidentFactory(DjangoModelFactory[Resident]):
     last_name = factory.Sequence(lambda n: f"Nordmann{n}")
     birth_date = factory.Sequence(lambda n: D(1960, 1, 1) + datetime.timedelta(days=n % 9000))
     nin = factory.LazyAttribute(lambda o: synthetic_nin(o.birth_date))
+    has_d_number = factory.LazyAttribute(lambda o: is_d_number(o.nin))  # as Resident.save
     sex = "K"
     municipality_id = "5001"
     resident_since = D(2020, 1, 1)

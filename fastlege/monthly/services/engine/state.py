@@ -27,6 +27,7 @@ from fastlege.monthly.models import (
 from fastlege.monthly.services.engine.months import next_month
 from fastlege.reference.models import Municipality
 from fastlege.registry import capacity
+from fastlege.registry import rules as registry_rules
 from fastlege.registry.models import (
     Agreement,
     DoctorPeriod,
@@ -36,6 +37,8 @@ from fastlege.registry.models import (
     SwitchRequest,
     WaitingListEntry,
 )
+from fastlege.registry.rules import Address
+from fastlege.registry.services.citizen import counted_switches_of, exemptions_of_members
 
 Rule = MonthMove.Rule
 Step = MonthMove.Step
@@ -119,6 +122,9 @@ class Outcome:
     reductions_applied: list[int] = field(default_factory=list)
     # step 0: (change id, list, new ceiling, low ceiling approved)
     ceiling_changes: list[tuple[int, int, int, bool]] = field(default_factory=list)
+    # Waiting-list moves of step 5 as applied switch requests (resident, from, to, counts
+    # against the two a year, pasientrettighetsforskriften § 6), so switches_counted sees them.
+    waiting_switches: list[tuple[int, int | None, int, bool]] = field(default_factory=list)
     left_scheme: int = 0
     switches_refused: int = 0
 
@@ -146,6 +152,18 @@ class EngineState:
         self.out = Outcome()
         self.listed_home: dict[tuple[int, str], int] = defaultdict(int)
         self.census: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # in scheme, opted out
+        # People's rules (issue 14): D-number holders are placed by hand (domain brief § 3.1);
+        # unassigned children and their parents (pasientrettighetsforskriften § 5);
+        # Sami speakers first on a Sami GP's waiting list (fastlegeforskriften § 36);
+        # the two-a-year rule for waiting-list moves (§ 6).
+        self.d_number: set[int] = set()
+        self.children: dict[int, tuple[datetime.date, int | None, int | None, Address]] = {}
+        self.parents: dict[int, tuple[Address, int | None]] = {}  # id -> address, open list
+        self.sami_area: dict[str, bool] = {}
+        self.sami_speakers: set[int] = set()  # waiting residents who declared Sami
+        self.sami_gp_lists: set[int] = set()  # lists whose regular GP speaks Sami
+        self.quota_used: dict[int, int] = {}  # waiting resident -> counted switches this year
+        self.exemption: dict[int, str] = {}  # waiting resident on a list -> exempt_from
 
     # -- loading ------------------------------------------------------------
 
@@ -179,7 +197,11 @@ class EngineState:
         for agreement_id, n in capacity.incoming_after(m).items():
             if agreement_id in self.lists:
                 self.lists[agreement_id].incoming = n
-        self.muni_auto = dict(Municipality.objects.values_list("pk", "automatic_placement"))
+        for number, auto, sami in Municipality.objects.values_list(
+            "number", "automatic_placement", "sami_language_area"
+        ):
+            self.muni_auto[number] = auto
+            self.sami_area[number] = sami
         # One pass over residents and their open list places: list lengths, guests,
         # residents per municipality, the unassigned (ufordelte), and the ids of those who
         # left the scheme but are still on a list (normally none: the population-register
@@ -217,13 +239,52 @@ class EngineState:
             "resident_id", "agreement_id", "doctor_id"
         ):
             self.removals[rid].append((agreement_id, doctor_id))
-        for agreement_id, doctor_id, vf, pct in (
+        for agreement_id, doctor_id, vf, pct, sami in (
             DoctorPeriod.objects.filter(role=DoctorPeriod.Role.REGULAR, valid_from__lte=m)
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=m))
             .order_by("agreement_id", "-valid_from", "pk")
-            .values_list("agreement_id", "doctor_id", "valid_from", "percentage")
+            .values_list(
+                "agreement_id", "doctor_id", "valid_from", "percentage", "doctor__speaks_sami"
+            )
         ):
+            if agreement_id not in self.regular_gp and sami:
+                self.sami_gp_lists.add(agreement_id)
             self.regular_gp.setdefault(agreement_id, (doctor_id, vf, pct))
+        self._order_waiting_lists()
+        self._load_quota()
+
+    def _order_waiting_lists(self) -> None:
+        """§ 36: on the waiting list of a Sami-speaking GP whose list is in the Sami language
+        area, Sami speakers first, each group in order of joining
+        (``registry.rules.waiting_queue_order``); every other list as joined."""
+        for list_id, entries in self.waiting.items():
+            state = self.lists.get(list_id)
+            if state is None or not registry_rules.sami_priority_applies(
+                list_id in self.sami_gp_lists,
+                self.sami_area.get(state.municipality, False),
+                self.month,
+            ):
+                continue
+            resident_of = dict(entries)
+            order = registry_rules.waiting_queue_order(
+                [(entry, rid in self.sami_speakers) for entry, rid in entries], sami_priority=True
+            )
+            self.waiting[list_id] = [(entry, resident_of[entry]) for entry in order]
+
+    def _load_quota(self) -> None:
+        """The two-a-year rule for waiting-list moves (pasientrettighetsforskriften § 6), as the
+        services decide it (``counted_switches_of``, ``exemptions_of_members``): one query for
+        the counted switches per waiting person in the month's year, one for the exemptions of
+        their open list places."""
+        waiting = WaitingListEntry.objects.filter(status=WStatus.WAITING).values("resident_id")
+        year = registry_rules.quota_year(self.month, self.month)
+        self.quota_used = counted_switches_of(waiting, self.month, year)
+        self.exemption = {
+            rid: str(reason)
+            for rid, reason in exemptions_of_members(
+                ListMembership.objects.filter(valid_to__isnull=True, resident_id__in=waiting)
+            ).items()
+        }
 
     def _load_people(self, leavers: list[int]) -> None:
         """The people the run may touch: leavers, requesters, the waiting, members of ended
@@ -265,13 +326,16 @@ class EngineState:
             self.pending = [tuple(row) for row in cur.fetchall()]
             # Waiting lists in order of joining (ties: waiting-place id).
             cur.execute(
-                f"SELECT id, agreement_id, resident_id FROM {wt} "  # noqa: S608
-                f"WHERE status = %s ORDER BY agreement_id, joined_at, id",
+                f"SELECT w.id, w.agreement_id, w.resident_id, r.speaks_sami FROM {wt} w "  # noqa: S608
+                f"JOIN {rt} r ON r.id = w.resident_id "
+                f"WHERE w.status = %s ORDER BY w.agreement_id, w.joined_at, w.id",
                 [WStatus.WAITING],
             )
-            for entry, agreement_id, rid in cur.fetchall():
+            for entry, agreement_id, rid, sami in cur.fetchall():
                 self.waiting[agreement_id].append((entry, rid))
                 self.waiting_of[rid] = (entry, agreement_id)
+                if sami:
+                    self.sami_speakers.add(rid)
             if ended_lists:
                 marks = ",".join(["%s"] * len(ended_lists))
                 cur.execute(
@@ -304,6 +368,8 @@ class EngineState:
         ids = [p.id for p in self.people.values() if p.ok and p.list_id is None]
         last_end: dict[int, datetime.date] = {}
         since: dict[int, datetime.date | None] = {}
+        child_age = int(registry_rules.param("child_age_self_decides", self.month))
+        by_hand = bool(registry_rules.param("d_number_placed_by_hand", self.month))
         for chunk in _chunks(sorted(ids), BATCH):
             for rid, end in (
                 ListMembership.objects.filter(resident_id__in=chunk)
@@ -313,19 +379,69 @@ class EngineState:
             ):
                 if end is not None:
                     last_end[rid] = end
-            for rid, resident_since, back in Resident.objects.filter(pk__in=chunk).values_list(
-                "pk", "resident_since", "in_scheme_since"
+            for (
+                rid,
+                rsince,
+                back,
+                d_number,
+                born,
+                mother,
+                father,
+                household,
+                code,
+                muni,
+            ) in Resident.objects.filter(pk__in=chunk).values_list(
+                "pk",
+                "resident_since",
+                "in_scheme_since",
+                "has_d_number",
+                "birth_date",
+                "mother_id",
+                "father_id",
+                "household",
+                "postal_code_id",
+                "municipality_id",
             ):
-                since[rid] = resident_since
-                self.people[rid].eligible_from = monthly_rules.eligible_from(resident_since, back)
+                since[rid] = rsince
+                self.people[rid].eligible_from = monthly_rules.eligible_from(rsince, back)
+                if d_number and by_hand:
+                    self.d_number.add(rid)
+                elif (mother or father) and registry_rules.age_on(born, self.month) < child_age:
+                    self.children[rid] = (born, mother, father, Address(household, code, muni))
         far = datetime.date(1, 1, 1)
         for rid in ids:
             person = self.people[rid]
             candidates = [d for d in (last_end.get(rid), since.get(rid)) if d is not None]
             person.unassigned_since = max(candidates) if candidates else far
         for rid in sorted(ids, key=lambda r: (self.people[r].unassigned_since, r)):
-            self.unassigned[self.people[rid].municipality].append(rid)
+            if rid not in self.d_number:  # placed by hand only (``d_number_placed_by_hand``)
+                self.unassigned[self.people[rid].municipality].append(rid)
         self._unassigned_pos: dict[str, int] = defaultdict(int)
+        self._load_parents()
+
+    def _load_parents(self) -> None:
+        """The unassigned children's parents: address and open list place, one query per
+        chunk of parents (pasientrettighetsforskriften § 5)."""
+        parent_ids = sorted(
+            {
+                p
+                for _born, mother, father, _a in self.children.values()
+                for p in (mother, father)
+                if p is not None
+            }
+        )
+        mt, rt = ListMembership._meta.db_table, Resident._meta.db_table
+        with connection.cursor() as cur:
+            for chunk in _chunks(parent_ids, BATCH):
+                marks = ",".join(["%s"] * len(chunk))
+                cur.execute(
+                    f"SELECT r.id, r.household, r.postal_code_id, r.municipality_id, "  # noqa: S608
+                    f"m.agreement_id FROM {rt} r LEFT JOIN {mt} m "
+                    f"ON m.resident_id = r.id AND m.valid_to IS NULL WHERE r.id IN ({marks})",
+                    chunk,
+                )
+                for rid, household, code, muni, agreement_id in cur.fetchall():
+                    self.parents[rid] = (Address(household, code, muni), agreement_id)
 
     def may_be_placed(self, person: Person) -> bool:
         """Someone without a list place is placed only if eligible by the 1st (a late run

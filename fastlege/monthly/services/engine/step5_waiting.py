@@ -2,8 +2,17 @@
 
 Every free place is given away: to the municipality's longest-waiting unassigned
 resident first (``unassigned_before_waiting_list``), else to the waiting list in
-order of joining. A person who leaves a list frees a place there, which goes on
-the same way; chains are followed to the end, nobody is moved twice.
+order of joining (Sami speakers first on a Sami-speaking GP's list in the Sami
+language area, fastlegeforskriften § 36). A person who leaves a list frees a
+place there, which goes on the same way; chains are followed to the end, nobody
+is moved twice.
+
+A move from a list counts against the person's two switches a year (§ 6) unless
+exempt (``exempt_from``: moved municipality, GP left), exactly as a placement by
+hand (``place_from_waiting_list``): a person whose quota is used keeps the
+waiting place and the next in the queue gets the place. Every waiting-list move
+is written as an applied switch request (reason ``venteliste``) so that later
+switches see it.
 """
 
 from __future__ import annotations
@@ -15,10 +24,13 @@ from fastlege.monthly.services.engine.state import (
     MEnd,
     Person,
     Rule,
+    SReason,
     Step,
     WStatus,
 )
 from fastlege.monthly.services.engine.step4_unassigned import Unassigned
+from fastlege.registry import rules as registry_rules
+from fastlege.registry.services.citizen import counts_against_quota
 
 
 class WaitingLists(Unassigned):
@@ -55,6 +67,9 @@ class WaitingLists(Unassigned):
                     self.out.waiting_status[entry_id] = WStatus.PLACED
                     if left is not None:
                         state.switches_in += 1
+                    self.out.waiting_switches.append(
+                        (person.id, left, pk, self._counts_against_quota(person))
+                    )
                 self._move(
                     person,
                     pk,
@@ -71,6 +86,18 @@ class WaitingLists(Unassigned):
                         queue.append((left, chain_round + 1))
                         queued.add(left)
 
+    def _counts_against_quota(self, person: Person) -> bool:
+        """§ 6: the same rule as the services (``counts_against_quota`` of ``exempt_from``),
+        on the exemptions read in bulk at load."""
+        has_list = person.list_id is not None
+        exemption = SReason(self.exemption.get(person.id, SReason.ORDINARY))
+        return counts_against_quota(has_list, exemption)
+
+    def _quota_used(self, person: Person) -> bool:
+        return self._counts_against_quota(person) and registry_rules.switch_quota_used_up(
+            self.quota_used.get(person.id, 0), self.month
+        )
+
     def _next_waiting(self, list_id: int, pos: dict[int, int]) -> tuple[int, Person] | None:
         entries = self.waiting.get(list_id, [])
         i = pos[list_id]
@@ -86,7 +113,12 @@ class WaitingLists(Unassigned):
             if person.list_id == list_id:
                 self.out.waiting_status[entry_id] = WStatus.ENDED
                 continue
-            if rid in self.moved or self._blocked(rid, list_id) or not self.may_be_placed(person):
+            if (
+                rid in self.moved
+                or self._blocked(rid, list_id)
+                or not self.may_be_placed(person)
+                or self._quota_used(person)
+            ):
                 continue  # keeps the place in the queue for next month
             pos[list_id] = i
             return entry_id, person

@@ -19,6 +19,7 @@ from fastlege.monthly.models import (
 )
 from fastlege.monthly.services.engine.state import (
     BATCH,
+    SReason,
     SStatus,
     WStatus,
     _chunks,
@@ -182,6 +183,40 @@ class Writing(OpenClosed):
         )
         for chunk in _chunks(out.reductions_applied, BATCH):
             ListReduction.objects.filter(pk__in=chunk).update(status=ListReduction.Status.APPLIED)
+        # The waiting-list moves of step 5 as applied switch requests, counted or not by the
+        # services' rule (pasientrettighetsforskriften § 6), so later switches see them.
+        _insert(
+            SwitchRequest,
+            [
+                "resident_id",
+                "from_agreement_id",
+                "to_agreement_id",
+                "reason",
+                "counts_against_quota",
+                "status",
+                "requested_at",
+                "effective_on",
+                "requested_by_id",
+                "decided_at",
+                "closed_list_exception",
+            ],
+            [
+                (
+                    rid,
+                    left,
+                    to,
+                    SReason.WAITING_LIST,
+                    counts,
+                    SStatus.APPLIED,
+                    decided,
+                    m,
+                    None,
+                    decided,
+                    "",
+                )
+                for rid, left, to, counts in out.waiting_switches
+            ],
+        )
         # 4. the trace
         _insert(
             MonthMove,
