@@ -298,11 +298,15 @@ def age_limit_end_on(birth_date: datetime.date, age: int) -> datetime.date:
     return first_of_next_month(turns)
 
 
+def end_age_for(birth_date: datetime.date) -> int:
+    """§ 12: the age at which the doctor's agreement ends (``agreement_end_age``, 70),
+    as in force when they reach it (the oldest row for earlier dates)."""
+    return int(param("agreement_end_age", max(birthday(birth_date, 70), _OLD)))
+
+
 def agreement_age_end_on(birth_date: datetime.date) -> datetime.date:
     """§ 12: the day an unextended agreement ends, at 70 (``agreement_end_age``)."""
-    # The end age in force when the doctor turns 70 (the oldest row for earlier dates).
-    end_age = int(param("agreement_end_age", max(birthday(birth_date, 70), _OLD)))
-    return age_limit_end_on(birth_date, end_age)
+    return age_limit_end_on(birth_date, end_age_for(birth_date))
 
 
 def latest_extension_end(birth_date: datetime.date, decided_on: datetime.date) -> datetime.date:

@@ -270,8 +270,10 @@ class AgeEnding:
     extended_until: datetime.date | None
 
     @property
-    def turns_70_on(self) -> datetime.date:
-        return rules.birthday(self.period.doctor.birth_date, 70)
+    def reaches_end_age_on(self) -> datetime.date:
+        """The birthday on which the doctor reaches the end age (70)."""
+        birth = self.period.doctor.birth_date
+        return rules.birthday(birth, rules.end_age_for(birth))
 
 
 def age_endings(
