@@ -166,7 +166,8 @@ class TestEndAtAgeLimit:
         assert [p.doctor_id for p in ended] == [doctor.pk]
         period = DoctorPeriod.objects.get(agreement=agreement)
         assert period.valid_to == D(2026, 7, 1) and period.end_reason == "alder"
-        assert regular_gp_on(agreement.pk, D(2026, 6, 30)).doctor_id == doctor.pk
+        before = regular_gp_on(agreement.pk, D(2026, 6, 30))
+        assert before is not None and before.doctor_id == doctor.pk
         assert regular_gp_on(agreement.pk, D(2026, 7, 1)) is None  # without a regular GP
         assert (
             ListMembership.objects.filter(agreement=agreement, valid_to__isnull=True).count() == 3
