@@ -37,6 +37,7 @@ from fastlege.reference.models import Municipality
 from fastlege.registry.models import (
     Absence,
     Agreement,
+    AgreementExtension,
     CeilingChange,
     Doctor,
     DoctorPeriod,
@@ -143,7 +144,19 @@ class DoctorAdmin(FastlegeModelAdmin):
     inlines = (DoctorPeriodOfDoctorInline,)
     fieldsets = (
         (None, {"fields": ("hpr_number", "first_name", "last_name", "birth_date", "sex")}),
-        (_("Kompetanse"), {"fields": ("specialty", "alis_from", "alis_to", "speaks_sami")}),
+        (
+            _("Kompetanse"),
+            {
+                "fields": (
+                    "specialty",
+                    "alis_from",
+                    "alis_to",
+                    "competence_exemption",
+                    "competence_exemption_until",
+                    "speaks_sami",
+                )
+            },
+        ),
     )
 
 
@@ -831,3 +844,15 @@ class RemovalDecisionAdmin(ReadOnlyModelAdmin):
     list_select_related = ("resident", "agreement__practice", "doctor")
     ordering = ("-id",)
     sortable_by = ("id", "decided_on")
+
+
+@admin.register(AgreementExtension)
+class AgreementExtensionAdmin(ReadOnlyModelAdmin):
+    """Forlengelse etter 70 år (fastlegeforskriften § 12): decided through
+    ``extend_agreement``, which checks the cap; read-only here."""
+
+    list_display = ("id", "agreement", "doctor", "decided_on", "valid_until", "decided_by")
+    list_filter = (AgreementFilter, DoctorFilter)
+    list_select_related = ("agreement__practice", "doctor", "decided_by")
+    ordering = ("-id",)
+    sortable_by = ("id", "decided_on", "valid_until")

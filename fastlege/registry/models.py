@@ -121,6 +121,20 @@ class Doctor(models.Model):
     )
     alis_from = models.DateField(_("ALIS-avtale fra"), null=True, blank=True)
     alis_to = models.DateField(_("ALIS-avtale til"), null=True, blank=True)
+    competence_exemption = models.TextField(
+        _("unntak fra kompetansekravet"),
+        blank=True,
+        help_text=_(
+            "Dokumentert unntak (vedtak, hjemmel) for en lege som verken er spesialist i "
+            "allmennmedisin eller i spesialisering (kompetanseforskriften § 3)."
+        ),
+    )
+    competence_exemption_until = models.DateField(
+        _("unntaket gjelder til"),
+        null=True,
+        blank=True,
+        help_text=_("Tom: unntaket er ikke tidsbegrenset."),
+    )
 
     class Meta:
         verbose_name = _("lege")
@@ -134,6 +148,17 @@ class Doctor(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def meets_competence_requirement(self, on: datetime.date) -> bool:
+        """kompetanseforskriften § 3 on ``on`` (``rules.meets_competence_requirement``)."""
+        return rules.meets_competence_requirement(
+            on,
+            specialist=self.specialty == self.Specialty.SPECIALIST,
+            alis_from=self.alis_from,
+            alis_to=self.alis_to,
+            exemption=bool(self.competence_exemption.strip()),
+            exemption_until=self.competence_exemption_until,
+        )
 
 
 class Agreement(models.Model):
@@ -185,6 +210,13 @@ class Agreement(models.Model):
     valid_to = models.DateField(_("gyldig til"), null=True, blank=True)
     end_reason = models.CharField(
         _("sluttårsak"), max_length=20, choices=EndReason.choices, blank=True
+    )
+    end_reason_text = models.TextField(
+        _("begrunnelse for avslutningen"),
+        blank=True,
+        help_text=_(
+            "Kommunens saklige grunn når den avslutter avtalen (fastlegeforskriften § 12)."
+        ),
     )
     created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
 
@@ -243,9 +275,12 @@ class DoctorPeriod(models.Model):
 
     class EndReason(models.TextChoices):
         RESIGNED = "sluttet", _("sa opp")
+        TERMINATED = "oppsagt_kommune", _("sagt opp av kommunen")
+        BREACH = "mislighold", _("vesentlig mislighold")
         AGE_LIMIT = "alder", _("aldersgrense")
         TAKEN_OVER = "overtatt", _("listen overtatt av ny lege")
         AUTHORISATION = "autorisasjon", _("tap av autorisasjon")
+        DIED = "dod", _("legen døde")
         PERIOD_ENDED = "periode_slutt", _("perioden utløp")
         OTHER = "annet", _("annet")
 
@@ -281,7 +316,17 @@ class DoctorPeriod(models.Model):
         _("oppsigelse mottatt"),
         null=True,
         blank=True,
-        help_text=_("Datoen kommunen fikk legens oppsigelse (fastlegeforskriften § 12)."),
+        help_text=_(
+            "Datoen oppsigelsen ble gitt, av legen eller kommunen (fastlegeforskriften § 12)."
+        ),
+    )
+    end_reason_text = models.TextField(
+        _("begrunnelse"),
+        blank=True,
+        help_text=_(
+            "Skriftlig begrunnelse når kommunen avslutter avtalen (saklig grunn, vesentlig "
+            "mislighold; fastlegeforskriften § 12)."
+        ),
     )
 
     class Meta:
@@ -311,6 +356,56 @@ class DoctorPeriod(models.Model):
 
     def clean(self) -> None:
         _check_period(self)
+
+
+class AgreementExtension(models.Model):
+    """Forlengelse av fastlegeavtale: the municipality lets a doctor keep a list after 70.
+
+    The agreement ends at 70; the municipality may extend it for a limited time,
+    but not beyond 80 (75 before 2026) (fastlegeforskriften § 12). The extension
+    belongs to one doctor on one list. ``valid_until`` is the day the agreement
+    ends (the 1st of a month; half-open like every period).
+    """
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("fastlegeavtale"),
+        on_delete=models.PROTECT,
+        related_name="extensions",
+    )
+    doctor = models.ForeignKey(
+        Doctor,
+        verbose_name=_("lege"),
+        on_delete=models.PROTECT,
+        related_name="agreement_extensions",
+    )
+    decided_on = models.DateField(_("vedtaksdato"))
+    valid_until = models.DateField(
+        _("forlenget til"), help_text=_("Avtalen opphører denne dagen (den 1. i en måned).")
+    )
+    reason = models.TextField(_("begrunnelse"))
+    decided_by = user_field(_("vedtatt av"), on_delete=models.PROTECT)
+    decided_at = models.DateTimeField(_("registrert"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("forlengelse av fastlegeavtale")
+        verbose_name_plural = _("forlengelser av fastlegeavtaler")
+        ordering = ["agreement", "-valid_until", "-id"]
+        indexes = [
+            models.Index(
+                fields=["agreement", "doctor", "valid_until"], name="agreement_extension_idx"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gt=models.F("decided_on")),
+                name="agreement_extension_after_decision",
+                violation_error_message=_("Forlengelsen må gjelde til en dag etter vedtaket."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Forlengelse av liste {self.agreement_id} til {self.valid_until:%d.%m.%Y}"
 
 
 class Resident(models.Model):

@@ -44,6 +44,30 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("household_child_age_limit", 16, _NEW, "fastlegeforskriften § 11 (merknad)"),
     Parameter("returnee_max_years", 3, _OLD, "pasientrettighetsforskriften § 4 b"),
     Parameter("agreement_end_age", 70, _OLD, "fastlegeforskriften 2012 § 32"),
+    Parameter("agreement_end_age", 70, _NEW, "fastlegeforskriften § 12"),
+    Parameter(
+        "agreement_age_end_day",
+        "first_of_month_after_birthday",
+        _OLD,
+        "fastlegeforskriften § 12 (2012: § 32)",
+        verified=False,
+        note=(
+            "Kildene sier at avtalen opphører ved fylte 70 (eller når en forlengelse "
+            "utløper), men ikke hvilken dag. Vi avslutter den 1. i måneden etter "
+            "fødselsdagen, fordi lister endres den 1. i måneden."
+        ),
+    ),
+    Parameter(
+        "competence_requirement_from",
+        datetime.date(2017, 3, 1),
+        _OLD,
+        "kompetanseforskriften § 3",
+        verified=False,
+        note=(
+            "Kravet (spesialist i allmennmedisin, i spesialisering eller dokumentert unntak) "
+            "står i domain.md § 10; datoen 1.3.2017 er fra saken og er ikke lest i kilden."
+        ),
+    ),
     Parameter("agreement_extension_age_cap", 75, _OLD, "fastlegeforskriften 2012 § 32"),
     Parameter(
         "agreement_extension_age_cap",
@@ -389,6 +413,95 @@ def agreement_notice_ok(
 def doctor_too_old(birth_date: datetime.date, on: datetime.date) -> bool:
     """§ 12: no agreement after the doctor has turned 80 (75 before 2026)."""
     return age_on(birth_date, on) >= int(param("agreement_extension_age_cap", on))
+
+
+# --- The age limit (fastlegeforskriften § 12) ----------------------------------
+
+
+def birthday(birth_date: datetime.date, age: int) -> datetime.date:
+    """The day the person turns ``age`` (29 February → 28 February in other years)."""
+    return add_months(birth_date, 12 * age)
+
+
+def age_limit_end_on(birth_date: datetime.date, age: int) -> datetime.date:
+    """The day an agreement ends because its doctor has turned ``age``.
+
+    § 12 says the agreement ends at 70 (and an extension may not go beyond 80)
+    but not on which day; ``agreement_age_end_day`` (verified=False) is our
+    choice: the 1st of the month after the birthday, as lists change on the 1st.
+    The day is excluded (half-open periods): the doctor holds the list until the
+    day before.
+    """
+    turns = birthday(birth_date, age)
+    basis = param("agreement_age_end_day", max(turns, _OLD))
+    if basis != "first_of_month_after_birthday":  # pragma: no cover - one documented choice
+        raise ValueError(basis)
+    return first_of_next_month(turns)
+
+
+def end_age_for(birth_date: datetime.date) -> int:
+    """§ 12: the age at which the doctor's agreement ends (``agreement_end_age``, 70),
+    as in force when they reach it (the oldest row for earlier dates)."""
+    return int(param("agreement_end_age", max(birthday(birth_date, 70), _OLD)))
+
+
+def agreement_age_end_on(birth_date: datetime.date) -> datetime.date:
+    """§ 12: the day an unextended agreement ends, at 70 (``agreement_end_age``)."""
+    return age_limit_end_on(birth_date, end_age_for(birth_date))
+
+
+def latest_extension_end(birth_date: datetime.date, decided_on: datetime.date) -> datetime.date:
+    """§ 12: the latest day a time-limited extension may run to: the cap in force on
+    the decision day (80 from 2026, 75 before), ended as at 70."""
+    cap = int(param("agreement_extension_age_cap", decided_on))
+    return age_limit_end_on(birth_date, cap)
+
+
+def agreement_ends_for_age_on(
+    birth_date: datetime.date, extended_until: datetime.date | None = None
+) -> datetime.date:
+    """The day the doctor's agreement ends because of age: at 70, or when a
+    time-limited extension (``extended_until``, the day it no longer applies) runs out."""
+    natural = agreement_age_end_on(birth_date)
+    if extended_until is not None and extended_until > natural:
+        return extended_until
+    return natural
+
+
+def may_hold_agreement(
+    birth_date: datetime.date, on: datetime.date, extended_until: datetime.date | None = None
+) -> bool:
+    """§ 12: may the doctor be a list's regular GP on ``on``? Below the age limit,
+    or within a time-limited extension."""
+    return on < agreement_ends_for_age_on(birth_date, extended_until)
+
+
+# --- Competence (kompetanseforskriften § 3) -----------------------------------
+
+
+def meets_competence_requirement(
+    on: datetime.date,
+    *,
+    specialist: bool,
+    alis_from: datetime.date | None,
+    alis_to: datetime.date | None,
+    exemption: bool,
+    exemption_until: datetime.date | None,
+) -> bool:
+    """May a doctor be given a list from ``on``? (kompetanseforskriften § 3)
+
+    A specialist in general practice; or in specialisation, shown by an ALIS
+    agreement in force on ``on`` (half-open, ``alis_to`` excluded); or with a
+    documented exemption not yet expired. No requirement before
+    ``competence_requirement_from``.
+    """
+    if on < param("competence_requirement_from", max(on, _OLD)):
+        return True
+    if specialist:
+        return True
+    if alis_from is not None and alis_from <= on and (alis_to is None or on < alis_to):
+        return True
+    return exemption and (exemption_until is None or on < exemption_until)
 
 
 # --- Substitutes (vikar): no double claims for the same time -----------------

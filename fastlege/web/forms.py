@@ -134,18 +134,51 @@ class AbsenceForm(forms.Form):
     reason = forms.ChoiceField(label=_("Årsak"), choices=Absence.Reason.choices)
 
 
+#: The departures a municipality registers; "taken over" and "period ended" are set by
+#: the takeover and by substitute periods themselves.
+GP_LEAVES_REASONS = [
+    (value, label)
+    for value, label in DoctorPeriod.EndReason.choices
+    if value not in (DoctorPeriod.EndReason.TAKEN_OVER, DoctorPeriod.EndReason.PERIOD_ENDED)
+]
+
+
 class GpLeavesForm(forms.Form):
     end_date = forms.DateField(
         label=_("Siste dag er dagen før"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    end_reason = forms.ChoiceField(label=_("Årsak"), choices=DoctorPeriod.EndReason.choices)
+    end_reason = forms.ChoiceField(label=_("Årsak"), choices=GP_LEAVES_REASONS)
+    reason_text = forms.CharField(
+        label=_("Begrunnelse"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Kreves når kommunen sier opp avtalen (saklig grunn), ved vesentlig mislighold "
+            "og ved «annet» (fastlegeforskriften § 12)."
+        ),
+    )
     notice_given_on = forms.DateField(
-        label=_("Oppsigelse mottatt"),
+        label=_("Oppsigelse gitt"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Tom: i dag. Oppsigelsestiden er seks måneder (fastlegeforskriften § 12)."),
     )
     shorter_notice_agreed = forms.BooleanField(
-        label=_("Kommunen godtar kortere oppsigelsestid (§ 12)"), required=False
+        label=_("Kortere oppsigelsestid er avtalt mellom kommunen og legen (§ 12)"),
+        required=False,
+    )
+
+
+class ExtensionForm(forms.Form):
+    valid_until = forms.DateField(
+        label=_("Avtalen forlenges til (den 1. i en måned)"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = forms.CharField(
+        label=_("Begrunnelse for vedtaket"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -43,6 +43,7 @@ from fastlege.registry.models import (
 )
 from fastlege.registry.periods import in_force_on
 from fastlege.registry.services import access
+from fastlege.registry.services.agreements import AgeEnding, age_endings
 from fastlege.registry.services.errors import Code, refuse
 from fastlege.web.models import ListLength, UnassignedCount
 
@@ -419,6 +420,10 @@ class MunicipalityOverview:
     unassigned: int
     pending_ceiling_changes: list[CeilingChange]
     practices: list[Practice]
+    age_limit: list[AgeEnding]
+    #: The end age and the extension cap in force (§ 12), for the text beside the list.
+    end_age: int
+    age_cap: int
 
 
 def municipality_overview(
@@ -459,6 +464,25 @@ def municipality_overview(
         unassigned=unassigned,
         pending_ceiling_changes=changes,
         practices=practices_in(municipality),
+        age_limit=age_limit_warnings(municipality, day),
+        end_age=int(rules.param("agreement_end_age", day)),
+        age_cap=int(rules.param("agreement_extension_age_cap", day)),
+    )
+
+
+#: How far ahead the municipality is warned of agreements reaching the age limit.
+AGE_LIMIT_WARNING_MONTHS = 12
+
+
+def age_limit_warnings(municipality: Municipality, day: datetime.date) -> list[AgeEnding]:
+    """The municipality's GPs whose agreement ends for age within 12 months of ``day``:
+    at 70, or when their extension runs out (fastlegeforskriften § 12), with the day it
+    ends and the list. One due but not yet ended (the monthly update has not run) is
+    listed too."""
+    return age_endings(
+        rules.add_months(day, AGE_LIMIT_WARNING_MONTHS),
+        since=day,
+        municipality_id=municipality.number,
     )
 
 
@@ -483,6 +507,9 @@ def list_detail(agreement: Agreement) -> dict[str, Any]:
         "ceiling_changes": list(agreement.ceiling_changes.order_by("-requested_on", "-pk")[:20]),
         "reductions": list(agreement.reductions.order_by("-effective_on", "-pk")[:20]),
         "absences": list(agreement.absences.select_related("doctor")[:20]),
+        "extensions": list(agreement.extensions.select_related("doctor")[:20]),
+        "end_age": int(rules.param("agreement_end_age", timezone.localdate())),
+        "age_cap": int(rules.param("agreement_extension_age_cap", timezone.localdate())),
     }
 
 

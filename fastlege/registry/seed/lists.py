@@ -64,6 +64,7 @@ PRACTICE_FIELDS = (
     "municipality",
     "is_municipal",
 )
+COMPETENCE_EXEMPTION = "Midlertidig unntak fra kompetansekravet (testdata)"
 DOCTOR_FIELDS = (
     "id",
     "hpr_number",
@@ -74,6 +75,7 @@ DOCTOR_FIELDS = (
     "specialty",
     "alis_from",
     "alis_to",
+    "competence_exemption",
 )
 AGREEMENT_FIELDS = (
     "id",
@@ -306,6 +308,9 @@ class _DoctorMaker:
                 specialty,
                 alis_from,
                 alis_to,
+                # Neither specialist nor in training: a documented exemption, or the
+                # doctor could not hold a list (kompetanseforskriften § 3).
+                COMPETENCE_EXEMPTION if specialty == "ingen" else "",
             )
         )
         return doctor_id
@@ -408,7 +413,9 @@ def make_lists(
                 if rng.random() < 0.4
                 else _pick_month(rng, SCHEME_START_MONTH + 7, state - 3)
             )
-            age = int(min(72, max(30, rng.gauss(48, 10))))
+            # Under 70 at the end state: an agreement ends at 70 unless the municipality
+            # extends it (fastlegeforskriften § 12), and the seed records no extensions.
+            age = int(min(69, max(30, rng.gauss(48, 10))))
             earliest_start = state - (age - 29) * 12
             gp_from = max(agreement_from, earliest_start)
             if rng.random() < 0.5:

@@ -5,11 +5,13 @@ leaves nothing behind.
 
 Modules: ``citizen`` (switch, cancel, opt out/in), ``waiting`` (waiting lists),
 ``municipality`` (lists, GPs, substitutes, closing, placing the unassigned),
+``agreements`` (competence, the age limit and extensions, ending on § 12's terms),
 ``ceiling`` (list ceiling changes), ``reduction`` (list reduction by lot),
 ``removal`` (§§ 38–39), ``population`` (events from the population register),
 ``notifications`` (letters to residents); ``errors`` has the codes.
 """
 
+from fastlege.registry.services.agreements import end_agreements_at_age_limit, extend_agreement
 from fastlege.registry.services.ceiling import (
     apply_ceiling_change,
     approve_ceiling_change,
@@ -62,6 +64,8 @@ __all__ = [
     "create_list",
     "create_print_batch",
     "declare_sami_speaker",
+    "end_agreements_at_age_limit",
+    "extend_agreement",
     "gp_leaves",
     "join_waiting_list",
     "leave_waiting_list",

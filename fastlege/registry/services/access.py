@@ -82,6 +82,16 @@ def require_municipality(actor: Any, municipality_id: str) -> Scope:
     return scope
 
 
+def require_own_municipality(actor: Any, municipality_id: str) -> Scope:
+    """A decision only the municipality itself makes (e.g. extending an agreement past
+    70, fastlegeforskriften § 12): its own officers, or the system (imports,
+    commands). National staff read and register, but do not decide for it."""
+    scope = scope_of(actor)
+    if not (scope.system or municipality_id in scope.municipalities):
+        refuse(Code.NOT_AUTHORISED)
+    return scope
+
+
 def regular_gp_on(agreement_id: int, day: datetime.date) -> DoctorPeriod | None:
     """The regular-GP period (LPFL) of a list covering ``day``, if any."""
     return (

@@ -60,6 +60,14 @@ class Code(StrEnum):
     LIST_WITHOUT_GP = "list_without_gp"
     DOCTOR_TOO_OLD = "doctor_too_old"
     NOTICE_TOO_SHORT = "notice_too_short"
+    TERMINATION_NOTICE_TOO_SHORT = "termination_notice_too_short"
+    TERMINATION_REASON_REQUIRED = "termination_reason_required"
+    INVALID_END_REASON = "invalid_end_reason"
+    AGE_LIMIT_REACHED = "age_limit_reached"
+    AGE_LIMIT_NOT_REACHED = "age_limit_not_reached"
+    EXTENSION_BEYOND_CAP = "extension_beyond_cap"
+    EXTENSION_NOT_NEEDED = "extension_not_needed"
+    COMPETENCE_REQUIREMENT_NOT_MET = "competence_requirement_not_met"
     SUBSTITUTE_DOUBLE_CLAIM = "substitute_double_claim"
     SUBSTITUTE_IS_LIST_GP = "substitute_is_list_gp"
     PERCENTAGE_OUT_OF_RANGE = "percentage_out_of_range"
@@ -161,6 +169,38 @@ MESSAGES: dict[Code, Promise] = {
     Code.NOTICE_TOO_SHORT: _(
         "Fristen er for kort: det kreves %(months)s måneders varsel med mindre kommunen "
         "godkjenner kortere frist (%(basis)s)."
+    ),
+    Code.TERMINATION_NOTICE_TOO_SHORT: _(
+        "Kommunen må si opp avtalen med %(months)s måneders varsel (fastlegeforskriften § 12). "
+        "Kortere frist krever avtale med legen; ved vesentlig mislighold eller tap av "
+        "autorisasjon avsluttes avtalen straks."
+    ),
+    Code.TERMINATION_REASON_REQUIRED: _(
+        "Kommunen må gi en skriftlig, saklig begrunnelse når den avslutter en "
+        "fastlegeavtale (fastlegeforskriften § 12)."
+    ),
+    Code.INVALID_END_REASON: _("Denne sluttårsaken kan ikke registreres her."),
+    Code.AGE_LIMIT_REACHED: _(
+        "Legen har nådd aldersgrensen på 70 år, og avtalen har ingen forlengelse som gjelder "
+        "%(date)s. Kommunen kan forlenge avtalen for en begrenset tid, men ikke utover "
+        "%(cap)s år (fastlegeforskriften § 12)."
+    ),
+    Code.AGE_LIMIT_NOT_REACHED: _(
+        "Legen når ikke aldersgrensen før %(date)s; velg en annen sluttårsak "
+        "(fastlegeforskriften § 12)."
+    ),
+    Code.EXTENSION_BEYOND_CAP: _(
+        "Avtalen kan ikke forlenges utover at legen fyller %(cap)s år: senest til %(latest)s "
+        "(fastlegeforskriften § 12)."
+    ),
+    Code.EXTENSION_NOT_NEEDED: _(
+        "Legen er under 70 år i hele perioden; avtalen gjelder uten forlengelse til "
+        "%(ends)s (fastlegeforskriften § 12)."
+    ),
+    Code.COMPETENCE_REQUIREMENT_NOT_MET: _(
+        "Legen oppfyller ikke kompetansekravet for fastleger fra %(date)s: legen må være "
+        "spesialist i allmennmedisin, ha en ALIS-avtale som gjelder fra startdatoen, eller "
+        "ha et dokumentert unntak (kompetanseforskriften § 3)."
     ),
     Code.SUBSTITUTE_DOUBLE_CLAIM: _(
         "Vikarperioden overlapper andre vikarperioder slik at det blir mer enn 100 % for "

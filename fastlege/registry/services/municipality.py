@@ -27,7 +27,7 @@ from fastlege.registry.models import (
     WaitingListEntry,
 )
 from fastlege.registry.periods import in_force_on, not_ended_by, overlaps
-from fastlege.registry.services import access, notifications
+from fastlege.registry.services import access, agreements, notifications
 from fastlege.registry.services.citizen import check_room
 from fastlege.registry.services.common import (
     PENDING,
@@ -122,8 +122,7 @@ def _assign(
     require_active(agreement, valid_from)
     if not 1 <= percentage <= 100:
         refuse(Code.PERCENTAGE_OUT_OF_RANGE)
-    if rules.doctor_too_old(doctor.birth_date, valid_from):
-        refuse(Code.DOCTOR_TOO_OLD)
+    agreements.require_may_get_list(agreement, doctor, valid_from)
     running = DoctorPeriod.objects.filter(agreement_id=agreement.pk, role=Role.REGULAR).filter(
         not_ended_by(valid_from)
     )
@@ -213,18 +212,26 @@ def gp_leaves(
     end_reason: DoctorPeriod.EndReason | str,
     notice_given_on: datetime.date | None = None,
     shorter_notice_agreed: bool = False,
+    reason_text: str = "",
     today: datetime.date | None = None,
 ) -> DoctorPeriod:
     """The regular GP leaves: the list becomes a list without a regular GP (ubesatt).
 
-    The residents stay on the list and are told. A self-employed GP who
-    resigns gives six months' notice unless the municipality agrees to a
-    shorter one (fastlegeforskriften § 12); salaried GPs follow employment law.
+    The residents stay on the list and are told. On fastlegeforskriften § 12's
+    terms (``agreements.check_ending_terms``): a self-employed GP who resigns,
+    and the municipality that terminates, give six months' notice unless a
+    shorter one is agreed (salaried GPs follow employment law); the municipality
+    gives a written, valid reason; a serious breach ends the agreement at once
+    (with a written reason), and so does loss of authorisation. The age limit is
+    the GP's 70th birthday or the end of an extension.
     """
     today = today_or(today)
     target = get_agreement(agreement, lock=True)
     access.require_municipality(actor, target.municipality_id)
-    reason = DoctorPeriod.EndReason(end_reason)
+    try:
+        reason = DoctorPeriod.EndReason(end_reason)
+    except ValueError:
+        refuse(Code.INVALID_END_REASON)
     period = (
         DoctorPeriod.objects.select_for_update(of=("self",))
         .select_related("doctor")
@@ -237,36 +244,24 @@ def gp_leaves(
     if end_date <= period.valid_from:
         refuse(Code.INVALID_PERIOD)
     notice = notice_given_on or today
-    if (
-        reason == DoctorPeriod.EndReason.RESIGNED
-        and not target.is_salaried
-        and not rules.agreement_notice_ok(notice, end_date, shorter_notice_agreed)
-    ):
-        refuse(
-            Code.NOTICE_TOO_SHORT,
-            months=rules.param("agreement_notice_months", notice),
-            basis="fastlegeforskriften § 12",
-        )
-    period.valid_to = end_date
-    period.end_reason = reason
-    period.notice_given_on = notice
-    period.save(update_fields=["valid_to", "end_reason", "notice_given_on"])
-    member_ids = list(members_of(target.pk).values_list("resident_id", flat=True))
-    notified = notifications.notify(
-        member_ids,
-        Notification.Kind.GP_LEAVING,
-        agreement=target,
-        effective_on=end_date,
-        context={"doctor": period.doctor.full_name},
-    )
-    audit.record(
-        actor,
-        "agreement.gp_leaves",
+    agreements.check_ending_terms(
+        target,
         period,
-        agreement=target.pk,
-        end_date=end_date.isoformat(),
-        end_reason=str(reason),
-        notified=notified,
+        reason,
+        end_date=end_date,
+        notice_given_on=notice,
+        shorter_notice_agreed=shorter_notice_agreed,
+        reason_text=reason_text,
+    )
+    agreements.end_regular_period(
+        actor,
+        target,
+        period,
+        end_date=end_date,
+        reason=reason,
+        action="agreement.gp_leaves",
+        notice_given_on=notice,
+        reason_text=reason_text,
     )
     return period
 
@@ -288,8 +283,11 @@ def close_agreement(
     *,
     end_date: datetime.date,
     end_reason: Agreement.EndReason | str,
+    reason_text: str = "",
     targets: Sequence[Agreement | int] | None = None,
     allow_over_ceiling: bool = False,
+    notice_given_on: datetime.date | None = None,
+    shorter_notice_agreed: bool = False,
     today: datetime.date | None = None,
 ) -> Closure:
     """Avslutte en fastlegeavtale and move its residents (FLR "end agreement and move patients").
@@ -299,9 +297,19 @@ def close_agreement(
     together. The move does not count as one of their switches, and each is
     told. With ``allow_over_ceiling`` the municipality may place them above a
     target's ceiling (e.g. when merging lists). Refused when there is not room.
+
+    The municipality ends the agreement, so it gives its reason in writing
+    (``reason_text``); if a regular GP still holds the list on ``end_date`` it is
+    a termination with six months' notice unless a shorter one is agreed with
+    the GP (fastlegeforskriften § 12; salaried GPs follow employment law). For a
+    serious breach or loss of authorisation, end the GP's period first
+    (``gp_leaves``), then close the list.
     """
     today = today_or(today)
-    reason = Agreement.EndReason(end_reason)
+    try:
+        reason = Agreement.EndReason(end_reason)
+    except ValueError:
+        refuse(Code.INVALID_END_REASON)
     closing = get_agreement(agreement)
     access.require_municipality(actor, closing.municipality_id)
     require_first_of_month(end_date)
@@ -311,6 +319,24 @@ def close_agreement(
         refuse(Code.LIST_ENDED)
     if end_date <= closing.valid_from:
         refuse(Code.INVALID_PERIOD)
+    if not reason_text.strip():
+        refuse(Code.TERMINATION_REASON_REQUIRED)
+    notice = notice_given_on or today
+    gp_holds_list = (
+        DoctorPeriod.objects.filter(agreement_id=closing.pk, role=Role.REGULAR)
+        .filter(valid_from__lt=end_date)
+        .filter(not_ended_by(end_date))
+        .exists()
+    )
+    if (
+        gp_holds_list
+        and not closing.is_salaried
+        and not rules.agreement_notice_ok(notice, end_date, shorter_notice_agreed)
+    ):
+        refuse(
+            Code.TERMINATION_NOTICE_TOO_SHORT,
+            months=rules.param("agreement_notice_months", notice),
+        )
 
     if targets is not None:
         target_ids = [int(pk_of(t)) for t in targets]
@@ -399,18 +425,27 @@ def close_agreement(
     old_label = notifications.list_label(closing, today)
     closing.valid_to = end_date
     closing.end_reason = reason
+    closing.end_reason_text = reason_text.strip()
     closing.is_open = False
     closing.locked_by_hand = True
-    closing.save(update_fields=["valid_to", "end_reason", "is_open", "locked_by_hand"])
+    closing.save(
+        update_fields=["valid_to", "end_reason", "end_reason_text", "is_open", "locked_by_hand"]
+    )
     running = DoctorPeriod.objects.filter(agreement_id=closing.pk, valid_from__lt=end_date)
     for period in running.filter(not_ended_by(end_date)):
         period.valid_to = end_date
+        if period.role == Role.SUBSTITUTE:
+            period.end_reason = DoctorPeriod.EndReason.PERIOD_ENDED
+            period.save(update_fields=["valid_to", "end_reason"])
+            continue
         period.end_reason = (
-            DoctorPeriod.EndReason.PERIOD_ENDED
-            if period.role == Role.SUBSTITUTE
+            DoctorPeriod.EndReason.TERMINATED
+            if reason == Agreement.EndReason.TERMINATED
             else DoctorPeriod.EndReason.OTHER
         )
-        period.save(update_fields=["valid_to", "end_reason"])
+        period.notice_given_on = notice
+        period.end_reason_text = reason_text.strip()
+        period.save(update_fields=["valid_to", "end_reason", "notice_given_on", "end_reason_text"])
 
     for tid, ids in moves.items():
         if ids:

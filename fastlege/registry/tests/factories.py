@@ -90,6 +90,8 @@ class DoctorFactory(DjangoModelFactory[Doctor]):
     last_name = factory.Sequence(lambda n: f"Lege{n}")
     birth_date = D(1975, 5, 5)
     sex = "K"
+    # Meets the competence requirement (kompetanseforskriften § 3) so it may be given a list.
+    specialty = Doctor.Specialty.SPECIALIST
 
 
 class AgreementFactory(DjangoModelFactory[Agreement]):

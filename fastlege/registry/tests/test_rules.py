@@ -147,3 +147,70 @@ def test_the_draw_respects_allowed_pairs():
     units = [[1], [2], [3], [4]]
     result = rules.draw_reduction(units, [(9, 4)], seed=1, allowed=lambda u, t: 3 not in u)
     assert sorted(u[0] for _n, u, _t in result.assignments) == [1, 2, 4]
+
+
+# --- The age limit and the competence requirement --------------------------------
+
+BORN = D(1956, 6, 15)  # turns 70 on 15.06.2026, 75 on 15.06.2031, 80 on 15.06.2036
+
+
+def test_the_agreement_ends_on_the_first_of_the_month_after_the_70th_birthday():
+    assert rules.param("agreement_end_age", D(2026, 6, 1)) == 70
+    assert rules.agreement_age_end_on(BORN) == D(2026, 7, 1)
+    assert rules.may_hold_agreement(BORN, D(2026, 6, 14))  # the day before the birthday
+    assert rules.may_hold_agreement(BORN, D(2026, 6, 16))  # the day after: to the month's end
+    assert rules.may_hold_agreement(BORN, D(2026, 6, 30))
+    assert not rules.may_hold_agreement(BORN, D(2026, 7, 1))
+
+
+def test_a_birthday_on_the_first_and_on_29_february():
+    assert rules.agreement_age_end_on(D(1956, 7, 1)) == D(2026, 8, 1)
+    assert rules.agreement_age_end_on(D(1956, 6, 30)) == D(2026, 7, 1)
+    assert rules.agreement_age_end_on(D(1956, 2, 29)) == D(2026, 3, 1)
+
+
+def test_an_extension_moves_the_end_but_never_earlier_than_70():
+    assert rules.agreement_ends_for_age_on(BORN, D(2028, 1, 1)) == D(2028, 1, 1)
+    assert rules.agreement_ends_for_age_on(BORN, D(2026, 3, 1)) == D(2026, 7, 1)
+    assert rules.may_hold_agreement(BORN, D(2027, 12, 31), D(2028, 1, 1))
+    assert not rules.may_hold_agreement(BORN, D(2028, 1, 1), D(2028, 1, 1))
+
+
+def test_the_extension_cap_is_80_from_2026_and_75_before():
+    # 80th birthday 15.06.2036 -> the 1st after it; 75th birthday 15.06.2031 likewise.
+    assert rules.latest_extension_end(BORN, D(2026, 1, 1)) == D(2036, 7, 1)
+    assert rules.latest_extension_end(BORN, D(2025, 12, 31)) == D(2031, 7, 1)
+
+
+def test_the_age_end_day_is_a_documented_unverified_choice():
+    choice = rules.rule("agreement_age_end_day", D(2026, 6, 1))
+    assert choice.value == "first_of_month_after_birthday"
+    assert not choice.verified and "1. i måneden" in choice.note
+
+
+@pytest.mark.parametrize(
+    ("fields", "on", "ok"),
+    [
+        ({"specialist": True}, D(2026, 4, 1), True),
+        ({}, D(2026, 4, 1), False),
+        ({}, D(2017, 2, 28), True),  # before the requirement
+        ({}, D(2017, 3, 1), False),
+        ({"alis_from": D(2026, 4, 1), "alis_to": D(2031, 4, 1)}, D(2026, 4, 1), True),
+        ({"alis_from": D(2026, 4, 2), "alis_to": D(2031, 4, 1)}, D(2026, 4, 1), False),
+        ({"alis_from": D(2021, 4, 1), "alis_to": D(2026, 4, 1)}, D(2026, 4, 1), False),
+        ({"alis_from": D(2021, 4, 1), "alis_to": None}, D(2026, 4, 1), True),
+        ({"exemption": True}, D(2026, 4, 1), True),
+        ({"exemption": True, "exemption_until": D(2026, 4, 2)}, D(2026, 4, 1), True),
+        ({"exemption": True, "exemption_until": D(2026, 4, 1)}, D(2026, 4, 1), False),
+    ],
+)
+def test_competence_requirement(fields, on, ok):
+    args = {
+        "specialist": False,
+        "alis_from": None,
+        "alis_to": None,
+        "exemption": False,
+        "exemption_until": None,
+        **fields,
+    }
+    assert rules.meets_competence_requirement(on, **args) is ok

@@ -68,7 +68,13 @@ def test_a_failure_at_the_last_step_rolls_everything_back(audit_fails):
             None, source, effective_on=D(2026, 10, 1), plan=[(target, 3)], today=TODAY
         ),
         lambda: close_agreement(
-            None, source, end_date=D(2026, 5, 1), end_reason="oppsagt", today=TODAY
+            None,
+            source,
+            end_date=D(2026, 5, 1),
+            end_reason="oppsagt",
+            reason_text="Listen legges ned.",
+            shorter_notice_agreed=True,
+            today=TODAY,
         ),
         lambda: remove_resident_for_threats(
             None, person, person.memberships.get().agreement, reason="Trusler", today=TODAY
@@ -96,7 +102,15 @@ def test_a_refusal_after_partial_work_leaves_nothing():
     gp_list(ceiling=8, members=4)  # room for 4 of 6
     before = snapshot()
     with pytest.raises(DomainError):
-        close_agreement(None, closing, end_date=D(2026, 5, 1), end_reason="oppsagt", today=TODAY)
+        close_agreement(
+            None,
+            closing,
+            end_date=D(2026, 5, 1),
+            end_reason="oppsagt",
+            reason_text="Listen legges ned.",
+            shorter_notice_agreed=True,
+            today=TODAY,
+        )
     assert snapshot() == before
     closing.refresh_from_db()
     assert closing.valid_to is None and closing.is_open

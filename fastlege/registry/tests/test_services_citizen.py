@@ -137,7 +137,7 @@ def test_switch_because_the_gp_left_is_not_counted():
     person = member(a)
     _switch_and_apply(person, b, D(2026, 1, 5))
     _switch_and_apply(person, c, D(2026, 2, 5))
-    gp_leaves(None, c, end_date=D(2026, 9, 1), end_reason="alder", today=D(2026, 3, 1))
+    gp_leaves(None, c, end_date=D(2026, 9, 1), end_reason="sluttet", today=D(2026, 3, 1))
     switch = request_switch(None, person, d, today=D(2026, 3, 10))
     assert switch.reason == SwitchRequest.Reason.GP_LEFT
     assert not switch.counts_against_quota

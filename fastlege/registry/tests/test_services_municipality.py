@@ -202,6 +202,8 @@ class TestCloseAgreement:
             closing,
             end_date=D(2026, 5, 1),
             end_reason="oppsagt",
+            reason_text="Kommunen samler listene.",
+            shorter_notice_agreed=True,
             targets=[small, big],
             today=TODAY,
         )
@@ -226,6 +228,8 @@ class TestCloseAgreement:
                 closing,
                 end_date=D(2026, 5, 1),
                 end_reason="oppsagt",
+                reason_text="Kommunen samler listene.",
+                shorter_notice_agreed=True,
                 targets=[target],
                 today=TODAY,
             )
@@ -241,6 +245,8 @@ class TestCloseAgreement:
             closing,
             end_date=D(2026, 5, 1),
             end_reason="sammenslatt",
+            reason_text="Kommunen samler listene.",
+            shorter_notice_agreed=True,
             targets=[target],
             allow_over_ceiling=True,
             today=TODAY,
@@ -258,6 +264,8 @@ class TestCloseAgreement:
             closing,
             end_date=D(2026, 6, 1),
             end_reason="oppsagt",
+            reason_text="Kommunen samler listene.",
+            shorter_notice_agreed=True,
             targets=[gp_list(ceiling=10)],
             today=TODAY,
         )

@@ -272,7 +272,9 @@ def test_gp_registers_an_absence(world: World) -> None:
 def test_municipality_registers_departure_and_the_list_is_without_gp(world: World) -> None:
     url = reverse("web:list_action", args=["5001", world.open_list.pk, "slutter"])
     r = world.client("municipality").post(
-        url, {"end_date": "2027-01-01", "end_reason": "alder"}, follow=True
+        url,
+        {"end_date": "2027-01-01", "end_reason": "sluttet", "shorter_notice_agreed": "on"},
+        follow=True,
     )
     assert "avgang er registrert" in messages_of(r)
     period = DoctorPeriod.objects.get(agreement=world.open_list)

@@ -18,6 +18,7 @@ from fastlege.registry.services import (
     approve_ceiling_change,
     assign_gp,
     create_list,
+    extend_agreement,
     gp_leaves,
     prepare_list_reduction,
     refuse_ceiling_change,
@@ -29,6 +30,7 @@ from fastlege.web import selectors as ws
 from fastlege.web.forms import (
     AssignGpForm,
     CeilingDecisionForm,
+    ExtensionForm,
     GpLeavesForm,
     NewListForm,
     OfficerForm,
@@ -84,6 +86,7 @@ def list_page(request: HttpRequest, number: str, agreement_id: int) -> HttpRespo
             "can_change": ws.may_change_municipality(request.user, number),
             "leaves_form": GpLeavesForm(),
             "assign_form": AssignGpForm(),
+            "extension_form": ExtensionForm(),
             "substitute_form": SubstituteForm(),
             "reduction_form": ReductionForm(firsts=firsts),
             **ws.list_detail(agreement),
@@ -198,8 +201,23 @@ def list_action(request: HttpRequest, number: str, agreement_id: int, action: st
                 end_reason=d["end_reason"],
                 notice_given_on=d["notice_given_on"],
                 shorter_notice_agreed=d["shorter_notice_agreed"],
+                reason_text=d["reason_text"],
             ),
             success=_("Legens avgang er registrert. Innbyggerne på listen får melding."),
+            redirect_to=back,
+        )
+    if action == "forleng":
+        eform = ExtensionForm(request.POST)
+        if not eform.is_valid():
+            form_errors(request, eform)
+            return HttpResponseRedirect(back)
+        d = eform.cleaned_data
+        return act(
+            request,
+            lambda: extend_agreement(
+                user, agreement, valid_until=d["valid_until"], reason=d["reason"]
+            ),
+            success=_("Forlengelsen av avtalen er registrert."),
             redirect_to=back,
         )
     if action == "lege":

@@ -31,6 +31,7 @@ from fastlege.monthly.services.engine.state import (
 from fastlege.monthly.services.engine.step8_snapshots import Snapshots
 from fastlege.monthly.services.errors import Code, refuse
 from fastlege.registry.services import access
+from fastlege.registry.services.agreements import end_agreements_at_age_limit
 
 Progress = Callable[[int, str], None]
 ADVISORY_LOCK_KEY = 4_242_001  # pg_advisory_xact_lock: one monthly run at a time
@@ -193,6 +194,12 @@ def _execute(
         source=source,
         started_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    # First, before the state is read: agreements that end at the age limit this month
+    # (fastlegeforskriften § 12), through the registry's own ending path. The lists
+    # keep their residents (now on a list without a regular GP), who are told.
+    age_limit_ended = end_agreements_at_age_limit(actor, month)
+    timer.done("age_limit", "avtaler som når aldersgrensen")
+
     engine = _Engine(month)
     engine.load()
     run.listed_before = engine.listed_count()
@@ -265,6 +272,7 @@ def _execute(
         checksum=run.checksum,
         ceiling_changes=run.ceiling_changes_applied,
         exceptions=run.exceptions,
+        age_limit_ended=len(age_limit_ended),
     )
     return run
 
