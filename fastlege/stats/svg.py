@@ -25,9 +25,10 @@ NO_DATA = "#d9d9d9"
 
 
 def _fmt(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:.1f}".replace(".", ",")
-    return str(v)
+    """A figure as shown on the pages (already rounded by ``selectors.display``)."""
+    from fastlege.stats.templatetags.stats_tags import num
+
+    return num(v) if isinstance(v, (int, float)) else str(v)
 
 
 def line_chart(
