@@ -1,7 +1,8 @@
 """History for the demo: ``fastlege seed --months N``.
 
-The seed builds the calibrated registry as it stands at the end of the
-reference year (the *end state*, exactly KOSTRA's figures). With ``--months
+The seed builds the calibrated registry as it stands on the state date,
+31.12.2025 by default: KOSTRA's day (``fastlege.stats.kostra.kostra_day``) —
+the *end state*, exactly KOSTRA's figures. With ``--months
 N`` it does not write that state directly but a *start state* N months
 earlier, and then carries it forward month by month with the real monthly
 engine (:func:`fastlege.monthly.services.engine.run_month`), applying each
@@ -38,7 +39,11 @@ before it, everybody whose list still differs from the end state gets a
 switch request (or a placement) that takes effect in that run, and waiting
 places still open are ended. The residents who are unassigned at the
 end arrive during that last month, after its run, as in the seed without
-history. So the last month's snapshot gives KOSTRA's figures exactly; the
+history. Every other event of the last month, whatever its day in December
+(a birth on the 20th: on the mother's list from that day), is written before
+that run, and nothing is dated after the state date, so the landing is in
+force on 31.12: the last month's snapshot, the registry on 31.12 and the
+registry on 1 January before its run all give KOSTRA's figures exactly; the
 months before follow the trend approximately (docs/monthly-update.md).
 
 What is not varied: substitutes. The events are written in bulk as the
@@ -306,7 +311,8 @@ class History:
     ceiling_changes: int = 0
 
     def __post_init__(self) -> None:
-        self.first = self.calendar.state_month - self.months
+        # The runs end with the state date's month: December 2025 for 31.12.2025.
+        self.first = self.calendar.state_month - self.months + 1
         self.trends = load_trends(self.plan.subset, self.first, self.months)
         self.first_iso = self.calendar.month_iso(self.first)
         self.first_ordinal = month_first(self.first).toordinal()
