@@ -5,22 +5,22 @@ single row is written.
 
 Calibration (issue 2): for every seeded municipality with KOSTRA figures
 (SSB table 12005, "per 31.12": the reference year is the latest whose 31
-December is on or before the state date, ``kostra_year_on``; the default state
-date is that day itself, 31.12.2025) the seeded registry has exactly the published number of lists, lists
-without a regular GP, open lists and female regular GPs, exactly the
-published number of residents on lists with and without a GP, and exactly the
-published sum of list ceilings.
+December is on or before the state date, ``kostra_year_on``; the default
+state date is that day itself, 31.12.2025) the seeded registry has exactly
+the published number of lists, lists without a regular GP, open lists and
+female regular GPs, exactly the published number of residents on lists with
+and without a GP, and exactly the published sum of list ceilings.
 
 Who lives where: every municipality gets about as many residents as its
-population on the 1 January after the state date (1.1.2026 for 31.12.2025). A municipality whose lists
-hold more people than live there is filled with residents of other seeded
-municipalities (same county first, nearest first). When the seeded area as a
-whole lacks people, the missing list members are created as *guest
-residents* living in the nearest municipalities outside the seeded area (in a
-national seed, where nothing is outside, in the nearest other seeded
-municipality). Residents whose list would lie outside the seeded area are not
-created at all; that is the only way a seeded municipality ends up with fewer
-residents than its population.
+population on the 1 January after the state date (1.1.2026 for 31.12.2025).
+A municipality whose lists hold more people than live there is filled with
+residents of other seeded municipalities (same county first, nearest first).
+When the seeded area as a whole lacks people, the missing list members are
+created as *guest residents* living in the nearest municipalities outside the
+seeded area (in a national seed, where nothing is outside, in the nearest
+other seeded municipality). Residents whose list would lie outside the seeded
+area are not created at all; that is the only way a seeded municipality ends
+up with fewer residents than its population.
 """
 
 from __future__ import annotations
