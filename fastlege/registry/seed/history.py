@@ -97,44 +97,10 @@ SETTLE_MONTHS = (1, 6)
 # and a third of the history when it is longer (more is left to land after 36 months).
 LANDING_MONTHS = 4
 
-# How near the history comes to the trend (tested in registry/tests/test_history.py):
-# the share without a GP to the nearest list (half the longest list of the
-# municipality) plus this slack, in percentage points; the mean list length of
-# lists with a GP within this fraction.
-SHARE_SLACK_PP = 1.0
-MEAN_TOLERANCE = 0.03
-# The reserve capacity (sum of ceilings / residents on lists with a GP × 100) within this
-# fraction: the ceilings are set before the run, which then places and moves residents.
-RESERVE_TOLERANCE = 0.03
+# How near the history must come to the trend is stated in its test
+# (registry/tests/test_history.py), not here.
 
 Progress = Callable[[str], None]
-
-
-def mean_tolerance(number: str, month: datetime.date) -> float:
-    """Fraction the mean list length (lists with a GP) may differ from the trend.
-
-    ``MEAN_TOLERANCE`` plus half of what one list getting or losing its GP can
-    move the mean: 1 / (2 × lists with a GP).
-    """
-    from fastlege.monthly.models import ListMonthSnapshot
-
-    with_gp = ListMonthSnapshot.objects.filter(
-        month=month, municipality_id=number, has_regular_gp=True
-    ).count()
-    return MEAN_TOLERANCE + (1 / (2 * with_gp) if with_gp else 0.0)
-
-
-def share_tolerance(number: str, month: datetime.date) -> float:
-    """Percentage points the share without a GP may differ from the trend in ``month``."""
-    from fastlege.monthly.models import ListMonthSnapshot
-
-    lengths = list(
-        ListMonthSnapshot.objects.filter(month=month, municipality_id=number).values_list(
-            "length", flat=True
-        )
-    )
-    total = sum(lengths)
-    return (100 * max(lengths) / 2 / total if total else 0.0) + SHARE_SLACK_PP
 
 
 ROLE_STAY, ROLE_ARRIVE, ROLE_SWITCH = 0, 1, 2
@@ -1012,11 +978,7 @@ def _open_lists(resident_ids: list[int]) -> list[tuple[int, int]]:
 
 __all__ = [
     "LANDING_MONTHS",
-    "MEAN_TOLERANCE",
-    "RESERVE_TOLERANCE",
     "History",
     "load_trends",
-    "mean_tolerance",
-    "share_tolerance",
     "vacancy_timeline",
 ]
