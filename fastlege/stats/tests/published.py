@@ -14,6 +14,8 @@ from pathlib import Path
 from django.test import Client
 from openpyxl import load_workbook
 
+from fastlege.stats.selectors import SUPPRESSED
+
 KOSTRA_FILE = (
     Path(__file__).resolve().parents[2] / "reference" / "data" / "fastlege_kommune_2025.csv"
 )
@@ -59,13 +61,13 @@ def kostra(numbers: set[str] | None = None, county: str | None = None) -> Figure
 def page_number(text: str) -> Decimal | None:
     """A figure as the pages write it: «1 027», «26,2», «–» (none)."""
     text = text.strip()
-    if text == "–":
+    if text in ("–", SUPPRESSED):  # none, or hidden: a difference wherever KOSTRA has one
         return None
     return Decimal(text.replace("\u00a0", "").replace(" ", "").replace("−", "-").replace(",", "."))
 
 
 def file_number(value: object) -> Decimal | None:
-    if value is None or value == "":
+    if value is None or value in ("", SUPPRESSED):
         return None
     return Decimal(str(value))
 
