@@ -29,6 +29,7 @@ from fastlege.dialogue.models import (
 from fastlege.dialogue.services.access import is_organiser, may_organise
 from fastlege.dialogue.services.errors import Code, refuse
 from fastlege.registry.services.access import scope_of
+from fastlege.stats.rounding import half_up
 
 
 def _organiser_filter(actor: Any) -> Q | None:
@@ -284,7 +285,7 @@ def indicator_trend(code: str) -> IndicatorTrend:
     points = [
         TrendPoint(
             year=year,
-            value=(acc[0] / acc[1]).quantize(Decimal("0.1")) if acc[1] else None,
+            value=half_up(acc[0] / acc[1], 1) if acc[1] else None,
             municipalities=int(acc[2]),
         )
         for year, acc in sorted(sums.items())

@@ -37,6 +37,7 @@ from fastlege.stats import selectors as stats
 from fastlege.stats.areas import municipalities_on, size_group
 from fastlege.stats.indicators import BY_CODE, Indicator, Unit
 from fastlege.stats.models import AreaKind, AreaMonthCount
+from fastlege.stats.rounding import half_up, published
 
 #: Statuses counted in a municipality's yearly value (in force: decided or active).
 IN_FORCE = (Measure.Status.DECIDED, Measure.Status.ACTIVE)
@@ -252,8 +253,8 @@ def _value_per_gp(
     if not in_force:
         return Decimal(0), Decimal(0)
     value = rules.yearly_value_per_gp(per_gp, totals, gps)
-    total = None if value is None or not gps else (value * gps).quantize(Decimal(1))
-    return (None if value is None else value.quantize(Decimal(1))), total
+    total = None if value is None or not gps else half_up(value * gps)
+    return half_up(value), total
 
 
 def region(actor: Any, county_number: str) -> Region:
@@ -438,13 +439,13 @@ def _comparison(ind: Indicator, summed: dict[str, Any], n: int) -> float | None:
     if not isinstance(value, (int, float)):
         return None
     if ind.unit == Unit.COUNT:
-        return round(value / n, 1)
+        return published(value / n, 1)
     return value
 
 
 def _mean(values: list[Any], decimals: int = 1) -> float | None:
     nums = [v for v in values if isinstance(v, (int, float))]
-    return round(sum(nums) / len(nums), max(1, decimals)) if nums else None
+    return published(sum(nums) / len(nums), max(1, decimals)) if nums else None
 
 
 def comparators(measure: Measure, month: datetime.date) -> tuple[list[str], str]:

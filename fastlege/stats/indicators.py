@@ -210,6 +210,14 @@ INDICATORS: tuple[Indicator, ...] = (
         HDIR,
     ),
     Indicator(
+        "sum_listetak",
+        _("Sum listetak (kapasitet)"),
+        Unit.COUNT,
+        _c("ceiling_sum"),
+        False,
+        KOSTRA,
+    ),
+    Indicator(
         "ledige_plasser_med_lege",
         _("Ledige plasser (lister med fast lege)"),
         Unit.COUNT,
@@ -304,6 +312,15 @@ INDICATORS: tuple[Indicator, ...] = (
         HDIR,
         ("gps",),
         decimals=1,
+    ),
+    Indicator(
+        "kvinnelige_fastleger",
+        _("Kvinnelige fastleger"),
+        Unit.COUNT,
+        _c("gps_female"),
+        None,
+        KOSTRA,
+        ("gps",),
     ),
     Indicator(
         "andel_kvinner",

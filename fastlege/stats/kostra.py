@@ -1,53 +1,63 @@
 """Check against reality: the system's figures beside the published KOSTRA figures.
 
-KOSTRA publishes the lists as of 31 December of a year. Here that is the
-month of December of the year: the lists as they stand from December's run
-until January's (for a registry without a December run, its registry fill,
-see ``stats-fill --fra-registeret``).
+KOSTRA publishes the lists as of 31 December of a year (SSB: «per 31.12»):
+``kostra_day(year)``, the one definition of the day «KOSTRA 2025» describes.
+Here that is the month of December of the year: the lists as they stand from
+December's run until January's (for a registry without a December run, its
+registry fill, see ``stats-fill --fra-registeret``). The seeded demo is that
+day's registry (``fastlege.registry.seed.DEFAULT_STATE_DATE``).
+
+Figures are rounded as published by the one rule of
+:mod:`fastlege.stats.rounding` (half up).
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.forms.models import model_to_dict
 
 from fastlege.reference.models import KostraGpFigures
-from fastlege.stats.indicators import compute
+from fastlege.stats.indicators import BY_CODE
 from fastlege.stats.models import AreaKind, AreaMonthCount
+from fastlege.stats.rounding import half_up
 
 
-def half_up(value: float | None, decimals: int = 0) -> Decimal | None:
-    if value is None:
-        return None
-    return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+def kostra_day(year: int) -> datetime.date:
+    """The day KOSTRA's figures for ``year`` describe: 31 December (SSB, «per 31.12»)."""
+    return datetime.date(year, 12, 31)
 
 
-#: KOSTRA column → (our figure from the counts, decimals KOSTRA publishes).
-COMPARED: dict[str, tuple[str, int]] = {
-    "agreements_with_gp": ("lister_med_lege", 0),
-    "lists_without_gp": ("lister_uten_lege", 0),
-    "lists_total": ("lister", 0),
-    "residents_on_lists_with_gp": ("listeinnbyggere_med_lege", 0),
-    "residents_on_lists_without_gp": ("listeinnbyggere_uten_lege", 0),
-    "share_without_gp_pct": ("andel_uten_lege", 1),
-    "open_lists": ("apne_lister", 0),
-    "mean_list_length": ("listelengde", 0),
-    "female_gps": ("kvinnelige_fastleger", 0),
-    "capacity": ("sum_listetak", 0),
-    "reserve_capacity": ("reservekapasitet", 0),
+def kostra_year_on(day: datetime.date) -> int:
+    """The latest KOSTRA year whose day is on or before ``day``."""
+    return day.year if day >= kostra_day(day.year) else day.year - 1
+
+
+#: KOSTRA column → our indicator (``fastlege.stats.indicators``), rounded to the
+#: indicator's decimals, which are those KOSTRA publishes.
+COMPARED: dict[str, str] = {
+    "agreements_with_gp": "lister_med_lege",
+    "lists_without_gp": "lister_uten_lege",
+    "lists_total": "lister",
+    "residents_on_lists_with_gp": "listeinnbyggere_med_lege",
+    "residents_on_lists_without_gp": "listeinnbyggere_uten_lege",
+    "share_without_gp_pct": "andel_uten_lege",
+    "open_lists": "apne_lister",
+    "mean_list_length": "listelengde",
+    "female_gps": "kvinnelige_fastleger",
+    "share_female_gps_pct": "andel_kvinner",
+    "capacity": "sum_listetak",
+    "reserve_capacity": "reservekapasitet",
 }
 
 
 def ours(counts: dict[str, Any]) -> dict[str, Decimal | None]:
-    values: dict[str, Any] = dict(compute(counts))
-    values["kvinnelige_fastleger"] = counts["gps_female"]
-    values["sum_listetak"] = counts["ceiling_sum"]
     return {
-        column: half_up(values[code], decimals) for column, (code, decimals) in COMPARED.items()
+        column: half_up(BY_CODE[code].value(counts), BY_CODE[code].decimals)
+        for column, code in COMPARED.items()
     }
 
 

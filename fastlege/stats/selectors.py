@@ -30,6 +30,7 @@ from fastlege.stats.indicators import (
     is_suppressed,
 )
 from fastlege.stats.models import AreaKind, AreaMonthCount
+from fastlege.stats.rounding import half_up, published
 
 COUNT_FIELDS = [
     f.name
@@ -118,17 +119,13 @@ def shift(month: datetime.date, months: int) -> datetime.date:
 def display(
     indicator: Indicator, counts: dict[str, Any] | None, public: bool
 ) -> float | int | str | None:
-    """The figure as shown: rounded, or «<5» when public and a small count."""
+    """The figure as shown and exported: rounded half up to the indicator's decimals
+    (:mod:`fastlege.stats.rounding`), or «<5» when public and a small count."""
     if counts is None:
         return None
     if public and is_suppressed(indicator, counts, SUPPRESSION_THRESHOLD):
         return SUPPRESSED
-    value = indicator.value(counts)
-    if value is None:
-        return None
-    if indicator.decimals == 0:
-        return round(value)
-    return round(value, indicator.decimals)
+    return published(indicator.value(counts), indicator.decimals)
 
 
 def rows_for(
@@ -154,9 +151,10 @@ class Headline:
     worse_year: bool | None = None
 
 
-def _change(now: Any, before: Any) -> float | None:
+def _change(indicator: Indicator, now: Any, before: Any) -> float | int | None:
+    """The change between two shown figures, to the indicator's decimals."""
     if isinstance(now, (int, float)) and isinstance(before, (int, float)):
-        return round(now - before, 2)
+        return published(now - before, indicator.decimals)
     return None
 
 
@@ -199,7 +197,7 @@ def area_page(
     for c in HEADLINE:
         ind = BY_CODE[c]
         now, m1, y1 = (display(ind, r, public) for r in (counts, prev, year_ago))
-        cm, cy = _change(now, m1), _change(now, y1)
+        cm, cy = _change(ind, now, m1), _change(ind, now, y1)
         headlines.append(Headline(ind, now, m1, y1, cm, cy, _worse(ind, cm), _worse(ind, cy)))
     series = {
         c: [(m, display(BY_CODE[c], r, public)) for m, r in sorted(rows.items()) if m <= month]
@@ -274,7 +272,7 @@ def county_alerts(county: str, month: datetime.date) -> list[Alert]:
                     "uten_lege",
                     _("%(share)s %% av listeinnbyggerne er uten fast lege (grense %(limit)s %%)")
                     % {
-                        "share": f"{share:.1f}".replace(".", ","),
+                        "share": str(half_up(share, 1)).replace(".", ","),
                         "limit": f"{ALERT_SHARE_WITHOUT_GP_PCT:g}".replace(".", ","),
                     },
                 )

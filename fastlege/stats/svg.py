@@ -14,6 +14,8 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from fastlege.stats.templatetags.stats_tags import num
+
 GEOJSON = Path(__file__).resolve().parent.parent / "reference" / "data" / "kommuner_2024.geojson"
 SCALE = 100  # projected units per degree of latitude
 LAT0 = 65.0  # the longitude scale is taken at this latitude
@@ -25,9 +27,8 @@ NO_DATA = "#d9d9d9"
 
 
 def _fmt(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:.1f}".replace(".", ",")
-    return str(v)
+    """A figure as shown on the pages (already rounded by ``selectors.display``)."""
+    return num(v) if isinstance(v, (int, float)) else str(v)
 
 
 def line_chart(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from html import escape
+from itertools import repeat
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -31,6 +32,9 @@ from fastlege.stats.indicators import (
 from fastlege.stats.models import AreaKind
 from fastlege.stats.svg import choropleth, line_chart
 from fastlege.stats.templatetags.stats_tags import num
+
+#: The decimals of each indicator's column, in table order.
+DECIMALS = [i.decimals for i in INDICATORS]
 
 
 def _viewer(request: HttpRequest) -> selectors.Viewer:
@@ -70,9 +74,11 @@ def _children_table(child_rows: list[dict[str, Any]]) -> tuple[list[str], list[l
     return header, lines
 
 
-def _cells(values: Iterable[Any]) -> str:
-    """Table cells, escaped (``html.escape``: thousands of cells, format_html is too slow)."""
-    return "".join(f"<td>{escape(num(v))}</td>" for v in values)
+def _cells(values: Iterable[Any], decimals: Iterable[int | None] | None = None) -> str:
+    """Table cells, escaped (``html.escape``: thousands of cells, format_html is too slow);
+    ``decimals``: per cell, the indicator's decimals (``num``)."""
+    places = decimals if decimals is not None else repeat(None)
+    return "".join(f"<td>{escape(num(v, d))}</td>" for v, d in zip(values, places, strict=False))
 
 
 def _rows(rows: Iterable[tuple[str, str]]) -> SafeString:
@@ -143,13 +149,19 @@ def _area(
     child_html = _rows(
         (
             f'<a href="{escape(reverse(child_url, args=[r["code"]]))}">{escape(r["name"])}</a>',
-            _cells(r["values"][i.code] for i in INDICATORS),
+            _cells((r["values"][i.code] for i in INDICATORS), DECIMALS),
         )
         for r in child_rows
     )
     if "comparison" in extra:
         extra["comparison_html"] = _rows(
-            (escape(str(i.name)), _cells(c["values"][i.code] for c in extra["comparison"]))
+            (
+                escape(str(i.name)),
+                _cells(
+                    (c["values"][i.code] for c in extra["comparison"]),
+                    repeat(i.decimals),
+                ),
+            )
             for i in INDICATORS
         )
     if "lists" in extra:

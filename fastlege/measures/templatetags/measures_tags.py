@@ -9,6 +9,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from fastlege.stats.rounding import half_up
+
 register = template.Library()
 
 
@@ -18,7 +20,8 @@ def amount(value: Any) -> str:
     if value is None or value == "":
         return "–"
     d = Decimal(value)
-    text = f"{d:,.0f}" if d == d.to_integral_value() else f"{d:,.2f}"
+    shown = half_up(d, 0 if d == d.to_integral_value() else 2)
+    text = f"{shown:,f}"
     return text.replace(",", "\u00a0").replace(".", ",")
 
 

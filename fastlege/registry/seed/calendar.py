@@ -1,6 +1,6 @@
 """Date helpers for the generator: month arithmetic and cached ISO strings.
 
-Rows are written as ISO date strings ('2026-01-01'), which both SQLite (as
+Rows are written as ISO date strings ('2025-12-01'), which both SQLite (as
 Django stores dates) and PostgreSQL's COPY accept, so the hot loop never
 formats a date twice.
 """
@@ -23,6 +23,7 @@ def month_first(index: int) -> datetime.date:
 
 
 SCHEME_START_MONTH = month_index(SCHEME_START)
+SCHEME_START_ORDINAL = SCHEME_START.toordinal()
 
 
 class Calendar:
@@ -32,7 +33,8 @@ class Calendar:
         self.state_date = state_date
         self.state_ordinal = state_date.toordinal()
         # Memberships and periods start on the 1st of a month (changes take effect
-        # then); the latest allowed start is the last 1st on or before the state date.
+        # then; a newborn's place on its birth date); the latest allowed start is the
+        # last 1st on or before the state date, so nothing starts after it.
         self.state_month = month_index(state_date)
         self._month_iso: dict[int, str] = {}
         self._day: dict[int, tuple[datetime.date, str, int]] = {}

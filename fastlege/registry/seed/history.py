@@ -1,7 +1,8 @@
 """History for the demo: ``fastlege seed --months N``.
 
-The seed builds the calibrated registry as it stands at the end of the
-reference year (the *end state*, exactly KOSTRA's figures). With ``--months
+The seed builds the calibrated registry as it stands on the state date,
+31.12.2025 by default: KOSTRA's day (``fastlege.stats.kostra.kostra_day``) —
+the *end state*, exactly KOSTRA's figures. With ``--months
 N`` it does not write that state directly but a *start state* N months
 earlier, and then carries it forward month by month with the real monthly
 engine (:func:`fastlege.monthly.services.engine.run_month`), applying each
@@ -38,7 +39,11 @@ before it, everybody whose list still differs from the end state gets a
 switch request (or a placement) that takes effect in that run, and waiting
 places still open are ended. The residents who are unassigned at the
 end arrive during that last month, after its run, as in the seed without
-history. So the last month's snapshot gives KOSTRA's figures exactly; the
+history. Every other event of the last month, whatever its day in December
+(a birth on the 20th: on the mother's list from that day), is written before
+that run, and nothing is dated after the state date, so the landing is in
+force on 31.12: the last month's snapshot, the registry on 31.12 and the
+registry on 1 January before its run all give KOSTRA's figures exactly; the
 months before follow the trend approximately (docs/monthly-update.md).
 
 What is not varied: substitutes. The events are written in bulk as the
@@ -92,44 +97,10 @@ SETTLE_MONTHS = (1, 6)
 # and a third of the history when it is longer (more is left to land after 36 months).
 LANDING_MONTHS = 4
 
-# How near the history comes to the trend (tested in registry/tests/test_history.py):
-# the share without a GP to the nearest list (half the longest list of the
-# municipality) plus this slack, in percentage points; the mean list length of
-# lists with a GP within this fraction.
-SHARE_SLACK_PP = 1.0
-MEAN_TOLERANCE = 0.03
-# The reserve capacity (sum of ceilings / residents on lists with a GP × 100) within this
-# fraction: the ceilings are set before the run, which then places and moves residents.
-RESERVE_TOLERANCE = 0.03
+# How near the history must come to the trend is stated in its test
+# (registry/tests/test_history.py), not here.
 
 Progress = Callable[[str], None]
-
-
-def mean_tolerance(number: str, month: datetime.date) -> float:
-    """Fraction the mean list length (lists with a GP) may differ from the trend.
-
-    ``MEAN_TOLERANCE`` plus half of what one list getting or losing its GP can
-    move the mean: 1 / (2 × lists with a GP).
-    """
-    from fastlege.monthly.models import ListMonthSnapshot
-
-    with_gp = ListMonthSnapshot.objects.filter(
-        month=month, municipality_id=number, has_regular_gp=True
-    ).count()
-    return MEAN_TOLERANCE + (1 / (2 * with_gp) if with_gp else 0.0)
-
-
-def share_tolerance(number: str, month: datetime.date) -> float:
-    """Percentage points the share without a GP may differ from the trend in ``month``."""
-    from fastlege.monthly.models import ListMonthSnapshot
-
-    lengths = list(
-        ListMonthSnapshot.objects.filter(month=month, municipality_id=number).values_list(
-            "length", flat=True
-        )
-    )
-    total = sum(lengths)
-    return (100 * max(lengths) / 2 / total if total else 0.0) + SHARE_SLACK_PP
 
 
 ROLE_STAY, ROLE_ARRIVE, ROLE_SWITCH = 0, 1, 2
@@ -306,7 +277,8 @@ class History:
     ceiling_changes: int = 0
 
     def __post_init__(self) -> None:
-        self.first = self.calendar.state_month - self.months
+        # The runs end with the state date's month: December 2025 for 31.12.2025.
+        self.first = self.calendar.state_month - self.months + 1
         self.trends = load_trends(self.plan.subset, self.first, self.months)
         self.first_iso = self.calendar.month_iso(self.first)
         self.first_ordinal = month_first(self.first).toordinal()
@@ -1015,11 +987,7 @@ def _open_lists(resident_ids: list[int]) -> list[tuple[int, int]]:
 
 __all__ = [
     "LANDING_MONTHS",
-    "MEAN_TOLERANCE",
-    "RESERVE_TOLERANCE",
     "History",
     "load_trends",
-    "mean_tolerance",
-    "share_tolerance",
     "vacancy_timeline",
 ]

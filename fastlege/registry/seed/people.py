@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from fastlege.core.identity import make_synthetic_nin
 from fastlege.registry.seed import names
-from fastlege.registry.seed.calendar import SCHEME_START_MONTH, Calendar
+from fastlege.registry.seed.calendar import SCHEME_START_MONTH, SCHEME_START_ORDINAL, Calendar
 
 CHUNK_SIZE = 100_000
 MAX_AGE = 104
@@ -450,14 +450,18 @@ def generate_chunk(
         if low > state_month:
             low = state_month
         r = rand()
-        if (
+        if first_month > state_month or (
             child_of[i] >= 0
-            and first_month >= SCHEME_START_MONTH
-            and first_month >= agreement_month
+            and ordinal >= SCHEME_START_ORDINAL
+            and birth_month >= agreement_month
             and r < 0.7
         ):
-            start, reason = min(first_month, state_month), "nyfodt"
-        elif low == SCHEME_START_MONTH and r < 0.55:
+            # Born here: on the mother's list from the birth date (pasientrettighets-
+            # forskriften § 5, as registry.services.population.register_birth). A child
+            # born after the state month's 1st can only have come on a list so.
+            memberships.append((rid, agreement_id, birth_iso, None, "nyfodt", ""))
+            continue
+        if low == SCHEME_START_MONTH and r < 0.55:
             start, reason = low, "migrert"
         else:
             start = low + int(rand() ** 1.5 * (state_month - low + 1))

@@ -4,22 +4,23 @@ Everything here is small (one record per municipality) and computed before a
 single row is written.
 
 Calibration (issue 2): for every seeded municipality with KOSTRA figures
-(SSB table 12005, reference year = the year before the state date, "per
-31.12") the seeded registry has exactly the published number of lists, lists
-without a regular GP, open lists and female regular GPs, exactly the
-published number of residents on lists with and without a GP, and exactly the
-published sum of list ceilings.
+(SSB table 12005, "per 31.12": the reference year is the latest whose 31
+December is on or before the state date, ``kostra_year_on``; the default
+state date is that day itself, 31.12.2025) the seeded registry has exactly
+the published number of lists, lists without a regular GP, open lists and
+female regular GPs, exactly the published number of residents on lists with
+and without a GP, and exactly the published sum of list ceilings.
 
 Who lives where: every municipality gets about as many residents as its
-population on 1 January of the state date's year. A municipality whose lists
-hold more people than live there is filled with residents of other seeded
-municipalities (same county first, nearest first). When the seeded area as a
-whole lacks people, the missing list members are created as *guest
-residents* living in the nearest municipalities outside the seeded area (in a
-national seed, where nothing is outside, in the nearest other seeded
-municipality). Residents whose list would lie outside the seeded area are not
-created at all; that is the only way a seeded municipality ends up with fewer
-residents than its population.
+population on the 1 January after the state date (1.1.2026 for 31.12.2025).
+A municipality whose lists hold more people than live there is filled with
+residents of other seeded municipalities (same county first, nearest first).
+When the seeded area as a whole lacks people, the missing list members are
+created as *guest residents* living in the nearest municipalities outside the
+seeded area (in a national seed, where nothing is outside, in the nearest
+other seeded municipality). Residents whose list would lie outside the seeded
+area are not created at all; that is the only way a seeded municipality ends
+up with fewer residents than its population.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from fastlege.reference.models import (
     MunicipalityPopulation,
     PostalCode,
 )
+from fastlege.stats.kostra import kostra_year_on
 
 # Residents not on any list: a realistic handful (KOSTRA's national sum of list
 # members is within 0.1 % of the population).
@@ -172,8 +174,11 @@ def build_plan(
         raise ReferenceDataMissing
     pop_years = set(MunicipalityPopulation.objects.values_list("year", flat=True).distinct())
     kostra_years = set(KostraGpFigures.objects.values_list("year", flat=True).distinct())
-    population_year = _latest_year(pop_years, state_date.year)
-    kostra_year = _latest_year(kostra_years, state_date.year - 1)
+    # The population on 1 January after the state date (SSB counts 1.1: for the
+    # default 31.12.2025, the population 1.1.2026), and the KOSTRA year whose day
+    # (31.12) is on or before the state date.
+    population_year = _latest_year(pop_years, (state_date + datetime.timedelta(days=1)).year)
+    kostra_year = _latest_year(kostra_years, kostra_year_on(state_date))
     if population_year is None or kostra_year is None:
         raise ReferenceDataMissing
     population = dict(

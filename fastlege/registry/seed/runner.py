@@ -49,8 +49,13 @@ from fastlege.registry.seed.people import (
 )
 from fastlege.registry.seed.plan import SeedPlan, build_plan
 from fastlege.registry.seed.writer import BulkWriter
+from fastlege.stats.kostra import kostra_day
 
-DEFAULT_STATE_DATE = datetime.date(2026, 1, 1)
+#: The registry's date: the day KOSTRA 2025 describes, 31.12.2025 (``kostra_day``). The
+#: calibrated state is the registry on that day: no list place, doctor period or
+#: agreement starts after it, so the registry is also the same on 1 January 2026,
+#: before January's run (``stats-fill --fra-registeret 2025-12`` counts that day).
+DEFAULT_STATE_DATE = kostra_day(2025)
 DEFAULT_SEED = 2026
 # From this many residents on, a PostgreSQL load drops the plain indexes and
 # foreign keys of the two big tables and rebuilds them at the end (see
@@ -117,9 +122,10 @@ def seed_registry(
 ) -> SeedResult:
     """Seed the registry for the given area. Raises ReferenceDataMissing.
 
-    ``months`` > 0: write the state that many months before the state date's
-    month and run the monthly engine month by month up to the last month
-    before it, landing exactly on the calibrated state (:mod:`.history`).
+    ``months`` > 0: write the state ``months`` months before and run the monthly
+    engine month by month up to and including the state date's month (for the
+    default date the runs end with December 2025's), landing exactly on the
+    calibrated state (:mod:`.history`).
     """
     started = time.monotonic()
     say = progress or (lambda _msg: None)

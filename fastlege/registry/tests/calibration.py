@@ -4,15 +4,15 @@ once and checks both the registry and the statistics made from it)."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from fastlege.reference.models import KostraGpFigures, MunicipalityPopulation
 from fastlege.registry.models import Agreement, DoctorPeriod, ListMembership, Resident
 from fastlege.registry.periods import in_force_on
+from fastlege.stats.kostra import kostra_day
 
-DAY = datetime.date(2026, 1, 1)
+#: KOSTRA 2025's day, 31.12.2025: the seeded registry must equal KOSTRA on it.
+DAY = kostra_day(2025)
 OPEN_ON_DAY = in_force_on(DAY)
 
 

@@ -160,6 +160,25 @@ def test_every_resident_has_at_most_one_open_list_place():
         assert not resident.in_scheme or (resident.resident_since or DAY) >= recently
 
 
+def test_the_seeded_state_is_in_force_on_kostras_day_and_newborns_on_their_birth_date():
+    # 31.12.2025 is KOSTRA 2025's day: nothing starts or ends after it, so the
+    # registry on 31.12 is also the registry on 1 January before January's run.
+    seed("--kommune", "5033", "--kommune", "5043", "--kommune", "5022")
+    assert datetime.date(2025, 12, 31) == DAY
+    after = Q(valid_from__gt=DAY) | Q(valid_to__gt=DAY)
+    for model in (ListMembership, DoctorPeriod, Agreement):
+        assert not model.objects.filter(after).exists(), model.__name__
+    assert not Resident.objects.filter(birth_date__gt=DAY).exists()
+    # Born here: on the mother's list from the birth date (pasientrettighetsforskriften
+    # § 5), not from the 1st after; the babies born this year included.
+    newborn = ListMembership.objects.filter(begin_reason="nyfodt").select_related("resident")
+    assert newborn.count() > 100
+    for place in newborn:
+        assert place.valid_from == place.resident.birth_date, place.pk
+    this_year = newborn.filter(resident__birth_date__year=2025)
+    assert this_year.exclude(valid_from__day=1).exists()
+
+
 def test_households_and_children_follow_the_mother():
     seed("--kommune", "5033", "--kommune", "5043", "--kommune", "5022")
     cutoff = DAY.replace(year=DAY.year - 16)

@@ -90,7 +90,7 @@ class Command(BaseCommand):
             type=_date,
             default=DEFAULT_STATE_DATE,
             metavar="ÅÅÅÅ-MM-DD",
-            help=_("registerets dato (standard 2026-01-01: KOSTRA 2025 gjelder per 31.12.2025)"),
+            help=_("registerets dato (standard 2025-12-31: KOSTRA 2025 gjelder per 31.12.2025)"),
         )
 
     def handle(self, *args: object, **options: object) -> None:
