@@ -165,14 +165,40 @@ def test_only_the_municipality_changes_its_lists(world: World, persona: str) -> 
     assert Municipality.objects.get(number="5001").automatic_placement
 
 
-@pytest.mark.parametrize("persona", sorted(LOGGED_IN - {"gp", "municipality", "national"}))
-def test_only_the_gp_or_municipality_asks_for_a_new_ceiling(world: World, persona: str) -> None:
+CEILING_ASKERS = {"gp", "municipality", "national"}
+
+
+def _ask_for_ceiling_70(world: World, persona: str) -> object:
+    """Ask for ceiling 70 on the open list, from a state where nothing is pending, so
+    only the role check can refuse."""
+    CeilingChange.objects.filter(agreement=world.open_list).delete()
     url = reverse("web:gp_ceiling", args=[world.open_list.pk])
-    before = CeilingChange.objects.count()
     first = world.change.effective_on.isoformat()
-    status = _post(world, persona, url, {"new_ceiling": 70, "effective_on": first})
-    assert status in (302, 403)
-    assert CeilingChange.objects.count() == before
+    return world.client(persona).post(url, {"new_ceiling": 70, "effective_on": first})
+
+
+@pytest.mark.parametrize("persona", sorted(CEILING_ASKERS))
+def test_the_gp_or_municipality_asks_for_a_new_ceiling(world: World, persona: str) -> None:
+    response = _ask_for_ceiling_70(world, persona)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:gp_home")
+    asked = CeilingChange.objects.get(agreement=world.open_list)
+    assert (asked.new_ceiling, asked.status) == (70, CeilingChange.Status.REQUESTED)
+    assert asked.requested_by == world.users[persona]
+
+
+@pytest.mark.parametrize("persona", sorted(LOGGED_IN - CEILING_ASKERS))
+def test_every_other_role_is_refused_a_new_ceiling(world: World, persona: str) -> None:
+    response = _ask_for_ceiling_70(world, persona)
+    assert response.status_code == 403, f"{persona} must be refused by the role check"
+    assert not CeilingChange.objects.filter(agreement=world.open_list).exists()
+
+
+def test_anonymous_asking_for_a_new_ceiling_is_sent_to_log_in(world: World) -> None:
+    response = _ask_for_ceiling_70(world, "anonymous")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("web:login"))
+    assert not CeilingChange.objects.filter(agreement=world.open_list).exists()
 
 
 def test_parent_reading_childs_page_is_audited_with_who_and_why(world: World) -> None:
