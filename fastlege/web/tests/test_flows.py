@@ -79,10 +79,17 @@ def test_production_settings_hash_passwords_with_argon2() -> None:
 
 
 def test_logout_needs_post(world: World) -> None:
+    from django.contrib.auth import SESSION_KEY
+
     client = world.client("citizen")
     assert client.get(reverse("web:logout")).status_code == 405
+    assert client.session.get(SESSION_KEY) == str(world.users["citizen"].pk)  # still in
     client.post(reverse("web:logout"))
-    assert client.get(reverse("web:citizen_home")).status_code == 302
+    assert SESSION_KEY not in client.session
+    home = reverse("web:citizen_home")
+    response = client.get(home)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('web:login')}?next={home}"
 
 
 # -- security ------------------------------------------------------------------------
