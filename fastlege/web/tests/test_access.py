@@ -8,17 +8,45 @@ registry page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Iterator
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from fastlege.core.models import AuditEvent
 from fastlege.registry.models import Agreement, CeilingChange, SwitchRequest
-from fastlege.web.tests.conftest import World
+from fastlege.web.tests.conftest import World, make_world
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup: object, django_db_blocker: object) -> Iterator[World]:
+    """One world for the whole module, made once inside a transaction that is rolled
+    back at the end; each test runs in a savepoint of its own within it (the ``db``
+    fixture), so what one test writes is gone before the next."""
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            made = make_world()
+        except BaseException:
+            outer.__exit__(None, None, None)
+            raise
+    yield made
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(shared_world: World, db: object) -> World:
+    """The shared world, as fresh Python objects (a test may change its copies)."""
+    return copy.deepcopy(shared_world)
+
 
 PERSONAS = [
     "anonymous",
