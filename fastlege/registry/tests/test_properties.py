@@ -151,10 +151,10 @@ def run(world: World, op: tuple) -> object:
         world.today = month + datetime.timedelta(days=2)
         result = run_month(None, month)
         assert not result.already_done
-        for resident_id, to in MonthMove.objects.filter(run=result.run).values_list(
+        for resident_id, onto in MonthMove.objects.filter(run=result.run).values_list(
             "resident_id", "to_agreement_id"
         ):
-            world.on_list[resident_id] = to is not None
+            world.on_list[resident_id] = onto is not None
         assert not SwitchRequest.objects.filter(status="venter", effective_on__lte=month).exists()
     return None
 

@@ -146,9 +146,9 @@ def test_every_indicator_equals_the_raw_memberships():
         # The main counts, counted by hand: each municipality, and the nation as their sum.
         by_hand = counted_by_hand(month)
         assert {c for k, c in got if k == AreaKind.MUNICIPALITY} == set(by_hand)
-        for muni, counts in by_hand.items():
+        for muni, hand in by_hand.items():
             row = got[(AreaKind.MUNICIPALITY, muni)]
-            assert {f: row[f] for f in BY_HAND} == {f: counts[f] for f in BY_HAND}, muni
+            assert {f: row[f] for f in BY_HAND} == {f: hand[f] for f in BY_HAND}, muni
         nation = got[(AreaKind.NATION, "")]
         assert {f: nation[f] for f in BY_HAND} == {
             f: sum(c[f] for c in by_hand.values()) for f in BY_HAND

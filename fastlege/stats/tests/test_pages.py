@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -58,7 +59,7 @@ def test_county_page_lists_alerts(client, filled):
     assert "Rennebu" in r.content.decode()
 
 
-def _table(client, query: str = "") -> list[tuple[str, object]]:
+def _table(client, query: str = "") -> list[tuple[str, Any]]:
     """The county table's rows as (municipality, share without a GP), in the page's order."""
     rows = client.get("/statistikk/fylke/50/" + query).context["child_rows"]
     return [(row["code"], row["values"]["andel_uten_lege"]) for row in rows]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -196,7 +197,7 @@ def test_only_the_municipality_changes_its_lists(world: World, persona: str) -> 
 CEILING_ASKERS = {"gp", "municipality", "national"}
 
 
-def _ask_for_ceiling_70(world: World, persona: str) -> object:
+def _ask_for_ceiling_70(world: World, persona: str) -> Any:
     """Ask for ceiling 70 on the open list, from a state where nothing is pending, so
     only the role check can refuse."""
     CeilingChange.objects.filter(agreement=world.open_list).delete()
