@@ -232,7 +232,11 @@ def test_the_monthly_update_shows_the_switch_on_the_citizens_page(
     run = MonthRun.objects.get(month=month)
     assert run.status == MonthRun.Status.COMPLETED and run.started_by_id == admin.pk
     npage.goto(live_server.url + reverse("web:national"))
-    assert f"{run.switches_applied}" in npage.inner_text("main table")
+    runs = npage.locator("main table").filter(has_text="Siste kjøringer")
+    cells = runs.locator("tbody tr").first.locator("td").all_inner_texts()
+    # the run just made, its status and who started it, and the one switch it applied
+    assert run.switches_applied == 1
+    assert [c.strip() for c in cells[1:4]] == [run.get_status_display(), str(admin), "1"]
     national.close()
 
     page.goto(live_server.url + reverse("web:person", args=[site.citizen.pk]))
