@@ -148,11 +148,16 @@ def test_access_matrix(world: World, persona: str, page: tuple) -> None:
     if persona in allowed:
         expected = 302 if name in REDIRECTS else 200
         assert response.status_code == expected, f"{persona} should see {name}"
+        if expected == 200:  # the page itself, not an error page under status 200
+            html = response.content.decode()
+            assert html.count("<h1") == 1 and "Ingen tilgang" not in html, name
     elif persona == "anonymous":
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("web:login"))
     else:
         assert response.status_code in (403, 404), f"{persona} must not see {name}"
+        heading = {403: "Ingen tilgang", 404: "Fant ikke siden"}[response.status_code]
+        assert heading in response.content.decode(), f"{persona} on {name}: the error page"
 
 
 def _post(world: World, persona: str, url: str, data: dict | None = None) -> int:
