@@ -50,7 +50,8 @@ def pytest_collection_modifyitems(config, items):
     if not on_postgres and os.environ.get("REQUIRE_POSTGRES", "") not in ("", "0"):
         raise pytest.UsageError("REQUIRE_POSTGRES er satt, men databasen er ikke PostgreSQL.")
     no_browser = os.environ.get("BROWSER_TESTS", "") == "0"
-    selected, deselected = [], []
+    selected: list[pytest.Item] = []
+    deselected: list[pytest.Item] = []
     for item in items:
         leave_out = (not on_postgres and item.get_closest_marker("postgres")) or (
             no_browser and item.get_closest_marker("browser")
