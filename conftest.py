@@ -27,23 +27,36 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``postgres`` run in the PostgreSQL half of ``make test``.
+    """Deselect (never skip) what this run does not cover.
 
-    In the SQLite half they are deselected, not skipped: a CI run never reports
-    a skipped test. When ``REQUIRE_POSTGRES`` is set (the PostgreSQL half, and
-    CI) and the database is not PostgreSQL, the run stops with an error.
+    Tests marked ``postgres`` run in the PostgreSQL half of ``make test``: in the
+    SQLite half they are deselected, not skipped, so a CI run never reports a
+    skipped test. When ``REQUIRE_POSTGRES`` is set (the PostgreSQL half, and CI) and
+    the database is not PostgreSQL, the run stops with an error.
+
+    Tests that drive a real browser (every test using the ``browser`` fixture is
+    marked ``browser`` here) do not depend on the database: ``make test`` runs them in
+    the SQLite half only, and sets ``BROWSER_TESTS=0`` for the PostgreSQL half, which
+    deselects them there. Each browser test so runs exactly once per ``make test``.
     """
     import os
 
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        return
-    if os.environ.get("REQUIRE_POSTGRES", "") not in ("", "0"):
-        raise pytest.UsageError("REQUIRE_POSTGRES er satt, men databasen er ikke PostgreSQL.")
-    selected, deselected = [], []
     for item in items:
-        (deselected if item.get_closest_marker("postgres") else selected).append(item)
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+    on_postgres = connection.vendor == "postgresql"
+    if not on_postgres and os.environ.get("REQUIRE_POSTGRES", "") not in ("", "0"):
+        raise pytest.UsageError("REQUIRE_POSTGRES er satt, men databasen er ikke PostgreSQL.")
+    no_browser = os.environ.get("BROWSER_TESTS", "") == "0"
+    selected: list[pytest.Item] = []
+    deselected: list[pytest.Item] = []
+    for item in items:
+        leave_out = (not on_postgres and item.get_closest_marker("postgres")) or (
+            no_browser and item.get_closest_marker("browser")
+        )
+        (deselected if leave_out else selected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected

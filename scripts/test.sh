@@ -10,6 +10,11 @@
 # database or browser, so together they keep two cores busy); the SQLite run's
 # report is printed when both are done. TEST_PARALLEL=0 runs them one after the
 # other, with the SQLite report as it comes.
+#
+# The browser tests (Chromium + axe-core, marker `browser`) do not depend on the
+# database: they run in the SQLite half only (the shorter half: the PostgreSQL
+# half also runs the `postgres` tests); BROWSER_TESTS=0 deselects them in the
+# PostgreSQL half. Without PostgreSQL they still run, in the SQLite run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,7 +41,7 @@ if [ "$have_pg" = "0" ] || [ "${TEST_PARALLEL:-1}" = "0" ]; then
   [ "$have_pg" = "1" ] || exit 0
   if [ -z "$pg_url" ]; then pg_start; trap pg_stop EXIT; pg_url="$PG_URL"; fi
   echo "== Testene på PostgreSQL"
-  DATABASE_URL="$pg_url" REQUIRE_POSTGRES=1 pytest "$@"
+  DATABASE_URL="$pg_url" REQUIRE_POSTGRES=1 BROWSER_TESTS=0 pytest "$@"
   exit 0
 fi
 
@@ -54,7 +59,7 @@ pytest "$@" >"$sqlite_log" 2>&1 &
 sqlite_pid=$!
 pg_status=0
 echo "== Testene på PostgreSQL"
-DATABASE_URL="$pg_url" REQUIRE_POSTGRES=1 pytest "$@" || pg_status=$?
+DATABASE_URL="$pg_url" REQUIRE_POSTGRES=1 BROWSER_TESTS=0 pytest "$@" || pg_status=$?
 sqlite_status=0
 wait "$sqlite_pid" || sqlite_status=$?
 sqlite_pid=""

@@ -117,7 +117,7 @@ def ensure_reference_data() -> None:
 
 
 def login(page: Any, base: str, username: str, password: str) -> None:
-    """Log in through the real log-in page."""
+    """Log in through the real log-in page, and check that it worked."""
     from django.urls import reverse
 
     page.goto(base + reverse("web:login"))
@@ -125,6 +125,10 @@ def login(page: Any, base: str, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("main button[type=submit]")
     page.wait_for_load_state()
+    # A wrong password shows the log-in page again: stop here, not on the pages after it.
+    reached = page.url.split("?")[0].split("#")[0]
+    assert not reached.endswith(reverse("web:login")), f"{username} was not logged in"
+    assert page.locator("header form.logout").count() == 1, f"{username}: no log-out button"
 
 
 def check_axe(page: Any, tools: Tools, where: str) -> None:

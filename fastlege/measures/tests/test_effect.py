@@ -68,6 +68,21 @@ def test_own_figures_equal_the_statistics_selectors_for_the_same_months(history,
         for code in selectors.EFFECT_INDICATORS:
             expected = stats.display(BY_CODE[code], own_rows[row.month], public=False)
             assert row.own[code] == expected, (row.month, code)
+    # The same figures written out from the counts the fixture gave Melhus (month i):
+    # 12 lists, 10 with a GP before / 12 after; 400 + 31·i days without a GP on two
+    # lists before (÷ 2 lists ÷ 365.25 days a year, two decimals); 12 000 places for
+    # 11 000 + 10·i list residents.
+    by_hand = {
+        "lister_uten_lege": [2, 2, 2, 0, 0, 0],
+        "ubesatt_varighet": [0.55, 0.59, 0.63, None, None, None],
+        "lister_ubesatt_over_ett_ar": [1, 1, 1, 0, 0, 0],
+        "fastleger_startet": [0, 0, 0, 2, 0, 0],
+        "fastleger_sluttet": [0, 1, 0, 0, 0, 0],
+        "ledige_plasser": [1000 - 10 * i for i in range(6)],
+    }
+    assert set(by_hand) == set(selectors.EFFECT_INDICATORS)
+    for code, values in by_hand.items():
+        assert [row.own[code] for row in effect.rows] == values, code
     first_after = next(r for r in effect.rows if r.after)
     assert first_after.own["fastleger_startet"] == 2
     assert first_after.own["lister_uten_lege"] == 0
@@ -104,6 +119,12 @@ def test_comparators_are_municipalities_without_the_measure_with_their_own_stats
         for code in selectors.EFFECT_INDICATORS:
             value = stats.display(BY_CODE[code], malvik[row.month], public=False)
             assert row.comparison[code] == value, (row.month, code)
+    # Malvik's figures written out: 5 lists, 4 with a GP, 100 days without a GP on the
+    # one list without (100 ÷ 365.25 = 0.27 years), 1 GP started from its second month.
+    for i, row in enumerate(effect.rows):
+        assert row.comparison["lister_uten_lege"] == 1, row.month
+        assert row.comparison["ubesatt_varighet"] == 0.27, row.month
+        assert row.comparison["fastleger_startet"] == (None if i == 0 else 1), row.month
     summary = {s["indicator"].code: s for s in effect.summary}
     assert summary["lister_uten_lege"]["own_before"] == 2.0
     assert summary["lister_uten_lege"]["own_after"] == 0.0

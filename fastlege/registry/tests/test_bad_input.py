@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from fastlege.core.errors import DomainError
 from fastlege.core.identity import make_synthetic_nin
 from fastlege.registry.models import (
     Agreement,
@@ -69,7 +70,27 @@ def test_invalid_identity_number_is_refused():
     with pytest.raises(ValidationError) as exc:
         r.full_clean()
     assert "kontrollsiffer" in messages(exc.value)
-    assert Resident.objects.count() == 0
+
+
+def test_invalid_identity_number_is_refused_by_the_service_and_nothing_is_saved():
+    from fastlege.core.models import AuditEvent
+    from fastlege.registry.services import register_arrival
+    from fastlege.registry.services.errors import Code
+
+    with pytest.raises(DomainError) as exc:
+        register_arrival(
+            None,
+            nin="15108695077",
+            first_name="Ola",
+            last_name="Nordmann",
+            municipality="5001",
+            arrived_on=D(2026, 3, 1),
+            today=D(2026, 3, 10),
+        )
+    assert exc.value.code == Code.INVALID_NIN
+    assert "kontrollsiffer" in exc.value.messages[0]
+    assert "15108695077" not in exc.value.messages[0]
+    assert not Resident.objects.exists() and not AuditEvent.objects.exists()
 
 
 @pytest.mark.parametrize("hpr", ["0123456", "12ab", "1234567890", "12"])
@@ -87,7 +108,23 @@ def test_invalid_organisation_number_is_refused():
     with pytest.raises(ValidationError) as exc:
         p.full_clean()
     assert "Organisasjonsnummeret" in messages(exc.value)
+
+
+def test_invalid_organisation_number_is_refused_by_the_admin_form_and_nothing_is_saved(
+    admin_client,
+):
+    from django.urls import reverse
+
+    response = admin_client.post(
+        reverse("admin:registry_practice_add"),
+        {"name": "Feil AS", "org_number": "974760672", "municipality": "5001"},
+    )
+    assert response.status_code == 200  # the form again, with its error
+    assert "Organisasjonsnummeret" in response.content.decode()
     assert not Practice.objects.exists()
+    valid = {"name": "Riktig AS", "org_number": "974760673", "municipality": "5001"}
+    assert admin_client.post(reverse("admin:registry_practice_add"), valid).status_code == 302
+    assert Practice.objects.get().org_number == "974760673"  # the same form does save
 
 
 @pytest.mark.parametrize("ceiling", [2501, 3000])

@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from fastlege.core.errors import DomainError
+from fastlege.monthly.models import MonthMove
+from fastlege.monthly.services import run_month
 from fastlege.registry import rules
 from fastlege.registry.models import Agreement, ListMembership, Resident, SwitchRequest
 from fastlege.registry.services import (
@@ -33,7 +35,7 @@ from fastlege.registry.services import (
     request_switch,
     set_list_open,
 )
-from fastlege.registry.tests.factories import apply_switch, gp_list, member, synthetic_nin
+from fastlege.registry.tests.factories import gp_list, member, synthetic_nin
 
 D = datetime.date
 PEOPLE = 10
@@ -144,12 +146,16 @@ def run(world: World, op: tuple) -> object:
     elif kind == "lock":
         set_list_open(None, lists[args[0]], is_open=args[1], today=t)
     elif kind == "month":
-        world.today = rules.first_of_next_month(t) + datetime.timedelta(days=2)
-        for switch in SwitchRequest.objects.filter(
-            status="venter", effective_on__lte=world.today
-        ).order_by("pk"):
-            apply_switch(switch)
-            world.on_list[switch.resident_id] = True
+        # the real monthly update; who is on a list afterwards follows its trace
+        month = rules.first_of_next_month(t)
+        world.today = month + datetime.timedelta(days=2)
+        result = run_month(None, month)
+        assert not result.already_done
+        for resident_id, onto in MonthMove.objects.filter(run=result.run).values_list(
+            "resident_id", "to_agreement_id"
+        ):
+            world.on_list[resident_id] = onto is not None
+        assert not SwitchRequest.objects.filter(status="venter", effective_on__lte=month).exists()
     return None
 
 

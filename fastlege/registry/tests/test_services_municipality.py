@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 import pytest
 
@@ -157,15 +158,20 @@ class TestRegularGp:
         assert regular_gp_on(agreement.pk, D(2026, 10, 1)) is None  # ubesatt from then
 
     def test_shorter_notice_can_be_agreed(self, trondheim):
+        from fastlege.registry.services.access import regular_gp_on
+
         agreement = gp_list(members=1)
-        gp_leaves(
-            trondheim,
-            agreement,
-            end_date=D(2026, 5, 1),
-            end_reason="sluttet",
-            shorter_notice_agreed=True,
-            today=TODAY,
-        )
+        leave = partial(gp_leaves, trondheim, agreement, end_date=D(2026, 5, 1))
+        with pytest.raises(DomainError) as exc:  # under six months' notice, not agreed
+            leave(end_reason="sluttet", today=TODAY)
+        assert exc.value.code == Code.NOTICE_TOO_SHORT
+        assert regular_gp_on(agreement.pk, D(2026, 5, 1)) is not None
+        period = leave(end_reason="sluttet", shorter_notice_agreed=True, today=TODAY)
+        period.refresh_from_db()
+        assert (period.valid_to, period.end_reason) == (D(2026, 5, 1), "sluttet")
+        assert period.notice_given_on == TODAY
+        assert regular_gp_on(agreement.pk, D(2026, 4, 30)) == period
+        assert regular_gp_on(agreement.pk, D(2026, 5, 1)) is None  # ubesatt from the 1st
 
     def test_a_list_without_a_gp_has_no_gp_to_leave(self, trondheim):
         with pytest.raises(DomainError) as exc:

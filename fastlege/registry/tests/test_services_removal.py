@@ -77,6 +77,13 @@ def test_a_removed_resident_cannot_choose_that_gp_again(muni):
     with pytest.raises(DomainError) as exc:
         join_waiting_list(None, person, source, today=D(2026, 5, 10))
     assert exc.value.code == Code.REMOVED_FROM_GP
+    # The control: someone never removed may do each of these on the same day.
+    others = [member(gp_list(ceiling=10)) for _ in range(2)]
+    assert (
+        request_switch(None, others[0], elsewhere, today=D(2026, 5, 10)).to_agreement == elsewhere
+    )
+    entry = join_waiting_list(None, others[1], source, today=D(2026, 5, 10))
+    assert entry.agreement == source
 
 
 def test_the_list_may_be_chosen_again_under_another_gp(muni):

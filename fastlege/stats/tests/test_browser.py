@@ -19,6 +19,7 @@ from fastlege.accounts.models import Role
 from fastlege.core.testing.browser import AxeInspector, ensure_reference_data, login
 from fastlege.monthly.services import run_month
 from fastlege.registry.tests.factories import user_with
+from fastlege.stats.indicators import SUPPRESSION_THRESHOLD
 from fastlege.stats.models import AreaKind, AreaMonthCount
 from fastlege.stats.services import fill_month_from_registry, stats_fill
 
@@ -45,8 +46,13 @@ def world(transactional_db: Any, live_server: Any) -> Any:
 
 
 def headline(page: Any, name: str) -> str:
-    box = page.locator(".headline", has_text=name).first
-    return str(box.locator(".value").inner_text()).strip()
+    """The value shown in the key-figure box whose title is exactly ``name``."""
+    boxes = page.locator(".headline")
+    for i in range(boxes.count()):
+        box = boxes.nth(i)
+        if box.locator("div").first.inner_text().strip() == name:
+            return str(box.locator(".value").inner_text()).strip()
+    raise AssertionError(f"no key figure {name!r}")
 
 
 def test_public_and_own_statistics_pages_are_accessible(
@@ -63,8 +69,15 @@ def test_public_and_own_statistics_pages_are_accessible(
         assert page.locator("h1").count() == 1
         axe_inspector.check(page, where)
     assert "vises som" in page.inner_text("main")
+    # Rennebu's small counts are hidden in public ...
+    hidden = f"<{SUPPRESSION_THRESHOLD}"
+    row = AreaMonthCount.objects.get(month=JAN, kind=AreaKind.MUNICIPALITY, code="5022")
+    assert 0 < row.gps < SUPPRESSION_THRESHOLD and row.unassigned == 2
+    assert (headline(page, "Fastleger"), headline(page, "Ufordelte")) == (hidden, hidden)
 
     login(page, base, world.username, PASSWORD)
     page.goto(base + "/statistikk/kommune/5022/")
     assert "rollen din gjelder" in page.inner_text("main")
+    # ... and shown to the municipality's own officer
+    assert (headline(page, "Fastleger"), headline(page, "Ufordelte")) == (str(row.gps), "2")
     axe_inspector.check(page, "municipality statistics (own, logged in)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -12,6 +13,14 @@ from django.forms.models import model_to_dict
 from fastlege.core.models import AuditEvent
 from fastlege.monthly.models import MonthMove
 from fastlege.monthly.services import run_month
+from fastlege.registry.models import (
+    Agreement,
+    DoctorPeriod,
+    ListMembership,
+    Resident,
+    Sex,
+    WaitingListEntry,
+)
 from fastlege.stats.indicators import INDICATORS, compute
 from fastlege.stats.models import AreaKind, AreaMonthCount, StatsFill
 from fastlege.stats.services import fill_month_from_registry, stats_fill
@@ -58,6 +67,74 @@ def vacant_in_year(month: datetime.date) -> list[tuple[int, str, int]]:
     return [(pk, muni, (ends[pk] - since).days) for pk, (muni, since) in sorted(latest.items())]
 
 
+def open_on(row: object, day: datetime.date) -> bool:
+    valid_to = getattr(row, "valid_to")  # noqa: B009
+    return getattr(row, "valid_from") <= day and (valid_to is None or valid_to > day)  # noqa: B009
+
+
+def counted_by_hand(day: datetime.date) -> dict[str, Counter]:
+    """Per municipality, the main counts of the table on ``day``, counted in plain Python
+    over every agreement, doctor period, membership, resident and waiting-list entry —
+    neither the fill's aggregation nor its queries."""
+    lists = [a for a in Agreement.objects.all() if open_on(a, day)]
+    regular = {
+        p.agreement_id: p.doctor
+        for p in DoctorPeriod.objects.select_related("doctor")
+        if p.role == DoctorPeriod.Role.REGULAR and open_on(p, day)
+    }
+    length = Counter(m.agreement_id for m in ListMembership.objects.all() if open_on(m, day))
+    listed = {m.resident_id for m in ListMembership.objects.all() if open_on(m, day)}
+    counts: dict[str, Counter] = {}
+    doctors: dict[str, set] = {}
+    for a in lists:
+        c = counts.setdefault(a.municipality_id, Counter())
+        n = length[a.pk]
+        c["lists"] += 1
+        c["on_lists"] += n
+        c["ceiling_sum"] += a.ceiling
+        c["lists_open"] += a.is_open
+        c["lists_full"] += n >= a.ceiling
+        c["lists_salaried"] += a.is_salaried
+        gp = regular.get(a.pk)
+        if gp is not None:
+            c["lists_with_gp"] += 1
+            c["on_lists_with_gp"] += n
+            c["ceiling_sum_with_gp"] += a.ceiling
+            c["lists_salaried_with_gp"] += a.is_salaried
+            doctors.setdefault(a.municipality_id, set()).add(gp)
+    for muni, gps in doctors.items():
+        counts[muni]["gps"] = len(gps)
+        counts[muni]["gps_female"] = sum(d.sex == Sex.FEMALE for d in gps)
+    for r in Resident.objects.all():
+        if r.status == Resident.Status.RESIDENT and r.in_scheme:
+            c = counts.setdefault(r.municipality_id, Counter())
+            c["residents"] += 1
+            c["unassigned"] += r.pk not in listed
+    for w in WaitingListEntry.objects.select_related("resident"):
+        if w.status == WaitingListEntry.Status.WAITING:
+            counts.setdefault(w.resident.municipality_id, Counter())["waiting"] += 1
+    return counts
+
+
+BY_HAND = (
+    "lists",
+    "on_lists",
+    "ceiling_sum",
+    "lists_open",
+    "lists_full",
+    "lists_salaried",
+    "lists_with_gp",
+    "on_lists_with_gp",
+    "ceiling_sum_with_gp",
+    "lists_salaried_with_gp",
+    "gps",
+    "gps_female",
+    "residents",
+    "unassigned",
+    "waiting",
+)
+
+
 def test_every_indicator_equals_the_raw_memberships():
     seed_small()
     run_month(None, JAN)
@@ -65,12 +142,25 @@ def test_every_indicator_equals_the_raw_memberships():
     result = stats_fill(None)
     assert [f.month for f in result.filled] == [JAN, FEB]
     for month in (JAN, FEB):
+        got = filled(month)
+        # The main counts, counted by hand: each municipality, and the nation as their sum.
+        by_hand = counted_by_hand(month)
+        assert {c for k, c in got if k == AreaKind.MUNICIPALITY} == set(by_hand)
+        for muni, hand in by_hand.items():
+            row = got[(AreaKind.MUNICIPALITY, muni)]
+            assert {f: row[f] for f in BY_HAND} == {f: hand[f] for f in BY_HAND}, muni
+        nation = got[(AreaKind.NATION, "")]
+        assert {f: nation[f] for f in BY_HAND} == {
+            f: sum(c[f] for c in by_hand.values()) for f in BY_HAND
+        }
+        assert nation["lists"] > nation["lists_with_gp"] > 0 and nation["unassigned"] > 0
+        # Every other figure: the fill (from the month's snapshots) equals the same
+        # aggregation over the registry's rows on that day.
         lists, munis = registry_rows(month)
         raw = {
             (r.kind, r.code): model_to_dict(r, exclude=["id"])
             for r in aggregate(month, month, lists, munis, vacant_in_year(month))
         }
-        got = filled(month)
         assert set(got) == set(raw)
         assert (AreaKind.NATION, "") in got and (AreaKind.MUNICIPALITY, "5022") in got
         # Switches are counted from the run's trace, not from the registry.

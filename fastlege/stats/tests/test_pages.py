@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -58,12 +59,36 @@ def test_county_page_lists_alerts(client, filled):
     assert "Rennebu" in r.content.decode()
 
 
-def test_table_sorts_by_any_indicator(client, filled):
-    r = client.get("/statistikk/fylke/50/?sorter=andel_uten_lege&retning=synkende")
-    rows = r.context["child_rows"]
-    values = [row["values"]["andel_uten_lege"] for row in rows]
-    numeric = [v for v in values if isinstance(v, (int, float))]
-    assert numeric == sorted(numeric, reverse=True) and len(numeric) == 2
+def _table(client, query: str = "") -> list[tuple[str, Any]]:
+    """The county table's rows as (municipality, share without a GP), in the page's order."""
+    rows = client.get("/statistikk/fylke/50/" + query).context["child_rows"]
+    return [(row["code"], row["values"]["andel_uten_lege"]) for row in rows]
+
+
+def test_table_sorts_by_any_indicator_in_both_directions(client, filled):
+    by_code = _table(client)
+    assert [code for code, _ in by_code] == ["5022", "5026"]  # the default: municipality code
+    share = dict(by_code)
+    # Rennebu (5022) has the larger share, so the rising order is not the code order
+    assert share["5022"] > share["5026"]
+    rising = _table(client, "?sorter=andel_uten_lege&retning=stigende")
+    assert [code for code, _ in rising] == ["5026", "5022"]
+    falling = _table(client, "?sorter=andel_uten_lege&retning=synkende")
+    assert [code for code, _ in falling] == ["5022", "5026"]
+    # by name: Holtålen before Rennebu, and back
+    by_name = _table(client, "?sorter=navn")
+    assert [code for code, _ in by_name] == ["5026", "5022"]
+    assert [code for code, _ in _table(client, "?sorter=navn&retning=synkende")] == [
+        "5022",
+        "5026",
+    ]
+
+
+def test_suppressed_values_sort_last_in_both_directions(client, filled):
+    for direction in ("stigende", "synkende"):
+        rows = client.get(f"/statistikk/fylke/50/?sorter=ufordelte&retning={direction}")
+        values = [row["values"]["ufordelte"] for row in rows.context["child_rows"]]
+        assert values == [0, f"<{SUPPRESSION_THRESHOLD}"], direction
 
 
 def test_municipality_page_compares_and_lists(client, filled):

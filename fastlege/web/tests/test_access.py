@@ -8,17 +8,46 @@ registry page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from fastlege.core.models import AuditEvent
 from fastlege.registry.models import Agreement, CeilingChange, SwitchRequest
-from fastlege.web.tests.conftest import World
+from fastlege.web.tests.conftest import World, make_world
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup: object, django_db_blocker: object) -> Iterator[World]:
+    """One world for the whole module, made once inside a transaction that is rolled
+    back at the end; each test runs in a savepoint of its own within it (the ``db``
+    fixture), so what one test writes is gone before the next."""
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            made = make_world()
+        except BaseException:
+            outer.__exit__(None, None, None)
+            raise
+    yield made
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(shared_world: World, db: object) -> World:
+    """The shared world, as fresh Python objects (a test may change its copies)."""
+    return copy.deepcopy(shared_world)
+
 
 PERSONAS = [
     "anonymous",
@@ -119,11 +148,16 @@ def test_access_matrix(world: World, persona: str, page: tuple) -> None:
     if persona in allowed:
         expected = 302 if name in REDIRECTS else 200
         assert response.status_code == expected, f"{persona} should see {name}"
+        if expected == 200:  # the page itself, not an error page under status 200
+            html = response.content.decode()
+            assert html.count("<h1") == 1 and "Ingen tilgang" not in html, name
     elif persona == "anonymous":
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("web:login"))
     else:
         assert response.status_code in (403, 404), f"{persona} must not see {name}"
+        heading = {403: "Ingen tilgang", 404: "Fant ikke siden"}[response.status_code]
+        assert heading in response.content.decode(), f"{persona} on {name}: the error page"
 
 
 def _post(world: World, persona: str, url: str, data: dict | None = None) -> int:
@@ -165,14 +199,40 @@ def test_only_the_municipality_changes_its_lists(world: World, persona: str) -> 
     assert Municipality.objects.get(number="5001").automatic_placement
 
 
-@pytest.mark.parametrize("persona", sorted(LOGGED_IN - {"gp", "municipality", "national"}))
-def test_only_the_gp_or_municipality_asks_for_a_new_ceiling(world: World, persona: str) -> None:
+CEILING_ASKERS = {"gp", "municipality", "national"}
+
+
+def _ask_for_ceiling_70(world: World, persona: str) -> Any:
+    """Ask for ceiling 70 on the open list, from a state where nothing is pending, so
+    only the role check can refuse."""
+    CeilingChange.objects.filter(agreement=world.open_list).delete()
     url = reverse("web:gp_ceiling", args=[world.open_list.pk])
-    before = CeilingChange.objects.count()
     first = world.change.effective_on.isoformat()
-    status = _post(world, persona, url, {"new_ceiling": 70, "effective_on": first})
-    assert status in (302, 403)
-    assert CeilingChange.objects.count() == before
+    return world.client(persona).post(url, {"new_ceiling": 70, "effective_on": first})
+
+
+@pytest.mark.parametrize("persona", sorted(CEILING_ASKERS))
+def test_the_gp_or_municipality_asks_for_a_new_ceiling(world: World, persona: str) -> None:
+    response = _ask_for_ceiling_70(world, persona)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:gp_home")
+    asked = CeilingChange.objects.get(agreement=world.open_list)
+    assert (asked.new_ceiling, asked.status) == (70, CeilingChange.Status.REQUESTED)
+    assert asked.requested_by == world.users[persona]
+
+
+@pytest.mark.parametrize("persona", sorted(LOGGED_IN - CEILING_ASKERS))
+def test_every_other_role_is_refused_a_new_ceiling(world: World, persona: str) -> None:
+    response = _ask_for_ceiling_70(world, persona)
+    assert response.status_code == 403, f"{persona} must be refused by the role check"
+    assert not CeilingChange.objects.filter(agreement=world.open_list).exists()
+
+
+def test_anonymous_asking_for_a_new_ceiling_is_sent_to_log_in(world: World) -> None:
+    response = _ask_for_ceiling_70(world, "anonymous")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("web:login"))
+    assert not CeilingChange.objects.filter(agreement=world.open_list).exists()
 
 
 def test_parent_reading_childs_page_is_audited_with_who_and_why(world: World) -> None:

@@ -27,6 +27,7 @@ from fastlege.core.testing.browser import (
     ensure_reference_data,
     horizontal_overflow,
 )
+from fastlege.dialogue.models import ForumCase
 from fastlege.monthly.models import MonthRun
 from fastlege.registry import rules
 from fastlege.registry.models import (
@@ -50,36 +51,66 @@ def login(page: Any, base: str, user: Any) -> None:
     machinery.login(page, base, user.username, PASSWORD)
 
 
-def pages_of(world: World) -> dict[str, list[str]]:
+def pages_of(world: World, case: ForumCase) -> dict[str, list[tuple[str, str]]]:
+    """Every page of every role: (address, the heading it shows)."""
     c = world.citizen.pk
     return {
         "anonymous": [
-            reverse("home"),
-            reverse("web:login"),
-            reverse("web:find_gp") + "?kommune=5001",
-            reverse("web:find_gp") + "?postnummer=12",
+            (reverse("home"), "fastlege – fastlegeordningen"),
+            (reverse("web:login"), "Logg inn"),
+            (reverse("web:find_gp") + "?kommune=5001", "Finn fastlege med ledige plasser"),
+            (reverse("web:find_gp") + "?postnummer=12", "Finn fastlege med ledige plasser"),
         ],
         "citizen": [
-            reverse("web:person", args=[c]),
-            reverse("web:person", args=[world.child.pk]),
-            reverse("web:find_for", args=[c]) + "?kommune=5001",
-            reverse("web:history", args=[c]),
-            reverse("web:notifications", args=[c]),
-            reverse("web:opt_out", args=[c]),
+            (reverse("web:person", args=[c]), "Min fastlege"),
+            (reverse("web:person", args=[world.child.pk]), "Fastlegen til Ola"),
+            (
+                reverse("web:find_for", args=[c]) + "?kommune=5001",
+                "Finn fastlege med ledige plasser",
+            ),
+            (reverse("web:history", args=[c]), "Historikk"),
+            (reverse("web:notifications", args=[c]), "Meldinger"),
+            (reverse("web:opt_out", args=[c]), "Reservasjon mot fastlegeordningen"),
         ],
-        "gp": [reverse("web:gp_home")],
+        "gp": [(reverse("web:gp_home"), "Mine lister")],
         "municipality": [
-            reverse("web:municipality", args=["5001"]),
-            reverse("web:municipality_list", args=["5001", world.open_list.pk]),
-            reverse("web:new_list", args=["5001"]),
-            reverse("web:municipality_users", args=["5001"]),
+            (reverse("web:municipality", args=["5001"]), "Fastlegeordningen i Trondheim"),
+            (
+                reverse("web:municipality_list", args=["5001", world.open_list.pk]),
+                world.open_list.practice.name,
+            ),
+            (reverse("web:new_list", args=["5001"]), "Opprett ny liste"),
+            (reverse("web:municipality_users", args=["5001"]), "Brukere med tilgang"),
         ],
-        "county_governor": [reverse("web:county", args=["50"])],
-        "national": [reverse("web:national")],
-        "ministry": [reverse("dialogue:organiser")],
-        "other_citizen": [reverse("web:person", args=[c])],  # the 404 page
-        "other_municipality": [reverse("web:municipality", args=["5001"])],  # the 403 page
+        "county_governor": [(reverse("web:county", args=["50"]), "Fastlegeordningen i Trøndelag")],
+        "national": [(reverse("web:national"), "Fastlegeordningen nasjonalt")],
+        "ministry": [
+            (reverse("dialogue:organiser"), "Arrangørside"),
+            (reverse("dialogue:forum", args=[world.forum.pk]), world.forum.name),
+            (reverse("dialogue:case", args=[case.pk]), case.title),
+        ],
+        "other_citizen": [(reverse("web:person", args=[c]), "Fant ikke siden")],  # the 404 page
+        "other_municipality": [(reverse("web:municipality", args=["5001"]), "Ingen tilgang")],
     }
+
+
+def a_forum_case(world: World) -> ForumCase:
+    """A case of the tripartite forum with an indicator and a decision, as the ministry
+    would have it."""
+    from fastlege.dialogue import services as dialogue
+
+    ministry = world.users["ministry"]
+    case = dialogue.open_case(
+        ministry,
+        world.forum.pk,
+        title="Rekruttering av fastleger",
+        description="Flere lister uten fast lege.",
+        indicator_codes=["andel_liste_uten_lege"],
+    )
+    dialogue.record_decision(
+        ministry, case.pk, text="Partene lager en felles plan.", decided_on=datetime.date.today()
+    )
+    return case
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
@@ -90,23 +121,29 @@ def test_axe_on_every_page_of_every_role(
 
     fill_month_from_registry(None, datetime.date.today().replace(day=1))  # the county's map
     size = VIEWPORTS[viewport]
-    for persona, urls in pages_of(site).items():
+    checked = 0
+    for persona, pages in pages_of(site, a_forum_case(site)).items():
         context = browser.new_context(viewport=size, locale="nb-NO")
         page = context.new_page()
         if persona != "anonymous":
             login(page, live_server.url, site.users[persona])
-        for url in urls:
+        for url, heading in pages:
             page.goto(live_server.url + url)
+            # the page asked for, not a log-in page or a redirect that axe would check instead
+            assert page.url == live_server.url + url, f"{url} as {persona} ended on {page.url}"
+            assert heading in page.inner_text("h1"), f"{url} as {persona}: wrong page"
             check_axe(page, browser_tools, f"{url} as {persona} ({viewport})")
+            checked += 1
             if viewport == "phone":
                 overflow = horizontal_overflow(page)
                 assert overflow <= 0, f"{url} scrolls sideways on a phone ({overflow}px)"
-            if SCREENSHOTS and url == urls[0]:
+            if SCREENSHOTS and url == pages[0][0]:
                 Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
                 page.screenshot(
                     path=str(Path(SCREENSHOTS) / f"{persona}-{viewport}.png"), full_page=True
                 )
         context.close()
+    assert checked == 22
 
 
 def test_citizen_switches_gp_without_javascript(
@@ -195,7 +232,11 @@ def test_the_monthly_update_shows_the_switch_on_the_citizens_page(
     run = MonthRun.objects.get(month=month)
     assert run.status == MonthRun.Status.COMPLETED and run.started_by_id == admin.pk
     npage.goto(live_server.url + reverse("web:national"))
-    assert f"{run.switches_applied}" in npage.inner_text("main table")
+    runs = npage.locator("main table").filter(has_text="Siste kjøringer")
+    cells = runs.locator("tbody tr").first.locator("td").all_inner_texts()
+    # the run just made, its status and who started it, and the one switch it applied
+    assert run.switches_applied == 1
+    assert [c.strip() for c in cells[1:4]] == [run.get_status_display(), str(admin), "1"]
     national.close()
 
     page.goto(live_server.url + reverse("web:person", args=[site.citizen.pk]))

@@ -79,10 +79,17 @@ def test_production_settings_hash_passwords_with_argon2() -> None:
 
 
 def test_logout_needs_post(world: World) -> None:
+    from django.contrib.auth import SESSION_KEY
+
     client = world.client("citizen")
     assert client.get(reverse("web:logout")).status_code == 405
+    assert client.session.get(SESSION_KEY) == str(world.users["citizen"].pk)  # still in
     client.post(reverse("web:logout"))
-    assert client.get(reverse("web:citizen_home")).status_code == 302
+    assert SESSION_KEY not in client.session
+    home = reverse("web:citizen_home")
+    response = client.get(home)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('web:login')}?next={home}"
 
 
 # -- security ------------------------------------------------------------------------
@@ -373,12 +380,25 @@ def test_identity_number_as_user_name_is_refused(world: World) -> None:
 
 
 def test_officer_cannot_take_over_a_user_of_another_role(world: World) -> None:
+    from django.forms.models import model_to_dict
+
+    from fastlege.accounts.models import RoleAssignment
+
+    governor = world.users["county_governor"]
+
+    def state() -> tuple:
+        governor.refresh_from_db()
+        roles = RoleAssignment.objects.order_by("pk").values()
+        return model_to_dict(governor), list(roles)
+
+    before = state()
     r = world.client("municipality").post(
         reverse("web:municipality_users", args=["5001"]),
-        {"username": world.users["county_governor"].username},
+        {"username": governor.username},
         follow=True,
     )
     assert "tatt av en bruker med en annen rolle" in messages_of(r)
+    assert state() == before  # the governor's account and every role unchanged
 
 
 def test_after_the_monthly_update_the_citizens_page_shows_the_new_gp(world: World) -> None:
