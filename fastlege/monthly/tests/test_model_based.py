@@ -22,7 +22,8 @@ After every step the test
 
 Runs on SQLite and PostgreSQL with a fixed number of examples (derandomized, so
 CI is reproducible). Long mode: ``FASTLEGE_MODEL_EXAMPLES=500`` (and optionally
-``FASTLEGE_MODEL_STEPS``). ``FASTLEGE_MODEL_IGNORE=calendar,quota`` switches
+``FASTLEGE_MODEL_STEPS``; ``FASTLEGE_MODEL_SHRINK=0`` reports the first failing sequence
+unshrunk). ``FASTLEGE_MODEL_IGNORE=calendar,quota`` switches
 named checks off, to look at one failure at a time while investigating; CI sets
 nothing.
 """
@@ -38,7 +39,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
@@ -80,7 +81,9 @@ def checking(name: str) -> bool:
 def d_number(born: D, individual: int) -> str:
     """A synthetic (Tenor) D-number: day + 40, month + 80 (fastlege.core.identity)."""
     while True:
-        first_nine = f"{born.day + 40:02d}{born.month + 80:02d}{born.year % 100:02d}{individual:03d}"
+        first_nine = (
+            f"{born.day + 40:02d}{born.month + 80:02d}{born.year % 100:02d}{individual:03d}"
+        )
         digits = check_digits(first_nine)
         if digits is not None:
             return first_nine + digits
@@ -109,7 +112,7 @@ class RegistryMachine(RuleBasedStateMachine):
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
         self.today = START
-        self.model = rm.Model()
+        self.model = rm.Model(ignore=frozenset(IGNORE))
         self.births = 0
         self.arrivals = 0
         self.d_individual = 500
@@ -129,7 +132,9 @@ class RegistryMachine(RuleBasedStateMachine):
         return agreement
 
     def _add_person(self, muni: str, on: Agreement | None, **fields: Any) -> Resident:
-        born = fields.pop("birth_date", D(1980, 1, 1) + datetime.timedelta(days=97 * len(self.model.people)))
+        born = fields.pop(
+            "birth_date", D(1980, 1, 1) + datetime.timedelta(days=97 * len(self.model.people))
+        )
         if fields.pop("d_number", False):
             fields["nin"] = d_number(born, self.d_individual)
             self.d_individual += 2
@@ -223,9 +228,8 @@ class RegistryMachine(RuleBasedStateMachine):
         if s.counts_against_quota:
             key = (pid, s.effective_on.year)
             self.model.counted[key] = self.model.used(*key) + 1
-        self.model.leave_waiting(pid) if pid in self.model.waiting.get(
-            s.to_agreement_id, []
-        ) else None
+        if pid in self.model.waiting.get(s.to_agreement_id, []):
+            self.model.waiting[s.to_agreement_id].remove(pid)
 
     @rule(i=st.integers(0, 63))
     def cancel_switch(self, i: int) -> None:
@@ -460,7 +464,8 @@ class RegistryMachine(RuleBasedStateMachine):
         due = CeilingChange.objects.filter(
             status=CeilingChange.Status.APPROVED, effective_on__lte=month
         )
-        assert not due.exists(), f"approved ceiling changes not applied by the run: {list(due.values_list('agreement_id', 'new_ceiling', 'effective_on'))}"
+        left = list(due.values_list("agreement_id", "new_ceiling", "effective_on"))
+        assert not left, f"approved ceiling changes not applied by the run: {left}"
 
     def check_no_automatic_d_number(self) -> None:
         """§ 3.1: asylum seekers with a D-number are not placed automatically."""
@@ -487,7 +492,9 @@ class RegistryMachine(RuleBasedStateMachine):
         for rid, start in ListMembership.objects.filter(resident_id__in=arrived).values_list(
             "resident_id", "valid_from"
         ):
-            assert start >= arrived[rid], f"resident {rid}: place from {start}, arrived {arrived[rid]}"
+            assert start >= arrived[rid], (
+                f"resident {rid}: place from {start}, arrived {arrived[rid]}"
+            )
         for pid, person in self.model.people.items():  # opted in after the 1st: next month
             if person.eligible_from > month and person.in_scheme:
                 place = ListMembership.objects.filter(
@@ -521,11 +528,16 @@ class RegistryMachine(RuleBasedStateMachine):
     def _child_with_parent_on(self, rid: int, lid: int) -> bool:
         child = Resident.objects.get(pk=rid)
         parents = [p for p in (child.mother_id, child.father_id) if p]
-        return bool(parents) and ListMembership.objects.filter(
-            resident_id__in=parents, agreement_id=lid, valid_to__isnull=True
-        ).exists()
+        return (
+            bool(parents)
+            and ListMembership.objects.filter(
+                resident_id__in=parents, agreement_id=lid, valid_to__isnull=True
+            ).exists()
+        )
 
     def _ceiling_in_force(self, lid: int, month: D) -> int:
+        if not checking("ceiling_applied"):  # investigating: the ceiling the engine uses
+            return int(Agreement.objects.get(pk=lid).ceiling)
         change = (
             CeilingChange.objects.filter(
                 agreement_id=lid,
@@ -546,7 +558,12 @@ class RegistryMachine(RuleBasedStateMachine):
         per_year: dict[tuple[int, int], int] = {}
         places = list(
             ListMembership.objects.order_by("resident_id", "valid_from", "pk").values_list(
-                "resident_id", "agreement_id", "valid_from", "valid_to", "end_reason", "begin_reason"
+                "resident_id",
+                "agreement_id",
+                "valid_from",
+                "valid_to",
+                "end_reason",
+                "begin_reason",
             )
         )
         gp_left = {
@@ -605,11 +622,17 @@ class RegistryMachine(RuleBasedStateMachine):
 
     def check_children_follow_parent(self, month: D) -> None:
         """pasientrettighetsforskriften § 5: a child under 16 whom nobody chose for goes on the
-        list of a parent living with them (mother first), also a full one (§ 4 a)."""
-        on_list = set(
+        list of a parent living with them (mother first), also a full one (§ 4 a): after the
+        run such a child is neither unassigned nor placed by the run on another list."""
+        places = dict(
             ListMembership.objects.filter(valid_to__isnull=True).values_list(
-                "resident_id", flat=True
+                "resident_id", "agreement_id"
             )
+        )
+        placed_now = set(
+            ListMembership.objects.filter(
+                valid_to__isnull=True, valid_from=month, begin_reason=Begin.ASSIGNED
+            ).values_list("resident_id", flat=True)
         )
         youngest = D(month.year - rm.CHILD_AGE, month.month, 1)
         for child in Resident.objects.filter(
@@ -617,17 +640,20 @@ class RegistryMachine(RuleBasedStateMachine):
             status=Resident.Status.RESIDENT,
             in_scheme=True,
             resident_since__lte=month,
-        ).exclude(pk__in=on_list):
-            for parent_id in (child.mother_id, child.father_id):
-                if not parent_id:
-                    continue
-                parent = Resident.objects.get(pk=parent_id)
-                if (
-                    child.household is not None
-                    and parent.household == child.household
-                    and parent_id in on_list
-                ):
-                    pytest.fail(f"child {child.pk} is unassigned while parent {parent_id} has a list")
+        ):
+            if child.pk in places and child.pk not in placed_now:
+                continue  # on a list nobody else chose for them this month
+            parent_lists = [
+                places[parent.pk]
+                for parent in Resident.objects.filter(pk__in=[child.mother_id, child.father_id])
+                if child.household is not None
+                and parent.household == child.household
+                and parent.pk in places
+            ]
+            assert not parent_lists or places.get(child.pk) in parent_lists, (
+                f"child {child.pk} is on {places.get(child.pk)} after the run of {month:%Y-%m}, "
+                f"a parent living with them is on {parent_lists}"
+            )
 
     # -- after every step -----------------------------------------------------------------
 
@@ -669,12 +695,16 @@ class RegistryMachine(RuleBasedStateMachine):
             f"{ {pid: s.to for pid, s in model.pending.items()} }"
         )
         queues: dict[int, list[int]] = {}
-        for lid, rid in WaitingListEntry.objects.filter(
-            status=WaitingListEntry.Status.WAITING
-        ).order_by("agreement_id", "joined_at", "pk").values_list("agreement_id", "resident_id"):
+        for lid, rid in (
+            WaitingListEntry.objects.filter(status=WaitingListEntry.Status.WAITING)
+            .order_by("agreement_id", "joined_at", "pk")
+            .values_list("agreement_id", "resident_id")
+        ):
             queues.setdefault(lid, []).append(rid)
         expected_queues = {lid: q for lid, q in model.waiting.items() if q}
-        assert queues == expected_queues, f"waiting lists: registry {queues}, model {expected_queues}"
+        assert queues == expected_queues, (
+            f"waiting lists: registry {queues}, model {expected_queues}"
+        )
         lists = {
             pk: (ceiling, is_open)
             for pk, ceiling, is_open in Agreement.objects.values_list("pk", "ceiling", "is_open")
@@ -685,7 +715,7 @@ class RegistryMachine(RuleBasedStateMachine):
         )
 
 
-EXAMPLES = int(os.environ.get("FASTLEGE_MODEL_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("FASTLEGE_MODEL_EXAMPLES", "12"))
 STEPS = int(os.environ.get("FASTLEGE_MODEL_STEPS", "25"))
 RegistryMachine.TestCase.settings = settings(
     max_examples=EXAMPLES,
@@ -694,6 +724,7 @@ RegistryMachine.TestCase.settings = settings(
     derandomize=EXAMPLES <= 50,
     database=None,
     suppress_health_check=list(HealthCheck),
+    phases=list(Phase) if os.environ.get("FASTLEGE_MODEL_SHRINK", "1") == "1" else [Phase.generate],
 )
 
 
