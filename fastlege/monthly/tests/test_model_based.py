@@ -733,3 +733,73 @@ def test_registry_follows_the_reference_model(db: None) -> None:
     from hypothesis.stateful import run_state_machine_as_test
 
     run_state_machine_as_test(RegistryMachine, settings=RegistryMachine.TestCase.settings)
+
+
+# The shortest sequences the search found on the code before issue 14's fixes (one per
+# finding, /work/notes/model-findings.md), replayed step by step with every check: they
+# pin each finding down independently of the random search.
+REPLAYS: dict[str, list[tuple[str, dict[str, Any]]]] = {
+    "calendar: a month is not run before its 1st": [("run_too_early", {})],
+    "§§ 10–11: an approved ceiling change is applied in its month": [
+        ("change_ceiling", {"j": 0, "delta": -2, "later": False}),
+        ("to_next_first", {"extra": 0}),
+        ("run_due_month", {}),
+    ],
+    "§ 3.1: no automatic placement from a D-number": [
+        ("to_next_first", {"extra": 0}),
+        ("run_due_month", {}),
+    ],
+    "§ 3.4: a newcomer's place starts the 1st after arrival": [
+        ("to_next_first", {"extra": 1}),
+        ("arrival", {"m": 0, "kind": "adult"}),
+        ("run_due_month", {}),
+    ],
+    "§ 5: a child follows the parent's list": [
+        ("to_next_first", {"extra": 0}),
+        ("run_due_month", {}),  # the two unassigned of 5001 go to list C
+        ("arrival", {"m": 0, "kind": "child"}),  # mother on list A (one free place)
+        ("opt_out", {"i": 7}),  # list C now has two free places
+        ("to_next_first", {"extra": 0}),
+        ("run_due_month", {}),
+    ],
+    "§ 10: free places count pending moves onto the list": [
+        ("to_next_first", {"extra": 0}),
+        ("request_switch", {"i": 3, "j": 2}),  # three residents ask for list C (2 of 5)
+        ("request_switch", {"i": 4, "j": 2}),  # from the next 1st: C has no free place
+        ("request_switch", {"i": 5, "j": 2}),
+        ("run_due_month", {}),
+    ],
+    "§ 6: a waiting-list move counts against the two a year": [
+        ("to_next_first", {"extra": 0}),
+        ("run_due_month", {}),  # 2026-11
+        ("to_next_first", {"extra": 0}),
+        ("run_due_month", {}),  # 2026-12
+        ("to_next_first", {"extra": 0}),
+        ("run_due_month", {}),  # 2027-01
+        ("request_switch", {"i": 3, "j": 2}),  # A → C from 2027-02-01: first switch of 2027
+        ("to_next_first", {"extra": 0}),
+        ("run_due_month", {}),
+        ("request_switch", {"i": 3, "j": 0}),  # C → A from 2027-03-01: second
+        ("to_next_first", {"extra": 0}),
+        ("run_due_month", {}),
+        ("join_waiting_list", {"i": 3, "j": 1}),  # waits for B (full)
+        ("opt_out", {"i": 4}),  # a place on B frees up
+        ("to_next_first", {"extra": 0}),
+        ("run_due_month", {}),  # a third move in 2027 would break § 6
+    ],
+}
+
+
+@pytest.mark.parametrize("name", list(REPLAYS))
+def test_replay_of_a_finding(db: None, name: str) -> None:
+    """Each sequence keeps the invariants and matches the model at every step."""
+    machine = RegistryMachine()
+    try:
+        machine.one_open_place_each()
+        machine.registry_matches_model()
+        for step, arguments in REPLAYS[name]:
+            getattr(machine, step)(**arguments)
+            machine.one_open_place_each()
+            machine.registry_matches_model()
+    finally:
+        machine.teardown()
