@@ -274,8 +274,8 @@ class Model:
         if not person.in_scheme:
             return "not_in_scheme"
         person.in_scheme = False
-        if person.list_id is not None:
-            end = max(today, person.list_from + datetime.timedelta(days=1))  # type: ignore[operator]
+        if person.list_id is not None and person.list_from is not None:
+            end = max(today, person.list_from + datetime.timedelta(days=1))
             self._set_list(person, None, end)
         switch = self.pending.pop(pid, None)
         if switch is not None and switch.counts:
@@ -296,6 +296,7 @@ class Model:
     def run_month(self, month: D) -> None:
         """Carry the model over to the 1st of ``month`` (docs/monthly-update.md, §§ 2–11)."""
         moved: set[int] = set()
+        person: MPerson | None
         # Approved ceiling changes of the month take effect (fastlegeforskriften §§ 10–11).
         for lst in self.lists.values():
             if "ceiling_applied" in self.ignore:

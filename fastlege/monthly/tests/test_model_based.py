@@ -70,6 +70,7 @@ MUNIS = ("5001", "5006")  # Trondheim, Steinkjer (outside the Sami language area
 IGNORE = set(filter(None, os.environ.get("FASTLEGE_MODEL_IGNORE", "").split(",")))
 Begin = ListMembership.BeginReason
 RUN_HAS_TODAY = "today" in inspect.signature(run_month).parameters
+run_month_at: Any = run_month  # called with today= once the engine has the keyword
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +148,7 @@ class RegistryMachine(RuleBasedStateMachine):
             mother=person.mother_id,
             father=person.father_id,
             household=person.household,
-            resident_since=person.resident_since,
+            resident_since=person.resident_since or D(2020, 1, 1),
         )
         if on is not None:
             MembershipFactory.create(resident=person, agreement=on, valid_from=D(2021, 1, 1))
@@ -423,7 +424,7 @@ class RegistryMachine(RuleBasedStateMachine):
         """The month's run, on or after its 1st: compared with the model's run."""
         month = self.next_run
         kwargs = {"today": self.today} if RUN_HAS_TODAY else {}
-        run_month(None, month, **kwargs)
+        run_month_at(None, month, **kwargs)
         self.model.run_month(month)
         self.check_after_run(month)
 
@@ -432,8 +433,10 @@ class RegistryMachine(RuleBasedStateMachine):
     def run_too_early(self) -> None:
         """A month cannot be run before its 1st (moves take effect on the 1st, § 6)."""
         month = self.next_run
+        if not checking("calendar"):
+            return
         if RUN_HAS_TODAY:
-            refused = code_of(lambda: run_month(None, month, today=self.today))
+            refused = code_of(lambda: run_month_at(None, month, today=self.today))
         else:
             refused = code_of(lambda: run_month(None, month))
         assert refused is not None, (
@@ -566,11 +569,12 @@ class RegistryMachine(RuleBasedStateMachine):
                 "begin_reason",
             )
         )
-        gp_left = {
+        gp_left: dict[int, D] = {
             lid: end
             for lid, end in DoctorPeriod.objects.filter(
                 role=DoctorPeriod.Role.REGULAR, valid_to__isnull=False
             ).values_list("agreement_id", "valid_to")
+            if end is not None
         }
         moves: dict[int, list[D]] = {}
         for rid, on in PopulationEvent.objects.filter(kind=PopulationEvent.Kind.MOVED).values_list(
@@ -582,6 +586,7 @@ class RegistryMachine(RuleBasedStateMachine):
                 continue
             if prev[3] != cur[2] or prev[4] != ListMembership.EndReason.SWITCHED:
                 continue
+            assert prev[2] is not None and cur[2] is not None
             moved = any(prev[2] <= on < cur[2] for on in moves.get(cur[0], []))
             left = prev[1] in gp_left and gp_left[prev[1]] > prev[2]
             if not (moved or left):
