@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime
 import inspect
+import itertools
 import os
 from typing import Any
 
@@ -69,6 +70,9 @@ START = D(2026, 10, 5)  # the first run is November 2026; the year turns within 
 MUNIS = ("5001", "5006")  # Trondheim, Steinkjer (outside the Sami language area)
 IGNORE = set(filter(None, os.environ.get("FASTLEGE_MODEL_IGNORE", "").split(",")))
 Begin = ListMembership.BeginReason
+# Birth dates drawn from one counter for the whole session: synthetic identity numbers are
+# unique per session (factories.synthetic_nin), and a few hundred exist per birth date.
+DAYS = itertools.count()
 RUN_HAS_TODAY = "today" in inspect.signature(run_month).parameters
 run_month_at: Any = run_month  # called with today= once the engine has the keyword
 
@@ -133,9 +137,7 @@ class RegistryMachine(RuleBasedStateMachine):
         return agreement
 
     def _add_person(self, muni: str, on: Agreement | None, **fields: Any) -> Resident:
-        born = fields.pop(
-            "birth_date", D(1980, 1, 1) + datetime.timedelta(days=97 * len(self.model.people))
-        )
+        born = fields.pop("birth_date", D(1950, 1, 1) + datetime.timedelta(days=next(DAYS) % 18000))
         if fields.pop("d_number", False):
             fields["nin"] = d_number(born, self.d_individual)
             self.d_individual += 2
@@ -167,7 +169,12 @@ class RegistryMachine(RuleBasedStateMachine):
         mother = self._add_person("5001", a, household=1)
         father = self._add_person("5001", c, household=1, sex="M")
         self._add_person(
-            "5001", a, household=1, mother=mother, father=father, birth_date=D(2019, 4, 2)
+            "5001",
+            a,
+            household=1,
+            mother=mother,
+            father=father,
+            birth_date=D(2014, 1, 1) + datetime.timedelta(days=next(DAYS) % 3000),
         )
         self.mothers = [mother.pk]
         self.fathers = {mother.pk: father.pk}
@@ -371,11 +378,11 @@ class RegistryMachine(RuleBasedStateMachine):
         muni = MUNIS[m]
         self.arrivals += 1
         mother = None
-        born = D(1985, 3, 1) + datetime.timedelta(days=self.arrivals)
+        born = D(1960, 3, 1) + datetime.timedelta(days=next(DAYS) % 15000)
         if kind == "child":
             mother = self.model.people[self.mothers[m]]
             muni = mother.municipality
-            born = D(2018, 6, 1) + datetime.timedelta(days=self.arrivals)
+            born = D(2014, 6, 1) + datetime.timedelta(days=next(DAYS) % 3500)
         if kind == "d_number":
             nin = d_number(born, self.d_individual)
             self.d_individual += 2
