@@ -341,7 +341,9 @@ class RegistryMachine(RuleBasedStateMachine):
         """A newborn goes on the mother's list, even a full one (Hdir; § 4 a)."""
         mother = self.mothers[k]
         father = self.fathers.get(mother) if with_father else None
-        nin = synthetic_nin(self.today)
+        # Born earlier this month (spread over the days, see DAYS), registered today.
+        born = self.today - datetime.timedelta(days=next(DAYS) % self.today.day)
+        nin = synthetic_nin(born)
         child = services.register_birth(
             None,
             nin=nin,
@@ -352,7 +354,7 @@ class RegistryMachine(RuleBasedStateMachine):
             today=self.today,
         )
         self.births += 1
-        self.model.birth(child.pk, mother, father, self.today)
+        self.model.birth(child.pk, mother, father, born)
         self.people.append(child.pk)
 
     @rule(i=st.integers(0, 63))
