@@ -286,9 +286,10 @@ def bulk_baseline(url: str) -> tuple[float, dict[str, int]]:
                 "switches_applied, switches_refused, unassigned_placed, waiting_placed, "
                 "chain_placed, longest_chain, lists_opened, lists_closed, notifications, "
                 "list_snapshots, listed_before, listed_after, unassigned_before, "
-                "unassigned_after, left_scheme, step_seconds, checksum) VALUES "
-                "(%s, 'feilet', 'kommando', %s, '', 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,"
-                "'{}', '')",
+                "unassigned_after, left_scheme, ceiling_changes_applied, exceptions, "
+                "step_seconds, checksum) VALUES "
+                "(%s, 'feilet', 'kommando', %s, '', 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,"
+                "'{}', '{}', '')",
                 [MONTH, datetime.datetime.now(datetime.UTC)],
             )
             cur.execute(f"SELECT MAX(id) FROM {t['r']}")  # noqa: S608

@@ -79,8 +79,8 @@ def main() -> None:
 
     from fastlege.accounts.models import Role, RoleAssignment
     from fastlege.core.models import AuditEvent
+    from fastlege.registry.capacity import occupancy_annotations
     from fastlege.registry.models import Agreement, ListMembership, SwitchRequest
-    from fastlege.registry.services.common import occupancy_annotations
 
     User = get_user_model()
     residents = list(

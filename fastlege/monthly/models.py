@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fastlege.reference.models import Municipality
+from fastlege.registry import capacity
 from fastlege.registry.models import (
     Agreement,
     Doctor,
@@ -105,6 +106,20 @@ class MonthRun(models.Model):
         _("ute av ordningen siden forrige kjøring"),
         default=0,
         help_text=_("Døde, utvandrede og reserverte som sto på liste (steg 1)."),
+    )
+    ceiling_changes_applied = models.PositiveIntegerField(
+        _("endringer av listetak iverksatt (steg 0)"),
+        default=0,
+        help_text=_("Godkjente endringer av listetak som gjelder fra måneden (§§ 10–11)."),
+    )
+    exceptions = models.JSONField(
+        _("unntak fra listetaket"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Personer flyttet til en liste som endte over listetaket, per unntak regelverket "
+            "tillater (se monthly/rules.py CEILING_EXCEPTIONS)."
+        ),
     )
     step_seconds = models.JSONField(_("sekunder per steg"), default=dict, blank=True)
     checksum = models.CharField(
@@ -383,7 +398,7 @@ class ListMonthSnapshot(models.Model):
 
     @property
     def free_places(self) -> int:
-        return max(0, self.ceiling - self.length)
+        return capacity.free_places(self.ceiling, self.length)
 
 
 class MunicipalityMonthSnapshot(models.Model):

@@ -369,6 +369,15 @@ class Resident(models.Model):
         default=Status.RESIDENT,
     )
     status_changed_on = models.DateField(_("status endret"), null=True, blank=True)
+    in_scheme_since = models.DateField(
+        _("med i ordningen igjen fra"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Dagen personen sist meldte seg inn i ordningen igjen etter å ha reservert seg. "
+            "Tom: aldri reservert. Månedskjøringen tildeler ingen plass fra før denne dagen."
+        ),
+    )
     resident_since = models.DateField(
         _("bosatt i kommunen fra"),
         null=True,

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fastlege.core import audit
 from fastlege.core.identity import parse_nin
-from fastlege.registry import rules
+from fastlege.registry import capacity, rules
 from fastlege.registry.models import (
     Agreement,
     ListMembership,
@@ -34,7 +34,6 @@ from fastlege.registry.models import (
 )
 from fastlege.registry.services import access
 from fastlege.registry.services.citizen import switches_counted
-from fastlege.registry.services.common import occupancy_annotations, occupied_places
 from fastlege.registry.services.errors import Code, refuse
 
 PENDING = SwitchRequest.Status.PENDING
@@ -100,8 +99,7 @@ def find_resident(actor: Any, nin: str) -> Resident:
 def free_places(agreement: Agreement | int) -> int:
     """Ceiling − current members − pending moves onto the list (public)."""
     pk: Any = getattr(agreement, "pk", agreement)
-    a = Agreement.objects.only("ceiling").get(pk=pk)
-    return max(0, a.ceiling - occupied_places(a.pk))
+    return capacity.list_free_places(Agreement.objects.only("ceiling").get(pk=pk))
 
 
 def lists_with_free_places(
@@ -121,19 +119,12 @@ def lists_with_free_places(
         .values("n")
     )
     zero = Value(0, output_field=IntegerField())
-    occupancy = occupancy_annotations()
-    return (
+    return capacity.with_places_left(
         Agreement.objects.filter(municipality_id=municipality_id, valid_from__lte=on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
         .select_related("practice")
-        .annotate(
-            members=occupancy["members"],
-            incoming=occupancy["incoming"],
-            waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), zero),
-        )
-        .annotate(free=F("ceiling") - F("members") - F("incoming"))
-        .order_by("pk")
-    )
+        .annotate(waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), zero))
+    ).order_by("pk")
 
 
 def current_membership(actor: Any, resident: Resident) -> ListMembership | None:

@@ -16,6 +16,8 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from fastlege.registry import capacity
+
 Counts = Mapping[str, Any]
 
 #: Public figures: counts of people or doctors below this are shown as «<5»
@@ -211,7 +213,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "ledige_plasser_med_lege",
         _("Ledige plasser (lister med fast lege)"),
         Unit.COUNT,
-        lambda c: c["ceiling_sum_with_gp"] - c["on_lists_with_gp"],
+        lambda c: capacity.places_left(c["ceiling_sum_with_gp"], c["on_lists_with_gp"]),
         False,
         HDIR,
     ),
@@ -219,7 +221,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "ledige_plasser",
         _("Ledige plasser (alle lister)"),
         Unit.COUNT,
-        lambda c: c["ceiling_sum"] - c["on_lists"],
+        lambda c: capacity.places_left(c["ceiling_sum"], c["on_lists"]),
         False,
         HDIR,
     ),
@@ -227,7 +229,9 @@ INDICATORS: tuple[Indicator, ...] = (
         "ledige_plasser_per_1000",
         _("Ledige plasser per 1 000 innbyggere"),
         Unit.PER_1000,
-        lambda c: _ratio(c["ceiling_sum"] - c["on_lists"], c["residents"], 1000),
+        lambda c: _ratio(
+            capacity.places_left(c["ceiling_sum"], c["on_lists"]), c["residents"], 1000
+        ),
         False,
         HDIR,
         decimals=1,

@@ -30,7 +30,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from fastlege.reference.models import County, Municipality, PostalCode
-from fastlege.registry import rules
+from fastlege.registry import capacity, rules
 from fastlege.registry.models import (
     Agreement,
     CeilingChange,
@@ -42,7 +42,6 @@ from fastlege.registry.models import (
     WaitingListEntry,
 )
 from fastlege.registry.services import access
-from fastlege.registry.services.common import occupancy_annotations
 from fastlege.registry.services.errors import Code, refuse
 from fastlege.web.models import ListLength, UnassignedCount
 
@@ -156,7 +155,7 @@ def lists_in_force(
         .values("n")
     )
     zero = Value(0, output_field=IntegerField())
-    occupancy = occupancy_annotations()
+    occupancy = capacity.occupancy_annotations()
     qs = (
         Agreement.objects.filter(municipality_id=municipality_id, valid_from__lte=day)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
@@ -180,7 +179,7 @@ def with_free(rows: list[Agreement]) -> list[Agreement]:
             if a.municipality_id not in lengths:
                 lengths[a.municipality_id] = list_lengths(a.municipality_id)
             a.members = lengths[a.municipality_id].get(a.pk, 0)  # type: ignore[attr-defined]
-        a.free = a.ceiling - a.members - a.incoming  # type: ignore[attr-defined]
+        a.free = capacity.places_left(a.ceiling, a.members, a.incoming)  # type: ignore[attr-defined]
         a.takes_new = a.is_open and not a.locked_by_hand and a.free > 0  # type: ignore[attr-defined]
     return rows
 
@@ -514,7 +513,7 @@ class AreaRow:
 
     @property
     def free(self) -> int:
-        return max(0, self.ceiling - self.members)
+        return capacity.free_places(self.ceiling, self.members)
 
 
 def county_overview(actor: Any, county: County, day: datetime.date | None = None) -> list[AreaRow]:

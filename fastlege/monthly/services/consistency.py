@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from fastlege.monthly.models import (
     ListMonthSnapshot,
@@ -16,7 +16,9 @@ from fastlege.monthly.models import (
     MonthRun,
     MunicipalityMonthSnapshot,
 )
+from fastlege.monthly.services import invariants
 from fastlege.monthly.services.engine import next_month
+from fastlege.registry import capacity
 from fastlege.registry.models import ListMembership, Resident
 
 
@@ -43,10 +45,12 @@ def check_consistency() -> Report:
     report = Report()
     open_places = ListMembership.objects.filter(valid_to__isnull=True)
 
-    doubles = (
-        open_places.values("resident_id").annotate(n=Count("*")).filter(n__gt=1).order_by().count()
+    doubles = invariants.one_open_place(None)
+    report.add(
+        "one_list_per_person",
+        doubles is None,
+        doubles.detail if doubles else "0 personer med to listeplasser",
     )
-    report.add("one_list_per_person", doubles == 0, f"{doubles} personer med to listeplasser")
 
     gone = open_places.filter(
         ~Q(resident__status=Resident.Status.RESIDENT) | Q(resident__in_scheme=False)
@@ -69,6 +73,15 @@ def check_consistency() -> Report:
             ended == 0,
             f"{ended} står på en liste som var avsluttet {last.month:%Y-%m}",
         )
+        # The run's invariants, on the state after the last run (as the run checked them).
+        checked = invariants.check_run(last, after_the_fact=True)
+        for code in checked.checked:
+            found = [v for v in checked.violations if v.code == code]
+            report.add(
+                f"{code} {last.month:%Y-%m}",
+                not found,
+                found[0].detail if found else "i orden",
+            )
 
     gaps = [
         f"{a.month:%Y-%m}→{b.month:%Y-%m}"
@@ -100,9 +113,12 @@ def check_consistency() -> Report:
         )
         report.add(f"moved_once {label}", twice == 0, f"{twice} flyttet mer enn én gang")
         placed_lists = moves.filter(step__in=[4, 5]).values("to_agreement_id")
-        over = ListMonthSnapshot.objects.filter(
-            run=run, agreement_id__in=placed_lists, length__gt=F("ceiling")
-        ).count()
+        over = (
+            ListMonthSnapshot.objects.filter(run=run, agreement_id__in=placed_lists)
+            .annotate(left=capacity.places_left_expression("ceiling", "length", 0))
+            .filter(left__lt=0)
+            .count()
+        )
         report.add(
             f"ceiling_kept {label}",
             over == 0,

@@ -16,6 +16,8 @@ class Code(StrEnum):
     MONTH_OUT_OF_ORDER = "month_out_of_order"
     MONTH_SKIPPED = "month_skipped"
     RUN_IN_PROGRESS = "run_in_progress"
+    MONTH_NOT_STARTED = "month_not_started"
+    INVARIANT_VIOLATED = "invariant_violated"
 
 
 MESSAGES: dict[Code, Any] = {
@@ -30,6 +32,14 @@ MESSAGES: dict[Code, Any] = {
         "Månedene kjøres i rekkefølge: neste måned som skal kjøres er %(next)s, ikke %(month)s."
     ),
     Code.RUN_IN_PROGRESS: _("En annen månedskjøring pågår. Prøv igjen når den er ferdig."),
+    Code.MONTH_NOT_STARTED: _(
+        "%(month)s kan ikke kjøres ennå: listene endres den 1. i måneden, og i dag er det "
+        "%(today)s. Kjør måneden fra og med %(first)s."
+    ),
+    Code.INVARIANT_VIOLATED: _(
+        "Månedskjøringen for %(month)s ble stanset fordi den ville brutt en regel, og "
+        "ingenting er endret: %(report)s"
+    ),
 }
 
 ENGLISH: dict[Code, str] = {
@@ -38,6 +48,14 @@ ENGLISH: dict[Code, str] = {
     Code.MONTH_OUT_OF_ORDER: "Months run in order: %(month)s is before %(last)s, already run.",
     Code.MONTH_SKIPPED: "Months run in order: the next month to run is %(next)s, not %(month)s.",
     Code.RUN_IN_PROGRESS: "Another monthly run is in progress.",
+    Code.MONTH_NOT_STARTED: (
+        "%(month)s cannot run yet: lists change on the 1st, and today is %(today)s. "
+        "Run it on or after %(first)s."
+    ),
+    Code.INVARIANT_VIOLATED: (
+        "The monthly run for %(month)s was stopped because it would break a rule; nothing "
+        "was changed: %(report)s"
+    ),
 }
 
 

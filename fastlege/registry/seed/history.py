@@ -645,7 +645,8 @@ class History:
                 counts["landing"] = self._land_part(rng, k, month, settle)
             counts["ceiling_changes"] = self._ceilings(k, month)
             audit.record(None, "seed.history_month", None, month=f"{month:%Y-%m}", counts=counts)
-            result = run_month(None, month, source=MonthRun.Source.SEED)
+            # Each month is run on its 1st, as the operator would (independent of the clock).
+            result = run_month(None, month, source=MonthRun.Source.SEED, today=month)
             runs.append(result.run)
             say(f"{month:%Y-%m}: {result.run.moved} flyttinger, {result.seconds:.1f} s")
         self._arrive(self.last_arrivals, "ny_innbygger")
@@ -979,6 +980,14 @@ class History:
                 )
             )
         SwitchRequest.objects.bulk_create(requests, batch_size=2000)
+        # The end state may date someone's residence after this run (a move in December)
+        # while the history has them here all along: the engine places nobody from before
+        # they could have a GP (monthly.rules.may_be_placed), so they settle by the 1st.
+        placed = [r.resident_id for r in requests if r.from_agreement_id is None]
+        for chunk in _chunks(sorted(placed)):
+            Resident.objects.filter(pk__in=chunk, resident_since__gt=month).update(
+                resident_since=month
+            )
         return len(requests)
 
 

@@ -16,7 +16,7 @@ from django.db.models import Exists, Q
 from django.utils import timezone
 
 from fastlege.core import audit, fastpath
-from fastlege.registry import rules
+from fastlege.registry import capacity, rules
 from fastlege.registry.models import (
     Agreement,
     DoctorPeriod,
@@ -460,7 +460,7 @@ def request_switch(
         )
     exception = None
     closed = is_closed_for_new(target)
-    full = target.ceiling - facts.members - facts.incoming < 1
+    full = capacity.free_places(target.ceiling, facts.members, facts.incoming) < 1
     if closed or full:
         exception = closed_list_exception(person, target, effective_on)
         if exception is None:
@@ -571,8 +571,9 @@ def opt_in(actor: Any, resident: Resident | int, *, today: datetime.date | None 
     if person.in_scheme:
         refuse(Code.ALREADY_IN_SCHEME)
     person.in_scheme = True
-    person.save(update_fields=["in_scheme"])
-    audit.record(actor, "resident.opted_in", person)
+    person.in_scheme_since = today  # the monthly update places nobody from before this day
+    person.save(update_fields=["in_scheme", "in_scheme_since"])
+    audit.record(actor, "resident.opted_in", person, on=today.isoformat())
     return person
 
 

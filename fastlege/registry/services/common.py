@@ -6,11 +6,11 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 
 from fastlege.core import fastpath
+from fastlege.registry import capacity
 from fastlege.registry.models import (
     Agreement,
     Doctor,
@@ -120,43 +120,15 @@ def pending_switch(resident_id: int) -> SwitchRequest | None:
 
 def occupied_places(agreement_id: int) -> int:
     """Current members plus pending moves onto the list (switches, placements, draws)."""
-    rows = list(
-        Agreement.objects.filter(pk=agreement_id)  # type: ignore[misc]
-        .annotate(**occupancy_annotations())
-        .order_by()
-        .values_list("members", "incoming")[:1]
-    )
-    if not rows:
+    counted = capacity.occupancy(agreement_id)
+    if counted is None:
         refuse(Code.UNKNOWN_LIST)
-    return int(rows[0][0]) + int(rows[0][1])
-
-
-def occupancy_annotations() -> dict[str, Any]:
-    """``members`` and ``incoming`` as subqueries, to annotate a query on Agreement."""
-    members = (
-        ListMembership.objects.filter(agreement_id=OuterRef("pk"), valid_to__isnull=True)
-        .order_by()
-        .values("agreement_id")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    incoming = (
-        SwitchRequest.objects.filter(to_agreement_id=OuterRef("pk"), status=PENDING)
-        .order_by()
-        .values("to_agreement_id")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    zero = Value(0, output_field=IntegerField())
-    return {
-        "members": Coalesce(Subquery(members, output_field=IntegerField()), zero),
-        "incoming": Coalesce(Subquery(incoming, output_field=IntegerField()), zero),
-    }
+    return counted[0] + counted[1]
 
 
 def free_places(agreement: Agreement) -> int:
-    """Ceiling − current members − pending incoming moves (never below zero)."""
-    return max(0, agreement.ceiling - occupied_places(agreement.pk))
+    """``capacity.free_places`` of the list (ceiling − members − pending incoming moves)."""
+    return capacity.list_free_places(agreement)
 
 
 def is_closed_for_new(agreement: Agreement) -> bool:

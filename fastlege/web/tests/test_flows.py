@@ -385,9 +385,9 @@ def test_after_the_monthly_update_the_citizens_page_shows_the_new_gp(world: Worl
     client = world.client("citizen")
     client.post(reverse("web:switch", args=[world.citizen.pk]), {"agreement": world.free_list.pk})
     switch = SwitchRequest.objects.get(resident=world.citizen)
-    # The monthly update puts the switch into force on the 1st; the national
-    # administrator's page shows the run.
-    run_month(None, switch.effective_on)
+    # The monthly update puts the switch into force on the 1st (run on that day: a month
+    # whose 1st has not come is refused); the national administrator's page shows the run.
+    run_month(None, switch.effective_on, today=switch.effective_on)
     national = world.client("national").get(reverse("web:national")).content.decode()
     assert switch.effective_on.strftime("%Y") in national
     assert reverse("admin:monthly_monthrun_run") in national

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from fastlege.monthly.rules import CEILING_EXCEPTIONS
 from fastlege.monthly.services import MonthlyError, run_month
 
 
@@ -75,4 +76,13 @@ class Command(BaseCommand):
                 }
             )
         )
+        self.stdout.write(
+            _("Endringer av listetak iverksatt: %(n)s.") % {"n": run.ceiling_changes_applied}
+        )
+        for kind, count in run.exceptions.items():
+            exception = CEILING_EXCEPTIONS.get(kind)
+            label = f"{exception.label} ({exception.basis})" if exception else kind
+            self.stdout.write(
+                _("Over listetaket ved unntak: %(label)s: %(n)s.") % {"label": label, "n": count}
+            )
         self.stdout.write(_("Med lagring (commit): %(seconds).1f s.") % {"seconds": result.seconds})
