@@ -267,6 +267,9 @@ class Model:
         person.moves.append((today, person.municipality, to_municipality))
         person.municipality = to_municipality
         person.resident_since = today
+        # Someone without a list is placed in the new municipality from the 1st after moving
+        # in (documented choice, ``monthly.rules.eligible_from``: living in the municipality).
+        person.eligible_from = max(person.eligible_from, today)
         return None  # the person keeps the GP (§ 2)
 
     def opt_out(self, pid: int, today: D) -> str | None:

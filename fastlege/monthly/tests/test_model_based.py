@@ -189,7 +189,9 @@ class RegistryMachine(RuleBasedStateMachine):
         for _ in range(2):
             self._add_person("5006", e)
         self.mothers.append(self._add_person("5006", None).pk)
-        self.d_holder = self._add_person("5006", None, d_number=True).pk
+        self.d_holder = -1
+        if checking("d_number"):  # switched off: a world without a D-number holder
+            self.d_holder = self._add_person("5006", None, d_number=True).pk
         self.people = sorted(self.model.people)
 
     def pick(self, i: int) -> int:
@@ -385,7 +387,7 @@ class RegistryMachine(RuleBasedStateMachine):
             mother = self.model.people[self.mothers[m]]
             muni = mother.municipality
             born = D(2014, 6, 1) + datetime.timedelta(days=next(DAYS) % 3500)
-        if kind == "d_number":
+        if kind == "d_number" and checking("d_number"):
             nin = d_number(born, self.d_individual)
             self.d_individual += 2
         else:
