@@ -193,11 +193,11 @@ def sami_priority_on(agreement_id: int, on: datetime.date | None = None) -> bool
         .annotate(
             gp_sami=Exists(
                 DoctorPeriod.objects.filter(
+                    in_force_on(on),
                     agreement_id=OuterRef("pk"),
                     role=DoctorPeriod.Role.REGULAR,
-                    valid_from__lte=on,
                     doctor__speaks_sami=True,
-                ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+                )
             )
         )
         .values_list("gp_sami", "municipality__sami_language_area")

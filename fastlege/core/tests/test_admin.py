@@ -29,6 +29,7 @@ from fastlege.reference.models import Municipality
 from fastlege.registry.models import (
     Absence,
     Agreement,
+    AgreementExtension,
     CeilingChange,
     Doctor,
     DoctorPeriod,
@@ -155,6 +156,13 @@ def world(db: Any) -> dict[str, Any]:
         new_ceiling=1200,
         requested_on=datetime.date(2026, 1, 5),
         effective_on=datetime.date(2026, 7, 1),
+    )
+    AgreementExtension.objects.create(
+        agreement=agreement,
+        doctor=period.doctor,
+        decided_on=datetime.date(2026, 1, 5),
+        valid_until=datetime.date(2027, 7, 1),
+        reason="Forlenget til ny lege er på plass.",
     )
     absence = Absence.objects.create(
         agreement=agreement,

@@ -33,7 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from fastlege.monthly import rules as monthly_rules
@@ -229,22 +229,26 @@ def placed_when_eligible(run: MonthRun, *, after_the_fact: bool = False) -> Viol
 
 
 def switch_quota_kept(run: MonthRun) -> Violation | None:
-    """People switched by this run: their switches that count stay within the quota."""
-    from fastlege.registry.services.citizen import _counted_qs  # the registry's counting rule
+    """People switched by this run: their switches that count stay within the quota.
+
+    Counted with the registry's rule (``citizen.counted_switches_of``), for the run's
+    people in chunks: a semi-join of every request against the run's moves can be planned
+    as a nested loop over the whole table on a freshly loaded database."""
+    from fastlege.registry.services.citizen import counted_switches_of
 
     year = registry_rules.quota_year(run.month, run.month)
     quota = registry_rules.ordinary_switches_per_year(run.month)
-    switched = _moved(run).filter(switch_request__counts_against_quota=True).values("resident_id")
-    # ``_counted_qs`` for one person, applied to the run's people at once (F: no filter).
-    over = (
-        _counted_qs(F("resident_id"), run.month, year)
-        .filter(resident_id__in=switched)
-        .order_by()
-        .values("resident_id")
-        .annotate(n=Count("*"))
-        .filter(n__gt=quota)
-        .count()
+    switched = sorted(
+        set(
+            _moved(run)
+            .filter(switch_request__counts_against_quota=True)
+            .values_list("resident_id", flat=True)
+        )
     )
+    over = 0
+    for start in range(0, len(switched), 2000):
+        counts = counted_switches_of(switched[start : start + 2000], run.month, year)
+        over += sum(1 for n in counts.values() if n > quota)
     if not over:
         return None
     return Violation(
@@ -277,28 +281,41 @@ def no_d_number_placed(run: MonthRun) -> Violation | None:
 
 
 def waiting_order_kept(run: MonthRun) -> Violation | None:
-    """On each list whose waiting list the run served (step 5), nobody still waiting joined
-    before the last person placed from it, unless they could not have had the place: left
-    the scheme, moved by the run, barred from a GP (any removal, § 2 last paragraph), not
-    yet eligible, or with a D-number. Order: joined, then id (the engine's order).
-    TODO(people): the § 36 order (Sami speakers first) when it is merged."""
-    served = (
+    """On each list whose waiting list the run served (step 5), nobody still waiting stands
+    before the last person placed from it in the queue's order, unless they could not have
+    had the place: left the scheme, moved by the run, barred from a GP (any removal, § 2
+    last paragraph), not yet eligible, with a D-number, or with the two switches of the
+    year used (pasientrettighetsforskriften § 6; the person keeps the waiting place).
+    The queue's order is the registry's: joined, then id; on the list of a Sami-speaking
+    GP in the Sami language area, Sami speakers first (fastlegeforskriften § 36,
+    ``registry.selectors.sami_priority_on``)."""
+    from fastlege.registry import rules as registry_rules
+    from fastlege.registry.selectors import sami_priority_on
+    from fastlege.registry.services.citizen import counted_switches_of
+
+    served = list(
         WaitingListEntry.objects.filter(
             pk__in=_moved(run)
             .filter(step=MonthMove.Step.WAITING, rule=MonthMove.Rule.WAITING_LIST)
             .values("waiting_entry_id")
         )
         .order_by()
-        .values("agreement_id")
-        .annotate(last=Max("joined_at"))
+        .values_list("agreement_id", "joined_at", "pk", "resident__speaks_sami")
     )
-    last = {row["agreement_id"]: row["last"] for row in served}
-    if not last:
+    if not served:
         return None
+    sami = {aid: sami_priority_on(aid, run.month) for aid in {row[0] for row in served}}
+
+    def key(aid: int, joined: Any, pk: int, speaks_sami: bool) -> tuple:
+        return (not (sami[aid] and speaks_sami), joined, pk)
+
+    last: dict[int, tuple] = {}
+    for aid, joined, pk, speaks in served:
+        last[aid] = max(last.get(aid, key(aid, joined, pk, speaks)), key(aid, joined, pk, speaks))
     has_place = ListMembership.objects.filter(
         resident_id=OuterRef("resident_id"), valid_to__isnull=True
     )
-    passed = (
+    passed = list(
         WaitingListEntry.objects.filter(
             status=WaitingListEntry.Status.WAITING,
             agreement_id__in=list(last),
@@ -310,9 +327,15 @@ def waiting_order_kept(run: MonthRun) -> Violation | None:
         .exclude(resident_id__in=Resident.objects.filter(_d_number()).values("pk"))
         .annotate(has_place=Exists(has_place))
         .exclude(Q(has_place=False) & _not_yet_eligible(run.month, "resident__"))
-        .values_list("agreement_id", "joined_at")
+        .values_list("agreement_id", "joined_at", "pk", "resident__speaks_sami", "resident_id")
     )
-    bad = {aid for aid, joined in passed.iterator() if joined < last[aid]}
+    quota = registry_rules.ordinary_switches_per_year(run.month)
+    used = counted_switches_of([row[4] for row in passed], run.month, run.month.year)
+    bad = {
+        aid
+        for aid, joined, pk, speaks, rid in passed
+        if used.get(rid, 0) < quota and key(aid, joined, pk, speaks) < last[aid]
+    }
     if not bad:
         return None
     return Violation(

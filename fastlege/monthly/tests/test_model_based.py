@@ -174,7 +174,7 @@ class RegistryMachine(RuleBasedStateMachine):
             household=1,
             mother=mother,
             father=father,
-            birth_date=D(2014, 1, 1) + datetime.timedelta(days=next(DAYS) % 3000),
+            birth_date=D(2014, 1, 1) + datetime.timedelta(days=next(DAYS) % 2000),
         )
         self.mothers = [mother.pk]
         self.fathers = {mother.pk: father.pk}
@@ -331,6 +331,8 @@ class RegistryMachine(RuleBasedStateMachine):
                 lid,
                 end_date=end,
                 end_reason=DoctorPeriod.EndReason.OTHER,
+                reason_text="Flytter fra kommunen",
+                shorter_notice_agreed=True,
                 today=self.today,
             )
         )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from fastlege.registry.models import Agreement, Doctor, DoctorPeriod, ListMembership, Resident
+from fastlege.registry.periods import in_force_sql
 
 
 @dataclass
@@ -39,7 +40,7 @@ def seeded_figures(on: datetime.date) -> dict[str, Figures]:
     day = on.isoformat()
     gp_open = f"""
         SELECT p.agreement_id, MIN(p.doctor_id) AS doctor_id FROM {period} p
-        WHERE p.role = 'LPFL' AND p.valid_from <= %s AND (p.valid_to IS NULL OR p.valid_to > %s)
+        WHERE p.role = 'LPFL' AND {in_force_sql("p")}
         GROUP BY p.agreement_id
     """
     out: dict[str, Figures] = {}
@@ -54,7 +55,7 @@ def seeded_figures(on: datetime.date) -> dict[str, Figures]:
             FROM {agreement} a
             LEFT JOIN ({gp_open}) g ON g.agreement_id = a.id
             LEFT JOIN {doctor} d ON d.id = g.doctor_id
-            WHERE a.valid_from <= %s AND (a.valid_to IS NULL OR a.valid_to > %s)
+            WHERE {in_force_sql("a")}
             GROUP BY a.municipality_id
             """,
             [day, day, day, day],
@@ -75,7 +76,7 @@ def seeded_figures(on: datetime.date) -> dict[str, Figures]:
             FROM {membership} m
             JOIN {agreement} a ON a.id = m.agreement_id
             LEFT JOIN ({gp_open}) g ON g.agreement_id = a.id
-            WHERE m.valid_from <= %s AND (m.valid_to IS NULL OR m.valid_to > %s)
+            WHERE {in_force_sql("m")}
             GROUP BY a.municipality_id
             """,
             [day, day, day, day],

@@ -70,7 +70,7 @@ def test_a_failure_at_the_last_step_rolls_everything_back(audit_fails):
     operations = [
         lambda: request_switch(None, person, target, today=TODAY),
         lambda: take_over_list(None, source, doctor, valid_from=D(2026, 5, 1)),
-        lambda: gp_leaves(None, empty, end_date=D(2026, 5, 1), end_reason="alder", today=TODAY),
+        lambda: gp_leaves(None, empty, end_date=D(2026, 5, 1), end_reason="dod", today=TODAY),
         lambda: prepare_list_reduction(
             None, source, effective_on=D(2026, 10, 1), plan=[(target, 3)], today=TODAY
         ),

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from fastlege.core.testing import browser as machinery
 from fastlege.core.testing.browser import (
@@ -190,7 +191,7 @@ def test_municipality_approves_a_ceiling_change_and_registers_a_departure(
     assert site.change.status == CeilingChange.Status.APPROVED
     page.goto(live_server.url + reverse("web:municipality_list", args=["5001", site.open_list.pk]))
     page.fill("#id_end_date", "2027-01-01")
-    page.select_option("#id_end_reason", "alder")
+    page.select_option("#id_end_reason", "dod")
     page.click("text=Registrer avgang")
     assert "avgang er registrert" in page.inner_text("main")
     check_axe(page, browser_tools, "list page after a departure")
@@ -200,10 +201,11 @@ def test_municipality_approves_a_ceiling_change_and_registers_a_departure(
 
 
 def test_the_monthly_update_shows_the_switch_on_the_citizens_page(
-    site: World, live_server: Any, browser: Any, browser_tools: Tools
+    site: World, live_server: Any, browser: Any, browser_tools: Tools, monkeypatch: Any
 ) -> None:
-    """The citizen switches; the national administrator runs the month from the national
-    page (the admin's run page); the citizen's page then shows the new GP."""
+    """The citizen switches; on the 1st of next month the national administrator runs the
+    month from the national page (the admin's run page); the citizen's page then shows the
+    new GP. (A month cannot be run before its 1st, so the clock moves to that day.)"""
     admin = site.users["national"]
     admin.is_staff = True
     admin.save(update_fields=["is_staff"])
@@ -223,9 +225,10 @@ def test_the_monthly_update_shows_the_switch_on_the_citizens_page(
     npage = national.new_page()
     login(npage, live_server.url, admin)
     assert npage.url.endswith(reverse("web:national"))
-    npage.click("text=Kjør månedsoppdateringen")
     month = switch.effective_on.replace(day=1)
     assert month == rules.first_of_next_month(datetime.date.today())
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: month)
+    npage.click("text=Kjør månedsoppdateringen")
     npage.fill("#id_month", f"{month:%Y-%m}")
     npage.click("input[type=submit]")
     assert f"Månedskjøring {month:%Y-%m} ferdig" in npage.inner_text("body")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from fastlege.monthly import rules as monthly_rules
@@ -37,6 +37,7 @@ from fastlege.registry.models import (
     SwitchRequest,
     WaitingListEntry,
 )
+from fastlege.registry.periods import in_force, in_force_on
 from fastlege.registry.rules import Address
 from fastlege.registry.services.citizen import counted_switches_of, exemptions_of_members
 
@@ -192,7 +193,7 @@ class EngineState:
                 shared,
                 salaried,
                 vf,
-                active=vf <= m and (vt is None or vt > m),
+                active=in_force(vf, vt, m),
             )
         for agreement_id, n in capacity.incoming_after(m).items():
             if agreement_id in self.lists:
@@ -240,8 +241,7 @@ class EngineState:
         ):
             self.removals[rid].append((agreement_id, doctor_id))
         for agreement_id, doctor_id, vf, pct, sami in (
-            DoctorPeriod.objects.filter(role=DoctorPeriod.Role.REGULAR, valid_from__lte=m)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=m))
+            DoctorPeriod.objects.filter(in_force_on(m), role=DoctorPeriod.Role.REGULAR)
             .order_by("agreement_id", "-valid_from", "pk")
             .values_list(
                 "agreement_id", "doctor_id", "valid_from", "percentage", "doctor__speaks_sami"

@@ -21,6 +21,7 @@ from fastlege.registry.models import (
     DoctorPeriod,
     Notification,
 )
+from fastlege.registry.periods import in_force_on
 from fastlege.registry.services import notifications as letters
 
 
@@ -88,9 +89,8 @@ def _list_labels(list_ids: list[int], on: datetime.date) -> dict[int, str]:
     gp: dict[int, str] = {}
     for agreement_id, first, last in (
         DoctorPeriod.objects.filter(
-            agreement_id__in=list_ids, role=DoctorPeriod.Role.REGULAR, valid_from__lte=on
+            in_force_on(on), agreement_id__in=list_ids, role=DoctorPeriod.Role.REGULAR
         )
-        .exclude(valid_to__lte=on)
         .order_by("agreement_id", "-valid_from")
         .values_list("agreement_id", "doctor__first_name", "doctor__last_name")
     ):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Max, Q
+from django.db.models import Max
 
 from fastlege.monthly.models import (
     ListMonthSnapshot,
@@ -26,6 +26,7 @@ from fastlege.registry.models import (
     Doctor,
     DoctorPeriod,
 )
+from fastlege.registry.periods import overlaps
 
 
 class Snapshots(Notifications):
@@ -44,11 +45,9 @@ class Snapshots(Notifications):
             .values_list("agreement_id", "end")
         )
         substitutes: dict[int, int] = defaultdict(int)
-        for agreement_id, pct in (
-            DoctorPeriod.objects.filter(role=DoctorPeriod.Role.SUBSTITUTE, valid_from__lt=self.next)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=m))
-            .values_list("agreement_id", "percentage")
-        ):
+        for agreement_id, pct in DoctorPeriod.objects.filter(
+            overlaps(m, self.next), role=DoctorPeriod.Role.SUBSTITUTE
+        ).values_list("agreement_id", "percentage"):
             substitutes[agreement_id] += pct
         # Waiting after the run.
         wait: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
