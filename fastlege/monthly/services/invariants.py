@@ -257,11 +257,8 @@ def switch_quota_kept(run: MonthRun) -> Violation | None:
 
 
 def _d_number() -> Q:
-    """People with a D-number. TODO(people): ``Resident.has_d_number`` once merged; until
-    then derived from the identity number (first digit raised by 4: 4–7)."""
-    if any(f.name == "has_d_number" for f in Resident._meta.get_fields()):
-        return Q(has_d_number=True)
-    return Q(nin__gte="4", nin__lt="8")
+    """People with a D-number (``Resident.has_d_number``, derived from the identity number)."""
+    return Q(has_d_number=True)
 
 
 def no_d_number_placed(run: MonthRun) -> Violation | None:
@@ -290,7 +287,7 @@ def waiting_order_kept(run: MonthRun) -> Violation | None:
     GP in the Sami language area, Sami speakers first (fastlegeforskriften § 36,
     ``registry.selectors.sami_priority_on``)."""
     from fastlege.registry import rules as registry_rules
-    from fastlege.registry.selectors import sami_priority_on
+    from fastlege.registry.selectors import sami_priority_lists
     from fastlege.registry.services.citizen import counted_switches_of
 
     served = list(
@@ -304,10 +301,10 @@ def waiting_order_kept(run: MonthRun) -> Violation | None:
     )
     if not served:
         return None
-    sami = {aid: sami_priority_on(aid, run.month) for aid in {row[0] for row in served}}
+    sami = sami_priority_lists({row[0] for row in served}, run.month)
 
     def key(aid: int, joined: Any, pk: int, speaks_sami: bool) -> tuple:
-        return (not (sami[aid] and speaks_sami), joined, pk)
+        return (not (aid in sami and speaks_sami), joined, pk)
 
     last: dict[int, tuple] = {}
     for aid, joined, pk, speaks in served:
@@ -315,8 +312,9 @@ def waiting_order_kept(run: MonthRun) -> Violation | None:
     has_place = ListMembership.objects.filter(
         resident_id=OuterRef("resident_id"), valid_to__isnull=True
     )
-    passed = list(
-        WaitingListEntry.objects.filter(
+    ahead = [
+        row
+        for row in WaitingListEntry.objects.filter(
             status=WaitingListEntry.Status.WAITING,
             agreement_id__in=list(last),
             resident__status=Resident.Status.RESIDENT,
@@ -327,15 +325,15 @@ def waiting_order_kept(run: MonthRun) -> Violation | None:
         .exclude(resident_id__in=Resident.objects.filter(_d_number()).values("pk"))
         .annotate(has_place=Exists(has_place))
         .exclude(Q(has_place=False) & _not_yet_eligible(run.month, "resident__"))
+        .order_by()
         .values_list("agreement_id", "joined_at", "pk", "resident__speaks_sami", "resident_id")
-    )
+        if key(*row[:4]) < last[row[0]]
+    ]
+    # Only those still waiting ahead of the last person placed need the quota looked up
+    # (a correct run leaves there only people whose switches for the year are used).
     quota = registry_rules.ordinary_switches_per_year(run.month)
-    used = counted_switches_of([row[4] for row in passed], run.month, run.month.year)
-    bad = {
-        aid
-        for aid, joined, pk, speaks, rid in passed
-        if used.get(rid, 0) < quota and key(aid, joined, pk, speaks) < last[aid]
-    }
+    used = counted_switches_of([row[4] for row in ahead], run.month, run.month.year)
+    bad = {aid for aid, _joined, _pk, _speaks, rid in ahead if used.get(rid, 0) < quota}
     if not bad:
         return None
     return Violation(

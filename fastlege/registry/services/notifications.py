@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fastlege.core import audit
+from fastlege.core.bulk import insert_rows
 from fastlege.reference.models import Municipality
 from fastlege.registry.models import Agreement, Notification, NotificationBatch
 from fastlege.registry.services import access
@@ -156,24 +157,32 @@ def notify(
     effective_on: datetime.date | None = None,
     context: dict[str, Any] | None = None,
 ) -> int:
-    """Write the same notification to each resident (inside the caller's transaction)."""
+    """Write the same notification to each resident (inside the caller's transaction), in
+    bulk (``core.bulk.insert_rows``): a list's 1 000 or more residents at once."""
     ctx = {k: str(v) for k, v in (context or {}).items()}
     ctx.setdefault("date", _date(effective_on))
     subject, body = _text(kind, ctx)
     now = timezone.now()
+    agreement_id = agreement.pk if agreement is not None else None
     rows = [
-        Notification(
-            resident_id=rid,
-            kind=kind,
-            subject=subject,
-            body=body,
-            agreement=agreement,
-            effective_on=effective_on,
-            created_at=now,
-        )
+        (rid, kind, subject, body, agreement_id, effective_on, now, None, None)
         for rid in resident_ids
     ]
-    Notification.objects.bulk_create(rows, batch_size=1000)
+    insert_rows(
+        Notification,
+        [
+            "resident_id",
+            "kind",
+            "subject",
+            "body",
+            "agreement_id",
+            "effective_on",
+            "created_at",
+            "read_at",
+            "print_batch_id",
+        ],
+        rows,
+    )
     return len(rows)
 
 

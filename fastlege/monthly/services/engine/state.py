@@ -123,9 +123,10 @@ class Outcome:
     reductions_applied: list[int] = field(default_factory=list)
     # step 0: (change id, list, new ceiling, low ceiling approved)
     ceiling_changes: list[tuple[int, int, int, bool]] = field(default_factory=list)
-    # Waiting-list moves of step 5 as applied switch requests (resident, from, to, counts
-    # against the two a year, pasientrettighetsforskriften § 6), so switches_counted sees them.
-    waiting_switches: list[tuple[int, int | None, int, bool]] = field(default_factory=list)
+    # Waiting-list moves of step 5 as applied switch requests (resident, from, to, the list
+    # place left), so switches_counted sees them; whether each counts against the two a
+    # year (pasientrettighetsforskriften § 6) is decided when they are written.
+    waiting_switches: list[tuple[int, int | None, int, int | None]] = field(default_factory=list)
     left_scheme: int = 0
     switches_refused: int = 0
 
@@ -161,7 +162,7 @@ class EngineState:
         self.children: dict[int, tuple[datetime.date, int | None, int | None, Address]] = {}
         self.parents: dict[int, tuple[Address, int | None]] = {}  # id -> address, open list
         self.sami_area: dict[str, bool] = {}
-        self.sami_speakers: set[int] = set()  # waiting residents who declared Sami
+        self.sami_speakers: set[int] = set()  # waiting on a § 36 list, who declared Sami
         self.sami_gp_lists: set[int] = set()  # lists whose regular GP speaks Sami
         self.quota_used: dict[int, int] = {}  # waiting resident -> counted switches this year
         self.exemption: dict[int, str] = {}  # waiting resident on a list -> exempt_from
@@ -257,14 +258,23 @@ class EngineState:
         """§ 36: on the waiting list of a Sami-speaking GP whose list is in the Sami language
         area, Sami speakers first, each group in order of joining
         (``registry.rules.waiting_queue_order``); every other list as joined."""
-        for list_id, entries in self.waiting.items():
-            state = self.lists.get(list_id)
-            if state is None or not registry_rules.sami_priority_applies(
+        priority = [
+            list_id
+            for list_id in self.waiting
+            if (state := self.lists.get(list_id)) is not None
+            and registry_rules.sami_priority_applies(
                 list_id in self.sami_gp_lists,
                 self.sami_area.get(state.municipality, False),
                 self.month,
-            ):
-                continue
+            )
+        ]
+        waiting_on = sorted({rid for list_id in priority for _entry, rid in self.waiting[list_id]})
+        for chunk in _chunks(waiting_on, BATCH):
+            self.sami_speakers.update(
+                Resident.objects.filter(pk__in=chunk, speaks_sami=True).values_list("pk", flat=True)
+            )
+        for list_id in priority:
+            entries = self.waiting[list_id]
             resident_of = dict(entries)
             order = registry_rules.waiting_queue_order(
                 [(entry, rid in self.sami_speakers) for entry, rid in entries], sami_priority=True
@@ -274,17 +284,23 @@ class EngineState:
     def _load_quota(self) -> None:
         """The two-a-year rule for waiting-list moves (pasientrettighetsforskriften § 6), as the
         services decide it (``counted_switches_of``, ``exemptions_of_members``): one query for
-        the counted switches per waiting person in the month's year, one for the exemptions of
-        their open list places."""
+        the counted switches per waiting person in the month's year; the exemptions only of
+        those whose quota is used (the only ones it can hold back). Whether a move counts is
+        decided for the people moved, when the moves are written."""
         waiting = WaitingListEntry.objects.filter(status=WStatus.WAITING).values("resident_id")
         year = registry_rules.quota_year(self.month, self.month)
         self.quota_used = counted_switches_of(waiting, self.month, year)
-        self.exemption = {
-            rid: str(reason)
-            for rid, reason in exemptions_of_members(
-                ListMembership.objects.filter(valid_to__isnull=True, resident_id__in=waiting)
-            ).items()
-        }
+        used_up = sorted(
+            rid
+            for rid, n in self.quota_used.items()
+            if registry_rules.switch_quota_used_up(n, self.month)
+        )
+        self.exemption = {}
+        for chunk in _chunks(used_up, BATCH):
+            members = ListMembership.objects.filter(valid_to__isnull=True, resident_id__in=chunk)
+            self.exemption.update(
+                (rid, str(reason)) for rid, reason in exemptions_of_members(members).items()
+            )
 
     def _load_people(self, leavers: list[int]) -> None:
         """The people the run may touch: leavers, requesters, the waiting, members of ended
@@ -326,16 +342,13 @@ class EngineState:
             self.pending = [tuple(row) for row in cur.fetchall()]
             # Waiting lists in order of joining (ties: waiting-place id).
             cur.execute(
-                f"SELECT w.id, w.agreement_id, w.resident_id, r.speaks_sami FROM {wt} w "  # noqa: S608
-                f"JOIN {rt} r ON r.id = w.resident_id "
-                f"WHERE w.status = %s ORDER BY w.agreement_id, w.joined_at, w.id",
+                f"SELECT id, agreement_id, resident_id FROM {wt} "  # noqa: S608
+                f"WHERE status = %s ORDER BY agreement_id, joined_at, id",
                 [WStatus.WAITING],
             )
-            for entry, agreement_id, rid, sami in cur.fetchall():
+            for entry, agreement_id, rid in cur.fetchall():
                 self.waiting[agreement_id].append((entry, rid))
                 self.waiting_of[rid] = (entry, agreement_id)
-                if sami:
-                    self.sami_speakers.add(rid)
             if ended_lists:
                 marks = ",".join(["%s"] * len(ended_lists))
                 cur.execute(

@@ -67,9 +67,7 @@ class WaitingLists(Unassigned):
                     self.out.waiting_status[entry_id] = WStatus.PLACED
                     if left is not None:
                         state.switches_in += 1
-                    self.out.waiting_switches.append(
-                        (person.id, left, pk, self._counts_against_quota(person))
-                    )
+                    self.out.waiting_switches.append((person.id, left, pk, person.membership_id))
                 self._move(
                     person,
                     pk,
@@ -88,7 +86,7 @@ class WaitingLists(Unassigned):
 
     def _counts_against_quota(self, person: Person) -> bool:
         """§ 6: the same rule as the services (``counts_against_quota`` of ``exempt_from``),
-        on the exemptions read in bulk at load."""
+        on the exemptions read in bulk at load (for those whose quota is used)."""
         has_list = person.list_id is not None
         exemption = SReason(self.exemption.get(person.id, SReason.ORDINARY))
         return counts_against_quota(has_list, exemption)

@@ -11,11 +11,12 @@ import datetime
 
 from django.utils.translation import gettext as _
 
+from fastlege.core.bulk import insert_rows
 from fastlege.monthly.services.engine.state import (
     Rule,
     Step,
 )
-from fastlege.monthly.services.engine.writing import Writing, _insert
+from fastlege.monthly.services.engine.writing import Writing
 from fastlege.registry.models import (
     Agreement,
     DoctorPeriod,
@@ -65,7 +66,7 @@ class Notifications(Writing):
                     None,
                 )
             )
-        _insert(
+        insert_rows(
             Notification,
             [
                 "resident_id",

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Max
 
+from fastlege.core.bulk import insert_rows
 from fastlege.monthly.models import (
     ListMonthSnapshot,
     MonthRun,
@@ -20,7 +21,7 @@ from fastlege.monthly.services.engine.state import (
     Rule,
 )
 from fastlege.monthly.services.engine.step7_notifications import Notifications
-from fastlege.monthly.services.engine.writing import _insert, values_keys
+from fastlege.monthly.services.engine.writing import values_keys
 from fastlege.registry import rules as registry_rules
 from fastlege.registry.models import (
     Doctor,
@@ -108,7 +109,7 @@ class Snapshots(Notifications):
             list_rows.append(tuple(values.values()))
             list_dicts.append(values)
         columns = values_keys(ListMonthSnapshot)
-        _insert(
+        insert_rows(
             ListMonthSnapshot,
             ["run_id", *columns],
             [(run.pk, *(v[c] for c in columns)) for v in list_dicts],
@@ -155,7 +156,7 @@ class Snapshots(Notifications):
             muni_rows.append(tuple(values.values()))
             muni_dicts.append(values)
         columns = values_keys(MunicipalityMonthSnapshot)
-        _insert(
+        insert_rows(
             MunicipalityMonthSnapshot,
             ["run_id", *columns],
             [(run.pk, *(v[c] for c in columns)) for v in muni_dicts],

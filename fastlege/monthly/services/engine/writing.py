@@ -1,7 +1,8 @@
 """Writing the run's decisions in bulk (after step 6 is decided).
 
-PostgreSQL: ``COPY`` for new rows and one ``UPDATE … FROM unnest(…)`` per table
-for changed rows; elsewhere batched inserts and grouped ORM updates.
+PostgreSQL: ``COPY`` for new rows (``core.bulk.insert_rows``) and one
+``UPDATE … FROM unnest(…)`` per table for changed rows; elsewhere batched inserts and
+grouped ORM updates.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from django.db import connection
 
+from fastlege.core.bulk import insert_rows
 from fastlege.monthly.models import (
     MonthMove,
     MonthRun,
@@ -33,39 +35,9 @@ from fastlege.registry.models import (
     SwitchRequest,
     WaitingListEntry,
 )
+from fastlege.registry.services.citizen import counts_against_quota, exemptions_of_members
 
 # --- Bulk writing: COPY and one UPDATE per table on PostgreSQL ----------------
-
-
-def _insert(model: Any, columns: Sequence[str], rows: Sequence[tuple]) -> None:
-    """Insert ``rows`` (tuples in ``columns`` order). PostgreSQL: one COPY."""
-    if not rows:
-        return
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        table = model._meta.db_table
-        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-        with connection.cursor() as cur, cur.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    ops = connection.ops
-
-    def adapt(value: Any) -> Any:
-        if isinstance(value, datetime.datetime):
-            return ops.adapt_datetimefield_value(value)
-        if isinstance(value, datetime.date):
-            return ops.adapt_datefield_value(value)
-        return value
-
-    table = model._meta.db_table
-    marks = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
-    with connection.cursor() as cur:
-        for start in range(0, len(rows), BATCH * 10):
-            cur.executemany(
-                sql, [tuple(map(adapt, row)) for row in rows[start : start + BATCH * 10]]
-            )
 
 
 def _update(
@@ -118,6 +90,24 @@ def values_keys(model: Any) -> list[str]:
 
 
 class Writing(OpenClosed):
+    def _waiting_switches_counted(self) -> list[tuple[int, int | None, int, bool]]:
+        """Step 5's waiting-list moves with whether each counts against the two a year
+        (pasientrettighetsforskriften § 6): the services' rule (``counts_against_quota`` of
+        ``exempt_from``) on the list place each person left, read in bulk for those moved."""
+        left_places = sorted(mid for *_rest, mid in self.out.waiting_switches if mid is not None)
+        exemption: dict[int, SReason] = {}
+        for chunk in _chunks(left_places, BATCH):
+            exemption.update(exemptions_of_members(ListMembership.objects.filter(pk__in=chunk)))
+        return [
+            (
+                rid,
+                left,
+                to,
+                counts_against_quota(mid is not None, exemption.get(rid, SReason.ORDINARY)),
+            )
+            for rid, left, to, mid in self.out.waiting_switches
+        ]
+
     def write_ceilings(self) -> None:
         """Step 0's decisions: the new ceilings, and the changes marked carried out."""
         latest = {aid: (ceiling, low) for _pk, aid, ceiling, low in self.out.ceiling_changes}
@@ -158,7 +148,7 @@ class Writing(OpenClosed):
             },
         )
         # 2. the new list places, in the order of the moves
-        _insert(
+        insert_rows(
             ListMembership,
             ["resident_id", "agreement_id", "valid_from", "begin_reason", "end_reason"],
             [(rid, aid, m, begin, "") for rid, aid, begin in out.new_membership],
@@ -185,7 +175,7 @@ class Writing(OpenClosed):
             ListReduction.objects.filter(pk__in=chunk).update(status=ListReduction.Status.APPLIED)
         # The waiting-list moves of step 5 as applied switch requests, counted or not by the
         # services' rule (pasientrettighetsforskriften § 6), so later switches see them.
-        _insert(
+        insert_rows(
             SwitchRequest,
             [
                 "resident_id",
@@ -214,11 +204,11 @@ class Writing(OpenClosed):
                     decided,
                     "",
                 )
-                for rid, left, to, counts in out.waiting_switches
+                for rid, left, to, counts in self._waiting_switches_counted()
             ],
         )
         # 4. the trace
-        _insert(
+        insert_rows(
             MonthMove,
             [
                 "run_id",
