@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from fastlege.dialogue.services.access import is_organiser
 from fastlege.registry.services.access import scope_of
 
 
@@ -28,11 +29,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("web:county", args=[number]), _("Fylket")))
     if scope.national:
         items.append((reverse("web:national"), _("Nasjonalt")))
-    if scope.ministry:
-        items.append((reverse("dialogue:organiser"), _("Dialog")))
+    official = bool(scope.municipalities or scope.counties or scope.national or scope.ministry)
+    if official:
         items.append((reverse("stats:national"), _("Statistikk")))
     if scope.municipalities or scope.counties or scope.national:
         items.append((reverse("measures:index"), _("Tiltak")))
+    if is_organiser(user):  # the county governor, the ministry, national staff
+        items.append((reverse("dialogue:organiser"), _("Dialog")))
     path = request.path
     return {
         "nav_items": [

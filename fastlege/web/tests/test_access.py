@@ -296,3 +296,36 @@ def test_the_ministry_lands_on_the_dialogue_and_reads_the_statistics_unsuppresse
     # Oslo has one GP in this world: hidden in public (a small count), shown to the ministry
     assert oslo_gps(world.client("anonymous")) == f"<{SUPPRESSION_THRESHOLD}"
     assert oslo_gps(client) == 1
+
+
+# Each role's main menu (labels in order) reaches its tasks (issue 16, item 8): the
+# county governor organises dialogue in the county; national staff see statistics
+# and dialogue; the ministry organises the national dialogue.
+MENUS = {
+    "anonymous": [],
+    "citizen": ["Min fastlege", "Finn fastlege"],
+    "gp": ["Mine lister"],
+    "municipality": ["Kommunen", "Statistikk", "Tiltak"],
+    "county_governor": ["Fylket", "Statistikk", "Tiltak", "Dialog"],
+    "national": ["Nasjonalt", "Statistikk", "Tiltak", "Dialog"],
+    "ministry": ["Statistikk", "Dialog"],
+}
+
+
+@pytest.mark.parametrize("persona", sorted(MENUS))
+def test_each_roles_menu_reaches_its_tasks(world: World, persona: str) -> None:
+    import datetime
+    import re
+
+    from fastlege.stats.services import fill_month_from_registry
+
+    fill_month_from_registry(None, datetime.date.today().replace(day=1))  # statistics exist
+    client = world.client(persona)
+    html = client.get(reverse("home")).content.decode()
+    nav = re.search(r'<nav class="wrap main-nav".*?</nav>', html, re.S)
+    links = re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav.group(0)) if nav else []
+    assert [label for _url, label in links] == MENUS[persona]
+    for url, label in links:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, f"{persona}: {label} ({url})"
+        assert response.request["PATH_INFO"] != reverse("web:login"), f"{persona}: {label}"
