@@ -164,10 +164,17 @@ def notify(
     subject, body = _text(kind, ctx)
     now = timezone.now()
     agreement_id = agreement.pk if agreement is not None else None
-    rows = [
-        (rid, kind, subject, body, agreement_id, effective_on, now, None, None)
-        for rid in resident_ids
-    ]
+    return write_letters(
+        (rid, kind, subject, body, agreement_id, effective_on, now) for rid in resident_ids
+    )
+
+
+def write_letters(rows: Iterable[tuple]) -> int:
+    """Insert letters in bulk (``core.bulk.insert_rows``: COPY on PostgreSQL), unread and
+    in no print batch. ``rows``: (resident id, kind, subject, body, list id or None,
+    effective on, created at). The one writer of many letters: ``notify`` and the
+    monthly update's step 7."""
+    unread = [(*row, None, None) for row in rows]
     insert_rows(
         Notification,
         [
@@ -181,9 +188,9 @@ def notify(
             "read_at",
             "print_batch_id",
         ],
-        rows,
+        unread,
     )
-    return len(rows)
+    return len(unread)
 
 
 @transaction.atomic

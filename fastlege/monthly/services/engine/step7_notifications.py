@@ -11,7 +11,6 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from fastlege.core.bulk import insert_rows
 from fastlege.monthly.services.engine.state import (
     Rule,
     Step,
@@ -53,35 +52,8 @@ class Notifications(Writing):
             if key not in texts:
                 texts[key] = letters._text(kind, {"new": labels[mv.to_list], "date": date})
             subject, body = texts[key]
-            rows.append(
-                (
-                    mv.resident,
-                    str(kind),
-                    subject,
-                    body,
-                    mv.to_list,
-                    self.month,
-                    self.now,
-                    None,
-                    None,
-                )
-            )
-        insert_rows(
-            Notification,
-            [
-                "resident_id",
-                "kind",
-                "subject",
-                "body",
-                "agreement_id",
-                "effective_on",
-                "created_at",
-                "read_at",
-                "print_batch_id",
-            ],
-            rows,
-        )
-        return len(rows)
+            rows.append((mv.resident, str(kind), subject, body, mv.to_list, self.month, self.now))
+        return letters.write_letters(rows)
 
 
 def _list_labels(list_ids: list[int], on: datetime.date) -> dict[int, str]:
