@@ -430,7 +430,7 @@ def reduction_impact(
     receiving = [
         ReceivingList(
             agreement=a,
-            has_regular_gp=bool(a.has_gp),  # type: ignore[attr-defined]
+            has_regular_gp=bool(a.has_gp),
             free=capacity.free_places(a.ceiling, a.members, a.incoming),  # type: ignore[attr-defined]
             is_open=a.is_open and not a.locked_by_hand,
         )

@@ -120,7 +120,8 @@ def test_the_county_governor_records_a_note_and_contact_date(governor):
     }
     assert event.details["after"]["note"] == "Møte avtalt"
     rows = {r.number: r for r in county_followup(County.objects.get(number="50"), TODAY).rows}
-    assert rows[TRONDHEIM].follow_up.last_contacted == TODAY
+    follow_up = rows[TRONDHEIM].follow_up
+    assert follow_up is not None and follow_up.last_contacted == TODAY
 
 
 @pytest.mark.parametrize(

@@ -168,9 +168,9 @@ def test_the_what_if_form_refuses_a_ceiling_that_is_not_lower(world: World) -> N
     source, _change = reduction_request(timezone.localdate(), datetime.date(2099, 1, 1))
     first = rules.first_of_next_month(timezone.localdate()).isoformat()
     url = reverse("web:reduction_impact", args=["5001", source.pk])
-    text = world.client("municipality").get(url, {"tak": 25, "fra": first}).content.decode()
+    text = world.client("municipality").get(url, {"tak": "25", "fra": first}).content.decode()
     assert "Det nye listetaket må være lavere enn dagens." in text
-    text = world.client("municipality").get(url, {"tak": 7, "fra": first}).content.decode()
+    text = world.client("municipality").get(url, {"tak": "7", "fra": first}).content.decode()
     assert 'data-testid="impact-to-move">3<' in text
 
 
