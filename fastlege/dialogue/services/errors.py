@@ -58,6 +58,7 @@ class Code(StrEnum):
     UNKNOWN_MUNICIPALITY = "unknown_municipality"
     CONTACT_DATE_IN_FUTURE = "contact_date_in_future"
     NOTE_TOO_LONG = "note_too_long"
+    NOTE_HAS_NIN = "note_has_nin"
 
 
 MESSAGES: dict[Code, tuple[Promise, str]] = {
@@ -190,6 +191,10 @@ MESSAGES: dict[Code, tuple[Promise, str]] = {
     Code.NOTE_TOO_LONG: (
         _("Notatet kan ha høyst %(limit)s tegn."),
         "The note can have at most %(limit)s characters.",
+    ),
+    Code.NOTE_HAS_NIN: (
+        _("Notatet kan ikke inneholde fødselsnummer."),
+        "The note cannot contain a national identity number.",
     ),
 }
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fastlege.core import audit
+from fastlege.core.admin_tools import NIN_PATTERN
 from fastlege.dialogue.models import MunicipalityFollowUp
 from fastlege.reference.models import Municipality
 from fastlege.registry.services.access import scope_of
@@ -47,6 +48,8 @@ def record_follow_up(
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
         refuse(Code.NOTE_TOO_LONG, limit=NOTE_MAX_LENGTH)
+    if NIN_PATTERN.search(note):  # the note goes into the audit row too
+        refuse(Code.NOTE_HAS_NIN)
     if last_contacted is not None and last_contacted > today:
         refuse(Code.CONTACT_DATE_IN_FUTURE)
     row, _created = MunicipalityFollowUp.objects.select_for_update().get_or_create(

@@ -149,6 +149,11 @@ def test_only_the_county_governor_of_the_county_writes(who):
             "fram i tid",
         ),
         ({"note": "x" * 2001, "last_contacted": None}, Code.NOTE_TOO_LONG, "høyst 2000 tegn"),
+        (
+            {"note": "Gjelder 01017012345", "last_contacted": None},
+            Code.NOTE_HAS_NIN,
+            "kan ikke inneholde fødselsnummer",
+        ),
     ],
 )
 def test_bad_input_is_refused_in_norwegian_and_changes_nothing(governor, kwargs, code, message):
