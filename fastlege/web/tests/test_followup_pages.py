@@ -168,6 +168,8 @@ def test_the_what_if_form_refuses_a_ceiling_that_is_not_lower(world: World) -> N
     source, _change = reduction_request(timezone.localdate(), datetime.date(2099, 1, 1))
     first = rules.first_of_next_month(timezone.localdate()).isoformat()
     url = reverse("web:reduction_impact", args=["5001", source.pk])
+    list_page = reverse("web:municipality_list", args=["5001", source.pk])
+    assert url in world.client("municipality").get(list_page).content.decode()
     text = world.client("municipality").get(url, {"tak": "25", "fra": first}).content.decode()
     assert "Det nye listetaket må være lavere enn dagens." in text
     text = world.client("municipality").get(url, {"tak": "7", "fra": first}).content.decode()
