@@ -33,6 +33,7 @@ from fastlege.dialogue.models import (
     GroupNote,
     Meeting,
     MeetingSeries,
+    MunicipalityFollowUp,
     OutgoingEmail,
     ProgrammeItem,
     Registration,
@@ -165,6 +166,16 @@ class FollowUpActionAdmin(FastlegeModelAdmin):
     raw_id_fields = ("meeting", "case")
     ordering = ("due", "id")
     sortable_by = ("due",)
+
+
+@admin.register(MunicipalityFollowUp)
+class MunicipalityFollowUpAdmin(ReadOnlyModelAdmin):
+    """Written only on the county page (``record_follow_up``: the county governor of the
+    county, audited)."""
+
+    list_display = ("municipality", "last_contacted", "updated_at")
+    list_select_related = ("municipality",)
+    ordering = ("municipality",)
 
 
 @admin.register(Forum)

@@ -647,3 +647,28 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class MunicipalityFollowUp(models.Model):
+    """Oppfølging: the county governor's working note on a municipality and the day the
+    office last contacted it. One row per municipality, kept up to date by the county
+    governor's office of the municipality's county; earlier values are in the audit
+    log (``followup.recorded``), so the note is a working note, not a case journal."""
+
+    municipality = models.OneToOneField(
+        "reference.Municipality",
+        verbose_name=_("kommune"),
+        on_delete=models.CASCADE,
+        related_name="follow_up",
+    )
+    note = models.TextField(_("notat"), blank=True, max_length=2000)
+    last_contacted = models.DateField(_("sist kontaktet"), null=True, blank=True)
+    updated_by = user_field(_("sist endret av"))
+    updated_at = models.DateTimeField(_("sist endret"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("oppfølging av kommune")
+        verbose_name_plural = _("oppfølging av kommuner")
+
+    def __str__(self) -> str:
+        return str(self.municipality_id)

@@ -38,6 +38,7 @@ from fastlege.registry.periods import in_force_on
 from fastlege.registry.services import access
 from fastlege.registry.services.citizen import switches_counted
 from fastlege.registry.services.errors import Code, refuse
+from fastlege.registry.services.reduction import draw_basis
 
 PENDING = SwitchRequest.Status.PENDING
 
@@ -340,3 +341,119 @@ def print_batch_csv(actor: Any, batch: NotificationBatch) -> str:
             reason="utskrift av meldinger",
         )
     return out.getvalue()
+
+
+#: Seeds of the illustrative draws the reduction impact runs to show how many
+#: households a reduction would move (the real draw's seed is chosen when it is
+#: prepared, so the households it takes are not known before).
+IMPACT_PREVIEW_SEEDS = range(20)
+
+
+@dataclass(frozen=True)
+class ReceivingList:
+    """A list in the municipality that could take residents moved by a reduction."""
+
+    agreement: Agreement
+    has_regular_gp: bool
+    free: int  # capacity.free_places: ceiling − members − pending incoming, never < 0
+    is_open: bool
+
+
+@dataclass(frozen=True)
+class ReductionImpact:
+    """What lowering one list's ceiling would mean (fastlegeforskriften § 11)."""
+
+    agreement: Agreement
+    new_ceiling: int
+    effective_on: datetime.date
+    requested_on: datetime.date
+    members: int
+    leaving: int  # already moving off the list by ``effective_on``
+    #: Residents who would have to move (0 when the list is at or below the new ceiling).
+    to_move: int
+    #: Household units among the candidates of the draw (moved whole, § 11).
+    household_units: int
+    #: Fewest and most households moved, and residents drawn, over the preview draws.
+    households_min: int
+    households_max: int
+    drawn_min: int
+    drawn_max: int
+    receiving: list[ReceivingList]
+    notice_months: int
+    notice_ok: bool
+    #: The first day with the full notice from ``requested_on``.
+    full_notice_from: datetime.date
+
+    @property
+    def free_with_gp(self) -> int:
+        """Free places on the receiving lists that have a regular GP."""
+        return sum(r.free for r in self.receiving if r.has_regular_gp)
+
+    @property
+    def room_enough(self) -> bool:
+        """Enough free places on lists with a regular GP for everyone who must move."""
+        return self.free_with_gp >= self.to_move
+
+
+def reduction_impact(
+    agreement: Agreement,
+    new_ceiling: int,
+    effective_on: datetime.date,
+    *,
+    requested_on: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> ReductionImpact:
+    """The impact of lowering ``agreement``'s ceiling to ``new_ceiling`` from
+    ``effective_on``, asked for on ``requested_on`` (default today): who would have to
+    move, as the reduction's draw counts them (``draw_basis``: members less those
+    already leaving, above the ceiling; candidates grouped in households), how many
+    households the draw would move (the fewest and most over ``IMPACT_PREVIEW_SEEDS``),
+    the other lists of the municipality with their regular GP today and free places
+    (``capacity.free_places``), and whether the six months' notice of § 11 is met
+    (``rules.reduction_notice_ok``). Reads only; the caller checks access."""
+    today = today or timezone.localdate()
+    requested_on = requested_on or today
+    basis = draw_basis(agreement.pk, new_ceiling, effective_on)
+    to_move = max(0, basis.excess)
+    households: list[int] = []
+    drawn: list[int] = []
+    if to_move:
+        for seed in IMPACT_PREVIEW_SEEDS:
+            result = rules.draw_reduction(basis.units, [(0, to_move)], seed)
+            households.append(len(result.assignments))
+            drawn.append(result.drawn)
+    has_gp = Exists(
+        DoctorPeriod.objects.filter(
+            in_force_on(today), agreement_id=OuterRef("pk"), role=DoctorPeriod.Role.REGULAR
+        )
+    )
+    receiving = [
+        ReceivingList(
+            agreement=a,
+            has_regular_gp=bool(a.has_gp),
+            free=capacity.free_places(a.ceiling, a.members, a.incoming),  # type: ignore[attr-defined]
+            is_open=a.is_open and not a.locked_by_hand,
+        )
+        for a in lists_with_free_places(agreement.municipality_id, effective_on)
+        .exclude(pk=agreement.pk)
+        .annotate(has_gp=has_gp)
+    ]
+    months = int(rules.param("reduction_notice_months", requested_on))
+    return ReductionImpact(
+        agreement=agreement,
+        new_ceiling=new_ceiling,
+        effective_on=effective_on,
+        requested_on=requested_on,
+        members=len(basis.members),
+        leaving=len(basis.leaving),
+        to_move=to_move,
+        household_units=len(basis.units),
+        households_min=min(households, default=0),
+        households_max=max(households, default=0),
+        drawn_min=min(drawn, default=0),
+        drawn_max=max(drawn, default=0),
+        receiving=receiving,
+        notice_months=months,
+        notice_ok=rules.reduction_notice_ok(requested_on, effective_on, False),
+        full_notice_from=rules.add_months(requested_on, months),
+    )

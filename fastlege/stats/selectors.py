@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from fastlege.reference.models import County, Municipality
 from fastlege.registry.services import access
+from fastlege.stats import severity
 from fastlege.stats.areas import area_keys, area_name, municipalities_on
 from fastlege.stats.indicators import (
     ALERT_SHARE_WITHOUT_GP_PCT,
@@ -256,15 +257,16 @@ class Alert:
 
 def county_alerts(county: str, month: datetime.date) -> list[Alert]:
     """Municipalities of a county where every list is full, the share without a GP is
-    above the threshold, or lists have been without a GP for more than a year."""
+    above the threshold, or lists have been without a GP for more than a year (the
+    alerts are defined in :mod:`fastlege.stats.severity`)."""
     names = dict(Municipality.objects.filter(county_id=county).values_list("number", "name"))
     alerts = []
     for r in rows_for(AreaKind.MUNICIPALITY, list(names), [month]):
         name = names[r["code"]]
-        if r["lists"] and r["lists_full"] == r["lists"]:
+        if severity.all_lists_full(r):
             alerts.append(Alert(r["code"], name, "fulle", _("alle lister er fulle")))
-        share = BY_CODE["andel_uten_lege"].value(r)
-        if share is not None and share > ALERT_SHARE_WITHOUT_GP_PCT:
+        share = severity.share_without_gp(r)
+        if share is not None and severity.share_without_gp_alert(r):
             alerts.append(
                 Alert(
                     r["code"],

@@ -245,3 +245,33 @@ class OfficerForm(forms.Form):
     username = forms.CharField(label=_("Brukernavn"), max_length=150)
     first_name = forms.CharField(label=_("Fornavn"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Etternavn"), max_length=150, required=False)
+
+
+class FollowUpForm(forms.Form):
+    """The county governor's note on a municipality and the day of the last contact
+    (the service refuses a date in the future and identity numbers in the note)."""
+
+    note = forms.CharField(
+        label=_("Notat"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Notatet kan ha høyst %(limit_value)d tegn.")},
+    )
+    last_contacted = forms.DateField(
+        label=_("Sist kontaktet"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Skriv datoen som åååå-mm-dd.")},
+    )
+
+
+class ImpactForm(forms.Form):
+    """A proposed lower ceiling and the day it takes effect (the reduction impact view)."""
+
+    tak = forms.IntegerField(label=_("Nytt listetak"), min_value=0, max_value=10000)
+    fra = forms.ChoiceField(label=_("Gjelder fra"))
+
+    def __init__(self, *args: Any, firsts: list[datetime.date], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        cast(forms.ChoiceField, self.fields["fra"]).choices = first_of_month_choices(firsts)

@@ -63,11 +63,21 @@ urlpatterns = [
         name="municipality_list",
     ),
     path(
+        "kommune/<str:number>/liste/<int:agreement_id>/lavere-listetak/",
+        municipality.impact,
+        name="reduction_impact",
+    ),
+    path(
         "kommune/<str:number>/liste/<int:agreement_id>/<str:action>/",
         municipality.list_action,
         name="list_action",
     ),
     # county governor, national
     path("statsforvalter/<str:number>/", area.county, name="county"),
+    path(
+        "statsforvalter/<str:number>/oppfolging/<str:municipality>/",
+        area.follow_up,
+        name="county_followup",
+    ),
     path("nasjonal/", area.national, name="national"),
 ]

@@ -10,6 +10,7 @@ from .consultations import (
     submit,
 )
 from .errors import Code, DialogueError
+from .followup import may_follow_up, record_follow_up
 from .forum import (
     add_party,
     build_agenda,
@@ -35,6 +36,8 @@ from .meetings import (
 from .registrations import RegistrationData, cancel, confirm_email, register
 
 __all__ = [
+    "may_follow_up",
+    "record_follow_up",
     "Code",
     "DialogueError",
     "MeetingData",

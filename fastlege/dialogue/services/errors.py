@@ -54,6 +54,11 @@ class Code(StrEnum):
     NOT_A_FORUM_MEETING = "not_a_forum_meeting"
     CASE_OTHER_FORUM = "case_other_forum"
     TEXT_REQUIRED = "text_required"
+    # the county governor's follow-up list
+    UNKNOWN_MUNICIPALITY = "unknown_municipality"
+    CONTACT_DATE_IN_FUTURE = "contact_date_in_future"
+    NOTE_TOO_LONG = "note_too_long"
+    NOTE_HAS_NIN = "note_has_nin"
 
 
 MESSAGES: dict[Code, tuple[Promise, str]] = {
@@ -178,6 +183,19 @@ MESSAGES: dict[Code, tuple[Promise, str]] = {
         "The case belongs to another forum than the meeting.",
     ),
     Code.TEXT_REQUIRED: (_("Teksten kan ikke være tom."), "The text cannot be empty."),
+    Code.UNKNOWN_MUNICIPALITY: (_("Kommunen finnes ikke."), "The municipality does not exist."),
+    Code.CONTACT_DATE_IN_FUTURE: (
+        _("Datoen for siste kontakt kan ikke være fram i tid."),
+        "The date of the last contact cannot be in the future.",
+    ),
+    Code.NOTE_TOO_LONG: (
+        _("Notatet kan ha høyst %(limit)s tegn."),
+        "The note can have at most %(limit)s characters.",
+    ),
+    Code.NOTE_HAS_NIN: (
+        _("Notatet kan ikke inneholde fødselsnummer."),
+        "The note cannot contain a national identity number.",
+    ),
 }
 
 

@@ -9,10 +9,12 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.urls import reverse
 
+from fastlege.accounts.models import Role
 from fastlege.core.models import AuditEvent
 from fastlege.dialogue import services
 from fastlege.dialogue.models import Forum, Meeting, Registration
 from fastlege.dialogue.tests.factories import at, docx_bytes, meeting, registration
+from fastlege.registry.tests.factories import user_with
 
 pytestmark = pytest.mark.django_db
 MODELS = [m for m in admin.site._registry if m._meta.app_label == "dialogue"]
@@ -45,6 +47,8 @@ def world(django_capture_on_commit_callbacks):
     services.build_agenda(None, forum_meeting.pk)
     case = forum_meeting.agenda.get(position=1).case
     services.record_decision(None, case.pk, text="Vedtak", decided_on=datetime.date(2030, 5, 1))
+    governor = user_with(Role.COUNTY_GOVERNOR, county_id="50")
+    services.record_follow_up(governor, "5001", note="Ringt", last_contacted=None)
 
 
 def test_every_dialogue_model_is_registered():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -68,6 +69,50 @@ def _normalise_plan(
     return list(merged.items())
 
 
+@dataclass(frozen=True)
+class DrawBasis:
+    """Who a reduction of one list to ``ceiling`` on ``effective_on`` draws among."""
+
+    members: list[rules.Member]
+    #: Residents with a pending move off the list that takes effect by ``effective_on``.
+    leaving: frozenset[int]
+    #: The residents the draw is among: members without any pending move.
+    candidates: list[rules.Member]
+    #: The household units of the candidates (``rules.household_units``), drawn whole.
+    units: list[list[int]]
+    ceiling: int
+
+    @property
+    def excess(self) -> int:
+        """How many must move: members, less those already leaving, above the ceiling."""
+        return len(self.members) - len(self.leaving) - self.ceiling
+
+
+def draw_basis(agreement_id: int, ceiling: int, effective_on: datetime.date) -> DrawBasis:
+    """The input of the draw (§ 11): the list's members, those already leaving by
+    ``effective_on``, and the candidates grouped in households. Used by
+    ``prepare_list_reduction`` and by the impact view before a ceiling is approved
+    (``fastlege.registry.selectors.reduction_impact``)."""
+    pending = set(
+        SwitchRequest.objects.filter(
+            status=PENDING,
+            resident__memberships__agreement_id=agreement_id,
+            resident__memberships__valid_to__isnull=True,
+        ).values_list("resident_id", "effective_on")
+    )
+    leaving = frozenset(rid for rid, eff in pending if eff <= effective_on)
+    busy = {rid for rid, _eff in pending}
+    members = members_for_draw(agreement_id)
+    candidates = [m for m in members if m.id not in busy]
+    return DrawBasis(
+        members=members,
+        leaving=leaving,
+        candidates=candidates,
+        units=rules.household_units(candidates, effective_on),
+        ceiling=ceiling,
+    )
+
+
 @transaction.atomic
 def prepare_list_reduction(
     actor: Any,
@@ -101,17 +146,8 @@ def prepare_list_reduction(
         refuse(Code.REDUCTION_ALREADY_PREPARED)
 
     ceiling, change = ceiling_in_force(source, effective_on)
-    pending_ids = set(
-        SwitchRequest.objects.filter(
-            status=PENDING,
-            resident__memberships__agreement_id=source.pk,
-            resident__memberships__valid_to__isnull=True,
-        ).values_list("resident_id", "effective_on")
-    )
-    leaving = {rid for rid, eff in pending_ids if eff <= effective_on}
-    busy = {rid for rid, _eff in pending_ids}
-    members = members_for_draw(source.pk)
-    excess = len(members) - len(leaving) - ceiling
+    basis = draw_basis(source.pk, ceiling, effective_on)
+    excess = basis.excess
     if excess <= 0:
         refuse(Code.NO_REDUCTION_NEEDED)
     to_move = sum(n for _t, n in targets)
@@ -126,8 +162,8 @@ def prepare_list_reduction(
         if count > free:
             refuse(Code.INSUFFICIENT_CAPACITY, needed=count, free=free)
 
-    candidates = [m for m in members if m.id not in busy]
-    units = rules.household_units(candidates, effective_on)
+    candidates = basis.candidates
+    units = basis.units
     forbidden = _forbidden_pairs([m.id for m in candidates], targets, locked, effective_on)
     seed = seed if seed is not None else secrets.randbits(63)
     result = rules.draw_reduction(units, targets, seed, _allowed(forbidden))

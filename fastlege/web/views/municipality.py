@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fastlege.registry.models import CeilingChange
+from fastlege.registry.selectors import reduction_impact
 from fastlege.registry.services import (
     approve_ceiling_change,
     assign_gp,
@@ -32,6 +34,7 @@ from fastlege.web.forms import (
     CeilingDecisionForm,
     ExtensionForm,
     GpLeavesForm,
+    ImpactForm,
     NewListForm,
     OfficerForm,
     ReductionForm,
@@ -58,6 +61,13 @@ def overview(request: HttpRequest, number: str) -> HttpResponse:
     o = ws.municipality_overview(request.user, muni, page=request.GET.get("side"))
     for change in o.pending_ceiling_changes:
         change.form = CeilingDecisionForm(auto_id=f"d{change.pk}_%s")  # type: ignore[attr-defined]
+        if change.new_ceiling < change.old_ceiling:
+            change.impact = reduction_impact(  # type: ignore[attr-defined]
+                change.agreement,
+                change.new_ceiling,
+                change.effective_on,
+                requested_on=change.requested_on,
+            )
     return render(
         request,
         "web/municipality/overview.html",
@@ -91,6 +101,55 @@ def list_page(request: HttpRequest, number: str, agreement_id: int) -> HttpRespo
             "reduction_form": ReductionForm(firsts=firsts),
             **ws.list_detail(agreement),
         },
+    )
+
+
+@login_required
+@refused_is_forbidden
+def impact(request: HttpRequest, number: str, agreement_id: int) -> HttpResponse:
+    """What a lower ceiling on one list would mean, before the municipality approves it
+    (§ 11): who must move and their households, the lists that could take them, and
+    whether the six months' notice is met. For a pending request (``?soknad=``) its
+    ceiling, date and request day; otherwise the ceiling and date in the form, asked
+    for today."""
+    muni = ws.municipality_for_viewer(request.user, number)
+    agreement = ws.agreement_in(muni, agreement_id)
+    firsts = ws.upcoming_firsts()
+    change = None
+    result = None
+    if request.GET.get("soknad", "").isdigit():
+        change = CeilingChange.objects.filter(
+            pk=int(request.GET["soknad"]),
+            agreement_id=agreement.pk,
+            status=CeilingChange.Status.REQUESTED,
+        ).first()
+        if change is None:
+            raise Http404
+        form = ImpactForm(
+            initial={"tak": change.new_ceiling, "fra": change.effective_on.isoformat()},
+            firsts=firsts,
+        )
+        result = reduction_impact(
+            agreement, change.new_ceiling, change.effective_on, requested_on=change.requested_on
+        )
+    elif "tak" in request.GET:
+        form = ImpactForm(request.GET, firsts=firsts)
+        if form.is_valid():
+            new_ceiling = form.cleaned_data["tak"]
+            if new_ceiling >= agreement.ceiling:
+                form.add_error("tak", _("Det nye listetaket må være lavere enn dagens."))
+            else:
+                result = reduction_impact(
+                    agreement,
+                    new_ceiling,
+                    datetime.date.fromisoformat(form.cleaned_data["fra"]),
+                )
+    else:
+        form = ImpactForm(firsts=firsts)
+    return render(
+        request,
+        "web/municipality/impact.html",
+        {"muni": muni, "agreement": agreement, "form": form, "change": change, "impact": result},
     )
 
 
