@@ -26,6 +26,7 @@ from fastlege.monthly.models import ListMonthSnapshot
 from fastlege.reference.models import County, Municipality
 from fastlege.stats import exports, selectors
 from fastlege.stats.areas import area_name
+from fastlege.stats.definitions import definitions
 from fastlege.stats.indicators import (
     ALERT_SHARE_WITHOUT_GP_PCT,
     BY_CODE,
@@ -82,6 +83,12 @@ def _cells(values: Iterable[Any], decimals: Iterable[int | None] | None = None) 
     ``decimals``: per cell, the indicator's decimals (``num``)."""
     places = decimals if decimals is not None else repeat(None)
     return "".join(f"<td>{escape(num(v, d))}</td>" for v, d in zip(values, places, strict=False))
+
+
+def _definition_link(code: str, text: str) -> str:
+    """``text`` (escaped) as a link to the indicator's definition."""
+    href = f"{reverse('stats:definitions')}#{code}"
+    return f'<a href="{escape(href)}">{escape(text)}</a>'
 
 
 def _rows(rows: Iterable[tuple[str, str]]) -> SafeString:
@@ -159,7 +166,7 @@ def _area(
     if "comparison" in extra:
         extra["comparison_html"] = _rows(
             (
-                escape(str(i.name)),
+                _definition_link(i.code, str(i.name)),
                 _cells(
                     (c["values"][i.code] for c in extra["comparison"]),
                     repeat(i.decimals),
@@ -316,3 +323,13 @@ def export_all(request: HttpRequest) -> HttpResponse:
     if response is None:
         raise Http404(_("Ukjent format."))
     return response
+
+
+def definitions_view(request: HttpRequest) -> HttpResponse:
+    """Every indicator with its name, formula, unit, source and suppression: made from
+    the registry (``fastlege.stats.definitions``), as docs/indicators.md is."""
+    return render(
+        request,
+        "stats/definitions.html",
+        {"definitions": definitions(), "threshold": SUPPRESSION_THRESHOLD},
+    )

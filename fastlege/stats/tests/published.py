@@ -212,7 +212,11 @@ def indicator_names(client: Client, county: str) -> dict[str, str]:
     """Indicator name → code, from the county table's header (name text, sort link)."""
     tables = tables_of(client, f"/statistikk/fylke/{county}/?maned={MONTH}")
     table = next(t for t in tables if any("sorter=listelengde" in h for _t, hs in t[0] for h in hs))
-    return {text: hs[0].split("sorter=")[1].split("&")[0] for text, hs in table[0][1:]}
+    # a heading: the name (its sort link), then «ⓘ» (the link to its definition)
+    return {
+        text.removesuffix("ⓘ").strip(): hs[0].split("sorter=")[1].split("&")[0]
+        for text, hs in table[0][1:]
+    }
 
 
 def assert_shown_as_published(client: Client, published: Figures, county: str) -> None:
