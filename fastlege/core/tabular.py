@@ -104,9 +104,7 @@ def _machine(value: Any) -> str:
     return safe_text(str(value))
 
 
-def _write(
-    header: Sequence[str], rows: Iterable[Sequence[Any]], delimiter: str, cell: Any
-) -> str:
+def _write(header: Sequence[str], rows: Iterable[Sequence[Any]], delimiter: str, cell: Any) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(header)
@@ -170,7 +168,8 @@ def xlsx(
             elif isinstance(value, bool):
                 out.append("ja" if value else "nei")
             elif isinstance(value, (int, float, Decimal)):
-                cell = WriteOnlyCell(ws, value=float(value) if isinstance(value, Decimal) else value)
+                number = float(value) if isinstance(value, Decimal) else value
+                cell = WriteOnlyCell(ws, value=number)
                 cell.number_format = _number_format(value, column.decimals)
                 out.append(cell)
             elif isinstance(value, datetime.datetime):

@@ -115,9 +115,7 @@ def summary_csv(summary: Sequence[ThemeSummary]) -> bytes:
     for block in summary:
         lines.append([block.theme, block.count, "", "", ""])
         for s in block.submissions:
-            lines.append(
-                [block.theme, None, _author(s), s.get_submitter_kind_display(), s.text]
-            )
+            lines.append([block.theme, None, _author(s), s.get_submitter_kind_display(), s.text])
     return tabular.human_csv(SUMMARY_COLUMNS, lines)
 
 

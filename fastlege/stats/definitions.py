@@ -31,7 +31,7 @@ def anchor(code: str) -> str:
 def _count_name(name: str) -> str:
     if name in _DERIVED_COUNTS:
         return _(_DERIVED_COUNTS[name])
-    return str(AreaMonthCount._meta.get_field(name).verbose_name)
+    return str(getattr(AreaMonthCount._meta.get_field(name), "verbose_name", name))
 
 
 def suppression_text(indicator: Indicator) -> str:

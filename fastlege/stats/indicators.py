@@ -442,7 +442,8 @@ INDICATORS: tuple[Indicator, ...] = (
         ("gps",),
         decimals=1,
         formula_text=_(
-            "Median over listene med fast lege av (dagen − start på legens LPFL-periode), i år (÷ 365,25)"
+            "Median over listene med fast lege av (dagen − start på legens LPFL-periode), "
+            "i år (÷ 365,25)"
         ),
     ),
     *(
@@ -527,7 +528,8 @@ INDICATORS: tuple[Indicator, ...] = (
         HDIR_DURATION,
         decimals=2,
         formula_text=_(
-            "sum varighet (dager) for lister uten fast lege siste 12 måneder ÷ antall slike lister ÷ 365,25"
+            "sum varighet (dager) for lister uten fast lege siste 12 måneder "
+            "÷ antall slike lister ÷ 365,25"
         ),
     ),
     Indicator(

@@ -17,9 +17,9 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from fastlege.core.tabular import Column
 from fastlege.reference.models import County, Municipality
 from fastlege.registry.services import access
-from fastlege.core.tabular import Column
 from fastlege.stats import exports
 from fastlege.stats.areas import area_keys, area_name, area_names, municipalities_on
 from fastlege.stats.indicators import (

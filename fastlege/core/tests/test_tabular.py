@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
@@ -23,9 +24,9 @@ COLUMNS = [
 OSLO = ZoneInfo("Europe/Oslo")
 # 23:30 UTC on 31 December is 00:30 on 1 January in Norway
 WHEN = datetime.datetime(2025, 12, 31, 23, 30, tzinfo=datetime.UTC)
-ROWS = [
+ROWS: list[list[Any]] = [
     ["Åfjord", 28.8, 12345, True, WHEN],
-    ["=HYPERLINK(\"x\")", Decimal("-2.50"), -3, False, datetime.date(2026, 1, 2)],
+    ['=HYPERLINK("x")', Decimal("-2.50"), -3, False, datetime.date(2026, 1, 2)],
     ["Tom", None, None, None, None],
 ]
 
@@ -46,7 +47,7 @@ def test_human_csv(settings):
     assert rows == [
         ["Navn", "Andel (prosent)", "Antall", "Åpen", "Dato"],
         ["Åfjord", "28,8", "12345", "ja", "01.01.2026 00:30"],
-        ["'=HYPERLINK(\"x\")", "-2,50", "-3", "nei", "02.01.2026"],
+        ['\'=HYPERLINK("x")', "-2,50", "-3", "nei", "02.01.2026"],
         ["Tom", "", "", "", ""],
     ]
 
@@ -70,6 +71,6 @@ def test_xlsx_writes_numbers_and_dates_as_cells(settings):
     assert count.data_type == "n" and count.value == 12345 and count.number_format == "#,##0"
     assert is_open.value == "ja"
     assert when.is_date and when.value == datetime.datetime(2026, 1, 1, 0, 30)
-    assert sheet["A4"].value == "'=HYPERLINK(\"x\")" and sheet["A4"].data_type == "s"
+    assert sheet["A4"].value == '\'=HYPERLINK("x")' and sheet["A4"].data_type == "s"
     assert sheet["B4"].value == -2.5 and sheet["C4"].number_format == "#,##0"
     assert sheet["B5"].value is None

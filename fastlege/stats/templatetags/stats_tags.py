@@ -36,7 +36,7 @@ def num(value: Any, decimals: int | None = None) -> str:
             shown = Decimal(repr(value))
         else:
             shown = Decimal(value)
-        return decimal_comma(shown, group="\u00a0")
+        return "–" if shown is None else decimal_comma(shown, group="\u00a0")
     return str(value)
 
 

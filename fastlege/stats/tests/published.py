@@ -183,9 +183,7 @@ def from_export(client: Client, fmt: str) -> Figures:
         month, _kind, number, name, *values = row
         assert name == names[number], (number, name)
         if month == MONTH:
-            out[number] = {
-                labels[h]: parse(v) for h, v in zip(header[4:], values, strict=True)
-            }
+            out[number] = {labels[h]: parse(v) for h, v in zip(header[4:], values, strict=True)}
     return out
 
 
