@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -47,11 +47,19 @@ HUMAN_DATETIME = "%d.%m.%Y %H:%M"
 class Column:
     """One column: ``key`` for programs (machine CSV), ``label`` for people (human CSV,
     Excel); ``decimals`` for the Excel number format of a numeric column (``None``:
-    integers, or the decimals the value holds)."""
+    integers, or the decimals the value holds); ``choices``: a code value → the
+    Norwegian text people read in its place (programs get the code)."""
 
     key: str
     label: str | Promise
     decimals: int | None = None
+    choices: Mapping[str, str | Promise] | None = None
+
+    def for_people(self, value: Any) -> Any:
+        """``value`` as people read it: a code of ``choices`` becomes its text."""
+        if self.choices is not None and isinstance(value, str) and value in self.choices:
+            return str(self.choices[value])
+        return value
 
 
 def decimal_comma(value: int | float | Decimal, group: str = "") -> str:
@@ -112,10 +120,21 @@ def _write(header: Sequence[str], rows: Iterable[Sequence[Any]], delimiter: str,
     return buf.getvalue()
 
 
+def _for_people(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> Iterable[list[Any]]:
+    mapped = [c for c in columns if c.choices is not None]
+    for row in rows:
+        if mapped:
+            yield [c.for_people(v) for c, v in zip(columns, row, strict=True)]
+        else:
+            yield list(row)
+
+
 def human_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> bytes:
     """The table for Norwegian Excel (module docstring)."""
     labels = [safe_text(str(c.label)) for c in columns]
-    return (BOM + _write(labels, rows, HUMAN_DELIMITER, _human)).encode("utf-8")
+    return (BOM + _write(labels, _for_people(columns, rows), HUMAN_DELIMITER, _human)).encode(
+        "utf-8"
+    )
 
 
 def machine_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> bytes:
@@ -160,7 +179,7 @@ def xlsx(
         cell.font = Font(bold=True)
         header.append(cell)
     ws.append(header)
-    for row in rows:
+    for row in _for_people(columns, rows):
         out: list[Any] = []
         for column, value in zip(columns, row, strict=True):
             if value is None:

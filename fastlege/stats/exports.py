@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from fastlege.core import tabular
 from fastlege.core.tabular import Column
 from fastlege.stats.indicators import INDICATORS
+from fastlege.stats.models import AreaKind
 
 #: ``format`` values of the downloads (``json`` is answered by the views).
 HUMAN_CSV = "csv"
@@ -32,7 +33,7 @@ INDICATOR_COLUMNS: tuple[Column, ...] = tuple(
 )
 
 MONTH = Column("maned", _("Måned"))
-AREA_KIND = Column("omradetype", _("Områdetype"))
+AREA_KIND = Column("omradetype", _("Områdetype"), choices=dict(AreaKind.choices))
 AREA_CODE = Column("omradekode", _("Områdekode"))
 AREA_NAME = Column("omradenavn", _("Område"))
 CODE = Column("kode", _("Kode"))

@@ -74,3 +74,14 @@ def test_xlsx_writes_numbers_and_dates_as_cells(settings):
     assert sheet["A4"].value == '\'=HYPERLINK("x")' and sheet["A4"].data_type == "s"
     assert sheet["B4"].value == -2.5 and sheet["C4"].number_format == "#,##0"
     assert sheet["B5"].value is None
+
+
+def test_codes_with_choices_are_text_for_people_and_codes_for_programs():
+    columns = [Column("type", "Type", choices={"storrelse": "kommunestørrelse"})]
+    rows = [["storrelse"], ["ukjent"]]
+    human = list(csv.reader(io.StringIO(human_csv(columns, rows).decode("utf-8-sig"))))
+    assert human == [["Type"], ["kommunestørrelse"], ["ukjent"]]
+    machine = list(csv.reader(io.StringIO(machine_csv(columns, rows).decode())))
+    assert machine == [["type"], ["storrelse"], ["ukjent"]]
+    sheet = load_workbook(io.BytesIO(xlsx(columns, rows, "Ark"))).active
+    assert sheet["A2"].value == "kommunestørrelse"

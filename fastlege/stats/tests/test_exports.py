@@ -105,3 +105,13 @@ def test_logged_in_national_user_gets_the_hidden_count(client: Client, rennebu: 
 def test_old_and_unknown_formats(client: Client, rennebu: None) -> None:
     assert client.get("/statistikk/eksport/?omrade=kommune").status_code == 200  # csv
     assert client.get(URL + "pdf").status_code == 404
+
+
+def test_size_group_export_names_the_kind_and_the_group(client: Client) -> None:
+    AreaMonthCount.objects.create(month=JAN, kind=AreaKind.SIZE, code="3", lists=1)
+    text = client.get("/statistikk/eksport/?omrade=storrelse&format=csv").content
+    header, row = list(csv.reader(io.StringIO(text.decode("utf-8-sig")), delimiter=";"))
+    assert row[1:4] == ["kommunestørrelse", "3", "Kommuner med 2 000–9 999 innbyggere"]
+    text = client.get("/statistikk/eksport/?omrade=storrelse&format=csv-maskin").content
+    header, row = list(csv.reader(io.StringIO(text.decode())))
+    assert row[1:4] == ["storrelse", "3", "Kommuner med 2 000–9 999 innbyggere"]
