@@ -6,7 +6,6 @@ returns bytes; the views only choose the content type.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from collections.abc import Sequence
@@ -15,18 +14,30 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+from fastlege.core import tabular
+from fastlege.core.tabular import Column
 from fastlege.dialogue.models import Consultation, Meeting, Registration
 from fastlege.dialogue.selectors import ThemeSummary
 
-PARTICIPANT_HEADER = [
-    "Navn",
-    "E-post",
-    "Organisasjon",
-    "Rolle",
-    "Matbehov",
-    "Status",
-    "E-post bekreftet",
-    "Påmeldt",
+#: The participant list (CSV and Excel): code key, Norwegian label.
+PARTICIPANT_COLUMNS = [
+    Column("navn", "Navn"),
+    Column("epost", "E-post"),
+    Column("organisasjon", "Organisasjon"),
+    Column("rolle", "Rolle"),
+    Column("matbehov", "Matbehov"),
+    Column("status", "Status"),
+    Column("epost_bekreftet", "E-post bekreftet"),
+    Column("pameldt", "Påmeldt"),
+]
+
+#: The summary of a consultation's submissions by theme (CSV).
+SUMMARY_COLUMNS = [
+    Column("tema", "Tema"),
+    Column("antall_innspill", "Antall innspill"),
+    Column("innsender", "Innsender"),
+    Column("innsendertype", "Innsendertype"),
+    Column("innspill", "Innspill"),
 ]
 
 
@@ -66,7 +77,7 @@ def meeting_ics(meeting: Meeting, url: str = "") -> bytes:
     return cal.to_ical()
 
 
-def _participant_row(r: Registration) -> list[str]:
+def _participant_row(r: Registration) -> list[object]:
     return [
         r.name,
         r.email,
@@ -74,41 +85,24 @@ def _participant_row(r: Registration) -> list[str]:
         r.get_role_display(),
         r.dietary_needs,
         r.get_status_display(),
-        "ja" if r.email_confirmed_at else "nei",
-        f"{timezone.localtime(r.registered_at):%d.%m.%Y %H:%M}",
+        r.email_confirmed_at is not None,
+        r.registered_at,
     ]
 
 
-def _safe_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas in user-entered text (CSV/formula injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def participants_csv(rows: Sequence[Registration]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(PARTICIPANT_HEADER)
-    for r in rows:
-        writer.writerow([_safe_cell(v) for v in _participant_row(r)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """For Norwegian Excel (``fastlege.core.tabular.human_csv``)."""
+    return tabular.human_csv(PARTICIPANT_COLUMNS, [_participant_row(r) for r in rows])
 
 
 def participants_xlsx(meeting: Meeting, rows: Sequence[Registration]) -> bytes:
-    from openpyxl import Workbook  # noqa: PLC0415
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Deltakere"
-    sheet.append([f"{meeting.title} {meeting.date:%d.%m.%Y}"])
-    sheet.append(PARTICIPANT_HEADER)
-    for r in rows:
-        sheet.append([_safe_cell(v) for v in _participant_row(r)])
-    for column, width in zip("ABCDEFGH", (30, 32, 30, 28, 24, 14, 10, 18), strict=True):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return tabular.xlsx(
+        PARTICIPANT_COLUMNS,
+        [_participant_row(r) for r in rows],
+        "Deltakere",
+        title=f"{meeting.title} {meeting.date:%d.%m.%Y}",
+        widths=(30, 32, 30, 28, 24, 14, 10, 18),
+    )
 
 
 def _author(s: object) -> str:
@@ -116,22 +110,13 @@ def _author(s: object) -> str:
 
 
 def summary_csv(summary: Sequence[ThemeSummary]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["Tema", "Antall innspill", "Innsender", "Innsendertype", "Innspill"])
+    """For Norwegian Excel: a line per theme with its count, then its submissions."""
+    lines: list[list[object]] = []
     for block in summary:
-        writer.writerow([_safe_cell(block.theme), block.count, "", "", ""])
+        lines.append([block.theme, block.count, "", "", ""])
         for s in block.submissions:
-            writer.writerow(
-                [
-                    _safe_cell(block.theme),
-                    "",
-                    _safe_cell(_author(s)),
-                    s.get_submitter_kind_display(),
-                    _safe_cell(s.text),
-                ]
-            )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+            lines.append([block.theme, None, _author(s), s.get_submitter_kind_display(), s.text])
+    return tabular.human_csv(SUMMARY_COLUMNS, lines)
 
 
 def summary_docx(consultation: Consultation, summary: Sequence[ThemeSummary]) -> bytes:

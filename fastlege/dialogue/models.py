@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fastlege.core.fields import user_field
+from fastlege.dialogue.rules import STATS_INDICATOR, indicator_label
 
 
 class ParticipantRole(models.TextChoices):
@@ -123,7 +124,17 @@ class CaseIndicator(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "code"], name="case_indicator_once")]
 
     def __str__(self) -> str:
-        return self.code
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The indicator's Norwegian name, as users see it."""
+        return indicator_label(self.code)
+
+    @property
+    def definition(self) -> str:
+        """The statistics indicator whose definition explains this one ('' if none)."""
+        return STATS_INDICATOR.get(self.code, "")
 
 
 class MeetingSeries(models.Model):

@@ -89,3 +89,16 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "gjennomsnittlig_listelengde": ("mean_list_length", "Gjennomsnittlig listelengde"),
     "reservekapasitet": ("reserve_capacity", "Reservekapasitet (listetak / listeinnbyggere)"),
 }
+
+#: The statistics' indicator (``fastlege.stats.indicators``) each code corresponds to:
+#: its definition is linked from the forum (``/statistikk/definisjoner/#<code>``).
+STATS_INDICATOR: dict[str, str] = {
+    "andel_liste_uten_lege": "andel_uten_lege",
+    "gjennomsnittlig_listelengde": "listelengde",
+    "reservekapasitet": "reservekapasitet",
+}
+
+
+def indicator_label(code: str) -> str:
+    """The Norwegian name of a case's indicator (the code itself is never shown)."""
+    return INDICATORS[code][1] if code in INDICATORS else code

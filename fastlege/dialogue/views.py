@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fastlege.core import tabular
 from fastlege.core.errors import DomainError
 from fastlege.dialogue import exports, forms, selectors, services
 from fastlege.dialogue import programme as programme_text
@@ -431,12 +432,12 @@ def participants(request: HttpRequest, meeting_id: int, fmt: str = "html") -> Ht
     rows = selectors.participants(request.user, meeting, reason=f"deltakerliste ({fmt})")
     if fmt == "csv":
         return _attachment_response(
-            exports.participants_csv(rows), "text/csv; charset=utf-8", f"deltakere-{meeting.pk}.csv"
+            exports.participants_csv(rows), tabular.CSV_TYPE, f"deltakere-{meeting.pk}.csv"
         )
     if fmt == "xlsx":
         return _attachment_response(
             exports.participants_xlsx(meeting, rows),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            tabular.XLSX_TYPE,
             f"deltakere-{meeting.pk}.xlsx",
         )
     return render(
@@ -519,7 +520,7 @@ def organiser_consultation(
             )
         return _attachment_response(
             exports.summary_csv(summary),
-            "text/csv; charset=utf-8",
+            tabular.CSV_TYPE,
             f"innspill-{consultation.pk}.csv",
         )
     return render(

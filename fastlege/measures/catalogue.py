@@ -21,10 +21,13 @@ class Entry(NamedTuple):
     description: str = ""
 
 
-S001 = "Kilde 001: Fastlegeopprørets krav til kommunen (Trondheim, 2019)"
-S001_VEDTAK = "Kilde 001: formannskapets vedtak 18.12.2018 (Trondheim)"
-S001_FELLES = "Kilde 001: felles grep i Trøndelag"
-PLAN = "Handlingsplan for allmennlegetjenesten 2020–2024 (domain.md § 10)"
+#: Source labels as users read them in the catalogue: the document, who and when —
+#: never an internal reference (source numbers, sections of the domain brief).
+#: Migration 0003 relabels rows written with the earlier labels.
+S001 = "Fastlegenes kravliste til kommunen (kommuneoverlegen i Trondheim, Stiklestad 25.4.2019)"
+S001_VEDTAK = "Formannskapets vedtak 18.12.2018 (Trondheim kommune)"
+S001_FELLES = "Felles grep i Trøndelag (kommuneoverlegen i Trondheim, Stiklestad 25.4.2019)"
+PLAN = "Regjeringens handlingsplan for allmennlegetjenesten 2020–2024"
 
 CATALOGUE: tuple[Entry, ...] = (
     Entry(

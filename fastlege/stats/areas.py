@@ -94,3 +94,16 @@ def area_name(kind: str, code: str) -> str:
     if kind == AreaKind.CENTRALITY:
         return str(_("Sentralitetsklasse %(code)s") % {"code": code})
     return code
+
+
+def area_names(kind: str) -> dict[str, str]:
+    """Code → name of every area of ``kind`` (one query; ``area_name`` for one area)."""
+    if kind == AreaKind.COUNTY:
+        return dict(County.objects.values_list("number", "name"))
+    if kind == AreaKind.MUNICIPALITY:
+        return dict(Municipality.objects.values_list("number", "name"))
+    if kind == AreaKind.SIZE:
+        return {group: area_name(kind, group) for group, _lower, _label in SIZE_GROUPS}
+    if kind == AreaKind.CENTRALITY:
+        return {str(c): area_name(kind, str(c)) for c in range(1, 7)}
+    return {"": area_name(kind, "")}

@@ -88,6 +88,10 @@ class Indicator:
     #: For ratios, the denominator and numerator counts that must both be shown.
     suppress_on: tuple[str, ...] = ()
     decimals: int = 0
+    #: The formula in Norwegian words, as the definitions page and docs/indicators.md
+    #: show it (``fastlege stats-indicator-docs``); the count names are the count
+    #: table's (``AreaMonthCount``'s verbose names).
+    formula_text: str | Promise = ""
 
     def value(self, counts: Counts) -> float | int | None:
         return self.formula(counts)
@@ -107,10 +111,35 @@ HDIR_DURATION = "Helsedirektoratet, kvalitetsindikator avtalevarighet"
 HELFO_AGE = "Helfo, fastlegestatistikk (alder fastlege)"
 
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("fastleger", _("Fastleger"), Unit.COUNT, _c("gps"), False, HDIR, ("gps",)),
-    Indicator("lister", _("Lister totalt"), Unit.COUNT, _c("lists"), None, HDIR),
     Indicator(
-        "lister_med_lege", _("Lister med fast lege"), Unit.COUNT, _c("lists_with_gp"), False, HDIR
+        "fastleger",
+        _("Fastleger"),
+        Unit.COUNT,
+        _c("gps"),
+        False,
+        HDIR,
+        ("gps",),
+        formula_text=_(
+            "Fastleger med listeansvar (åpen LPFL-periode) på områdets lister den 1. i måneden"
+        ),
+    ),
+    Indicator(
+        "lister",
+        _("Lister totalt"),
+        Unit.COUNT,
+        _c("lists"),
+        None,
+        HDIR,
+        formula_text=_("Fastlegelister (avtaler) i drift den 1. i måneden"),
+    ),
+    Indicator(
+        "lister_med_lege",
+        _("Lister med fast lege"),
+        Unit.COUNT,
+        _c("lists_with_gp"),
+        False,
+        HDIR,
+        formula_text=_("Lister med en fast lege (åpen LPFL-periode) den 1. i måneden"),
     ),
     Indicator(
         "lister_uten_lege",
@@ -119,6 +148,7 @@ INDICATORS: tuple[Indicator, ...] = (
         lambda c: c["lists"] - c["lists_with_gp"],
         True,
         HDIR,
+        formula_text=_("lister − lister med fast lege"),
     ),
     Indicator(
         "lister_ubesatt_over_ett_ar",
@@ -127,9 +157,16 @@ INDICATORS: tuple[Indicator, ...] = (
         _c("lists_vacant_over_year"),
         True,
         HDIR,
+        formula_text=_("Lister uten fast lege som har vært ubesatt i mer enn 365 dager"),
     ),
     Indicator(
-        "lister_fastlonn", _("Fastlønnede lister"), Unit.COUNT, _c("lists_salaried"), None, HDIR
+        "lister_fastlonn",
+        _("Fastlønnede lister"),
+        Unit.COUNT,
+        _c("lists_salaried"),
+        None,
+        HDIR,
+        formula_text=_("Lister der kommunen lønner legen (fastlønn)"),
     ),
     Indicator(
         "lister_naeringsdrivende",
@@ -138,6 +175,7 @@ INDICATORS: tuple[Indicator, ...] = (
         lambda c: c["lists_with_gp"] - c["lists_salaried_with_gp"],
         None,
         HDIR,
+        formula_text=_("lister med fast lege − fastlønnede lister med fast lege"),
     ),
     Indicator(
         "andel_fastlonn",
@@ -147,6 +185,7 @@ INDICATORS: tuple[Indicator, ...] = (
         None,
         HDIR,
         decimals=1,
+        formula_text=_("fastlønnede lister med fast lege ÷ lister med fast lege × 100"),
     ),
     Indicator(
         "listeinnbyggere",
@@ -156,6 +195,7 @@ INDICATORS: tuple[Indicator, ...] = (
         None,
         KOSTRA,
         ("on_lists",),
+        formula_text=_("Personer på en fastlegeliste den 1. i måneden"),
     ),
     Indicator(
         "listeinnbyggere_med_lege",
@@ -165,6 +205,7 @@ INDICATORS: tuple[Indicator, ...] = (
         None,
         KOSTRA,
         ("on_lists_with_gp",),
+        formula_text=_("Personer på en liste med fast lege den 1. i måneden"),
     ),
     Indicator(
         "listeinnbyggere_uten_lege",
@@ -174,6 +215,7 @@ INDICATORS: tuple[Indicator, ...] = (
         True,
         KOSTRA,
         ("on_lists_without_gp",),
+        formula_text=_("listeinnbyggere − listeinnbyggere på liste med fast lege"),
     ),
     Indicator(
         "andel_uten_lege",
@@ -184,6 +226,9 @@ INDICATORS: tuple[Indicator, ...] = (
         KOSTRA,
         ("on_lists_without_gp",),
         decimals=1,
+        formula_text=_(
+            "(listeinnbyggere − listeinnbyggere på liste med fast lege) ÷ listeinnbyggere × 100"
+        ),
     ),
     Indicator(
         "listelengde",
@@ -192,6 +237,7 @@ INDICATORS: tuple[Indicator, ...] = (
         lambda c: _ratio(c["on_lists_with_gp"], c["lists_with_gp"]),
         None,
         HDIR,
+        formula_text=_("listeinnbyggere på liste med fast lege ÷ lister med fast lege"),
     ),
     Indicator(
         "listelengde_alle",
@@ -200,6 +246,7 @@ INDICATORS: tuple[Indicator, ...] = (
         lambda c: _ratio(c["on_lists"], c["lists"]),
         None,
         KOSTRA,
+        formula_text=_("listeinnbyggere ÷ lister"),
     ),
     Indicator(
         "listetak",
@@ -208,6 +255,7 @@ INDICATORS: tuple[Indicator, ...] = (
         lambda c: _ratio(c["ceiling_sum_with_gp"], c["lists_with_gp"]),
         None,
         HDIR,
+        formula_text=_("sum listetak for lister med fast lege ÷ lister med fast lege"),
     ),
     Indicator(
         "sum_listetak",
@@ -216,6 +264,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _c("ceiling_sum"),
         False,
         KOSTRA,
+        formula_text=_("Summen av listetakene for alle lister"),
     ),
     Indicator(
         "ledige_plasser_med_lege",
@@ -224,6 +273,9 @@ INDICATORS: tuple[Indicator, ...] = (
         lambda c: capacity.places_left(c["ceiling_sum_with_gp"], c["on_lists_with_gp"]),
         False,
         HDIR,
+        formula_text=_(
+            "sum listetak for lister med fast lege − listeinnbyggere på liste med fast lege"
+        ),
     ),
     Indicator(
         "ledige_plasser",
@@ -232,6 +284,7 @@ INDICATORS: tuple[Indicator, ...] = (
         lambda c: capacity.places_left(c["ceiling_sum"], c["on_lists"]),
         False,
         HDIR,
+        formula_text=_("sum listetak − listeinnbyggere"),
     ),
     Indicator(
         "ledige_plasser_per_1000",
@@ -243,6 +296,9 @@ INDICATORS: tuple[Indicator, ...] = (
         False,
         HDIR,
         decimals=1,
+        formula_text=_(
+            "(sum listetak − listeinnbyggere) ÷ innbyggere med rett til fastlege × 1 000"
+        ),
     ),
     Indicator(
         "listebelegg",
@@ -252,6 +308,7 @@ INDICATORS: tuple[Indicator, ...] = (
         True,
         HDIR,
         decimals=1,
+        formula_text=_("listeinnbyggere ÷ sum listetak × 100"),
     ),
     Indicator(
         "reservekapasitet",
@@ -262,13 +319,36 @@ INDICATORS: tuple[Indicator, ...] = (
         lambda c: _ratio(c["ceiling_sum"], c["on_lists_with_gp"], 100),
         False,
         KOSTRA,
-    ),
-    Indicator("apne_lister", _("Åpne lister"), Unit.COUNT, _c("lists_open"), False, KOSTRA),
-    Indicator(
-        "ufordelte", _("Ufordelte"), Unit.COUNT, _c("unassigned"), True, HDIR, ("unassigned",)
+        formula_text=_("sum listetak (alle lister) ÷ listeinnbyggere på liste med fast lege × 100"),
     ),
     Indicator(
-        "venteliste", _("På venteliste"), Unit.COUNT, _c("waiting"), True, HDIR, ("waiting",)
+        "apne_lister",
+        _("Åpne lister"),
+        Unit.COUNT,
+        _c("lists_open"),
+        False,
+        KOSTRA,
+        formula_text=_("Lister som er åpne for nye innbyggere"),
+    ),
+    Indicator(
+        "ufordelte",
+        _("Ufordelte"),
+        Unit.COUNT,
+        _c("unassigned"),
+        True,
+        HDIR,
+        ("unassigned",),
+        formula_text=_("Innbyggere med rett til fastlege som ikke står på noen liste"),
+    ),
+    Indicator(
+        "venteliste",
+        _("På venteliste"),
+        Unit.COUNT,
+        _c("waiting"),
+        True,
+        HDIR,
+        ("waiting",),
+        formula_text=_("Plasser på venteliste, etter personens bostedskommune"),
     ),
     Indicator(
         "venteliste_annen_fastlegekommune",
@@ -278,6 +358,7 @@ INDICATORS: tuple[Indicator, ...] = (
         None,
         HDIR,
         ("waiting_other_gp_municipality",),
+        formula_text=_("Personer på venteliste som nå står på en liste i en annen kommune"),
     ),
     Indicator(
         "venteliste_annen_bostedskommune",
@@ -287,6 +368,7 @@ INDICATORS: tuple[Indicator, ...] = (
         None,
         HDIR,
         ("waiting_other_home_municipality",),
+        formula_text=_("Personer på venteliste som bor i en annen kommune"),
     ),
     Indicator(
         "vikarbruk",
@@ -296,12 +378,25 @@ INDICATORS: tuple[Indicator, ...] = (
         True,
         HDIR,
         decimals=1,
+        formula_text=_("lister med vikar i måneden ÷ lister × 100"),
     ),
     Indicator(
-        "fastleger_startet", _("Fastleger som startet"), Unit.COUNT, _c("gps_started"), False, HDIR
+        "fastleger_startet",
+        _("Fastleger som startet"),
+        Unit.COUNT,
+        _c("gps_started"),
+        False,
+        HDIR,
+        formula_text=_("Fastleger i området denne måneden som ikke var det forrige måned"),
     ),
     Indicator(
-        "fastleger_sluttet", _("Fastleger som sluttet"), Unit.COUNT, _c("gps_stopped"), True, HDIR
+        "fastleger_sluttet",
+        _("Fastleger som sluttet"),
+        Unit.COUNT,
+        _c("gps_stopped"),
+        True,
+        HDIR,
+        formula_text=_("Fastleger i området forrige måned som ikke er det denne måneden"),
     ),
     Indicator(
         "andel_spesialister",
@@ -312,6 +407,7 @@ INDICATORS: tuple[Indicator, ...] = (
         HDIR,
         ("gps",),
         decimals=1,
+        formula_text=_("fastleger som er spesialister i allmennmedisin ÷ fastleger × 100"),
     ),
     Indicator(
         "kvinnelige_fastleger",
@@ -321,6 +417,7 @@ INDICATORS: tuple[Indicator, ...] = (
         None,
         KOSTRA,
         ("gps",),
+        formula_text=_("Kvinner blant fastlegene"),
     ),
     Indicator(
         "andel_kvinner",
@@ -331,6 +428,7 @@ INDICATORS: tuple[Indicator, ...] = (
         KOSTRA,
         ("gps",),
         decimals=1,
+        formula_text=_("kvinnelige fastleger ÷ fastleger × 100"),
     ),
     Indicator(
         "avtalevarighet",
@@ -343,6 +441,10 @@ INDICATORS: tuple[Indicator, ...] = (
         HDIR_DURATION,
         ("gps",),
         decimals=1,
+        formula_text=_(
+            "Median over listene med fast lege av (dagen − start på legens LPFL-periode), "
+            "i år (÷ 365,25)"
+        ),
     ),
     *(
         Indicator(
@@ -354,6 +456,9 @@ INDICATORS: tuple[Indicator, ...] = (
             HELFO_AGE,
             ("gps",),
             decimals=1,
+            formula_text=_(
+                "fastleger i aldersgruppen ÷ fastleger × 100 (alder: den legen fyller i måneden)"
+            ),
         )
         for (column, _low, _high), suffix, name in zip(
             GP_AGE_COHORTS,
@@ -377,6 +482,7 @@ INDICATORS: tuple[Indicator, ...] = (
         HELFO_AGE,
         ("gps",),
         decimals=1,
+        formula_text=_("sum av fastlegenes alder ÷ fastleger (alder: den legen fyller i måneden)"),
     ),
     Indicator(
         "ubesatte_lister_siste_ar",
@@ -385,6 +491,9 @@ INDICATORS: tuple[Indicator, ...] = (
         _c("lists_vacant_in_year"),
         True,
         HDIR_DURATION,
+        formula_text=_(
+            "Lister uten fast lege den 1. i minst én av de 12 månedene som slutter med måneden"
+        ),
     ),
     Indicator(
         "ubesatt_varighet",
@@ -394,6 +503,7 @@ INDICATORS: tuple[Indicator, ...] = (
         True,
         HDIR_DURATION,
         decimals=2,
+        formula_text=_("sum dager uten fast lege ÷ lister uten fast lege ÷ 365,25"),
     ),
     Indicator(
         "ubesatt_varighet_median",
@@ -405,6 +515,7 @@ INDICATORS: tuple[Indicator, ...] = (
         True,
         HDIR_DURATION,
         decimals=2,
+        formula_text=_("Median av dagene uten fast lege for listene uten fast lege ÷ 365,25"),
     ),
     Indicator(
         "ubesatt_varighet_siste_ar",
@@ -416,6 +527,10 @@ INDICATORS: tuple[Indicator, ...] = (
         True,
         HDIR_DURATION,
         decimals=2,
+        formula_text=_(
+            "sum varighet (dager) for lister uten fast lege siste 12 måneder "
+            "÷ antall slike lister ÷ 365,25"
+        ),
     ),
     Indicator(
         "ubesatt_varighet_siste_ar_median",
@@ -429,6 +544,9 @@ INDICATORS: tuple[Indicator, ...] = (
         True,
         HDIR_DURATION,
         decimals=2,
+        formula_text=_(
+            "Median varighet (dager) for lister uten fast lege siste 12 måneder ÷ 365,25"
+        ),
     ),
     Indicator(
         "fastleger_per_1000",
@@ -438,9 +556,19 @@ INDICATORS: tuple[Indicator, ...] = (
         False,
         HDIR,
         decimals=2,
+        formula_text=_("fastleger ÷ listeinnbyggere × 1 000"),
     ),
     Indicator(
-        "bytter", _("Legebytter i måneden"), Unit.COUNT, _c("switches"), None, HDIR, ("switches",)
+        "bytter",
+        _("Legebytter i måneden"),
+        Unit.COUNT,
+        _c("switches"),
+        None,
+        HDIR,
+        ("switches",),
+        formula_text=_(
+            "Legebytter og plasseringer fra venteliste for områdets innbyggere i måneden"
+        ),
     ),
 )
 

@@ -17,10 +17,11 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from fastlege.core.tabular import Column
 from fastlege.reference.models import County, Municipality
 from fastlege.registry.services import access
-from fastlege.stats import severity
-from fastlege.stats.areas import area_keys, area_name, municipalities_on
+from fastlege.stats import exports, severity
+from fastlege.stats.areas import area_keys, area_name, area_names, municipalities_on
 from fastlege.stats.indicators import (
     ALERT_SHARE_WITHOUT_GP_PCT,
     BY_CODE,
@@ -359,10 +360,18 @@ def export_rows(
     *,
     viewer: Viewer | None = None,
     public: bool | None = None,
-) -> tuple[list[str], list[list[Any]]]:
-    """Long table for CSV/Excel: one line per area and month, one column per indicator."""
+) -> tuple[list[Column], list[list[Any]]]:
+    """Long table for CSV/Excel: one line per area and month (the area's name next to
+    its code), one column per indicator."""
     viewer = _as_viewer(viewer, public)
-    header = ["maned", "omradetype", "omradekode", *[i.code for i in INDICATORS]]
+    names = area_names(kind)
+    columns = [
+        exports.MONTH,
+        exports.AREA_KIND,
+        exports.AREA_CODE,
+        exports.AREA_NAME,
+        *exports.INDICATOR_COLUMNS,
+    ]
     lines = []
     for r in rows_for(kind, codes, months):
         lines.append(
@@ -370,7 +379,8 @@ def export_rows(
                 r["month"].strftime("%Y-%m"),
                 r["kind"],
                 r["code"],
+                names.get(r["code"], r["code"]),
                 *[display(i, r, not viewer.sees(kind, r["code"])) for i in INDICATORS],
             ]
         )
-    return header, lines
+    return columns, lines

@@ -11,4 +11,5 @@ urlpatterns = [
     path("gruppe/<str:kind>/<str:code>/", views.group, name="group"),
     path("kart/", views.map_view, name="map"),
     path("eksport/", views.export_all, name="export"),
+    path("definisjoner/", views.definitions_view, name="definitions"),
 ]

@@ -18,11 +18,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from fastlege.core.tabular import Column
 from fastlege.monthly.models import ListMonthSnapshot
 from fastlege.reference.models import County, Municipality
 from fastlege.stats import exports, selectors
 from fastlege.stats.areas import area_name
+from fastlege.stats.definitions import definitions
 from fastlege.stats.indicators import (
     ALERT_SHARE_WITHOUT_GP_PCT,
     BY_CODE,
@@ -68,10 +71,10 @@ def _sorted(rows: list[dict[str, Any]], request: HttpRequest) -> tuple[list, str
     return rows, key, desc
 
 
-def _children_table(child_rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
-    header = ["kode", "navn", *[i.code for i in INDICATORS]]
+def _children_table(child_rows: list[dict[str, Any]]) -> tuple[list[Column], list[list[Any]]]:
+    columns = [exports.CODE, exports.NAME, *exports.INDICATOR_COLUMNS]
     lines = [[r["code"], r["name"], *[r["values"][i.code] for i in INDICATORS]] for r in child_rows]
-    return header, lines
+    return columns, lines
 
 
 def _cells(values: Iterable[Any], decimals: Iterable[int | None] | None = None) -> str:
@@ -79,6 +82,12 @@ def _cells(values: Iterable[Any], decimals: Iterable[int | None] | None = None) 
     ``decimals``: per cell, the indicator's decimals (``num``)."""
     places = decimals if decimals is not None else repeat(None)
     return "".join(f"<td>{escape(num(v, d))}</td>" for v, d in zip(values, places, strict=False))
+
+
+def _definition_link(code: str, text: str) -> str:
+    """``text`` (escaped) as a link to the indicator's definition."""
+    href = f"{reverse('stats:definitions')}#{code}"
+    return f'<a href="{escape(href)}">{escape(text)}</a>'
 
 
 def _rows(rows: Iterable[tuple[str, str]]) -> SafeString:
@@ -132,7 +141,7 @@ def _area(
         if child_rows:
             header, lines = _children_table(child_rows)
         else:
-            header, lines = extra["lists_header"], extra["lists"]
+            header, lines = LIST_COLUMNS, extra["lists"]
         response = exports.table(fmt, header, lines, filename)
         if response is not None:
             return response
@@ -156,7 +165,7 @@ def _area(
     if "comparison" in extra:
         extra["comparison_html"] = _rows(
             (
-                escape(str(i.name)),
+                _definition_link(i.code, str(i.name)),
                 _cells(
                     (c["values"][i.code] for c in extra["comparison"]),
                     repeat(i.decimals),
@@ -202,8 +211,20 @@ def county(request: HttpRequest, number: str) -> HttpResponse:
     return _area(request, AreaKind.COUNTY, number, c.name, "stats/area.html", extra)
 
 
+#: The lists table of a municipality (page and downloads).
+LIST_COLUMNS = [
+    Column("liste", _lazy("Liste (avtalenummer)")),
+    Column("legekontor", _lazy("Legekontor")),
+    Column("listetak", _lazy("Listetak")),
+    Column("listelengde", _lazy("Listelengde")),
+    Column("fast_lege", _lazy("Fast lege")),
+    Column("apen", _lazy("Åpen for nye")),
+    Column("venteliste", _lazy("På venteliste")),
+]
+
+
 def _lists(municipality: str, month: datetime.date, public: bool) -> tuple[list, list]:
-    header = ["liste", "legekontor", "listetak", "listelengde", "fast_lege", "apen", "venteliste"]
+    header = [c.key for c in LIST_COLUMNS]
     rows = []
     for pk, practice, ceiling, length, has_gp, is_open, waiting in (
         ListMonthSnapshot.objects.filter(municipality_id=municipality, month=month)
@@ -290,13 +311,24 @@ def map_view(request: HttpRequest) -> HttpResponse:
 
 
 def export_all(request: HttpRequest) -> HttpResponse:
-    """Every area of a kind × every indicator × every month, as CSV or Excel."""
+    """Every area of a kind × every indicator × every month, as CSV (for Excel or for
+    programs) or Excel."""
     kind = request.GET.get("omrade", AreaKind.MUNICIPALITY)
     if kind not in AreaKind.values:
         raise Http404(_("Ukjent områdetype."))
     header, rows = selectors.export_rows(kind, None, None, viewer=_viewer(request))
-    fmt = request.GET.get("format", "csv")
+    fmt = request.GET.get("format", exports.HUMAN_CSV)
     response = exports.table(fmt, header, rows, f"fastlege-{kind}-alle-maneder")
     if response is None:
         raise Http404(_("Ukjent format."))
     return response
+
+
+def definitions_view(request: HttpRequest) -> HttpResponse:
+    """Every indicator with its name, formula, unit, source and suppression: made from
+    the registry (``fastlege.stats.definitions``), as docs/indicators.md is."""
+    return render(
+        request,
+        "stats/definitions.html",
+        {"definitions": definitions(), "threshold": SUPPRESSION_THRESHOLD},
+    )

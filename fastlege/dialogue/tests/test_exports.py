@@ -7,6 +7,7 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
 
 from fastlege.dialogue import exports, selectors, services
 from fastlege.dialogue.tests.factories import at, county_governor, meeting, registration
@@ -47,9 +48,13 @@ def test_participants_as_csv_and_excel():
                             delimiter=";"))  # fmt: skip
     assert table[0][:3] == ["Navn", "E-post", "Organisasjon"]
     assert table[1][0] == "Deltaker 1" and table[1][4] == "vegetar" and table[1][5] == "påmeldt"
+    assert table[1][7] == "01.11.2030 " + f"{timezone.localtime(at(2030, 11, 1)):%H:%M}"
     assert table[2][0].startswith("'=") and table[2][5] == "på venteliste"
     sheet = load_workbook(io.BytesIO(exports.participants_xlsx(m, rows))).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0][0].startswith("Dialogmøte om fastlegeordningen")
     assert values[2][:2] == ["Deltaker 1", "deltaker1@example.no"]
     assert len(values) == 4
+    registered = sheet.cell(row=3, column=8)  # a date cell, local time, as Excel wants it
+    assert registered.is_date
+    assert registered.value == timezone.localtime(at(2030, 11, 1)).replace(tzinfo=None)

@@ -275,6 +275,12 @@ def test_the_forum_and_a_case_with_its_national_trend(client):
     client.force_login(ministry())
     forum_page = client.get(reverse("dialogue:forum", args=[case.forum_id])).content.decode()
     assert "Legeforeningen" in forum_page and "Rekruttering og stabilitet" in forum_page
+    # the case's indicator by its Norwegian name, linked to its definition; never the key
+    assert "andel_liste_uten_lege" not in re.sub(r"<[^>]*>", "", forum_page)  # visible text
+    assert (
+        '<a href="/statistikk/definisjoner/#andel_uten_lege">'
+        "Andel innbyggere på liste uten fast lege (%)</a>"
+    ) in forum_page
     page = client.get(reverse("dialogue:case", args=[case.pk])).content.decode()
     assert "Andel innbyggere på liste uten fast lege (%)" in page and "2025" in page
     created = client.post(

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 
+from fastlege.core.tabular import decimal_comma
 from fastlege.stats.rounding import half_up
 
 register = template.Library()
@@ -35,7 +36,7 @@ def num(value: Any, decimals: int | None = None) -> str:
             shown = Decimal(repr(value))
         else:
             shown = Decimal(value)
-        return f"{shown:,f}".replace(",", "\u00a0").replace(".", ",")
+        return "–" if shown is None else decimal_comma(shown, group="\u00a0")
     return str(value)
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from django.test import Client
 from openpyxl import load_workbook
 
+from fastlege.reference.models import Municipality
+from fastlege.stats.indicators import INDICATORS
 from fastlege.stats.selectors import SUPPRESSED
 
 KOSTRA_FILE = (
@@ -66,9 +68,27 @@ def page_number(text: str) -> Decimal | None:
     return Decimal(text.replace("\u00a0", "").replace(" ", "").replace("−", "-").replace(",", "."))
 
 
-def file_number(value: object) -> Decimal | None:
-    if value is None or value in ("", SUPPRESSED):
+def human_number(text: str) -> Decimal | None:
+    """A figure in the CSV for Norwegian Excel: decimal comma, never a point."""
+    if text in ("", SUPPRESSED):
         return None
+    assert "." not in text and " " not in text, text
+    return Decimal(text.replace(",", "."))
+
+
+def machine_number(text: str) -> Decimal | None:
+    """A figure in the CSV for programs: decimal point, never a comma."""
+    if text in ("", SUPPRESSED):
+        return None
+    assert "," not in text, text
+    return Decimal(text)
+
+
+def excel_number(value: object) -> Decimal | None:
+    """A figure in the Excel file: a number cell (text only for the suppression mark)."""
+    if value is None or value == SUPPRESSED:
+        return None
+    assert isinstance(value, (int, float)) and not isinstance(value, bool), value
     return Decimal(str(value))
 
 
@@ -131,22 +151,44 @@ def from_municipality_page(client: Client, number: str, names: dict[str, str]) -
 
 
 def from_export(client: Client, fmt: str) -> Figures:
-    """The full export of every municipality and month, as downloaded."""
+    """The full export of every municipality and month, as downloaded: ``csv`` (for
+    Norwegian Excel: BOM, «;», decimal comma, the indicators' Norwegian names as
+    labels), ``csv-maskin`` (for programs: «,», decimal point, code keys) or ``xlsx``
+    (Norwegian labels, number cells). The name of each municipality stands next to
+    its code."""
     response = client.get(f"/statistikk/eksport/?omrade=kommune&format={fmt}")
     assert response.status_code == 200
+    labels = {str(i.name): i.code for i in INDICATORS}
+    parse = excel_number
     if fmt == "csv":
+        assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM
         text = response.content.decode("utf-8-sig")
         rows: list[list] = list(csv.reader(io.StringIO(text), delimiter=";"))
+        parse = human_number  # type: ignore[assignment]
+    elif fmt == "csv-maskin":
+        assert not response.content.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8")), delimiter=","))
+        labels = {i.code: i.code for i in INDICATORS}
+        parse = machine_number  # type: ignore[assignment]
     else:
         rows = [list(r) for r in load_workbook(io.BytesIO(response.content)).active.values]
     header = rows[0]
-    codes = set(header[3:])  # after «maned», «omradetype», «omradekode»: the indicators
+    first = ["maned", "omradetype", "omradekode", "omradenavn"]
+    if fmt != "csv-maskin":
+        first = ["Måned", "Områdetype", "Områdekode", "Område"]
+    assert header[:4] == first and set(header[4:]) == set(labels), header
+    names = municipality_names()
     out: Figures = {}
     for row in rows[1:]:
-        line = dict(zip(header, row, strict=True))
-        if line["maned"] == MONTH:
-            out[line["omradekode"]] = {k: file_number(v) for k, v in line.items() if k in codes}
+        month, _kind, number, name, *values = row
+        assert name == names[number], (number, name)
+        if month == MONTH:
+            out[number] = {labels[h]: parse(v) for h, v in zip(header[4:], values, strict=True)}
     return out
+
+
+def municipality_names() -> dict[str, str]:
+    return dict(Municipality.objects.values_list("number", "name"))
 
 
 def differences(published: Figures, shown: Figures) -> dict[str, dict[str, tuple]]:
@@ -168,16 +210,27 @@ def indicator_names(client: Client, county: str) -> dict[str, str]:
     """Indicator name → code, from the county table's header (name text, sort link)."""
     tables = tables_of(client, f"/statistikk/fylke/{county}/?maned={MONTH}")
     table = next(t for t in tables if any("sorter=listelengde" in h for _t, hs in t[0] for h in hs))
-    return {text: hs[0].split("sorter=")[1].split("&")[0] for text, hs in table[0][1:]}
+    # a heading: the name (its sort link), then «ⓘ» (the link to its definition)
+    return {
+        text.removesuffix("ⓘ").strip(): hs[0].split("sorter=")[1].split("&")[0]
+        for text, hs in table[0][1:]
+    }
 
 
 def assert_shown_as_published(client: Client, published: Figures, county: str) -> None:
     wrong = {
         "county page": differences(published, from_county_page(client, county)),
         "CSV": differences(published, from_export(client, "csv")),
+        "machine CSV": differences(published, from_export(client, "csv-maskin")),
         "Excel": differences(published, from_export(client, "xlsx")),
     }
     names = indicator_names(client, county)
     pages = {n: from_municipality_page(client, n, names) for n in published}
     wrong["municipality pages"] = differences(published, pages)
-    assert wrong == {"county page": {}, "CSV": {}, "Excel": {}, "municipality pages": {}}
+    assert wrong == {
+        "county page": {},
+        "CSV": {},
+        "machine CSV": {},
+        "Excel": {},
+        "municipality pages": {},
+    }

@@ -127,14 +127,14 @@ def _export(client, kind: str) -> dict[str, str]:
     """January's «ufordelte» per area code in the full CSV export."""
     text = client.get(f"/statistikk/eksport/?omrade={kind}&format=csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    col = rows[0].index("ufordelte")
+    col = rows[0].index("Ufordelte")
     return {r[2]: r[col] for r in rows[1:] if r[0] == "2026-01"}
 
 
 def _excel(client, kind: str) -> dict[str, object]:
     r = client.get(f"/statistikk/eksport/?omrade={kind}&format=xlsx")
     table = list(load_workbook(io.BytesIO(r.content)).active.values)
-    col = list(table[0]).index("ufordelte")
+    col = list(table[0]).index("Ufordelte")
     return {row[2]: row[col] for row in table[1:] if row[0] == "2026-01"}
 
 
@@ -147,7 +147,7 @@ def _map(client) -> dict[str, object]:
 def _county_table(client) -> dict[str, str]:
     text = client.get("/statistikk/fylke/50/?format=csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    col = rows[0].index("ufordelte")
+    col = rows[0].index("Ufordelte")
     return {r[0]: r[col] for r in rows[1:]}
 
 
@@ -254,11 +254,11 @@ def test_exports_csv_and_excel(client, filled):
     r = client.get("/statistikk/fylke/50/?format=csv")
     assert r["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:2] == ["kode", "navn"] and len(rows[0]) == 2 + len(INDICATORS)
+    assert rows[0][:2] == ["Kode", "Navn"] and len(rows[0]) == 2 + len(INDICATORS)
     r = client.get("/statistikk/eksport/?omrade=kommune&format=xlsx")
     ws = load_workbook(io.BytesIO(r.content)).active
     table = list(ws.values)
-    assert table[0][0] == "maned" and len(table) == 1 + 2 * 2  # two months, two municipalities
+    assert table[0][0] == "Måned" and len(table) == 1 + 2 * 2  # two months, two municipalities
 
 
 def test_map_colours_municipalities_and_zooms_to_county(client, filled):
@@ -342,4 +342,4 @@ def test_selectors_still_take_the_older_public_flag(small):
     assert selectors.map_values(indicator, JAN, public=True)["5022"] == SMALL
     assert selectors.map_values(indicator, JAN)["5022"] == SMALL  # no viewer: public
     rows = selectors.export_rows(AreaKind.NATION, None, [JAN], public=False)[1]
-    assert rows[0][3 + [i.code for i in INDICATORS].index("ufordelte")] == 4
+    assert rows[0][4 + [i.code for i in INDICATORS].index("ufordelte")] == 4
