@@ -81,7 +81,13 @@ def county(request: HttpRequest, number: str) -> HttpResponse:
     region = selectors.region(request.user, number)
     link = reverse("measures:municipality", args=["0000"]).replace("0000", "{}")
     svg, legend = choropleth(
-        region.map_values, [r.number for r in region.rows], higher_is_worse=None, link=link
+        region.map_values,
+        [r.number for r in region.rows],
+        higher_is_worse=None,
+        link=link,
+        label=_("Kart: kroner per år per lege"),
+        unit=_("kr"),
+        decimals=0,
     )
     return render(
         request,
