@@ -55,14 +55,14 @@ def month_label(month: datetime.date, long: bool = False) -> str:
 
 
 def axis_ticks(lo: float, hi: float, target: int = 4, whole: bool = False) -> list[Decimal]:
-    """Tick values of an axis that always includes zero (the bars and lines of counts,
-    shares and means are read from zero), at a round step (1, 2, 2,5 or 5 × 10ⁿ) giving
-    about ``target`` intervals. ``whole``: the figures are whole numbers (no ticks in
-    between)."""
+    """Tick values of an axis that always includes zero (the lines of counts, shares and
+    means are read from zero), at the smallest round step (1, 2, 2,5 or 5 × 10ⁿ) giving
+    at most ``target`` + 1 intervals. ``whole``: the figures are whole numbers (no ticks
+    in between)."""
     lo, hi = min(lo, 0.0), max(hi, 0.0)
     if hi == lo:
         hi = lo + 1
-    raw = (hi - lo) / target
+    raw = (hi - lo) / (target + 1)
     magnitude = Decimal(10) ** math.floor(math.log10(raw))
     step = magnitude * 10
     for m in ("1", "2", "2.5", "5"):

@@ -6,6 +6,7 @@ from typing import Any
 from django import template
 
 from fastlege.stats.rounding import half_up
+from fastlege.stats.units import unit_label
 
 register = template.Library()
 
@@ -37,6 +38,12 @@ def num(value: Any, decimals: int | None = None) -> str:
             shown = Decimal(value)
         return f"{shown:,f}".replace(",", "\u00a0").replace(".", ",")
     return str(value)
+
+
+@register.filter
+def unit(indicator: Any) -> str:
+    """What the indicator's figures are measured in («personer», «%»): ``units.unit_label``."""
+    return unit_label(indicator)
 
 
 @register.filter
