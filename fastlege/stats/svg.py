@@ -1,5 +1,8 @@
 """Server-rendered SVG: time-series charts and the municipality map. No JavaScript,
-nothing fetched from the internet; boundaries © Kartverket (reference data)."""
+nothing fetched from the internet; boundaries © Kartverket (reference data).
+
+How they are drawn — axes from zero, units, month names, text size, the table behind
+each chart, the map's quantile classes, palettes and legend — is in docs/maps.md."""
 
 from __future__ import annotations
 
@@ -384,7 +387,7 @@ def choropleth(
         if isinstance(v, (int, float, Decimal)):
             shown, fill = with_unit(_fmt(v, decimals), unit), colour(v, bounds, higher_is_worse)
         elif isinstance(v, str):
-            shown, fill = f"{v} ({hidden})", f"url(#{HATCH_ID})"
+            shown, fill = hidden, f"url(#{HATCH_ID})"
         else:
             shown, fill = gettext("ingen tall"), NO_DATA
         out.append(
