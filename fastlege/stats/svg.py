@@ -121,15 +121,15 @@ def line_chart(
     def x(i: int) -> float:
         return pad_l + (width - pad_l - pad_r) * (i / max(n - 1, 1))
 
-    def y(v: float) -> float:
+    def y(v: float | Decimal) -> float:
         return pad_t + (height - pad_t - pad_b) * (1 - (float(v) - lo) / (hi - lo))
 
     out = []
-    for t, text in zip(ticks, tick_texts, strict=True):
-        colour = "#767676" if t == 0 else "#dddddd"
+    for tick, text in zip(ticks, tick_texts, strict=True):
+        colour = "#767676" if tick == 0 else "#dddddd"
         out.append(
-            f'<line x1="{pad_l}" y1="{y(t):.1f}" x2="{width - pad_r}" y2="{y(t):.1f}" '
-            f'stroke="{colour}"/><text x="{pad_l - 6}" y="{y(t) + font * 0.35:.1f}" '
+            f'<line x1="{pad_l}" y1="{y(tick):.1f}" x2="{width - pad_r}" y2="{y(tick):.1f}" '
+            f'stroke="{colour}"/><text x="{pad_l - 6}" y="{y(tick) + font * 0.35:.1f}" '
             f'text-anchor="end">{escape(text)}</text>'
         )
     if unit:
@@ -279,7 +279,7 @@ def _class_of(value: float, bounds: list[float]) -> int:
 def colour(value: Any, bounds: list[float], higher_is_worse: bool | None) -> str:
     if not isinstance(value, (int, float, Decimal)) or not bounds:
         return NO_DATA
-    i = _shade(_class_of(value, bounds), len(bounds))
+    i = _shade(_class_of(float(value), bounds), len(bounds))
     if higher_is_worse is None:
         return NEUTRAL[i]
     return PALETTE[i] if higher_is_worse else PALETTE[len(PALETTE) - 1 - i]
