@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from fastlege.stats.indicators import SUPPRESSION_THRESHOLD
-from fastlege.stats.templatetags.stats_tags import num
+from fastlege.stats.numbers import num
 from fastlege.stats.units import with_unit
 
 GEOJSON = Path(__file__).resolve().parent.parent / "reference" / "data" / "kommuner_2024.geojson"

@@ -74,6 +74,14 @@ def unit_label(indicator: Indicator) -> str:
     raise KeyError(f"no unit label for indicator {indicator.code!r}")
 
 
+def change_unit_label(indicator: Indicator) -> str:
+    """The unit of a change in the indicator: a change in a share is in percentage
+    points («prosentpoeng»), not per cent; otherwise the figure's own unit."""
+    if indicator.unit == Unit.PERCENT:
+        return str(_("prosentpoeng"))
+    return unit_label(indicator)
+
+
 def with_unit(text: str, unit: str) -> str:
     """«231 879 personer», «12,4 %»: a figure followed by its unit (none: the figure)."""
     if not unit:

@@ -30,8 +30,8 @@ from fastlege.stats.indicators import (
     SUPPRESSION_THRESHOLD,
 )
 from fastlege.stats.models import AreaKind
+from fastlege.stats.numbers import num
 from fastlege.stats.svg import chart_figure, choropleth, month_label
-from fastlege.stats.templatetags.stats_tags import num
 from fastlege.stats.units import unit_label
 
 #: The decimals of each indicator's column, in table order.
@@ -297,6 +297,10 @@ def map_view(request: HttpRequest) -> HttpResponse:
         {
             "svg": svg,
             "legend": legend,
+            "rows": [
+                (name, values.get(n))
+                for n, name in munis.order_by("name").values_list("number", "name")
+            ],
             "indicator": indicator,
             "indicators": INDICATORS,
             "counties": County.objects.order_by("number"),

@@ -9,7 +9,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from fastlege.stats.templatetags.stats_tags import num
+from fastlege.stats.numbers import num
 
 register = template.Library()
 

@@ -63,6 +63,7 @@ def test_public_and_own_statistics_pages_are_accessible(
     for path, where in [
         ("/statistikk/", "national statistics"),
         ("/statistikk/fylke/50/", "county statistics"),
+        ("/statistikk/kart/?fylke=50", "map of the county (public)"),
         ("/statistikk/kommune/5022/", "municipality statistics (public)"),
     ]:
         page.goto(base + path)

@@ -15,6 +15,7 @@ from fastlege.measures.templatetags.measures_tags import amount
 from fastlege.reference.models import Municipality
 from fastlege.stats.indicators import BY_CODE, HEADLINE, INDICATORS
 from fastlege.stats.models import AreaKind, AreaMonthCount
+from fastlege.stats.numbers import num
 from fastlege.stats.svg import (
     NO_DATA,
     PALETTE,
@@ -25,7 +26,6 @@ from fastlege.stats.svg import (
     line_chart,
     month_label,
 )
-from fastlege.stats.templatetags.stats_tags import num
 from fastlege.stats.tests.test_pages import JAN, filled  # noqa: F401 – fixture
 from fastlege.stats.units import unit_label
 
@@ -189,8 +189,9 @@ def test_the_area_page_has_a_chart_with_a_table_for_every_series(client, filled)
     for fig in figures:
         assert 'role="img"' in fig.split("</svg>")[0]
         assert "<details><summary>" in fig and '<th scope="row">januar 2026</th>' in fig
-    # the key figure of a share carries its unit
+    # the key figure of a share carries its unit, its change is in percentage points
     assert '<span class="unit">%</span>' in html
+    assert re.search(r"fra forrige måned: [−+±][\d,]+ prosentpoeng", html)
     assert ">januar 2026</option>" in html  # the month picker in words
 
 
@@ -208,4 +209,10 @@ def test_the_map_page_has_five_classes_in_its_legend(client, filled):  # noqa: F
     legend = html.split('data-testid="map-legend"', 1)[1]
     assert "Tegnforklaring (%)" in legend and f"</svg> 0,0–2,0{NBSP}%" in legend
     assert html.count("<path") == 38  # the classes' swatches are not municipalities
+    # the figures behind the map, as a table: every municipality of the county
+    table = html.split('data-testid="map-table"', 1)[1].split("</table>", 1)[0]
+    assert table.count('<th scope="row">') == 38
+    rennebu = AreaMonthCount.objects.get(month=JAN, kind=AreaKind.MUNICIPALITY, code="5022")
+    share = (rennebu.on_lists - rennebu.on_lists_with_gp) * 100 / rennebu.on_lists
+    assert f'<th scope="row">Rennebu</th><td class="num">{num(share, 1)}</td>' in table
     assert BY_CODE["andel_uten_lege"].decimals == 1
