@@ -1,6 +1,7 @@
 """The one number format of the pages: Norwegian, as published (docs/maps.md).
 
-A non-breaking space between thousands and a decimal comma («231 879», «12,4»),
+A non-breaking space between thousands, a decimal comma and the minus sign
+(«231 879», «12,4», «−41,6»),
 rounded half up by :mod:`fastlege.stats.rounding`. Templates use it as the filters
 ``|num`` and ``|signed`` (``stats_tags``); Python code that writes a figure into text
 calls it directly. Django's ``USE_THOUSAND_SEPARATOR`` is not used: it would also group
@@ -34,7 +35,8 @@ def num(value: Any, decimals: int | None = None) -> str:
             shown = Decimal(repr(value))
         else:
             shown = Decimal(value)
-        return f"{shown:,f}".replace(",", "\u00a0").replace(".", ",")
+        text = f"{shown:,f}".replace(",", "\u00a0").replace(".", ",")
+        return "\u2212" + text[1:] if text.startswith("-") else text
     return str(value)
 
 

@@ -41,6 +41,8 @@ def test_norwegian_numbers_have_space_between_thousands_and_a_decimal_comma() ->
     assert num(12.35, 1) == "12,4"  # half up, not to the even 12,3 (Python's round)
     assert num(1234567.891, 2) == f"1{NBSP}234{NBSP}567,89"
     assert num(Decimal("5.8")) == "5,8"
+    assert num(-41.55, 1) == "\u221241,6"  # the minus sign, half up away from zero
+    assert num(-1234) == f"\u22121{NBSP}234"
     # money uses the same format: whole kroner without decimals, else øre
     assert amount(Decimal("300000")) == f"300{NBSP}000"
     assert amount(Decimal("1234.5")) == f"1{NBSP}234,50"
