@@ -22,6 +22,7 @@ from fastlege.measures.services.access import is_reader, may_edit
 from fastlege.measures.services.errors import Code
 from fastlege.reference.models import Municipality
 from fastlege.registry.services.access import scope_of
+from fastlege.stats.numbers import num
 from fastlege.stats.svg import choropleth
 
 View = Callable[..., HttpResponse]
@@ -61,7 +62,7 @@ def _refusal(request: HttpRequest, exc: DomainError) -> None:
 
 def _margin_pct() -> str:
     """The outbidding margin in per cent, as people write it (20, not 20,00)."""
-    return f"{(rules.param('outbidding_margin') * 100).normalize():f}".replace(".", ",")
+    return num((rules.param("outbidding_margin") * 100).normalize())
 
 
 @reader_required

@@ -201,9 +201,8 @@ def chart_figure(
     svg = line_chart(points, title, unit=unit, decimals=decimals, chart_id=chart_id)
     table = data_table(points, title, unit=unit, decimals=decimals)
     summary = escape(gettext("Vis tallene som tabell"))
-    unit_text = f' <span class="unit">({escape(unit)})</span>' if unit else ""
     return mark_safe(  # noqa: S308 – every text in it is escaped
-        f'<figure class="chart-figure" id="{chart_id}"><figcaption>{heading}{unit_text}'
+        f'<figure class="chart-figure" id="{chart_id}"><figcaption>{heading}'
         f"</figcaption>{svg}<details><summary>{summary}</summary>{table}</details></figure>"
     )
 
