@@ -22,6 +22,7 @@ from fastlege.measures.services.access import is_reader, may_edit
 from fastlege.measures.services.errors import Code
 from fastlege.reference.models import Municipality
 from fastlege.registry.services.access import scope_of
+from fastlege.stats.numbers import num
 from fastlege.stats.svg import choropleth
 
 View = Callable[..., HttpResponse]
@@ -61,7 +62,7 @@ def _refusal(request: HttpRequest, exc: DomainError) -> None:
 
 def _margin_pct() -> str:
     """The outbidding margin in per cent, as people write it (20, not 20,00)."""
-    return f"{(rules.param('outbidding_margin') * 100).normalize():f}".replace(".", ",")
+    return num((rules.param("outbidding_margin") * 100).normalize())
 
 
 @reader_required
@@ -81,7 +82,13 @@ def county(request: HttpRequest, number: str) -> HttpResponse:
     region = selectors.region(request.user, number)
     link = reverse("measures:municipality", args=["0000"]).replace("0000", "{}")
     svg, legend = choropleth(
-        region.map_values, [r.number for r in region.rows], higher_is_worse=None, link=link
+        region.map_values,
+        [r.number for r in region.rows],
+        higher_is_worse=None,
+        link=link,
+        label=_("Kart: kroner per år per lege"),
+        unit=_("kr"),
+        decimals=0,
     )
     return render(
         request,

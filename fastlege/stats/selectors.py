@@ -32,7 +32,8 @@ from fastlege.stats.indicators import (
     is_suppressed,
 )
 from fastlege.stats.models import AreaKind, AreaMonthCount
-from fastlege.stats.rounding import half_up, published
+from fastlege.stats.numbers import num
+from fastlege.stats.rounding import published
 
 COUNT_FIELDS = [
     f.name
@@ -275,7 +276,7 @@ def county_alerts(county: str, month: datetime.date) -> list[Alert]:
                     "uten_lege",
                     _("%(share)s %% av listeinnbyggerne er uten fast lege (grense %(limit)s %%)")
                     % {
-                        "share": str(half_up(share, 1)).replace(".", ","),
+                        "share": num(share, BY_CODE["andel_uten_lege"].decimals),
                         "limit": f"{ALERT_SHARE_WITHOUT_GP_PCT:g}".replace(".", ","),
                     },
                 )

@@ -1,5 +1,8 @@
 """Server-rendered SVG: time-series charts and the municipality map. No JavaScript,
-nothing fetched from the internet; boundaries © Kartverket (reference data)."""
+nothing fetched from the internet; boundaries © Kartverket (reference data).
+
+How they are drawn — axes from zero, units, month names, text size, the table behind
+each chart, the map's quantile classes, palettes and legend — is in docs/maps.md."""
 
 from __future__ import annotations
 
@@ -7,14 +10,20 @@ import datetime
 import json
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
-from fastlege.stats.templatetags.stats_tags import num
+from fastlege.stats.indicators import SUPPRESSION_THRESHOLD
+from fastlege.stats.numbers import num
+from fastlege.stats.units import with_unit
 
 GEOJSON = Path(__file__).resolve().parent.parent / "reference" / "data" / "kommuner_2024.geojson"
 SCALE = 100  # projected units per degree of latitude
@@ -24,66 +33,177 @@ LAT0 = 65.0  # the longitude scale is taken at this latitude
 PALETTE = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 NEUTRAL = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 NO_DATA = "#d9d9d9"
+#: Hidden (suppressed) figures: grey hatching, not a colour of the scale.
+HATCH_ID = "kart-skjermet"
 
 
-def _fmt(v: Any) -> str:
+#: Charts are drawn in a 360 × 220 box and scaled to the column's width (stats.css:
+#: at most 480 px). Text is 14 units high: at least 12 px on a 360 px phone, whose
+#: column is 328 px wide (14 × 328 / 360 = 12.8).
+CHART_WIDTH = 360
+CHART_HEIGHT = 220
+CHART_FONT = 14
+CHART_LINE = "#08519c"
+
+
+def _fmt(v: Any, decimals: int | None = None) -> str:
     """A figure as shown on the pages (already rounded by ``selectors.display``)."""
-    return num(v) if isinstance(v, (int, float)) else str(v)
+    return num(v, decimals) if isinstance(v, (int, float, Decimal)) else str(v)
+
+
+def month_label(month: datetime.date, long: bool = False) -> str:
+    """«jan. 2025» (axis) or «januar 2025» (table, tooltip): Django's date format in
+    the active language (Norwegian bokmål by default)."""
+    return date_format(month, "F Y" if long else "N Y")
+
+
+def axis_ticks(lo: float, hi: float, target: int = 4, whole: bool = False) -> list[Decimal]:
+    """Tick values of an axis that always includes zero (the lines of counts, shares and
+    means are read from zero), at the smallest round step (1, 2, 2,5 or 5 × 10ⁿ) giving
+    at most ``target`` + 1 intervals. ``whole``: the figures are whole numbers (no ticks
+    in between)."""
+    lo, hi = min(lo, 0.0), max(hi, 0.0)
+    if hi == lo:
+        hi = lo + 1
+    raw = (hi - lo) / (target + 1)
+    magnitude = Decimal(10) ** math.floor(math.log10(raw))
+    step = magnitude * 10
+    for m in ("1", "2", "2.5", "5"):
+        candidate = magnitude * Decimal(m)
+        if candidate >= Decimal(repr(raw)) and not (whole and candidate % 1):
+            step = candidate
+            break
+    if whole and step < 1:
+        step = Decimal(1)
+    start = (Decimal(repr(lo)) / step).to_integral_value(rounding=ROUND_FLOOR)
+    end = (Decimal(repr(hi)) / step).to_integral_value(rounding=ROUND_CEILING)
+    return [(i * step).normalize() + 0 for i in range(int(start), int(end) + 1)]
+
+
+def _tick_text(t: Decimal) -> str:
+    return num(t, max(0, -t.as_tuple().exponent))  # type: ignore[operator]
 
 
 def line_chart(
-    points: Sequence[tuple[datetime.date, Any]], title: str, width: int = 480, height: int = 160
+    points: Sequence[tuple[datetime.date, Any]],
+    title: str,
+    *,
+    unit: str = "",
+    decimals: int | None = None,
+    chart_id: str = "chart",
 ) -> SafeString:
-    """A line over months. Hidden (suppressed) or missing figures break the line."""
-    numeric = [(m, v) for m, v in points if isinstance(v, (int, float))]
-    label = escape(title)
+    """A line over months, its y-axis from zero, labelled with ``unit``. Hidden
+    (suppressed) or missing figures break the line. ``role="img"``, named by its
+    ``<title>``; the figures themselves are in :func:`data_table`."""
+    width, height, font = CHART_WIDTH, CHART_HEIGHT, CHART_FONT
+    numeric = [(m, v) for m, v in points if isinstance(v, (int, float, Decimal))]
+    label = escape(f"{title} ({unit})" if unit else title)
+    head = (
+        f'<svg role="img" aria-labelledby="{chart_id}-title" width="{width}" '
+        f'height="{{h}}" viewBox="0 0 {width} {{h}}" xmlns="http://www.w3.org/2000/svg" '
+        f'class="chart" font-size="{font}"><title id="{chart_id}-title">{{t}}</title>'
+    )
     if not numeric:
+        t = f"{label}: " + escape(gettext("ingen tall"))
         return mark_safe(  # noqa: S308 – every text in it is escaped
-            f'<svg role="img" aria-label="{label}" width="{width}" height="40" '
-            f'viewBox="0 0 {width} 40" xmlns="http://www.w3.org/2000/svg" class="chart">'
-            f'<text x="0" y="20">{label}: ingen tall</text></svg>'
+            head.format(h=40, t=t) + f'<text x="0" y="24">{t}</text></svg>'
         )
-    pad_l, pad_r, pad_t, pad_b = 48, 8, 20, 22
-    lo = min(v for _m, v in numeric)
-    hi = max(v for _m, v in numeric)
-    if hi == lo:
-        lo, hi = lo - 1, hi + 1
+    whole = decimals == 0 or all(isinstance(v, int) for _m, v in numeric)
+    ticks = axis_ticks(
+        float(min(v for _m, v in numeric)), float(max(v for _m, v in numeric)), whole=whole
+    )
+    tick_texts = [_tick_text(t) for t in ticks]
+    pad_l = 12 + round(0.6 * font * max(len(t) for t in tick_texts))
+    pad_r, pad_t, pad_b = 12, 30, 30
+    lo, hi = float(ticks[0]), float(ticks[-1])
     n = len(points)
 
     def x(i: int) -> float:
         return pad_l + (width - pad_l - pad_r) * (i / max(n - 1, 1))
 
-    def y(v: float) -> float:
-        return pad_t + (height - pad_t - pad_b) * (1 - (v - lo) / (hi - lo))
+    def y(v: float | Decimal) -> float:
+        return pad_t + (height - pad_t - pad_b) * (1 - (float(v) - lo) / (hi - lo))
 
+    out = []
+    for tick, text in zip(ticks, tick_texts, strict=True):
+        colour = "#767676" if tick == 0 else "#dddddd"
+        out.append(
+            f'<line x1="{pad_l}" y1="{y(tick):.1f}" x2="{width - pad_r}" y2="{y(tick):.1f}" '
+            f'stroke="{colour}"/><text x="{pad_l - 6}" y="{y(tick) + font * 0.35:.1f}" '
+            f'text-anchor="end">{escape(text)}</text>'
+        )
+    if unit:
+        out.append(f'<text x="0" y="{font}">{escape(unit)}</text>')
     segments: list[list[str]] = [[]]
     dots = []
     for i, (m, v) in enumerate(points):
-        if isinstance(v, (int, float)):
+        if isinstance(v, (int, float, Decimal)):
             segments[-1].append(f"{x(i):.1f},{y(v):.1f}")
+            tip = escape(f"{month_label(m, long=True)}: {with_unit(_fmt(v, decimals), unit)}")
             dots.append(
-                f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="2"><title>{m:%Y-%m}: '
-                f"{escape(_fmt(v))}</title></circle>"
+                f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{CHART_LINE}">'
+                f"<title>{tip}</title></circle>"
             )
         elif segments[-1]:
             segments.append([])
-    lines = "".join(
-        f'<polyline fill="none" stroke="#08519c" stroke-width="2" points="{" ".join(s)}"/>'
+    out.extend(
+        f'<polyline fill="none" stroke="{CHART_LINE}" stroke-width="2.5" points="{" ".join(s)}"/>'
         for s in segments
         if s
     )
-    first, last = points[0][0], points[-1][0]
+    out.extend(dots)
+    # month labels: the first, the last and (room allowing) the one in the middle
+    labelled = sorted({0, n - 1} | ({(n - 1) // 2} if n >= 5 else set()))
+    for i in labelled:
+        anchor = "start" if i == 0 else "end" if i == n - 1 else "middle"
+        out.append(
+            f'<text x="{x(i):.1f}" y="{height - 8}" text-anchor="{anchor}">'
+            f"{escape(month_label(points[i][0]))}</text>"
+        )
+    first, last = month_label(points[0][0]), month_label(points[-1][0])
+    t = f"{label}, {escape(first)}–{escape(last)}"
+    return mark_safe(head.format(h=height, t=t) + "".join(out) + "</svg>")  # noqa: S308
+
+
+def data_table(
+    points: Sequence[tuple[datetime.date, Any]],
+    title: str,
+    *,
+    unit: str = "",
+    decimals: int | None = None,
+) -> SafeString:
+    """The chart's figures as a table (for screen readers, and anyone who wants the
+    numbers): one row per month, suppressed figures as shown («<5»), none as «–»."""
+    caption = escape(f"{title} ({unit})" if unit else title)
+    value_head = escape(gettext("Verdi") + (f" ({unit})" if unit else ""))
+    rows = "".join(
+        f'<tr><th scope="row">{escape(month_label(m, long=True))}</th>'
+        f'<td class="num">{escape(num(v, decimals) if v is not None else "–")}</td></tr>'
+        for m, v in points
+    )
     return mark_safe(  # noqa: S308 – every text in it is escaped
-        f'<svg role="img" aria-label="{label}" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" class="chart">'
-        f'<text x="{pad_l}" y="13" font-size="12">{label}</text>'
-        f'<line x1="{pad_l}" y1="{height - pad_b}" x2="{width - pad_r}" y2="{height - pad_b}" '
-        f'stroke="#999"/>'
-        f'<text x="2" y="{y(hi) + 4:.0f}" font-size="10">{escape(_fmt(hi))}</text>'
-        f'<text x="2" y="{y(lo) + 4:.0f}" font-size="10">{escape(_fmt(lo))}</text>'
-        f'<text x="{pad_l}" y="{height - 6}" font-size="10">{first:%Y-%m}</text>'
-        f'<text x="{width - pad_r}" y="{height - 6}" font-size="10" text-anchor="end">'
-        f"{last:%Y-%m}</text>{lines}{''.join(dots)}</svg>"
+        f'<table class="stats chart-data"><caption>{caption}</caption><thead><tr>'
+        f'<th scope="col">{escape(gettext("Måned"))}</th><th scope="col">{value_head}</th>'
+        f"</tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def chart_figure(
+    points: Sequence[tuple[datetime.date, Any]],
+    title: str,
+    *,
+    unit: str = "",
+    decimals: int | None = None,
+    chart_id: str = "chart",
+) -> SafeString:
+    """A chart with its heading and, folded below it, its figures as a table."""
+    heading = escape(title)
+    svg = line_chart(points, title, unit=unit, decimals=decimals, chart_id=chart_id)
+    table = data_table(points, title, unit=unit, decimals=decimals)
+    summary = escape(gettext("Vis tallene som tabell"))
+    return mark_safe(  # noqa: S308 – every text in it is escaped
+        f'<figure class="chart-figure" id="{chart_id}"><figcaption>{heading}'
+        f"</figcaption>{svg}<details><summary>{summary}</summary>{table}</details></figure>"
     )
 
 
@@ -123,13 +243,27 @@ def shapes() -> dict[str, tuple[str, str, tuple[int, int, int, int]]]:
     return out
 
 
-def classes(values: Sequence[float], k: int = 5) -> list[float]:
-    """Upper bounds of ``k`` quantile classes."""
+#: A map has this many classes (fewer only when fewer different figures are shown).
+MAP_CLASSES = 5
+
+
+def class_bounds(values: Sequence[float], k: int = MAP_CLASSES) -> list[float]:
+    """Upper bounds of ``k`` quantile classes (docs/maps.md): each class takes about as
+    many of the figures as the classes still to fill, equal figures stay in one class,
+    and a class never takes so many different figures that fewer than ``k`` classes
+    remain possible. Every bound is a figure that occurs; a class holds the figures
+    above the bound before it up to and including its own."""
     ordered = sorted(values)
-    if not ordered:
-        return []
-    bounds = {ordered[min(len(ordered) - 1, (len(ordered) * (i + 1)) // k - 1)] for i in range(k)}
-    return sorted(bounds)  # fewer than k classes when many figures are equal (e.g. zero)
+    bounds: list[float] = []
+    while ordered and k > 0:
+        distinct = sorted(set(ordered))
+        by_count = ordered[math.ceil(len(ordered) / k) - 1]
+        # leave at least one different figure for each class still to come
+        bound = min(by_count, distinct[max(len(distinct) - k, 0)])
+        bounds.append(bound)
+        ordered = [v for v in ordered if v > bound]
+        k -= 1
+    return bounds
 
 
 def _shade(i: int, n: int) -> int:
@@ -137,13 +271,67 @@ def _shade(i: int, n: int) -> int:
     return 0 if n <= 1 else round(i * (len(PALETTE) - 1) / (n - 1))
 
 
+def _class_of(value: float, bounds: list[float]) -> int:
+    return next((j for j, b in enumerate(bounds) if value <= b), len(bounds) - 1)
+
+
 def colour(value: Any, bounds: list[float], higher_is_worse: bool | None) -> str:
-    if not isinstance(value, (int, float)) or not bounds:
+    if not isinstance(value, (int, float, Decimal)) or not bounds:
         return NO_DATA
-    i = _shade(next((j for j, b in enumerate(bounds) if value <= b), len(bounds) - 1), len(bounds))
+    i = _shade(_class_of(float(value), bounds), len(bounds))
     if higher_is_worse is None:
         return NEUTRAL[i]
     return PALETTE[i] if higher_is_worse else PALETTE[len(PALETTE) - 1 - i]
+
+
+@dataclass(frozen=True)
+class MapClass:
+    """One class of the legend: its colour, the lowest and highest figure in it as
+    shown («5,8–12,0 %») and how many municipalities it holds."""
+
+    colour: str
+    lower: float
+    upper: float
+    count: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Legend:
+    """The map's key: the classes, then the municipalities without a colour."""
+
+    classes: list[MapClass]
+    unit: str
+    suppressed: int  # municipalities whose figure is hidden (small numbers)
+    missing: int  # municipalities without a figure
+    no_data: str = NO_DATA
+    threshold: int = SUPPRESSION_THRESHOLD
+
+    def __len__(self) -> int:
+        return len(self.classes)
+
+
+def _legend(
+    shown: list[float], bounds: list[float], higher_is_worse: bool | None, unit: str, **kw: Any
+) -> list[MapClass]:
+    decimals = kw.get("decimals")
+    out = []
+    for j, upper in enumerate(bounds):
+        members = [v for v in shown if _class_of(v, bounds) == j]
+        lower = min(members)
+        text = _fmt(lower, decimals)
+        if lower != upper:
+            text += "–" + _fmt(upper, decimals)
+        out.append(
+            MapClass(
+                colour(upper, bounds, higher_is_worse),
+                lower,
+                upper,
+                len(members),
+                with_unit(text, unit),
+            )
+        )
+    return out
 
 
 def choropleth(
@@ -154,36 +342,57 @@ def choropleth(
     link: str,
     width: int = 640,
     label: str = "Kart",
-) -> tuple[SafeString, list[tuple[str, float]]]:
-    """The map of ``numbers`` coloured by ``values``; each municipality links to ``link``
-    with ``{}`` replaced by its number. Returns the SVG and the legend (colour, upper bound)."""
+    unit: str = "",
+    decimals: int | None = None,
+) -> tuple[SafeString, Legend]:
+    """The map of ``numbers`` coloured by ``values`` in quantile classes
+    (:func:`class_bounds`); each municipality links to ``link`` with ``{}`` replaced by
+    its number and has a tooltip with its name and figure (with ``unit``). A hidden
+    figure (a text such as «<5») is hatched, a missing one grey: neither is a class.
+    Returns the SVG and the legend."""
     geo = shapes()
     numbers = [n for n in numbers if n in geo]
-    numeric = [v for n in numbers if isinstance(v := values.get(n), (int, float))]
-    bounds = classes(numeric)
+    numeric = [float(v) for n in numbers if isinstance(v := values.get(n), (int, float, Decimal))]
+    bounds = class_bounds(numeric)
+    suppressed = sum(1 for n in numbers if isinstance(values.get(n), str))
+    legend = Legend(
+        _legend(numeric, bounds, higher_is_worse, unit, decimals=decimals),
+        unit,
+        suppressed,
+        len(numbers) - len(numeric) - suppressed,
+    )
     if not numbers:
-        return SafeString(""), []
+        return SafeString(""), legend
     x0 = min(geo[n][2][0] for n in numbers)
     y0 = min(geo[n][2][1] for n in numbers)
     x1 = max(geo[n][2][2] for n in numbers)
     y1 = max(geo[n][2][3] for n in numbers)
     w, h = max(x1 - x0, 1), max(y1 - y0, 1)
     height = round(width * h / w)
+    cell = max(w, h) / 120
     out = [
         # role=group, not img: the municipalities inside are links (axe: nested-interactive)
         f'<svg role="group" aria-label="{escape(label)}" width="{width}" height="{height}" '
         f'viewBox="{x0} {y0} {w} {h}" xmlns="http://www.w3.org/2000/svg" class="map">'
+        f'<defs><pattern id="{HATCH_ID}" patternUnits="userSpaceOnUse" width="{cell:.2f}" '
+        f'height="{cell:.2f}" patternTransform="rotate(45)"><rect width="{cell:.2f}" '
+        f'height="{cell:.2f}" fill="#ffffff"/><rect width="{cell / 3:.2f}" '
+        f'height="{cell:.2f}" fill="#767676"/></pattern></defs>'
     ]
+    hidden = gettext("skjermet (under %(n)s)") % {"n": SUPPRESSION_THRESHOLD}
     for n in numbers:
         name, path, _box = geo[n]
         v = values.get(n)
-        shown = "ingen tall" if v is None else _fmt(v)
+        if isinstance(v, (int, float, Decimal)):
+            shown, fill = with_unit(_fmt(v, decimals), unit), colour(v, bounds, higher_is_worse)
+        elif isinstance(v, str):
+            shown, fill = hidden, f"url(#{HATCH_ID})"
+        else:
+            shown, fill = gettext("ingen tall"), NO_DATA
         out.append(
-            f'<a href="{escape(link.format(n))}"><path d="{path}" '
-            f'fill="{colour(v, bounds, higher_is_worse)}" stroke="#555" '
+            f'<a href="{escape(link.format(n))}"><path d="{path}" fill="{fill}" stroke="#555" '
             f'stroke-width="{max(w, h) / 1500:.2f}"><title>{escape(name)}: {escape(shown)}'
             f"</title></path></a>"
         )
     out.append("</svg>")
-    legend = [(colour(b, bounds, higher_is_worse), b) for b in bounds]
     return mark_safe("".join(out)), legend  # noqa: S308 – names and figures are escaped

@@ -33,8 +33,9 @@ from fastlege.stats.indicators import (
     SUPPRESSION_THRESHOLD,
 )
 from fastlege.stats.models import AreaKind
-from fastlege.stats.svg import choropleth, line_chart
-from fastlege.stats.templatetags.stats_tags import num
+from fastlege.stats.numbers import num
+from fastlege.stats.svg import chart_figure, choropleth, month_label
+from fastlege.stats.units import unit_label
 
 #: The decimals of each indicator's column, in table order.
 DECIMALS = [i.decimals for i in INDICATORS]
@@ -151,7 +152,16 @@ def _area(
             **{k: v for k, v in extra.items() if k in ("varsler", "sammenligning", "lister")},
         }
         return exports.json_response(_page_json(page, data))
-    charts = [line_chart(pts, str(BY_CODE[c].name)) for c, pts in page.series.items()]
+    charts = [
+        chart_figure(
+            pts,
+            str(BY_CODE[c].name),
+            unit=unit_label(BY_CODE[c]),
+            decimals=BY_CODE[c].decimals,
+            chart_id=f"graf-{c}",
+        )
+        for c, pts in page.series.items()
+    ]
     child_url = "stats:county" if child_kind == AreaKind.COUNTY else "stats:municipality"
     # Tables are rendered to HTML here: thousands of cells through template filters
     # cost more than the rest of the page (docs/performance.md).
@@ -293,13 +303,25 @@ def map_view(request: HttpRequest) -> HttpResponse:
             }
         )
     link = reverse("stats:municipality", args=["0000"]).replace("0000", "{}")
-    svg, legend = choropleth(values, numbers, higher_is_worse=indicator.higher_is_worse, link=link)
+    svg, legend = choropleth(
+        values,
+        numbers,
+        higher_is_worse=indicator.higher_is_worse,
+        link=link,
+        label=f"{indicator.name}, {month_label(month, long=True)}",
+        unit=unit_label(indicator),
+        decimals=indicator.decimals,
+    )
     return render(
         request,
         "stats/map.html",
         {
             "svg": svg,
             "legend": legend,
+            "rows": [
+                (name, values.get(n))
+                for n, name in munis.order_by("name").values_list("number", "name")
+            ],
             "indicator": indicator,
             "indicators": INDICATORS,
             "counties": County.objects.order_by("number"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -46,6 +46,9 @@ from fastlege.registry.services import access
 from fastlege.registry.services.agreements import AgeEnding, age_endings
 from fastlege.registry.services.errors import Code, refuse
 from fastlege.web.models import ListLength, UnassignedCount
+
+if TYPE_CHECKING:
+    from fastlege.stats.svg import Legend
 
 REGULAR = DoctorPeriod.Role.REGULAR
 SUBSTITUTE = DoctorPeriod.Role.SUBSTITUTE
@@ -598,7 +601,7 @@ class CountyMap:
     indicators: tuple[Any, ...]
     month: datetime.date | None
     svg: str
-    legend: list[tuple[str, float]]
+    legend: Legend | None  # None until the statistics have been filled
     rows: list[tuple[str, str, Any]]  # (number, name, figure)
 
 
@@ -611,6 +614,7 @@ def county_map(actor: Any, county: County, code: str) -> CountyMap:
     from fastlege.stats import selectors as stats
     from fastlege.stats.indicators import BY_CODE, INDICATORS
     from fastlege.stats.svg import choropleth
+    from fastlege.stats.units import unit_label
 
     county_for_viewer(actor, county.number)
     indicator = BY_CODE.get(code)
@@ -623,7 +627,7 @@ def county_map(actor: Any, county: County, code: str) -> CountyMap:
         .values_list("number", "name")
     )
     if month is None:
-        return CountyMap(indicator, INDICATORS, None, "", [], [])
+        return CountyMap(indicator, INDICATORS, None, "", None, [])
     values = stats.map_values(indicator, month, viewer=stats.viewer_for(actor))
     link = reverse("web:municipality", args=["0000"]).replace("0000", "{}")
     svg, legend = choropleth(
@@ -632,6 +636,8 @@ def county_map(actor: Any, county: County, code: str) -> CountyMap:
         higher_is_worse=indicator.higher_is_worse,
         link=link,
         label=f"{indicator.name}, {county.name}",
+        unit=unit_label(indicator),
+        decimals=indicator.decimals,
     )
     rows = [(n, name, values.get(n)) for n, name in munis]
     return CountyMap(indicator, INDICATORS, month, svg, legend, rows)

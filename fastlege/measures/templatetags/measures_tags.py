@@ -9,20 +9,19 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from fastlege.stats.rounding import half_up
+from fastlege.stats.numbers import num
 
 register = template.Library()
 
 
 @register.filter
 def amount(value: Any) -> str:
-    """A value in Norwegian format: space between thousands, comma for decimals."""
+    """A sum of money in Norwegian format (``stats_tags.num``): whole kroner without
+    decimals, otherwise two decimals (øre), rounded half up."""
     if value is None or value == "":
         return "–"
     d = Decimal(value)
-    shown = half_up(d, 0 if d == d.to_integral_value() else 2)
-    text = f"{shown:,f}"
-    return text.replace(",", "\u00a0").replace(".", ",")
+    return num(d, 0 if d == d.to_integral_value() else 2)
 
 
 @register.filter

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import template
 
-from fastlege.core.tabular import decimal_comma
-from fastlege.stats.rounding import half_up
+from fastlege.stats.numbers import num, signed
+from fastlege.stats.units import change_unit_label, unit_label
 
 register = template.Library()
+
+#: The one Norwegian number format (``stats.numbers``), as template filters.
+register.filter("num", num)
+register.filter("signed", signed)
 
 
 @register.filter
@@ -17,32 +20,12 @@ def get(mapping: dict[str, Any], key: str) -> Any:
 
 
 @register.filter
-def num(value: Any, decimals: int | None = None) -> str:
-    """Norwegian number format: space as thousands separator, comma for decimals.
-
-    A figure is shown as it was rounded (:mod:`fastlege.stats.rounding`, half up):
-    with ``decimals`` (the indicator's) to exactly that many decimals, rounded half
-    up; without, a float shows the decimals it holds (a figure from
-    ``selectors.display`` holds its rounded decimals exactly), never rounded again.
-    """
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return "ja" if value else "nei"
-    if isinstance(value, (int, float, Decimal)):
-        if decimals is not None:
-            shown = half_up(value, int(decimals))
-        elif isinstance(value, float):
-            shown = Decimal(repr(value))
-        else:
-            shown = Decimal(value)
-        return "–" if shown is None else decimal_comma(shown, group="\u00a0")
-    return str(value)
+def unit(indicator: Any) -> str:
+    """What the indicator's figures are measured in («personer», «%»): ``units.unit_label``."""
+    return unit_label(indicator)
 
 
 @register.filter
-def signed(value: Any, decimals: int | None = None) -> str:
-    if value is None:
-        return ""
-    text = num(abs(value) if not isinstance(value, bool) else value, decimals)
-    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+def change_unit(indicator: Any) -> str:
+    """The unit of a change in the indicator («prosentpoeng» for a share)."""
+    return change_unit_label(indicator)

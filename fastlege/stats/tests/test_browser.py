@@ -63,6 +63,7 @@ def test_public_and_own_statistics_pages_are_accessible(
     for path, where in [
         ("/statistikk/", "national statistics"),
         ("/statistikk/fylke/50/", "county statistics"),
+        ("/statistikk/kart/?fylke=50", "map of the county (public)"),
         ("/statistikk/kommune/5022/", "municipality statistics (public)"),
     ]:
         page.goto(base + path)
@@ -81,3 +82,31 @@ def test_public_and_own_statistics_pages_are_accessible(
     # ... and shown to the municipality's own officer
     assert (headline(page, "Fastleger"), headline(page, "Ufordelte")) == (str(row.gps), "2")
     axe_inspector.check(page, "municipality statistics (own, logged in)")
+
+
+def test_charts_are_readable_on_a_phone_and_have_their_figures_in_a_table(
+    browser: Any, world: Any, live_server: Any
+) -> None:
+    """On a 360 px wide phone the smallest chart text is 12 px or more, the axis starts
+    at zero, and each chart's figures open as a table (no JavaScript needed)."""
+    context = browser.new_context(
+        java_script_enabled=False, locale="nb-NO", viewport={"width": 360, "height": 800}
+    )
+    page = context.new_page()
+    page.goto(live_server.url + "/statistikk/fylke/50/")
+    smallest = page.evaluate(
+        """() => Math.min(...[...document.querySelectorAll('svg.chart text')].map(
+            t => parseFloat(getComputedStyle(t).fontSize)
+                 * t.ownerSVGElement.getBoundingClientRect().width
+                 / t.ownerSVGElement.viewBox.baseVal.width))"""
+    )
+    assert smallest >= 12, smallest
+    chart = page.locator("figure.chart-figure").first
+    assert chart.locator("svg.chart text", has_text="jan. 2026").count() == 1
+    assert chart.locator("svg.chart text").filter(has_text="0").count() >= 1
+    table = chart.locator("details table")
+    assert not table.is_visible()
+    chart.locator("summary").click()
+    assert table.is_visible()
+    assert "januar 2026" in table.inner_text()
+    context.close()

@@ -279,7 +279,7 @@ def test_svg_helpers_need_nothing_from_the_internet():
         {"5022": 1, "5026": 9}, ["5022", "5026"], higher_is_worse=True, link="/k/{}/"
     )
     assert 'href="/k/5022/"' in svg and len(legend) == 2
-    assert legend[0][0] != legend[1][0]  # low and high get different colours
+    assert legend.classes[0].colour != legend.classes[1].colour  # low and high differ
     assert "https://" not in svg
 
 

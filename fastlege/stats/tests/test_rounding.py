@@ -12,8 +12,8 @@ import pytest
 
 from fastlege.stats import selectors
 from fastlege.stats.indicators import BY_CODE
+from fastlege.stats.numbers import num, signed
 from fastlege.stats.rounding import half_up, published
-from fastlege.stats.templatetags.stats_tags import num, signed
 
 
 @pytest.mark.parametrize(
