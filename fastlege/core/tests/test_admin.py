@@ -294,11 +294,20 @@ def test_every_project_model_has_an_admin() -> None:
 def test_changelist_and_add_page_open_for_superuser(
     admin_client: Client, world: dict[str, Any], model: Any
 ) -> None:
-    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+    changelist = admin_client.get(admin_url(model, "changelist"))
+    assert changelist.status_code == 200
+    # The list shows the world's rows: the first one links to its change page.
+    obj = model._default_manager.order_by("pk").first()
+    assert obj is not None, f"the test world holds no {model._meta.label}: add one"
+    html = changelist.content.decode()
+    assert escape(admin_url(model, "change", obj.pk)) in html
     model_admin = admin.site._registry[model]
-    request = admin_client.get(admin_url(model, "changelist")).wsgi_request
-    expected = 200 if model_admin.has_add_permission(request) else 403
-    assert admin_client.get(admin_url(model, "add")).status_code == expected
+    expected = 200 if model_admin.has_add_permission(changelist.wsgi_request) else 403
+    add = admin_client.get(admin_url(model, "add"))
+    assert add.status_code == expected
+    if expected == 200:  # the form for this model, under its Norwegian name
+        heading = f"<h1>Legg til ny {escape(model._meta.verbose_name)}</h1>"
+        assert heading in add.content.decode()
 
 
 @pytest.mark.parametrize("model", registered_models(), ids=lambda m: m._meta.label)
@@ -314,32 +323,109 @@ def test_change_page_opens_for_superuser(
 
 
 def test_changelist_filters_and_links_open(admin_client: Client, world: dict[str, Any]) -> None:
-    agreement, resident = world["agreement"], world["resident"]
-    urls = [
-        admin_url(Agreement, "changelist") + "?har_fastlege=ja&aktiv=ja&municipality__county=50",
-        admin_url(Agreement, "changelist") + "?har_fastlege=nei&municipality=5001",
-        admin_url(Agreement, "changelist") + f"?practice={agreement.practice_id}",
-        admin_url(ListMembership, "changelist") + f"?agreement={agreement.pk}&periode=gjeldende",
-        admin_url(ListMembership, "changelist") + f"?resident={resident.pk}&periode=avsluttet",
-        admin_url(ListMembership, "changelist") + "?periode=fremtidig&agreement=abc",
-        admin_url(SwitchRequest, "changelist") + f"?to_agreement={world['other'].pk}",
-        admin_url(WaitingListEntry, "changelist") + f"?agreement={world['other'].pk}",
-        admin_url(Resident, "changelist") + "?status__exact=bosatt&municipality__county=50",
-        admin_url(Resident, "changelist") + "?o=2",
-        admin_url(DoctorPeriod, "changelist") + f"?doctor={world['period'].doctor_id}",
-        admin_url(AuditEvent, "changelist") + f"?object_id={resident.pk}",
-        admin_url(AuditEvent, "changelist")
-        + f"?object_type=registry.resident&object_id={resident.pk}&actor={world['user'].pk}",
-        admin_url(Municipality, "changelist") + "?q=trond",
-        admin_url(Notification, "changelist")
-        + f"?print_batch={world['batch'].pk}&skrevet_ut=ja&resident={resident.pk}",
-        admin_url(ReductionDraw, "changelist") + f"?reduction={world['reduction'].pk}",
-        admin_url(RemovalDecision, "changelist") + f"?agreement={agreement.pk}",
-        admin_url(PopulationEvent, "changelist") + f"?resident={resident.pk}",
+    agreement, resident, other = world["agreement"], world["resident"], world["other"]
+    membership, event = world["membership"], world["event"]
+    vacant = make_agreement(with_gp=False)  # in Trondheim (5001), no regular GP
+    other_period = other.doctor_periods.get()
+    # Each filtered list: the rows it must show and the rows it must leave out (both
+    # GPs' lists are in Trondheim with a GP; the one place is open; no audit event is
+    # about the resident; the notification is in a print batch).
+    cases: list[tuple[str, list[Any], list[Any]]] = [
+        (
+            admin_url(Agreement, "changelist")
+            + "?har_fastlege=ja&aktiv=ja&municipality__county=50",
+            [agreement, other],
+            [vacant],
+        ),
+        (
+            admin_url(Agreement, "changelist") + "?har_fastlege=nei&municipality=5001",
+            [vacant],
+            [agreement, other],
+        ),
+        (
+            admin_url(Agreement, "changelist") + f"?practice={agreement.practice_id}",
+            [agreement],
+            [other, vacant],
+        ),
+        (
+            admin_url(ListMembership, "changelist")
+            + f"?agreement={agreement.pk}&periode=gjeldende",
+            [membership],
+            [],
+        ),
+        (
+            admin_url(ListMembership, "changelist") + f"?resident={resident.pk}&periode=avsluttet",
+            [],
+            [membership],
+        ),
+        (
+            admin_url(ListMembership, "changelist") + "?periode=fremtidig&agreement=abc",
+            [],
+            [membership],
+        ),
+        (
+            admin_url(SwitchRequest, "changelist") + f"?to_agreement={other.pk}",
+            [world["switch"]],
+            [],
+        ),
+        (
+            admin_url(WaitingListEntry, "changelist") + f"?agreement={other.pk}",
+            [world["waiting"]],
+            [],
+        ),
+        (
+            admin_url(Resident, "changelist") + "?status__exact=bosatt&municipality__county=50",
+            [resident],
+            [],
+        ),
+        (admin_url(Resident, "changelist") + "?o=2", [resident], []),
+        (
+            admin_url(DoctorPeriod, "changelist") + f"?doctor={world['period'].doctor_id}",
+            [world["period"]],
+            [other_period],
+        ),
+        (admin_url(AuditEvent, "changelist") + f"?object_id={resident.pk}", [], [event]),
+        (
+            admin_url(AuditEvent, "changelist")
+            + f"?object_type=registry.resident&object_id={resident.pk}&actor={world['user'].pk}",
+            [],
+            [event],
+        ),
+        (
+            admin_url(Municipality, "changelist") + "?q=trond",
+            [Municipality.objects.get(pk="5001")],
+            [Municipality.objects.get(pk="5006")],
+        ),
+        (
+            admin_url(Notification, "changelist")
+            + f"?print_batch={world['batch'].pk}&skrevet_ut=ja&resident={resident.pk}",
+            [world["notification"]],
+            [],
+        ),
+        (
+            admin_url(ReductionDraw, "changelist") + f"?reduction={world['reduction'].pk}",
+            [world["draw"]],
+            [],
+        ),
+        (
+            admin_url(RemovalDecision, "changelist") + f"?agreement={agreement.pk}",
+            [world["removal"]],
+            [],
+        ),
+        (
+            admin_url(PopulationEvent, "changelist") + f"?resident={resident.pk}",
+            [world["population_event"]],
+            [],
+        ),
     ]
-    for url in urls:
+    for url, shown, left_out in cases:
         response = admin_client.get(url)
         assert response.status_code == 200, url
+        html = response.content.decode()
+        for obj in shown:
+            assert escape(admin_url(type(obj), "change", obj.pk)) in html, (url, str(obj))
+        for obj in left_out:
+            assert escape(admin_url(type(obj), "change", obj.pk)) not in html, (url, str(obj))
 
 
 # -- access ------------------------------------------------------------------------
