@@ -27,6 +27,7 @@ from fastlege.dialogue.tests.factories import (
     municipality_user,
     registration,
 )
+from fastlege.reference.models import KostraGpTrend, MunicipalityPopulation
 
 pytestmark = pytest.mark.django_db
 
@@ -301,7 +302,26 @@ def test_the_forum_and_a_case_with_its_national_trend(client):
     forum_page = client.get(reverse("dialogue:forum", args=[case.forum_id])).content.decode()
     assert "Legeforeningen" in forum_page and "Rekruttering og stabilitet" in forum_page
     page = client.get(reverse("dialogue:case", args=[case.pk])).content.decode()
-    assert "Andel innbyggere på liste uten fast lege (%)" in page and "2025" in page
+    assert "Andel innbyggere på liste uten fast lege (%)" in page
+    # The 2025 row of the national trend, computed here from the KOSTRA figures: the
+    # mean of the municipalities' shares weighted by their population (nearest year),
+    # over those with a figure, and how many they are.
+    people: dict[str, dict[int, int]] = {}
+    for number, year, n in MunicipalityPopulation.objects.values_list(
+        "municipality_id", "year", "population"
+    ):
+        people.setdefault(number, {})[year] = n
+    weighted = []
+    for number, share in KostraGpTrend.objects.filter(
+        year=2025, share_without_gp_pct__isnull=False
+    ).values_list("municipality_id", "share_without_gp_pct"):
+        if number in people:
+            years = people[number]
+            weighted.append((float(share), years[min(years, key=lambda y: abs(y - 2025))]))
+    assert len(weighted) > 100
+    mean = sum(v * w for v, w in weighted) / sum(w for _v, w in weighted)
+    row = f"<tr><td>2025</td><td>{mean:.1f}</td><td>{len(weighted)}</td></tr>"
+    assert row.replace(".", ",") in page
     created = client.post(
         reverse("dialogue:forum", args=[case.forum_id]),
         {"title": "Legevakt", "indicators": ["reservekapasitet"]},
