@@ -865,6 +865,7 @@ def test_saving_an_agreement_writes_an_audit_event(
     data["ceiling"] = "1800"
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
+    assert response["Location"] == admin_url(Agreement, "changelist")  # saved, back to the list
     agreement.refresh_from_db()
     assert agreement.ceiling == 1800
     event = AuditEvent.objects.get(
@@ -884,6 +885,7 @@ def test_inline_doctor_period_change_is_audited(
     data["doctor_periods-0-percentage"] = "80"
     response = admin_client.post(url, data)
     assert response.status_code == 302
+    assert response["Location"] == admin_url(Agreement, "changelist")
     period = world["period"]
     period.refresh_from_db()
     assert period.percentage == 80
@@ -910,6 +912,7 @@ def test_adding_a_resident_writes_an_audit_event(
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
+    assert response["Location"] == admin_url(Resident, "changelist")
     resident = Resident.objects.get(nin=nin)
     event = AuditEvent.objects.get(kind=AuditEvent.Kind.WRITE, object_id=str(resident.pk))
     assert event.action == "admin.add"
@@ -940,6 +943,7 @@ def test_deleting_through_the_admin_is_audited(admin_client: Client, world: dict
     absence = world["absence"]
     response = admin_client.post(admin_url(Absence, "delete", absence.pk), {"post": "yes"})
     assert response.status_code == 302
+    assert response["Location"] == admin_url(Absence, "changelist")
     assert not Absence.objects.filter(pk=absence.pk).exists()
     event = AuditEvent.objects.get(object_type="registry.absence")
     assert (event.kind, event.action, event.object_id) == (
@@ -994,6 +998,7 @@ def test_reference_data_is_read_only_except_automatic_placement(
     url = admin_url(Municipality, "change", "5001")
     response = admin_client.post(url, {"name": "Feil", "automatic_placement": ""})
     assert response.status_code == 302
+    assert response["Location"] == admin_url(Municipality, "changelist")
     municipality = Municipality.objects.get(pk="5001")
     assert municipality.name == "Trondheim"
     assert municipality.automatic_placement is False
@@ -1033,6 +1038,7 @@ def test_password_change_is_audited_and_users_are_not_deleted(
         {"password1": "Et langt og trygt passord 42", "password2": "Et langt og trygt passord 42"},
     )
     assert response.status_code == 302
+    assert response["Location"] == admin_url(User, "change", user.pk)  # back to the user
     user.refresh_from_db()
     assert user.check_password("Et langt og trygt passord 42")
     event = AuditEvent.objects.get(object_type="auth.user", object_id=str(user.pk))
