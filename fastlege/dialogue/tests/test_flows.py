@@ -315,6 +315,7 @@ def test_the_forum_and_a_case_with_its_national_trend(client):
     for number, share in KostraGpTrend.objects.filter(
         year=2025, share_without_gp_pct__isnull=False
     ).values_list("municipality_id", "share_without_gp_pct"):
+        assert share is not None  # filtered above
         if number in people:
             years = people[number]
             weighted.append((float(share), years[min(years, key=lambda y: abs(y - 2025))]))
