@@ -294,11 +294,20 @@ def test_every_project_model_has_an_admin() -> None:
 def test_changelist_and_add_page_open_for_superuser(
     admin_client: Client, world: dict[str, Any], model: Any
 ) -> None:
-    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+    changelist = admin_client.get(admin_url(model, "changelist"))
+    assert changelist.status_code == 200
+    # The list shows the world's rows: the first one links to its change page.
+    obj = model._default_manager.order_by("pk").first()
+    assert obj is not None, f"the test world holds no {model._meta.label}: add one"
+    html = changelist.content.decode()
+    assert escape(admin_url(model, "change", obj.pk)) in html
     model_admin = admin.site._registry[model]
-    request = admin_client.get(admin_url(model, "changelist")).wsgi_request
-    expected = 200 if model_admin.has_add_permission(request) else 403
-    assert admin_client.get(admin_url(model, "add")).status_code == expected
+    expected = 200 if model_admin.has_add_permission(changelist.wsgi_request) else 403
+    add = admin_client.get(admin_url(model, "add"))
+    assert add.status_code == expected
+    if expected == 200:  # the form for this model, under its Norwegian name
+        heading = f"<h1>Legg til ny {escape(model._meta.verbose_name)}</h1>"
+        assert heading in add.content.decode()
 
 
 @pytest.mark.parametrize("model", registered_models(), ids=lambda m: m._meta.label)
@@ -314,32 +323,109 @@ def test_change_page_opens_for_superuser(
 
 
 def test_changelist_filters_and_links_open(admin_client: Client, world: dict[str, Any]) -> None:
-    agreement, resident = world["agreement"], world["resident"]
-    urls = [
-        admin_url(Agreement, "changelist") + "?har_fastlege=ja&aktiv=ja&municipality__county=50",
-        admin_url(Agreement, "changelist") + "?har_fastlege=nei&municipality=5001",
-        admin_url(Agreement, "changelist") + f"?practice={agreement.practice_id}",
-        admin_url(ListMembership, "changelist") + f"?agreement={agreement.pk}&periode=gjeldende",
-        admin_url(ListMembership, "changelist") + f"?resident={resident.pk}&periode=avsluttet",
-        admin_url(ListMembership, "changelist") + "?periode=fremtidig&agreement=abc",
-        admin_url(SwitchRequest, "changelist") + f"?to_agreement={world['other'].pk}",
-        admin_url(WaitingListEntry, "changelist") + f"?agreement={world['other'].pk}",
-        admin_url(Resident, "changelist") + "?status__exact=bosatt&municipality__county=50",
-        admin_url(Resident, "changelist") + "?o=2",
-        admin_url(DoctorPeriod, "changelist") + f"?doctor={world['period'].doctor_id}",
-        admin_url(AuditEvent, "changelist") + f"?object_id={resident.pk}",
-        admin_url(AuditEvent, "changelist")
-        + f"?object_type=registry.resident&object_id={resident.pk}&actor={world['user'].pk}",
-        admin_url(Municipality, "changelist") + "?q=trond",
-        admin_url(Notification, "changelist")
-        + f"?print_batch={world['batch'].pk}&skrevet_ut=ja&resident={resident.pk}",
-        admin_url(ReductionDraw, "changelist") + f"?reduction={world['reduction'].pk}",
-        admin_url(RemovalDecision, "changelist") + f"?agreement={agreement.pk}",
-        admin_url(PopulationEvent, "changelist") + f"?resident={resident.pk}",
+    agreement, resident, other = world["agreement"], world["resident"], world["other"]
+    membership, event = world["membership"], world["event"]
+    vacant = make_agreement(with_gp=False)  # in Trondheim (5001), no regular GP
+    other_period = other.doctor_periods.get()
+    # Each filtered list: the rows it must show and the rows it must leave out (both
+    # GPs' lists are in Trondheim with a GP; the one place is open; no audit event is
+    # about the resident; the notification is in a print batch).
+    cases: list[tuple[str, list[Any], list[Any]]] = [
+        (
+            admin_url(Agreement, "changelist")
+            + "?har_fastlege=ja&aktiv=ja&municipality__county=50",
+            [agreement, other],
+            [vacant],
+        ),
+        (
+            admin_url(Agreement, "changelist") + "?har_fastlege=nei&municipality=5001",
+            [vacant],
+            [agreement, other],
+        ),
+        (
+            admin_url(Agreement, "changelist") + f"?practice={agreement.practice_id}",
+            [agreement],
+            [other, vacant],
+        ),
+        (
+            admin_url(ListMembership, "changelist")
+            + f"?agreement={agreement.pk}&periode=gjeldende",
+            [membership],
+            [],
+        ),
+        (
+            admin_url(ListMembership, "changelist") + f"?resident={resident.pk}&periode=avsluttet",
+            [],
+            [membership],
+        ),
+        (
+            admin_url(ListMembership, "changelist") + "?periode=fremtidig&agreement=abc",
+            [],
+            [membership],
+        ),
+        (
+            admin_url(SwitchRequest, "changelist") + f"?to_agreement={other.pk}",
+            [world["switch"]],
+            [],
+        ),
+        (
+            admin_url(WaitingListEntry, "changelist") + f"?agreement={other.pk}",
+            [world["waiting"]],
+            [],
+        ),
+        (
+            admin_url(Resident, "changelist") + "?status__exact=bosatt&municipality__county=50",
+            [resident],
+            [],
+        ),
+        (admin_url(Resident, "changelist") + "?o=2", [resident], []),
+        (
+            admin_url(DoctorPeriod, "changelist") + f"?doctor={world['period'].doctor_id}",
+            [world["period"]],
+            [other_period],
+        ),
+        (admin_url(AuditEvent, "changelist") + f"?object_id={resident.pk}", [], [event]),
+        (
+            admin_url(AuditEvent, "changelist")
+            + f"?object_type=registry.resident&object_id={resident.pk}&actor={world['user'].pk}",
+            [],
+            [event],
+        ),
+        (
+            admin_url(Municipality, "changelist") + "?q=trond",
+            [Municipality.objects.get(pk="5001")],
+            [Municipality.objects.get(pk="5006")],
+        ),
+        (
+            admin_url(Notification, "changelist")
+            + f"?print_batch={world['batch'].pk}&skrevet_ut=ja&resident={resident.pk}",
+            [world["notification"]],
+            [],
+        ),
+        (
+            admin_url(ReductionDraw, "changelist") + f"?reduction={world['reduction'].pk}",
+            [world["draw"]],
+            [],
+        ),
+        (
+            admin_url(RemovalDecision, "changelist") + f"?agreement={agreement.pk}",
+            [world["removal"]],
+            [],
+        ),
+        (
+            admin_url(PopulationEvent, "changelist") + f"?resident={resident.pk}",
+            [world["population_event"]],
+            [],
+        ),
     ]
-    for url in urls:
+    for url, shown, left_out in cases:
         response = admin_client.get(url)
         assert response.status_code == 200, url
+        html = response.content.decode()
+        for obj in shown:
+            assert escape(admin_url(type(obj), "change", obj.pk)) in html, (url, str(obj))
+        for obj in left_out:
+            assert escape(admin_url(type(obj), "change", obj.pk)) not in html, (url, str(obj))
 
 
 # -- access ------------------------------------------------------------------------
@@ -405,6 +491,9 @@ def test_resident_changelist_never_counts_the_whole_table(
     with CaptureQueriesContext(connection) as ctx:
         response = admin_client.get(admin_url(Resident, "changelist") + query)
     assert response.status_code == 200
+    # the world's resident (Hansen, living in Trondheim) matches every one of the queries
+    resident = world["resident"]
+    assert escape(admin_url(Resident, "change", resident.pk)) in response.content.decode()
     assert _unbounded_counts(ctx.captured_queries, "registry_resident") == []
     counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
     assert counts, "the paginator should count over a limited subquery"
@@ -419,6 +508,8 @@ def test_membership_changelist_never_counts_the_whole_table(
             admin_url(ListMembership, "changelist") + f"?agreement={agreement.pk}"
         )
     assert response.status_code == 200
+    membership = world["membership"]
+    assert escape(admin_url(ListMembership, "change", membership.pk)) in response.content.decode()
     assert _unbounded_counts(ctx.captured_queries, "registry_listmembership") == []
 
 
@@ -685,6 +776,8 @@ def test_find_by_nin_ignores_get_parameters(admin_client: Client, world: dict[st
     response = admin_client.get(url, {"nin": world["resident"].nin})
     assert response.status_code == 200
     assert not response.context["form"].is_bound
+    html = response.content.decode()  # the empty form: the number is neither used nor shown
+    assert "Finn person med fødselsnummer" in html and world["resident"].nin not in html
 
 
 def test_find_by_nin_is_csrf_protected(world: dict[str, Any]) -> None:
@@ -772,6 +865,7 @@ def test_saving_an_agreement_writes_an_audit_event(
     data["ceiling"] = "1800"
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
+    assert response["Location"] == admin_url(Agreement, "changelist")  # saved, back to the list
     agreement.refresh_from_db()
     assert agreement.ceiling == 1800
     event = AuditEvent.objects.get(
@@ -791,6 +885,7 @@ def test_inline_doctor_period_change_is_audited(
     data["doctor_periods-0-percentage"] = "80"
     response = admin_client.post(url, data)
     assert response.status_code == 302
+    assert response["Location"] == admin_url(Agreement, "changelist")
     period = world["period"]
     period.refresh_from_db()
     assert period.percentage == 80
@@ -817,6 +912,7 @@ def test_adding_a_resident_writes_an_audit_event(
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
+    assert response["Location"] == admin_url(Resident, "changelist")
     resident = Resident.objects.get(nin=nin)
     event = AuditEvent.objects.get(kind=AuditEvent.Kind.WRITE, object_id=str(resident.pk))
     assert event.action == "admin.add"
@@ -847,6 +943,7 @@ def test_deleting_through_the_admin_is_audited(admin_client: Client, world: dict
     absence = world["absence"]
     response = admin_client.post(admin_url(Absence, "delete", absence.pk), {"post": "yes"})
     assert response.status_code == 302
+    assert response["Location"] == admin_url(Absence, "changelist")
     assert not Absence.objects.filter(pk=absence.pk).exists()
     event = AuditEvent.objects.get(object_type="registry.absence")
     assert (event.kind, event.action, event.object_id) == (
@@ -901,6 +998,7 @@ def test_reference_data_is_read_only_except_automatic_placement(
     url = admin_url(Municipality, "change", "5001")
     response = admin_client.post(url, {"name": "Feil", "automatic_placement": ""})
     assert response.status_code == 302
+    assert response["Location"] == admin_url(Municipality, "changelist")
     municipality = Municipality.objects.get(pk="5001")
     assert municipality.name == "Trondheim"
     assert municipality.automatic_placement is False
@@ -940,6 +1038,7 @@ def test_password_change_is_audited_and_users_are_not_deleted(
         {"password1": "Et langt og trygt passord 42", "password2": "Et langt og trygt passord 42"},
     )
     assert response.status_code == 302
+    assert response["Location"] == admin_url(User, "change", user.pk)  # back to the user
     user.refresh_from_db()
     assert user.check_password("Et langt og trygt passord 42")
     event = AuditEvent.objects.get(object_type="auth.user", object_id=str(user.pk))

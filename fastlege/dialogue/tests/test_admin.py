@@ -8,6 +8,7 @@ import pytest
 from django.contrib import admin
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.html import escape
 
 from fastlege.accounts.models import Role
 from fastlege.core.models import AuditEvent
@@ -60,11 +61,15 @@ def test_every_dialogue_model_is_registered():
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
 def test_admin_pages_open(admin_client, world, model):
     info = model._meta.app_label, model._meta.model_name
-    assert admin_client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
     obj = model._default_manager.order_by("pk").first()
     assert obj is not None, "the world must have one of each"
-    page = admin_client.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
+    change_url = reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+    changelist = admin_client.get(reverse("admin:{}_{}_changelist".format(*info)))
+    assert changelist.status_code == 200
+    assert escape(change_url) in changelist.content.decode()  # the row links to its page
+    page = admin_client.get(change_url)
     assert page.status_code == 200
+    assert escape(str(obj)) in page.content.decode()  # the page is about that object
 
 
 def test_opening_a_registration_in_the_admin_is_an_audited_read(admin_client, world):

@@ -19,12 +19,15 @@ from fastlege.dialogue import services
 from fastlege.dialogue.models import Meeting, Registration, Submission
 from fastlege.dialogue.sources import SOURCE_000_PROGRAMME
 from fastlege.dialogue.tests.factories import (
+    at,
     county_governor,
     docx_bytes,
     meeting,
     ministry,
     municipality_user,
+    registration,
 )
+from fastlege.reference.models import KostraGpTrend, MunicipalityPopulation
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +150,9 @@ def test_a_citizen_registers_and_submits_input_without_an_account(
     link = found.group(0)
     path = link.split("8000", 1)[-1]
     assert "Kari" not in path and "kari" not in path
-    assert client.get(path).status_code == 200
+    confirmed = client.get(path)
+    assert confirmed.status_code == 200
+    assert f"Påmeldingen til {m.title} er bekreftet" in confirmed.content.decode()
     assert Registration.objects.get().email_confirmed_at is not None
 
     full = client.post(
@@ -158,7 +163,9 @@ def test_a_citizen_registers_and_submits_input_without_an_account(
 
     first = Registration.objects.get(email="kari@example.no")
     cancel_path = reverse("dialogue:registration_cancel", args=[first.token])
-    assert client.post(cancel_path).status_code == 200
+    cancelled = client.post(cancel_path)
+    assert cancelled.status_code == 200
+    assert f"Du er meldt av {m.title}" in cancelled.content.decode()
     assert Registration.objects.get(email="ola@example.no").status == "pameldt"
 
     form = {
@@ -186,6 +193,13 @@ def test_a_citizen_registers_and_submits_input_without_an_account(
     assert s.attachment.kind == "docx" and [t.name for t in s.themes.all()] == ["ALIS"]
 
 
+def export_rows(response) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+
+
 def _upload(name: str, content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -194,19 +208,28 @@ def _upload(name: str, content: bytes):
 
 def test_organiser_pages_need_an_organiser(client):
     m = meeting(None)
+    services.register(None, m.pk, registration(m.pk, 1), now=at(2030, 11, 1))
     url = reverse("dialogue:participants", args=[m.pk])
-    assert client.get(url).status_code == 302  # to the login page
+    to_login = client.get(url)
+    assert to_login.status_code == 302
+    assert to_login["Location"] == f"{reverse('web:login')}?next={url}"
     client.force_login(municipality_user())
     assert client.get(url).status_code == 403
     client.force_login(county_governor("03"))
     assert client.get(url).status_code == 403
     governor = county_governor()
     client.force_login(governor)
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()  # the registrant of the meeting, by name and address
+    assert m.title in html and "Deltaker 1" in html and "deltaker1@example.no" in html
     assert AuditEvent.objects.filter(actor=governor, action="dialogue.participants.read").exists()
     for fmt in ("csv", "xlsx"):
         export = client.get(reverse("dialogue:participants_export", args=[m.pk, fmt]))
         assert export.status_code == 200 and export["Cache-Control"] == "no-store"
+    csv_rows = export_rows(client.get(reverse("dialogue:participants_export", args=[m.pk, "csv"])))
+    assert csv_rows[0][:2] == ["Navn", "E-post"]
+    assert csv_rows[1][:3] == ["Deltaker 1", "deltaker1@example.no", "Trondheim kommune"]
     assert (
         client.get(reverse("dialogue:participants_export", args=[m.pk, "exe"])).status_code == 404
     )
@@ -236,6 +259,9 @@ def test_organiser_consultation_page_filters_exports_and_publishes(client):
     for fmt, kind in (("docx", "wordprocessingml"), ("pdf", "pdf"), ("csv", "csv")):
         r = client.get(reverse("dialogue:consultation_export", args=[c.pk, fmt]))
         assert r.status_code == 200 and kind in r["Content-Type"]
+        if fmt == "csv":  # the readable one: both submissions, by their text
+            exported = r.content.decode("utf-8-sig")
+            assert "Innspill 1" in exported and "Innspill 2" in exported
     client.post(url, {"publish": "1"})
     public = client.get(reverse("dialogue:published", args=[c.pk])).content.decode()
     assert "Innspill 1" in public and "Innspill 2" not in public and "i1@example.no" not in public
@@ -282,12 +308,33 @@ def test_the_forum_and_a_case_with_its_national_trend(client):
         "Andel innbyggere på liste uten fast lege (%)</a>"
     ) in forum_page
     page = client.get(reverse("dialogue:case", args=[case.pk])).content.decode()
-    assert "Andel innbyggere på liste uten fast lege (%)" in page and "2025" in page
+    assert "Andel innbyggere på liste uten fast lege (%)" in page
+    # The 2025 row of the national trend, computed here from the KOSTRA figures: the
+    # mean of the municipalities' shares weighted by their population (nearest year),
+    # over those with a figure, and how many they are.
+    people: dict[str, dict[int, int]] = {}
+    for number, year, n in MunicipalityPopulation.objects.values_list(
+        "municipality_id", "year", "population"
+    ):
+        people.setdefault(number, {})[year] = n
+    weighted = []
+    for number, share in KostraGpTrend.objects.filter(
+        year=2025, share_without_gp_pct__isnull=False
+    ).values_list("municipality_id", "share_without_gp_pct"):
+        assert share is not None  # filtered above
+        if number in people:
+            years = people[number]
+            weighted.append((float(share), years[min(years, key=lambda y: abs(y - 2025))]))
+    assert len(weighted) > 100
+    mean = sum(v * w for v, w in weighted) / sum(w for _v, w in weighted)
+    row = f"<tr><td>2025</td><td>{mean:.1f}</td><td>{len(weighted)}</td></tr>"
+    assert row.replace(".", ",") in page
     created = client.post(
         reverse("dialogue:forum", args=[case.forum_id]),
         {"title": "Legevakt", "indicators": ["reservekapasitet"]},
     )
     assert created.status_code == 302
+    assert created["Location"] == reverse("dialogue:forum", args=[case.forum_id])
     new = ForumCase.objects.get(title="Legevakt")
     assert list(new.indicators.values_list("code", flat=True)) == ["reservekapasitet"]
     decided = client.post(
@@ -296,6 +343,7 @@ def test_the_forum_and_a_case_with_its_national_trend(client):
          "closes_case": "on"},
     )  # fmt: skip
     assert decided.status_code == 302
+    assert decided["Location"] == reverse("dialogue:case", args=[new.pk])
     new.refresh_from_db()
     assert new.status == "avsluttet"
 
@@ -333,6 +381,9 @@ def test_the_meeting_form_starts_a_new_series_or_refuses_both_kinds(client):
     del form["series"]
     created = client.post(reverse("dialogue:meeting_create"), form)
     assert created.status_code == 302
+    assert created["Location"] == reverse(
+        "dialogue:organiser_meeting", args=[Meeting.objects.get().pk]
+    )
     series = MeetingSeries.objects.get(title="Dialogmøter i Trøndelag")
     assert series.county_id == "50" and list(series.meetings.all()) == list(Meeting.objects.all())
 

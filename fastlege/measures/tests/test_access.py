@@ -53,6 +53,20 @@ PAGES: list[tuple[str, Callable[[Measure, Demand], str], set[str]]] = [
     ("unknown_municipality", lambda m, d: reverse("measures:municipality", args=["9999"]), set()),
 ]
 
+# What each page shows a reader, from the test data: its heading (the municipality or
+# county by name) and the Trondheim measure or demand it is about.
+SHOWS: dict[str, Callable[[Measure, Demand], list[str]]] = {
+    "catalogue": lambda m, d: ["<h1>Tiltakskatalogen</h1>", m.measure_type.name],
+    "county": lambda m, d: ["<h1>Tiltak i Trøndelag</h1>", m.measure_type.name],
+    "municipality": lambda m, d: ["<h1>Tiltak i Trondheim</h1>", m.measure_type.name],
+    "measure": lambda m, d: [f"<h1>{m.measure_type.name} – Trondheim</h1>"],
+    "new": lambda m, d: ["<h1>Registrer tiltak – Trondheim</h1>"],
+    "edit": lambda m, d: ["<h1>Endre tiltak – Trondheim</h1>", 'value="100000'],
+    "demands": lambda m, d: ["<h1>Registrer en kravliste – Trondheim</h1>"],
+    "answer": lambda m, d: ["<h1>Svar på kravet</h1>", "Mindre lister"],
+    "oslo": lambda m, d: ["<h1>Tiltak i Oslo</h1>"],
+}
+
 
 def client_for(users, persona: str) -> Client:
     c = Client()
@@ -72,6 +86,9 @@ def test_access_matrix(users, persona, page):
     response = client_for(users, persona).get(url_of(m, d))
     if persona in allowed:
         assert response.status_code == 200, f"{persona} should see {name}"
+        html = response.content.decode()
+        for text in SHOWS[name](m, d):  # the page itself, not an error page under 200
+            assert text in html, f"{name} as {persona}: {text!r} missing"
     elif persona == "anonymous":
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("web:login"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils.html import escape
 
 from fastlege.measures.models import Demand, DemandList, Measure, MeasureType
 from fastlege.measures.services import create_demand_list
@@ -26,7 +27,15 @@ def test_changelist_add_and_change_pages_open(admin_client, model):
     assert model in admin.site._registry
     meta = model._meta
     base = f"admin:{meta.app_label}_{meta.model_name}"
-    assert admin_client.get(reverse(f"{base}_changelist")).status_code == 200
-    assert admin_client.get(reverse(f"{base}_add")).status_code == 200
     obj = model._default_manager.order_by("pk").first()
-    assert admin_client.get(reverse(f"{base}_change", args=[obj.pk])).status_code == 200
+    assert obj is not None, f"the test world holds no {meta.label}: add one"
+    change_url = reverse(f"{base}_change", args=[obj.pk])
+    changelist = admin_client.get(reverse(f"{base}_changelist"))
+    assert changelist.status_code == 200
+    assert escape(change_url) in changelist.content.decode()  # the row links to its page
+    add = admin_client.get(reverse(f"{base}_add"))
+    assert add.status_code == 200
+    assert f"<h1>Legg til ny {escape(meta.verbose_name)}</h1>" in add.content.decode()
+    change = admin_client.get(change_url)
+    assert change.status_code == 200
+    assert escape(str(obj)) in change.content.decode()  # the page is about that object

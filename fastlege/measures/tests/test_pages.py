@@ -34,6 +34,7 @@ def test_the_officer_registers_a_demand_list_and_answers_a_demand(users):
         },
     )
     assert r.status_code == 302
+    assert r["Location"] == reverse("measures:municipality", args=[TRONDHEIM])
     dl = DemandList.objects.get()
     assert [d.text for d in dl.demands.order_by("position")] == [
         "Kommunalt tilskudd til drift av legesentrene",
@@ -54,7 +55,10 @@ def test_the_officer_registers_a_demand_list_and_answers_a_demand(users):
             "answer": "Vedtatt i kommunestyret.",
         },
     )
-    assert r.status_code == 302
+    assert r.status_code == 302  # back to the municipality, at the answered demand
+    assert r["Location"] == (
+        reverse("measures:municipality", args=[TRONDHEIM]) + f"#krav-{first.pk}"
+    )
     first = Demand.objects.get(pk=first.pk)
     assert (first.status, first.measure_type, first.measure) == (
         "innfridd",
@@ -98,6 +102,7 @@ def test_the_edit_form_is_filled_in_and_saves_a_change(users):
         },
     )
     assert r.status_code == 302
+    assert r["Location"] == reverse("measures:measure", args=[m.pk])
     m.refresh_from_db()
     assert (m.status, m.value, m.decision_body) == ("vedtatt", Decimal(110_000), "Bystyret")
 

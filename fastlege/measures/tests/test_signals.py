@@ -110,6 +110,8 @@ def test_the_municipality_sees_the_warning_before_it_saves(users):
     r = _post(client, MELHUS, 240_000)
     assert r.status_code == 302
     assert Measure.objects.filter(municipality_id=MELHUS).count() == 2
+    second = Measure.objects.filter(municipality_id=MELHUS).exclude(pk=saved.pk).get()
+    assert r["Location"] == reverse("measures:measure", args=[second.pk])
 
 
 def test_malvik_sees_trondheims_outbidding_as_a_neighbour(users):

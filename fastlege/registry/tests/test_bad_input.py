@@ -123,7 +123,9 @@ def test_invalid_organisation_number_is_refused_by_the_admin_form_and_nothing_is
     assert "Organisasjonsnummeret" in response.content.decode()
     assert not Practice.objects.exists()
     valid = {"name": "Riktig AS", "org_number": "974760673", "municipality": "5001"}
-    assert admin_client.post(reverse("admin:registry_practice_add"), valid).status_code == 302
+    saved = admin_client.post(reverse("admin:registry_practice_add"), valid)
+    assert saved.status_code == 302
+    assert saved["Location"] == reverse("admin:registry_practice_changelist")
     assert Practice.objects.get().org_number == "974760673"  # the same form does save
 
 

@@ -224,8 +224,14 @@ class TestWhoMayGetAList:
 
     def test_a_doctor_the_day_before_turning_70_may_still_be_given_a_list(self, trondheim):
         doctor = DoctorFactory.create(birth_date=D(1956, 4, 2))  # 70 on 02.04.2026
-        period = assign_gp(trondheim, gp_list(with_gp=False), doctor, valid_from=D(2026, 4, 1))
-        assert period.pk
+        vacant = gp_list(with_gp=False)
+        assign_gp(trondheim, vacant, doctor, valid_from=D(2026, 4, 1))
+        # The list's regular GP from 1 April, read back from the registry.
+        assert list(
+            DoctorPeriod.objects.filter(
+                agreement=vacant, role=DoctorPeriod.Role.REGULAR
+            ).values_list("doctor_id", "valid_from", "valid_to")
+        ) == [(doctor.pk, D(2026, 4, 1), None)]
 
     @pytest.mark.parametrize(
         ("fields", "ok"),

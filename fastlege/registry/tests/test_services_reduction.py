@@ -68,9 +68,13 @@ def test_households_are_kept_together(muni):
         ReductionDraw.objects.filter(reduction=reduction).values_list("resident", flat=True)
     )
     assert 0 < len(drawn) <= 10 and reduction.drawn == len(drawn)
+    whole = 0
     for h in families:
         household = set(Resident.objects.filter(household=h).values_list("pk", flat=True))
+        assert len(household) == 3
         assert household <= drawn or not household & drawn, f"household {h} was split"
+        whole += household <= drawn
+    assert whole >= 1  # a household was drawn, so keeping it together was put to the test
 
 
 def test_children_of_16_or_more_do_not_count_as_household(muni):

@@ -289,6 +289,8 @@ def test_size_group_page_lists_its_municipalities(client, filled):
     r = client.get(f"/statistikk/gruppe/storrelse/{size['code']}/")
     assert r.status_code == 200
     assert "5026" in {row["code"] for row in r.context["child_rows"]}
+    html = r.content.decode()  # the reader sees Holtålen, linked to its own page
+    assert '<a href="/statistikk/kommune/5026/">Holtålen</a>' in html
     assert client.get("/statistikk/gruppe/fylke/50/").status_code == 404
 
 

@@ -126,8 +126,12 @@ def test_no_identity_number_in_any_link_or_form_address(world: World) -> None:
         ("national", reverse("web:national")),
     ]
     for persona, url in pages:
-        html = world.client(persona).get(url).content.decode()
-        for target in re.findall(r'(?:href|action)="([^"]*)"', html):
+        response = world.client(persona).get(url)
+        assert response.status_code == 200, f"{url} as {persona}"  # the page, not an error
+        html = response.content.decode()
+        targets = re.findall(r'(?:href|action)="([^"]*)"', html)
+        assert targets, f"{url}: no links found, so nothing was checked"
+        for target in targets:
             assert not NIN_PATTERN.search(target), f"{url}: {target}"
         assert world.citizen.nin not in html
 
