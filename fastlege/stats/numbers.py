@@ -30,13 +30,10 @@ def num(value: Any, decimals: int | None = None) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nei"
     if isinstance(value, (int, float, Decimal)):
-        if decimals is not None:
-            shown = half_up(value, int(decimals))
-        elif isinstance(value, float):
-            shown = Decimal(repr(value))
-        else:
-            shown = Decimal(value)
-        text = decimal_comma(shown, group="\u00a0")
+        shown = half_up(value, int(decimals)) if decimals is not None else value
+        if shown is None:
+            return "–"
+        text = decimal_comma(shown, group="\u00a0")  # a float by its shortest text
         return "\u2212" + text[1:] if text.startswith("-") else text
     return str(value)
 
