@@ -132,3 +132,22 @@ def world(db: Any) -> World:
 
 
 __all__ = ["PASSWORD", "World", "DoctorFactory", "DoctorPeriodFactory", "add_members", "make_world"]
+
+
+# --- For the browser tests (a live server in another thread) --------------------------
+
+
+@pytest.fixture
+def site(transactional_db: Any, live_server: Any) -> World:
+    """The world, committed, for the server thread."""
+    from fastlege.core.testing.browser import ensure_reference_data
+
+    ensure_reference_data()
+    return make_world()
+
+
+def login(page: Any, base: str, user: Any) -> None:
+    """Log ``user`` in through the log-in page (``core.testing.browser.login``)."""
+    from fastlege.core.testing import browser as machinery
+
+    machinery.login(page, base, user.username, PASSWORD)

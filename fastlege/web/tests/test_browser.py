@@ -18,14 +18,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fastlege.core.testing import browser as machinery
 from fastlege.core.testing.browser import (
     PHONE,
     SCREENSHOTS,
     VIEWPORTS,
     Tools,
     check_axe,
-    ensure_reference_data,
     horizontal_overflow,
 )
 from fastlege.dialogue.models import ForumCase
@@ -38,18 +36,7 @@ from fastlege.registry.models import (
     SwitchRequest,
     WaitingListEntry,
 )
-from fastlege.web.tests.conftest import PASSWORD, World, make_world
-
-
-@pytest.fixture
-def site(transactional_db: Any, live_server: Any) -> World:
-    """The world, committed, for the server thread."""
-    ensure_reference_data()
-    return make_world()
-
-
-def login(page: Any, base: str, user: Any) -> None:
-    machinery.login(page, base, user.username, PASSWORD)
+from fastlege.web.tests.conftest import World, login
 
 
 def pages_of(world: World, case: ForumCase) -> dict[str, list[tuple[str, str]]]:

@@ -6,34 +6,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fastlege.core.testing import browser as machinery
 from fastlege.core.testing.browser import (
     PHONE,
     Tools,
     check_axe,
-    ensure_reference_data,
     horizontal_overflow,
 )
 from fastlege.dialogue.models import MunicipalityFollowUp
 from fastlege.registry import rules
 from fastlege.registry.models import CeilingChange, WaitingListEntry
 from fastlege.registry.tests.factories import ResidentFactory, add_members, gp_list
-from fastlege.web.tests.conftest import PASSWORD, World, make_world
-
-
-@pytest.fixture
-def site(transactional_db: Any, live_server: Any) -> World:
-    """The world, committed, for the server thread."""
-    ensure_reference_data()
-    return make_world()
-
-
-def login(page: Any, base: str, user: Any) -> None:
-    machinery.login(page, base, user.username, PASSWORD)
+from fastlege.web.tests.conftest import World, login
 
 
 def test_county_governor_keeps_the_follow_up_list(
