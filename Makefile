@@ -32,6 +32,7 @@ run: install
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege migrate --no-input -v0
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege load_reference
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege seed --if-empty $(SEED_ARGS)
+	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege demo_continue
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege stats-fill
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege dialogue_demo
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege measures_demo

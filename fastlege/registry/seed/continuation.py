@@ -53,12 +53,14 @@ from django.utils import timezone
 
 from fastlege.core import audit
 from fastlege.monthly.models import MonthRun
+from fastlege.registry import rules
 from fastlege.registry.models import (
     Agreement,
     Doctor,
     DoctorPeriod,
     Practice,
     Resident,
+    SwitchRequest,
     WaitingListEntry,
 )
 from fastlege.registry.seed.calendar import Calendar, month_first, month_index
@@ -85,6 +87,7 @@ from fastlege.registry.seed.people import (
     generate_chunk,
 )
 from fastlege.registry.seed.plan import SeedPlan
+from fastlege.registry.services.citizen import counted_switches_of
 
 # -- Target rates: domain.md § 8 (national figures), per month ---------------
 #: List residents in the scheme, 1 September 2023 (Hdir, table 1.3): the base of the rates.
@@ -110,8 +113,8 @@ WAITING_SHARE = WAITING_NATIONAL / WAITING_BASE  # ≈ 4.3 % of list residents, 
 UNASSIGNED_SHARE = UNASSIGNED_NATIONAL / LIST_RESIDENTS_NATIONAL  # ≈ 0.07 %, a stock
 GP_LEAVING_RATE = GPS_LEFT_A_YEAR / GPS_NATIONAL / 12  # ≈ 0.46 % of lists with a GP
 #: Per month, as a share of the list residents: the history's rates (.history) for births
-#: and other arrivals; departures (deaths, emigration, moving away) balance them.
-DEPARTURE_RATE = BIRTH_SHARE_PER_MONTH + IMMIGRATION_RATE
+#: and other arrivals (BIRTH_SHARE_PER_MONTH, IMMIGRATION_RATE); departures (deaths,
+#: emigration, moving away) balance them.
 
 #: The bands each month must stay in (test_continuation.py checks them), per month as a
 #: share of the list residents of the area:
@@ -126,11 +129,13 @@ WAITING_BAND = (0.5, 1.5)
 #:   (a small area's share of 0.07 % is less than one person).
 UNASSIGNED_MAX = 3.0
 UNASSIGNED_ALLOWANCE = 25
-#: The waiting lists are drawn toward WAITING_SHARE: besides the switches that go via a
-#: closed list's waiting list, each month this share of the gap joins (below the target)
-#: or leaves (above it: gave up, chose otherwise). The published figures are stocks; the
-#: flows in and out are not published.
-WAITING_CATCH_UP = 0.5
+#: The stocks are drawn toward their targets. Waiting: besides the switches that go via a
+#: closed list's waiting list, each month this share of the gap to WAITING_SHARE joins
+#: (below the target) or leaves (above it: gave up, chose otherwise). Unassigned: this
+#: share of the excess over UNASSIGNED_SHARE fewer move in that month (in a municipality
+#: whose lists are all closed, the engine cannot place them). The published figures are
+#: stocks; the flows in and out are not published.
+CATCH_UP = 0.5
 
 Progress = Callable[[str], None]
 
@@ -179,7 +184,7 @@ def continue_demo(
         if not WaitingListEntry.objects.filter(status=WaitingListEntry.Status.WAITING).exists():
             # Straight after the calibrated state (31.12.2025): see _Month.write.
             with transaction.atomic():
-                counts = _Month(seed, month, turn_of_year=True).write(turn_of_year=True)
+                counts = _Month(seed, month, turn_of_year=True).write()
                 audit.record(
                     None, "seed.continue_turn_of_year", None, month=f"{month:%Y-%m}", counts=counts
                 )
@@ -208,6 +213,7 @@ class _Month:
 
     def __init__(self, seed: int, month: datetime.date, turn_of_year: bool = False) -> None:
         self.month = month
+        self.turn_of_year = turn_of_year
         self.rng = random.Random(f"{seed}-continue-{month:%Y-%m}-{turn_of_year}")
         index = month_index(month)
         self.next_month = month_first(index + 1)
@@ -222,8 +228,9 @@ class _Month:
             settle_newcomers=False,
         )
         self.next_id = _max_id(Resident) + 1
+        self.postal: dict[str, list[str]] = {}
 
-    def write(self, turn_of_year: bool = False) -> dict[str, int]:
+    def write(self) -> dict[str, int]:
         """The month's events, after its run (they take effect in the next run).
 
         ``turn_of_year``: before the first run after the calibrated state instead, on
@@ -232,13 +239,15 @@ class _Month:
         so that the engine's last run could not place them off the end state).
         """
         rng, h = self.rng, self.history
+        turn_of_year = self.turn_of_year
         k = 1
         # Who is on which list now (residents in the scheme, alive and here).
         rt, mt = Resident._meta.db_table, "registry_listmembership"
         with connection.cursor() as cur:
             cur.execute(
-                f"SELECT r.id, r.municipality_id, m.agreement_id, r.sex, r.birth_date, "  # noqa: S608
-                f"r.household, r.postal_code_id, r.last_name FROM {rt} r JOIN {mt} m "
+                f"SELECT r.id, r.municipality_id, m.agreement_id, r.sex, "  # noqa: S608
+                f"CAST(r.birth_date AS TEXT), r.household, r.postal_code_id, r.last_name "
+                f"FROM {rt} r JOIN {mt} m "
                 f"ON m.resident_id = r.id AND m.valid_to IS NULL "
                 f"WHERE r.status = %s AND r.in_scheme ORDER BY r.id",
                 [Resident.Status.RESIDENT],
@@ -265,15 +274,35 @@ class _Month:
             )
         )
         numbers = sorted(n for n in by_muni if lists_of.get(n))
-        postal: dict[str, list[str]] = defaultdict(list)
-        for number, code in (
-            Resident.objects.filter(municipality_id__in=numbers)
-            .values_list("municipality_id", "postal_code_id")
-            .distinct()
-            .order_by("municipality_id", "postal_code_id")
-        ):
-            if code:
-                postal[number].append(code)
+        # § 6: nobody asks for a switch that would go over the year's quota (the
+        # registry's own count, as the switch service checks it).
+        requested_on = self.next_month - datetime.timedelta(days=1)
+        if self.turn_of_year:
+            requested_on = self.month
+        effective = self.month if self.turn_of_year else self.next_month
+        year = rules.quota_year(requested_on, effective)
+        used = counted_switches_of(
+            SwitchRequest.objects.filter(counts_against_quota=True).values("resident_id"),
+            requested_on,
+            year,
+        )
+        at_quota = {rid for rid, n in used.items() if rules.switch_quota_used_up(n, effective)}
+        # The unassigned after the run, per municipality.
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT r.municipality_id, COUNT(*) FROM {rt} r WHERE r.status = %s "  # noqa: S608
+                f"AND r.in_scheme AND NOT EXISTS (SELECT 1 FROM {mt} m "
+                f"WHERE m.resident_id = r.id AND m.valid_to IS NULL) GROUP BY r.municipality_id",
+                [Resident.Status.RESIDENT],
+            )
+            unassigned_in: dict[str, int] = defaultdict(int, cur.fetchall())
+        # Postal codes where list residents live, per municipality.
+        codes: dict[str, set[str]] = defaultdict(set)
+        for row in listed:
+            if row[6]:
+                codes[row[1]].add(row[6])
+        postal = {number: sorted(c) for number, c in codes.items()}
+        self.postal = postal
 
         taken: set[int] = set()  # one event a person a month
         joins: list[int] = []
@@ -292,7 +321,7 @@ class _Month:
                     if len(out) >= count:
                         break
                     row = people[int(rng.random() * len(people))]
-                    if row[0] not in taken and row[0] not in busy:
+                    if row[0] not in taken and row[0] not in busy and row[0] not in at_quota:
                         taken.add(row[0])
                         out.append(row)
                 return out
@@ -312,8 +341,11 @@ class _Month:
                             joins.append(row[0])
                 continue
             births[number] = _rounded(rng, BIRTH_SHARE_PER_MONTH * n)
-            arrivals[number] = _rounded(rng, IMMIGRATION_RATE * n)
-            for row in pick(_rounded(rng, DEPARTURE_RATE * n)):
+            # Fewer move in where the unassigned are above their target (no list to be
+            # placed on); departures balance births and arrivals, so the level holds.
+            excess = max(0.0, unassigned_in[number] - UNASSIGNED_SHARE * n)
+            arrivals[number] = _rounded(rng, max(0.0, IMMIGRATION_RATE * n - excess * CATCH_UP))
+            for row in pick(births[number] + arrivals[number]):
                 age = (self.next_month - datetime.date.fromisoformat(str(row[4]))).days // 365
                 h.depart[k].append((row[0], leaving_status(rng, age), h._day_in(rng, k)))
             others = [o for o in numbers if o != number and postal.get(o)]
@@ -329,13 +361,13 @@ class _Month:
                     h.switches[k].append(row[0])
             gap = WAITING_SHARE * n - waiting_in[number] if closed else -waiting_in[number]
             if gap > 0:
-                for row in pick(_rounded(rng, gap * WAITING_CATCH_UP)):
+                for row in pick(_rounded(rng, gap * CATCH_UP)):
                     choices = [lid for lid in closed if lid != row[2]]
                     if choices:
                         h.target[row[0]] = choices[int(rng.random() * len(choices))]
                         joins.append(row[0])
             elif gap < 0:
-                leaving_waiting[number] = _rounded(rng, -gap * WAITING_CATCH_UP)
+                leaving_waiting[number] = _rounded(rng, -gap * CATCH_UP)
 
         if turn_of_year:
             on = timezone.make_aware(datetime.datetime.combine(self.month, datetime.time(10)))
@@ -372,12 +404,13 @@ class _Month:
                 ).values_list("pk", flat=True)
             )
             ids += rng.sample(waiting, min(count, len(waiting)))
+        by_day: dict[int, list[int]] = defaultdict(list)
         for pk in ids:
-            day = datetime.datetime.combine(
-                datetime.date.fromordinal(h._day_in(rng, 1)), datetime.time(rng.randint(7, 22))
-            )
-            WaitingListEntry.objects.filter(pk=pk).update(
-                status=WaitingListEntry.Status.LEFT, ended_at=timezone.make_aware(day)
+            by_day[h._day_in(rng, 1)].append(pk)
+        for day, pks in sorted(by_day.items()):
+            at = datetime.datetime.combine(datetime.date.fromordinal(day), datetime.time(15))
+            WaitingListEntry.objects.filter(pk__in=pks).update(
+                status=WaitingListEntry.Status.LEFT, ended_at=timezone.make_aware(at)
             )
         return len(ids)
 
@@ -420,17 +453,10 @@ class _Month:
         centrality = dict(
             Municipality.objects.filter(pk__in=numbers).values_list("number", "centrality")
         )
-        codes: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for number, code in (
-            Resident.objects.filter(municipality_id__in=numbers)
-            .values_list("municipality_id", "postal_code_id")
-            .distinct()
-        ):
-            if code:
-                codes[number].append((code, ""))
         ctx = PeopleContext(
             calendar=h.calendar,
-            nins=_FreshNins(self.month, everyone=True),
+            # The generator's new residents are young adults (19–34).
+            nins=_FreshNins(self.month - datetime.timedelta(days=36 * 366)),
             lists=[],
             lists_by_municipality={},
             next_resident_id=self.next_id,
@@ -444,7 +470,7 @@ class _Month:
             spec = ChunkSpec(
                 municipality=number,
                 centrality=centrality.get(number),
-                postal_codes=sorted(codes[number]),
+                postal_codes=[(code, "") for code in self.postal.get(number, [])],
                 people=count,
                 slots=[],
                 unassigned=count,
@@ -541,12 +567,10 @@ class _Month:
 class _FreshNins(NinAllocator):
     """Synthetic identity numbers that no resident has yet."""
 
-    def __init__(self, month: datetime.date, everyone: bool = False) -> None:
+    def __init__(self, born_from: datetime.date) -> None:
         super().__init__()
-        qs = Resident.objects.all()
-        if not everyone:
-            qs = qs.filter(birth_date__gte=month)
-        self._taken = set(qs.values_list("nin", flat=True))
+        born = Resident.objects.filter(birth_date__gte=born_from)
+        self._taken = set(born.values_list("nin", flat=True))
 
     def allocate(self, calendar: Calendar, ordinal: int, female: bool) -> tuple[str, int]:
         while True:
