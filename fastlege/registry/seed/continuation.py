@@ -316,7 +316,7 @@ class _Month:
             closed = [lid for lid, is_open in own_lists if not is_open]
 
             def pick(count: int, people: list[tuple] = people) -> list[tuple]:
-                out = []
+                out: list[tuple] = []
                 for _ in range(count * 3):
                     if len(out) >= count:
                         break
