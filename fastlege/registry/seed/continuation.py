@@ -18,16 +18,16 @@ For each month M after the last completed run:
    list, deaths and emigrations, moves between the seeded municipalities,
    voluntary switches (via the waiting list where the wanted list is closed),
    waiting-list joins on closed lists, new residents arriving unassigned (the
-   engine places them), and GPs leaving lists that other GPs take over.
+   engine places them), and GPs leaving lists while vacant lists are taken over.
 
 The events go through the history's own writer (``History._apply`` and
 ``History._ask``: population events, list places ended with their reason,
 switch requests, waiting places) — there is one event writer, not two.
 
 The trend after 2025: each municipality holds its 2025 level. Departures
-balance births and arrivals, so the number on the lists holds; as many lists
-are taken over each month as GPs left (the longest vacant first), so the share
-on lists without a GP holds; ceilings are not changed. KOSTRA has no figure
+balance births and arrivals, so the number on the lists holds; vacant lists
+are taken over (the longest vacant first) so that each municipality keeps its
+number of lists without a GP of 31.12.2025; ceilings are not changed. KOSTRA has no figure
 after 2025 to extrapolate to, and a damped 2024→2025 change would move small
 municipalities by whole lists at random; holding the level is the neutral
 choice.
@@ -53,7 +53,7 @@ from django.utils import timezone
 
 from fastlege.core import audit
 from fastlege.monthly.models import MonthRun
-from fastlege.registry import rules
+from fastlege.registry import periods, rules
 from fastlege.registry.models import (
     Agreement,
     Doctor,
@@ -87,6 +87,7 @@ from fastlege.registry.seed.people import (
     generate_chunk,
 )
 from fastlege.registry.seed.plan import SeedPlan
+from fastlege.registry.seed.runner import DEFAULT_STATE_DATE
 from fastlege.registry.services.citizen import counted_switches_of
 
 # -- Target rates: domain.md § 8 (national figures), per month ---------------
@@ -492,8 +493,24 @@ class _Month:
     # -- GPs -------------------------------------------------------------------
 
     def _turnover(self, numbers: list[str]) -> tuple[int, int]:
-        """GPs leave lists (from next month's 1st); as many vacant lists are taken over."""
+        """GPs leave lists (from next month's 1st); vacant lists are taken over.
+
+        Each municipality holds its number of lists without a GP of 31.12.2025: as many
+        vacant lists are taken over (the longest vacant first) as would otherwise put it
+        above that number.
+        """
         rng = self.rng
+        vacant_2025: dict[str, int] = defaultdict(int)
+        with_gp_2025 = set(
+            DoctorPeriod.objects.filter(
+                periods.in_force_on(DEFAULT_STATE_DATE), role=DoctorPeriod.Role.REGULAR
+            ).values_list("agreement_id", flat=True)
+        )
+        for lid, number in Agreement.objects.filter(
+            periods.in_force_on(DEFAULT_STATE_DATE)
+        ).values_list("pk", "municipality_id"):
+            if lid not in with_gp_2025:
+                vacant_2025[number] += 1
         start = self.next_month
         regular = DoctorPeriod.Role.REGULAR
         open_periods = dict(
@@ -523,7 +540,8 @@ class _Month:
             leaving = _rounded(rng, GP_LEAVING_RATE * len(with_gp))
             rng.shuffle(with_gp)
             left += with_gp[:leaving]
-            taken_over += vacant[:leaving]
+            over = len(vacant) + leaving - vacant_2025[number]
+            taken_over += vacant[: max(0, min(len(vacant), over))]
         if left:
             DoctorPeriod.objects.filter(pk__in=[open_periods[lid] for lid in left]).update(
                 valid_to=start, end_reason=DoctorPeriod.EndReason.RESIGNED

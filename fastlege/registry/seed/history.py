@@ -46,6 +46,11 @@ force on 31.12: the last month's snapshot, the registry on 31.12 and the
 registry on 1 January before its run all give KOSTRA's figures exactly; the
 months before follow the trend approximately (docs/monthly-update.md).
 
+After the seed, ``fastlege demo_continue`` (:mod:`.continuation`) carries the
+registry on from the state date, month by month with this module's event
+writer and the real engine, up to the last completed month before today; it
+writes nothing dated on or before the state date, so the landing stays exact.
+
 What is not varied: substitutes. The events are written in bulk as the
 population-register and switch services would record them (status, list
 places ended with their reason, population events, switch requests, waiting

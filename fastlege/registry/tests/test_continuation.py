@@ -68,6 +68,13 @@ def registry_on_state_day() -> dict[str, object]:
     }
 
 
+def lists_without_gp(day: datetime.date) -> int:
+    with_gp = DoctorPeriod.objects.filter(
+        periods.in_force_on(day), role=DoctorPeriod.Role.REGULAR
+    ).values("agreement_id")
+    return Agreement.objects.filter(periods.in_force_on(day)).exclude(pk__in=with_gp).count()
+
+
 def list_residents() -> int:
     return ListMembership.objects.filter(
         valid_to=None, resident__status=Resident.Status.RESIDENT
@@ -91,6 +98,7 @@ def test_the_demo_continues_month_by_month_at_realistic_levels() -> None:
     args = [a for n in AREA for a in ("--kommune", n)]
     call_command("seed", *args, "--months", "1", stdout=io.StringIO())
     before = registry_on_state_day()
+    vacant_2025 = lists_without_gp(STATE_DAY)
 
     moves: list[int] = []
     for month in MONTHS:
@@ -121,6 +129,9 @@ def test_the_demo_continues_month_by_month_at_realistic_levels() -> None:
                 kind=PopulationEvent.Kind.ARRIVED, occurred_on__gte=month
             ).count()
         )
+        # Lists without a GP hold the 2025 level (a GP who left this month at most).
+        following = (month + datetime.timedelta(days=32)).replace(day=1)
+        assert lists_without_gp(following) <= vacant_2025 + 1
     # No growth over the months (the history's landing grew fourfold), and the last
     # month's waiting lists are far from empty.
     assert max(moves) <= 2 * min(moves), moves
