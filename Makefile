@@ -4,9 +4,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-# The demo's history: 12 months by default here (the seed command's own default
-# is 36, which takes several times longer on SQLite; see README).
-SEED_ARGS ?= --months 12
+# The demo's history before the calibration on 31.12.2025: 6 months here (the seed
+# command's own default is 36), since `demo_continue` then runs every month from
+# January 2026 to last month; together under 5 minutes (see README).
+SEED_ARGS ?= --months 6
 
 export DJANGO_SETTINGS_MODULE ?= fastlege.settings
 
