@@ -335,8 +335,9 @@ class _Month:
             if turn_of_year:
                 births[number] = arrivals[number] = 0
                 if len(own_lists) > 1:
+                    room = [self._room(own_lists, free, unassigned_in[number])]
                     for row in pick(_rounded(rng, VOLUNTARY_SWITCH_RATE * n)):
-                        self._switch(row, own_lists, free, joins)
+                        self._switch(row, own_lists, free, joins, room)
                 if closed:
                     for row in pick(_rounded(rng, WAITING_SHARE * n)):
                         choices = [lid for lid in closed if lid != row[2]]
@@ -359,8 +360,9 @@ class _Month:
                     code = postal[to][int(rng.random() * len(postal[to]))]
                     h.moves[k].append((row[0], number, to, code, h._day_in(rng, k)))
             if len(own_lists) > 1:
+                room = [self._room(own_lists, free, unassigned_in[number] + arrivals[number])]
                 for row in pick(_rounded(rng, VOLUNTARY_SWITCH_RATE * n)):
-                    self._switch(row, own_lists, free, joins)
+                    self._switch(row, own_lists, free, joins, room)
             gap = WAITING_SHARE * n - waiting_in[number] if closed else -waiting_in[number]
             if gap > 0:
                 for row in pick(_rounded(rng, gap * CATCH_UP)):
@@ -414,18 +416,32 @@ class _Month:
             for lid, ceiling in Agreement.objects.filter(valid_to=None).values_list("pk", "ceiling")
         }
 
+    @staticmethod
+    def _room(own_lists: list[tuple[int, bool]], free: dict[int, int], unassigned: int) -> int:
+        """Free places on the open lists of a municipality left for switches: the
+        unassigned there (and this month's arrivals) come first, as the engine places
+        them before anyone switches in (a newcomer has a right to a place)."""
+        return sum(free.get(lid, 0) for lid, is_open in own_lists if is_open) - unassigned
+
     def _switch(
-        self, row: tuple, own_lists: list[tuple[int, bool]], free: dict[int, int], joins: list
+        self,
+        row: tuple,
+        own_lists: list[tuple[int, bool]],
+        free: dict[int, int],
+        joins: list,
+        room: list[int],
     ) -> None:
         """A voluntary switch to another list of the municipality, as the switch service
-        allows it: onto a list with a free place; to a closed list via its waiting list
-        (as often as the history's WAITING_IF_CLOSED); to a full open list not at all."""
+        allows it: onto a list with a free place (not one the municipality's unassigned
+        need: ``room``); to a closed list via its waiting list (as often as the history's
+        WAITING_IF_CLOSED); to a full open list not at all."""
         rng, h = self.rng, self.history
         choices = [(lid, is_open) for lid, is_open in own_lists if lid != row[2]]
         to, is_open = choices[int(rng.random() * len(choices))]
         h.target[row[0]] = to
-        if is_open and free.get(to, 0) > 0:
+        if is_open and free.get(to, 0) > 0 and room[0] > 0:
             free[to] -= 1
+            room[0] -= 1
             h.switches[1].append(row[0])
         elif not is_open and rng.random() < WAITING_IF_CLOSED:
             joins.append(row[0])
