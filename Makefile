@@ -4,9 +4,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-# The demo's history: 12 months by default here (the seed command's own default
-# is 36, which takes several times longer on SQLite; see README).
-SEED_ARGS ?= --months 12
+# The demo's history before the calibration on 31.12.2025: 6 months here (the seed
+# command's own default is 36), since `demo_continue` then runs every month from
+# January 2026 to last month; together under 5 minutes (see README).
+SEED_ARGS ?= --months 6
 
 export DJANGO_SETTINGS_MODULE ?= fastlege.settings
 
@@ -32,6 +33,7 @@ run: install
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege migrate --no-input -v0
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege load_reference
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege seed --if-empty $(SEED_ARGS)
+	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege demo_continue
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege stats-fill
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege dialogue_demo
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege measures_demo

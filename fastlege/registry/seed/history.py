@@ -46,6 +46,11 @@ force on 31.12: the last month's snapshot, the registry on 31.12 and the
 registry on 1 January before its run all give KOSTRA's figures exactly; the
 months before follow the trend approximately (docs/monthly-update.md).
 
+After the seed, ``fastlege demo_continue`` (:mod:`.continuation`) carries the
+registry on from the state date, month by month with this module's event
+writer and the real engine, up to the last completed month before today; it
+writes nothing dated on or before the state date, so the landing stays exact.
+
 What is not varied: substitutes. The events are written in bulk as the
 population-register and switch services would record them (status, list
 places ended with their reason, population events, switch requests, waiting
@@ -275,11 +280,16 @@ class History:
     vacant: dict[int, list[bool]] = field(default_factory=dict)  # list -> without a GP, per month
     end_with_gp: dict[str, int] = field(default_factory=dict)  # on lists with a GP at the end
     ceiling_changes: int = 0
+    # Newcomers placed on another list than their end list ask for it later (the
+    # history); the continuation (.continuation) has no end state to reach.
+    settle_newcomers: bool = True
 
     def __post_init__(self) -> None:
         # The runs end with the state date's month: December 2025 for 31.12.2025.
         self.first = self.calendar.state_month - self.months + 1
-        self.trends = load_trends(self.plan.subset, self.first, self.months)
+        # No plan: the continuation (.continuation), which only writes events.
+        if self.plan is not None:
+            self.trends = load_trends(self.plan.subset, self.first, self.months)
         self.first_iso = self.calendar.month_iso(self.first)
         self.first_ordinal = month_first(self.first).toordinal()
 
@@ -582,8 +592,7 @@ class History:
         rng.shuffle(people)
         for row, k in zip(people, schedule, strict=False):
             age = (self.first_ordinal - datetime.date.fromisoformat(row[4]).toordinal()) // 365
-            dies = rng.random() < (0.9 if age >= 75 else 0.5 if age >= 55 else 0.1)
-            self.depart[k].append((row[0], "dod" if dies else "utvandret", self._day_in(rng, k)))
+            self.depart[k].append((row[0], leaving_status(rng, age), self._day_in(rng, k)))
         self.leavers += total
         keep = [r for r in residents if r[0] not in born_after]
         members = []
@@ -749,7 +758,7 @@ class History:
                     )
                 )
         ListMembership.objects.bulk_create(newborn_rows, batch_size=2000)
-        for rid, _kind, _day in arrivals:
+        for rid, _kind, _day in arrivals if self.settle_newcomers else ():
             later = k + rng.randint(*SETTLE_MONTHS)
             if later < self.months - 1:
                 settle[later].append(rid)
@@ -823,6 +832,7 @@ class History:
         month: datetime.date,
         now: datetime.datetime,
         waiting_if_closed: float = WAITING_IF_CLOSED,
+        spread_days: int = 25,
     ) -> tuple[int, int]:
         if not wanted:
             return 0, 0
@@ -854,7 +864,9 @@ class History:
             to = self.target[rid]
             if rid not in alive or rid in busy or current.get(rid) == to:
                 continue
-            at = now - datetime.timedelta(days=rng.randint(0, 25), minutes=rng.randint(0, 600))
+            at = now - datetime.timedelta(
+                days=rng.randint(0, spread_days), minutes=rng.randint(0, 600)
+            )
             if not is_open.get(to, True) and rng.random() < waiting_if_closed:
                 entries.append(WaitingListEntry(resident_id=rid, agreement_id=to, joined_at=at))
                 continue
@@ -961,6 +973,12 @@ class History:
                 resident_since=month
             )
         return len(requests)
+
+
+def leaving_status(rng: random.Random, age: int) -> str:
+    """Whether a resident who leaves dies or emigrates (by age): the status they get."""
+    dies = rng.random() < (0.9 if age >= 75 else 0.5 if age >= 55 else 0.1)
+    return Resident.Status.DEAD if dies else Resident.Status.EMIGRATED
 
 
 def _chunks(ids: list[int], size: int = 900) -> list[list[int]]:
