@@ -53,6 +53,7 @@ from django.utils import timezone
 
 from fastlege.core import audit
 from fastlege.monthly.models import MonthRun
+from fastlege.monthly.selectors import last_run_month
 from fastlege.registry import periods, rules
 from fastlege.registry.models import (
     Agreement,
@@ -174,12 +175,7 @@ def continue_demo(
     until = until or last_completed_month()
     started = time.monotonic()
     result = ContinueResult()
-    last = (
-        MonthRun.objects.filter(status=MonthRun.Status.COMPLETED)
-        .order_by("-month")
-        .values_list("month", flat=True)
-        .first()
-    )
+    last = last_run_month()
     if last is None:
         return result
     from fastlege.monthly.services.engine import run_month

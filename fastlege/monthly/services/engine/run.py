@@ -22,6 +22,7 @@ from fastlege.core import audit
 from fastlege.monthly.models import (
     MonthRun,
 )
+from fastlege.monthly.selectors import last_run_month
 from fastlege.monthly.services import invariants
 from fastlege.monthly.services.engine.months import _fmt, next_month, parse_month
 from fastlege.monthly.services.engine.state import (
@@ -121,12 +122,7 @@ def _lock() -> None:
 
 
 def _check_order(month: datetime.date) -> None:
-    last = (
-        MonthRun.objects.filter(status=MonthRun.Status.COMPLETED)
-        .order_by("-month")
-        .values_list("month", flat=True)
-        .first()
-    )
+    last = last_run_month()
     if last is None:
         return
     if month < last:
