@@ -31,8 +31,6 @@ from fastlege.registry.models import (
 )
 from fastlege.registry.services import Code, place_unassigned, request_switch
 from fastlege.registry.tests.factories import (
-    DoctorFactory,
-    DoctorPeriodFactory,
     ResidentFactory,
     gp_list,
     member,
@@ -231,14 +229,6 @@ def test_an_unassigned_d_number_holder_stays_unassigned_and_is_placeable_by_hand
 # --- fastlegeforskriften § 36: Sami speakers first ----------------------------------
 
 
-def sami_gp_list(municipality: str, *, gp_speaks_sami: bool = True) -> Agreement:
-    target = gp_list(ceiling=2, members=1, municipality=municipality, with_gp=False)
-    DoctorPeriodFactory.create(
-        agreement=target, doctor=DoctorFactory.create(speaks_sami=gp_speaks_sami)
-    )
-    return target
-
-
 @pytest.mark.parametrize(
     ("municipality", "gp_speaks_sami", "sami_first"),
     [("5612", True, True), ("5612", False, False), ("5001", True, False)],
@@ -247,7 +237,7 @@ def test_sami_speakers_first_on_a_sami_gps_waiting_list_in_the_sami_area(
     municipality: str, gp_speaks_sami: bool, sami_first: bool
 ) -> None:
     assert Municipality.objects.get(pk="5612").sami_language_area  # Kautokeino
-    target = sami_gp_list(municipality, gp_speaks_sami=gp_speaks_sami)
+    target = gp_list(ceiling=2, members=1, municipality=municipality, gp_speaks_sami=gp_speaks_sami)
     home = gp_list(ceiling=10, municipality=municipality)
     earlier = member(home)
     sami_speaker = member(home, speaks_sami=True)

@@ -327,7 +327,8 @@ def _switch_facts_statement(
 
     Hand-written SQL: building the same query with the ORM cost more CPU than the
     database spent answering it. The semantics are those of ``exempt_from``,
-    ``switches_counted`` and ``occupied_places``.
+    ``switches_counted`` and ``capacity.occupancy`` (members and pending incoming moves;
+    the caller applies ``capacity.free_places`` to them).
     """
     year = rules.quota_year(today, effective_on)
     quota_from = datetime.date(year, 1, 1)

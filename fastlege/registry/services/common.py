@@ -120,14 +120,6 @@ def pending_switch(resident_id: int) -> SwitchRequest | None:
     return pending.order_by("pk").first()
 
 
-def occupied_places(agreement_id: int) -> int:
-    """Current members plus pending moves onto the list (switches, placements, draws)."""
-    counted = capacity.occupancy(agreement_id)
-    if counted is None:
-        refuse(Code.UNKNOWN_LIST)
-    return counted[0] + counted[1]
-
-
 def free_places(agreement: Agreement) -> int:
     """``capacity.free_places`` of the list (ceiling − members − pending incoming moves)."""
     return capacity.list_free_places(agreement)

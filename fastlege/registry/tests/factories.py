@@ -151,8 +151,10 @@ def gp_list(
     municipality: str = "5001",
     with_gp: bool = True,
     is_open: bool = True,
+    gp_speaks_sami: bool = False,
 ) -> Agreement:
-    """A list with (by default) a regular GP since 2020 and ``members`` residents on it."""
+    """A list with (by default) a regular GP since 2020 and ``members`` residents on it;
+    ``gp_speaks_sami``: the GP speaks Sami (fastlegeforskriften § 36)."""
     agreement = AgreementFactory.create(
         practice=PracticeFactory.create(municipality_id=municipality),
         ceiling=ceiling,
@@ -160,7 +162,8 @@ def gp_list(
         locked_by_hand=not is_open,
     )
     if with_gp:
-        DoctorPeriodFactory.create(agreement=agreement)
+        doctor = DoctorFactory.create(speaks_sami=gp_speaks_sami)
+        DoctorPeriodFactory.create(agreement=agreement, doctor=doctor)
     add_members(agreement, members)
     return agreement
 

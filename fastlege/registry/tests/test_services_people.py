@@ -14,7 +14,7 @@ from fastlege.core.errors import DomainError
 from fastlege.reference.models import Municipality
 from fastlege.reference.sami import SAMI_LANGUAGE_AREA
 from fastlege.registry import selectors
-from fastlege.registry.models import Agreement, Resident, SwitchRequest
+from fastlege.registry.models import Resident, SwitchRequest
 from fastlege.registry.services import (
     Code,
     declare_sami_speaker,
@@ -25,8 +25,6 @@ from fastlege.registry.services import (
     request_switch,
 )
 from fastlege.registry.tests.factories import (
-    DoctorFactory,
-    DoctorPeriodFactory,
     ResidentFactory,
     apply_switch,
     gp_list,
@@ -110,14 +108,6 @@ def test_a_person_declares_they_speak_sami_themselves():
         declare_sami_speaker(user_with(Role.CITIZEN, resident=stranger), person, speaks_sami=False)
 
 
-def _sami_list(municipality: str, *, gp_speaks_sami: bool) -> Agreement:
-    target = gp_list(ceiling=1, members=1, municipality=municipality, with_gp=False)
-    DoctorPeriodFactory.create(
-        agreement=target, doctor=DoctorFactory.create(speaks_sami=gp_speaks_sami)
-    )
-    return target
-
-
 @pytest.mark.parametrize(
     ("municipality", "gp_speaks_sami", "sami_first"),
     [("5612", True, True), ("5612", False, False), ("5001", True, False)],
@@ -125,7 +115,7 @@ def _sami_list(municipality: str, *, gp_speaks_sami: bool) -> Agreement:
 def test_sami_speakers_come_first_in_the_queue_of_a_sami_gp_in_the_area(
     municipality, gp_speaks_sami, sami_first
 ):
-    target = _sami_list(municipality, gp_speaks_sami=gp_speaks_sami)
+    target = gp_list(ceiling=1, members=1, municipality=municipality, gp_speaks_sami=gp_speaks_sami)
     home = gp_list(members=1, municipality=municipality)
     first, second = member(home), member(home, speaks_sami=True)
     join_waiting_list(None, first, target, today=TODAY)
