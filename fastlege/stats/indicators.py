@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from fastlege.registry import capacity
+from fastlege.registry import capacity, figures
 
 Counts = Mapping[str, Any]
 
@@ -109,6 +109,10 @@ HDIR = "Helsedirektoratet, fastlegestatistikk (definisjoner)"
 KOSTRA = "SSB KOSTRA tabell 12005"
 HDIR_DURATION = "Helsedirektoratet, kvalitetsindikator avtalevarighet"
 HELFO_AGE = "Helfo, fastlegestatistikk (alder fastlege)"
+#: Hdir's free places (ceiling − list length) taken list by list, so that a list above
+#: its ceiling counts as full, not as negative free places (fastlegeforskriften § 10:
+#: a list is closed when it reaches its ceiling).
+HDIR_PER_LIST = "Helsedirektoratet (definisjoner), per liste; fastlegeforskriften § 10"
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
@@ -267,8 +271,42 @@ INDICATORS: tuple[Indicator, ...] = (
         formula_text=_("Summen av listetakene for alle lister"),
     ),
     Indicator(
+        "ledige_plasser",
+        _("Ledige plasser"),
+        Unit.COUNT,
+        _c("free_places_sum"),
+        False,
+        HDIR_PER_LIST,
+        formula_text=_(
+            "For hver liste: listetak − listelengde, aldri under 0; summert over listene"
+        ),
+    ),
+    Indicator(
+        "over_listetak",
+        _("Over listetak"),
+        Unit.COUNT,
+        _c("over_ceiling_sum"),
+        True,
+        HDIR_PER_LIST,
+        formula_text=_(
+            "For hver liste over listetaket: listelengde − listetak; summert over listene"
+        ),
+    ),
+    Indicator(
+        "ledige_plasser_netto",
+        _("Netto ledig kapasitet, alle lister (Hdir)"),
+        Unit.COUNT,
+        lambda c: capacity.places_left(c["ceiling_sum"], c["on_lists"]),
+        False,
+        HDIR,
+        formula_text=_(
+            "sum listetak − listeinnbyggere (= ledige plasser − over listetak); "
+            "negativt når listene samlet er over listetakene"
+        ),
+    ),
+    Indicator(
         "ledige_plasser_med_lege",
-        _("Ledige plasser (lister med fast lege)"),
+        _("Netto ledig kapasitet, lister med fast lege (Hdir)"),
         Unit.COUNT,
         lambda c: capacity.places_left(c["ceiling_sum_with_gp"], c["on_lists_with_gp"]),
         False,
@@ -278,17 +316,8 @@ INDICATORS: tuple[Indicator, ...] = (
         ),
     ),
     Indicator(
-        "ledige_plasser",
-        _("Ledige plasser (alle lister)"),
-        Unit.COUNT,
-        lambda c: capacity.places_left(c["ceiling_sum"], c["on_lists"]),
-        False,
-        HDIR,
-        formula_text=_("sum listetak − listeinnbyggere"),
-    ),
-    Indicator(
         "ledige_plasser_per_1000",
-        _("Ledige plasser per 1 000 innbyggere"),
+        _("Netto ledig kapasitet per 1 000 innbyggere (Hdir)"),
         Unit.PER_1000,
         lambda c: _ratio(
             capacity.places_left(c["ceiling_sum"], c["on_lists"]), c["residents"], 1000
@@ -574,14 +603,27 @@ INDICATORS: tuple[Indicator, ...] = (
 
 BY_CODE: dict[str, Indicator] = {i.code: i for i in INDICATORS}
 
-#: The figures shown at the top of every area page.
+#: The figures shown at the top of every area page: first the key figures the
+#: registry's pages show live (``fastlege.registry.figures``, same codes and definitions),
+#: then the others.
 HEADLINE = (
+    *(f.code for f in figures.FIGURES),
+    "fastleger",
+    "andel_uten_lege",
+    "listelengde",
+    "reservekapasitet",
+    "apne_lister",
+    "lister_ubesatt_over_ett_ar",
+)
+
+#: The time series drawn as charts on every area page.
+SERIES = (
     "fastleger",
     "lister_uten_lege",
     "andel_uten_lege",
     "listelengde",
     "reservekapasitet",
-    "ledige_plasser_per_1000",
+    "ledige_plasser",
     "apne_lister",
     "ufordelte",
     "venteliste",

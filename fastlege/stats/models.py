@@ -111,6 +111,16 @@ class AreaMonthCount(models.Model):
         null=True,
         blank=True,
     )
+    # Added with fill version 3: free places and places over the ceiling per list
+    # (fastlege.registry.capacity), summed over the lists.
+    free_places_sum = _added(
+        "ledige plasser",
+        _("For hver liste: listetak − listelengde, aldri under 0; summert over listene."),
+    )
+    over_ceiling_sum = _added(
+        "plasser over listetak",
+        _("For hver liste over listetaket: listelengde − listetak; summert over listene."),
+    )
 
     class Meta:
         verbose_name = _("telletabell per område og måned")

@@ -27,11 +27,12 @@ from fastlege.stats.indicators import (
     BY_CODE,
     HEADLINE,
     INDICATORS,
+    SERIES,
     SUPPRESSION_THRESHOLD,
     Indicator,
     is_suppressed,
 )
-from fastlege.stats.models import AreaKind, AreaMonthCount
+from fastlege.stats.models import AreaKind, AreaMonthCount, StatsFill
 from fastlege.stats.numbers import num
 from fastlege.stats.rounding import published
 
@@ -104,6 +105,12 @@ def viewer_for(user: Any) -> Viewer:
 
 def latest_month() -> datetime.date | None:
     return AreaMonthCount.objects.aggregate(m=Max("month"))["m"]
+
+
+def counted_on(month: datetime.date) -> datetime.date | None:
+    """The day the month's figures describe (``StatsFill.as_of``): the 1st of the month
+    for a month filled from its run, the 1st of the next month for a starting point."""
+    return StatsFill.objects.filter(month=month).values_list("as_of", flat=True).first()
 
 
 def months_available() -> list[datetime.date]:
@@ -189,7 +196,7 @@ def area_page(
     *,
     viewer: Viewer | None = None,
     public: bool | None = None,
-    series_codes: tuple[str, ...] = HEADLINE,
+    series_codes: tuple[str, ...] = SERIES,
 ) -> AreaPage:
     """Headline figures with change from last month and year, and the time series."""
     public = not _as_viewer(viewer, public).sees(kind, code)

@@ -43,6 +43,8 @@ COUNTED: dict[str, Promise] = {
     "sum_listetak": PLACES,
     "ledige_plasser_med_lege": PLACES,
     "ledige_plasser": PLACES,
+    "over_listetak": PLACES,
+    "ledige_plasser_netto": PLACES,
     "bytter": SWITCHES,
 }
 

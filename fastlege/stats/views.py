@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from functools import wraps
 from html import escape
 from itertools import repeat
 from typing import Any
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from fastlege.core.tabular import Column
 from fastlege.monthly.models import ListMonthSnapshot
 from fastlege.reference.models import County, Municipality
+from fastlege.registry import figures
 from fastlege.stats import exports, selectors
 from fastlege.stats.areas import area_name
 from fastlege.stats.definitions import definitions
@@ -45,6 +47,23 @@ def _viewer(request: HttpRequest) -> selectors.Viewer:
     return selectors.viewer_for(request.user)
 
 
+class _NotFilled(Exception):
+    """No month of statistics has been filled yet."""
+
+
+def needs_statistics(view: Any) -> Any:
+    """Before the first fill, a statistics page says so (status 200) instead of a 404."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except _NotFilled:
+            return render(request, "stats/not_filled.html")
+
+    return wrapped
+
+
 def _month(request: HttpRequest) -> datetime.date:
     text = request.GET.get("maned", "")
     if text:
@@ -55,7 +74,7 @@ def _month(request: HttpRequest) -> datetime.date:
             raise Http404(_("Ugyldig måned.")) from None
     latest = selectors.latest_month()
     if latest is None:
-        raise Http404(_("Statistikken er ikke fylt ennå (fastlege stats-fill)."))
+        raise _NotFilled
     return latest
 
 
@@ -200,15 +219,18 @@ def _area(
         "own_areas": not viewer.public,
         "threshold": SUPPRESSION_THRESHOLD,
         "months": selectors.months_available(),
+        "counted_on": selectors.counted_on(month),
         **extra,
     }
     return render(request, template, context)
 
 
+@needs_statistics
 def national(request: HttpRequest) -> HttpResponse:
     return _area(request, AreaKind.NATION, "", _("Hele landet"), "stats/area.html")
 
 
+@needs_statistics
 def county(request: HttpRequest, number: str) -> HttpResponse:
     c = get_object_or_404(County, number=number)
     month = _month(request)
@@ -256,6 +278,7 @@ def _lists(municipality: str, month: datetime.date, public: bool) -> tuple[list,
     return header, rows
 
 
+@needs_statistics
 def municipality(request: HttpRequest, number: str) -> HttpResponse:
     m = get_object_or_404(Municipality, number=number)
     month = _month(request)
@@ -273,6 +296,7 @@ def municipality(request: HttpRequest, number: str) -> HttpResponse:
     return _area(request, AreaKind.MUNICIPALITY, number, m.name, "stats/area.html", extra)
 
 
+@needs_statistics
 def group(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     """A municipality-size group or a centrality class, with its municipalities."""
     if kind not in (AreaKind.SIZE, AreaKind.CENTRALITY):
@@ -280,6 +304,7 @@ def group(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     return _area(request, kind, code, area_name(kind, code), "stats/area.html")
 
 
+@needs_statistics
 def map_view(request: HttpRequest) -> HttpResponse:
     month = _month(request)
     viewer = _viewer(request)
@@ -352,5 +377,9 @@ def definitions_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "stats/definitions.html",
-        {"definitions": definitions(), "threshold": SUPPRESSION_THRESHOLD},
+        {
+            "definitions": definitions(),
+            "threshold": SUPPRESSION_THRESHOLD,
+            "live_figures": figures.FIGURES,
+        },
     )

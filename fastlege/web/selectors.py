@@ -14,7 +14,6 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     CharField,
     Count,
-    Exists,
     F,
     IntegerField,
     Max,
@@ -22,7 +21,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, Concat
@@ -30,7 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from fastlege.reference.models import County, Municipality, PostalCode
-from fastlege.registry import capacity, rules
+from fastlege.registry import capacity, figures, rules
 from fastlege.registry.models import (
     Agreement,
     CeilingChange,
@@ -173,15 +171,17 @@ def lists_in_force(
 
 
 def with_free(rows: list[Agreement]) -> list[Agreement]:
-    """``members`` (from ``list_lengths`` unless counted live), ``free`` (ceiling −
-    members − incoming; negative above the ceiling) and ``takes_new``."""
+    """``members`` (from ``list_lengths`` unless counted live), ``free`` (free places:
+    ceiling − members − incoming, never below 0), ``over`` (how far above the ceiling)
+    and ``takes_new`` — ``fastlege.registry.capacity``'s definitions."""
     lengths: dict[str, dict[int, int]] = {}
     for a in rows:
         if not hasattr(a, "members"):
             if a.municipality_id not in lengths:
                 lengths[a.municipality_id] = list_lengths(a.municipality_id)
             a.members = lengths[a.municipality_id].get(a.pk, 0)  # type: ignore[attr-defined]
-        a.free = capacity.places_left(a.ceiling, a.members, a.incoming)  # type: ignore[attr-defined]
+        a.free = capacity.free_places(a.ceiling, a.members, a.incoming)  # type: ignore[attr-defined]
+        a.over = capacity.over_ceiling(a.ceiling, a.members, a.incoming)  # type: ignore[attr-defined]
         a.takes_new = a.is_open and not a.locked_by_hand and a.free > 0  # type: ignore[attr-defined]
     return rows
 
@@ -265,6 +265,71 @@ def list_figures(municipality_id: str, day: datetime.date) -> list[Agreement]:
         a.waiting = waiting.get(a.pk, 0)  # type: ignore[attr-defined]
         a.has_gp = a.pk in with_gp  # type: ignore[attr-defined]
     return with_free(agreements)
+
+
+def area_figures(
+    municipalities: Q, day: datetime.date | None = None
+) -> dict[str, figures.AreaFigures]:
+    """The key figures (``fastlege.registry.figures``) of each municipality matched by
+    ``municipalities`` (a filter on Municipality), live on ``day``: the one counting of
+    them, used by the municipality's, the county governor's and the national pages.
+
+    Lists in force on ``day`` with their regular GP on ``day``; members from the
+    list-length table and the unassigned from the count the database keeps (both
+    current); pending moves onto each list; waiting places by the person's home
+    municipality. Six grouped queries, none per list or per person."""
+    day = day or timezone.localdate()
+    numbers = list(
+        Municipality.objects.filter(municipalities).order_by().values_list("number", flat=True)
+    )
+    agreements = list(
+        Agreement.objects.filter(in_force_on(day), municipality_id__in=numbers)
+        .order_by()
+        .values_list("pk", "municipality_id", "ceiling")
+    )
+    lengths = dict(
+        ListLength.objects.filter(agreement__municipality_id__in=numbers).values_list(
+            "agreement_id", "members"
+        )
+    )
+    incoming = dict(
+        capacity.incoming_requests()
+        .filter(to_agreement__municipality_id__in=numbers)
+        .order_by()
+        .values("to_agreement_id")
+        .annotate(n=Count("pk"))
+        .values_list("to_agreement_id", "n")
+    )
+    with_gp = set(
+        _periods_on(day)
+        .filter(agreement__municipality_id__in=numbers, role=REGULAR)
+        .values_list("agreement_id", flat=True)
+    )
+    waiting = dict(
+        WaitingListEntry.objects.filter(
+            status=WaitingListEntry.Status.WAITING, resident__municipality_id__in=numbers
+        )
+        .order_by()
+        .values("resident__municipality_id")
+        .annotate(n=Count("pk"))
+        .values_list("resident__municipality_id", "n")
+    )
+    unassigned = dict(
+        UnassignedCount.objects.filter(municipality_id__in=numbers).values_list(
+            "municipality_id", "unassigned"
+        )
+    )
+    lists: dict[str, list[figures.ListCount]] = {n: [] for n in numbers}
+    for pk, muni, ceiling in agreements:
+        lists[muni].append(
+            figures.ListCount(ceiling, lengths.get(pk, 0), incoming.get(pk, 0), pk in with_gp)
+        )
+    return {
+        n: figures.sum_lists(
+            rows, waiting=int(waiting.get(n, 0)), unassigned=int(unassigned.get(n, 0))
+        )
+        for n, rows in lists.items()
+    }
 
 
 def _periods_on(day: datetime.date) -> QuerySet[DoctorPeriod]:
@@ -416,11 +481,9 @@ class MunicipalityOverview:
     lists: list[Agreement]
     page: Page
     without_gp: list[Agreement]
-    members: int
-    ceiling: int
-    free: int
-    waiting: int
-    unassigned: int
+    #: The key figures, live (``fastlege.registry.figures``) on ``day``.
+    figures: figures.AreaFigures
+    day: datetime.date
     pending_ceiling_changes: list[CeilingChange]
     practices: list[Practice]
     age_limit: list[AgeEnding]
@@ -446,7 +509,6 @@ def municipality_overview(
     for a in without:
         since = a.vacant_since or a.valid_from  # type: ignore[attr-defined]
         a.vacant_days = (day - since).days  # type: ignore[attr-defined]
-    unassigned = unassigned_count(municipality.number)
     changes = list(
         CeilingChange.objects.filter(
             agreement__municipality_id=municipality.number,
@@ -460,11 +522,8 @@ def municipality_overview(
         lists=lists,
         page=the_page,
         without_gp=without,
-        members=sum(a.members for a in lists),  # type: ignore[attr-defined]
-        ceiling=sum(a.ceiling for a in lists),
-        free=sum(max(0, a.free) for a in lists),  # type: ignore[attr-defined]
-        waiting=sum(a.waiting for a in lists),  # type: ignore[attr-defined]
-        unassigned=unassigned,
+        figures=area_figures(Q(number=municipality.number), day)[municipality.number],
+        day=day,
         pending_ceiling_changes=changes,
         practices=practices_in(municipality),
         age_limit=age_limit_warnings(municipality, day),
@@ -528,67 +587,23 @@ def doctor_by_hpr(hpr_number: str) -> Doctor:
 
 @dataclass(frozen=True)
 class AreaRow:
+    """One area's key figures on the county governor's and the national pages."""
+
     number: str
     name: str
-    lists: int
-    without_gp: int
-    ceiling: int
-    members: int
-    unassigned: int = 0  # ufordelte (county page only)
-
-    @property
-    def free(self) -> int:
-        return capacity.free_places(self.ceiling, self.members)
+    figures: figures.AreaFigures
 
 
 def county_overview(actor: Any, county: County, day: datetime.date | None = None) -> list[AreaRow]:
-    """Per municipality of the county: lists, lists without a regular GP, sum of ceilings,
-    list residents (from the list-length table), the unassigned (from the count the
-    database keeps). Three grouped queries."""
-    day = day or timezone.localdate()
-    active = in_force_on(day)
-    has_gp = Exists(
-        DoctorPeriod.objects.filter(in_force_on(day), agreement_id=OuterRef("pk"), role=REGULAR)
-    )
-    lists = {
-        r["municipality_id"]: r
-        for r in Agreement.objects.filter(active, municipality__county_id=county.number)
-        .annotate(has_gp=has_gp)
-        .values("municipality_id")
-        .annotate(
-            n=Count("pk"),
-            without=Count("pk", filter=Q(has_gp=False)),
-            ceiling=Coalesce(Sum("ceiling"), Value(0, output_field=IntegerField())),
-        )
-        .order_by()
-    }
-    members = dict(
-        ListLength.objects.filter(agreement__municipality__county_id=county.number)
-        .values("agreement__municipality_id")
-        .annotate(n=Sum("members"))
-        .order_by()
-        .values_list("agreement__municipality_id", "n")
-    )
-    unassigned = dict(
-        UnassignedCount.objects.filter(municipality__county_id=county.number).values_list(
-            "municipality_id", "unassigned"
-        )
-    )
-    rows = []
-    for muni in Municipality.objects.filter(county_id=county.number).order_by("name"):
-        r: Any = lists.get(muni.number, {})
-        rows.append(
-            AreaRow(
-                muni.number,
-                muni.name,
-                int(r.get("n", 0)),
-                int(r.get("without", 0)),
-                int(r.get("ceiling", 0)),
-                int(members.get(muni.number, 0)),
-                int(unassigned.get(muni.number, 0)),
-            )
-        )
-    return rows
+    """Per municipality of the county: its key figures (``area_figures``)."""
+    county_for_viewer(actor, county.number)
+    counted = area_figures(Q(county_id=county.number), day)
+    return [
+        AreaRow(number, name, counted[number])
+        for number, name in Municipality.objects.filter(county_id=county.number)
+        .order_by("name")
+        .values_list("number", "name")
+    ]
 
 
 @dataclass(frozen=True)
@@ -644,37 +659,13 @@ def county_map(actor: Any, county: County, code: str) -> CountyMap:
 
 
 def national_overview(actor: Any, day: datetime.date | None = None) -> list[AreaRow]:
-    """Per county: lists, lists without a regular GP and the sum of ceilings. List residents
-    are not counted here (5.5 million rows); the statistics pages have them per month."""
+    """Per county: the sum of its municipalities' key figures (``area_figures``)."""
     require_national(actor)
-    day = day or timezone.localdate()
-    active = in_force_on(day)
-    has_gp = Exists(
-        DoctorPeriod.objects.filter(in_force_on(day), agreement_id=OuterRef("pk"), role=REGULAR)
-    )
-    grouped = {
-        r["municipality__county_id"]: r
-        for r in Agreement.objects.filter(active)
-        .annotate(has_gp=has_gp)
-        .values("municipality__county_id")
-        .annotate(
-            n=Count("pk"),
-            without=Count("pk", filter=Q(has_gp=False)),
-            ceiling=Coalesce(Sum("ceiling"), Value(0, output_field=IntegerField())),
-        )
-        .order_by()
-    }
-    rows = []
-    for county in County.objects.order_by("number"):
-        r: Any = grouped.get(county.number, {})
-        rows.append(
-            AreaRow(
-                county.number,
-                county.name,
-                int(r.get("n", 0)),
-                int(r.get("without", 0)),
-                int(r.get("ceiling", 0)),
-                0,
-            )
-        )
-    return rows
+    counted = area_figures(Q(), day)
+    by_county: dict[str, list[figures.AreaFigures]] = {}
+    for number, county in Municipality.objects.values_list("number", "county_id"):
+        by_county.setdefault(county, []).append(counted[number])
+    return [
+        AreaRow(c.number, c.name, figures.total(by_county.get(c.number, [])))
+        for c in County.objects.order_by("number")
+    ]

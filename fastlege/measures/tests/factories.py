@@ -82,6 +82,9 @@ def counts(municipality: str, month: datetime.date, **values: Any) -> AreaMonthC
         "ceiling_sum_with_gp": 10_000,
     }
     fields.update(values)
+    # Free places per list: no list above its ceiling unless the test says so.
+    fields.setdefault("over_ceiling_sum", 0)
+    fields.setdefault("free_places_sum", fields["ceiling_sum"] - fields["on_lists"])
     return AreaMonthCount.objects.create(
         month=month, kind=AreaKind.MUNICIPALITY, code=municipality, **fields
     )

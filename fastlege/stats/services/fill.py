@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fastlege.core import audit
 from fastlege.monthly.models import ListMonthSnapshot, MonthRun, MunicipalityMonthSnapshot
+from fastlege.registry import capacity
 from fastlege.registry.models import Doctor, Sex
 from fastlege.stats.areas import area_keys, municipalities_on
 from fastlege.stats.indicators import (
@@ -40,8 +41,9 @@ from fastlege.stats.services.registry_counts import (
 
 #: The version of the counts a fill writes (``StatsFill.version``). A month filled by an
 #: older version is filled again by the next ``stats-fill``. 2: GP age cohorts, lists
-#: vacant in the last 12 months, vacancy durations.
-FILL_VERSION = 2
+#: vacant in the last 12 months, vacancy durations. 3: free places and places over the
+#: ceiling per list.
+FILL_VERSION = 3
 
 ADDITIVE = [
     "municipalities",
@@ -63,6 +65,8 @@ ADDITIVE = [
     "waiting_other_gp_municipality",
     "waiting_other_home_municipality",
     "switches",
+    "free_places_sum",
+    "over_ceiling_sum",
 ]
 
 LIST_COLUMNS = (
@@ -241,6 +245,8 @@ def aggregate(
             c["ceiling_sum"] += ceiling
             c["lists_open"] += bool(is_open)
             c["lists_full"] += length >= ceiling
+            c["free_places_sum"] += capacity.free_places(ceiling, length)
+            c["over_ceiling_sum"] += capacity.over_ceiling(ceiling, length)
             c["lists_salaried"] += bool(salaried)
             c["lists_with_substitute"] += bool(substitute)
             c["lists_vacant_over_year"] += vacant_long

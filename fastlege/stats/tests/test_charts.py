@@ -13,7 +13,7 @@ from django.utils import translation
 
 from fastlege.measures.templatetags.measures_tags import amount
 from fastlege.reference.models import Municipality
-from fastlege.stats.indicators import BY_CODE, HEADLINE, INDICATORS
+from fastlege.stats.indicators import BY_CODE, INDICATORS, SERIES
 from fastlege.stats.models import AreaKind, AreaMonthCount
 from fastlege.stats.numbers import num
 from fastlege.stats.svg import (
@@ -187,7 +187,7 @@ def _name(number: str) -> str:
 def test_the_area_page_has_a_chart_with_a_table_for_every_series(client, filled):  # noqa: F811
     html = client.get("/statistikk/fylke/50/").content.decode()
     figures = html.split('<figure class="chart-figure"')[1:]
-    assert len(figures) == len(HEADLINE)
+    assert len(figures) == len(SERIES)
     for fig in figures:
         assert 'role="img"' in fig.split("</svg>")[0]
         assert "<details><summary>" in fig and '<th scope="row">januar 2026</th>' in fig

@@ -306,8 +306,8 @@ def test_municipality_switches_automatic_placement_off(world: World) -> None:
 def test_county_governor_sees_county_figures(world: World) -> None:
     r = world.client("county_governor").get(reverse("web:county", args=["50"]))
     rows = {row.number: row for row in r.context["rows"]}
-    assert rows["5001"].lists == 3
-    assert rows["5001"].members == 3 + 2 + 1 + 3  # generated members plus three persons
+    assert rows["5001"].figures.lists == 3
+    assert rows["5001"].figures.members == 3 + 2 + 1 + 3  # generated members plus three persons
 
 
 def test_county_map_shows_the_chosen_indicator_and_refuses_an_unknown_one(world: World) -> None:
@@ -342,7 +342,7 @@ def test_long_list_tables_are_paged_and_the_totals_count_every_list(world: World
     first = client.get(url)
     assert len(first.context["o"].page.object_list) == LIST_PAGE_SIZE
     assert len(first.context["o"].lists) == total
-    assert first.context["o"].members == 3 + 2 + 1 + 3 + extra  # all lists, not the page
+    assert first.context["o"].figures.members == 3 + 2 + 1 + 3 + extra  # all lists, not the page
     assert "side=2" in first.content.decode()
     second = client.get(url + "?side=2")
     assert len(second.context["o"].page.object_list) == 2

@@ -17,7 +17,7 @@ from fastlege.monthly.selectors import recent_runs
 from fastlege.stats.severity import WEIGHTS
 from fastlege.web import selectors as ws
 from fastlege.web.forms import FollowUpForm
-from fastlege.web.views.common import act, form_errors, refused_is_forbidden
+from fastlege.web.views.common import act, figures_context, form_errors, refused_is_forbidden
 
 #: The indicator the county governor's map shows first (andel lister uten fast lege).
 DEFAULT_INDICATOR = "andel_uten_lege"
@@ -28,14 +28,6 @@ DEFAULT_INDICATOR = "andel_uten_lege"
 def county(request: HttpRequest, number: str) -> HttpResponse:
     c = ws.county_for_viewer(request.user, number)
     rows = ws.county_overview(request.user, c)
-    totals = {
-        "lists": sum(r.lists for r in rows),
-        "without_gp": sum(r.without_gp for r in rows),
-        "ceiling": sum(r.ceiling for r in rows),
-        "members": sum(r.members for r in rows),
-        "free": sum(r.free for r in rows),
-        "unassigned": sum(r.unassigned for r in rows),
-    }
     the_map = ws.county_map(request.user, c, request.GET.get("indikator", DEFAULT_INDICATOR))
     followup = county_followup(c)
     can_follow_up = may_follow_up(request.user, c.number)
@@ -54,8 +46,7 @@ def county(request: HttpRequest, number: str) -> HttpResponse:
         "web/area/county.html",
         {
             "county": c,
-            "rows": rows,
-            "totals": totals,
+            **figures_context(rows, reverse("stats:county", args=[c.number])),
             "map": the_map,
             "followup": followup,
             "can_follow_up": can_follow_up,
@@ -96,4 +87,8 @@ def follow_up(request: HttpRequest, number: str, municipality: str) -> HttpRespo
 def national(request: HttpRequest) -> HttpResponse:
     rows = ws.national_overview(request.user)
     runs = recent_runs(request.user)
-    return render(request, "web/area/national.html", {"rows": rows, "runs": runs})
+    return render(
+        request,
+        "web/area/national.html",
+        {"runs": runs, **figures_context(rows, reverse("stats:national"))},
+    )

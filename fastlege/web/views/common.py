@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -9,8 +10,10 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
 
 from fastlege.core.errors import DomainError
+from fastlege.registry import figures
 from fastlege.registry.services.errors import Code
 
 
@@ -61,3 +64,22 @@ def query_without_page(request: HttpRequest) -> str:
     params.pop("side", None)
     encoded = params.urlencode()
     return f"{encoded}&" if encoded else ""
+
+
+def figures_context(
+    rows: list[Any], stats_url: str, day: datetime.date | None = None
+) -> dict[str, Any]:
+    """What ``web/_figures.html`` and ``web/area/_figures_table.html`` need: the areas'
+    rows, their total, the day the figures were counted, the figures' definitions and
+    the latest month of the statistics (with a link to it), so that the page says which
+    figures are live and which are monthly."""
+    from fastlege.stats.selectors import latest_month
+
+    return {
+        "rows": rows,
+        "totals": figures.total(r.figures for r in rows),
+        "day": day or timezone.localdate(),
+        "figure_defs": figures.FIGURES,
+        "stats_month": latest_month(),
+        "stats_url": stats_url,
+    }

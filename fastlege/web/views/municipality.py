@@ -28,6 +28,7 @@ from fastlege.registry.services import (
     set_list_open,
     take_over_list,
 )
+from fastlege.stats.selectors import latest_month
 from fastlege.web import selectors as ws
 from fastlege.web.forms import (
     AssignGpForm,
@@ -75,6 +76,8 @@ def overview(request: HttpRequest, number: str) -> HttpResponse:
             "o": o,
             "can_change": ws.may_change_municipality(request.user, number),
             "query": query_without_page(request),
+            "stats_month": latest_month(),
+            "stats_url": reverse("stats:municipality", args=[number]),
         },
     )
 
