@@ -282,3 +282,25 @@ def test_substitute_threshold_is_a_named_unverified_parameter():
     (p,) = [p for p in ew.PARAMETERS if p.name == "substitute_only_months"]
     assert p.verified is False and p.note
     assert ew.param("substitute_only_months", DAY) == 6
+
+
+def test_queries_do_not_grow_with_the_lists(registry, national):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    county = County.objects.get(number="50")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            ew.early_warning(national, county, DAY)
+        return len(ctx.captured_queries)
+
+    count()  # reads the user's roles once (cached on the user)
+    before = count()
+    for muni in ("5001", "5006", "5025"):
+        with_gp(a_list(muni, members=2), D(1956, 4, 4))
+        with_gp(a_list(muni), valid_to=D(2026, 5, 1), notice_given_on=D(2025, 11, 1))
+        vacant = a_list(muni)
+        with_gp(vacant, valid_to=D(2024, 1, 1))
+        substitute(vacant, D(2024, 1, 1))
+    assert count() == before
