@@ -342,7 +342,7 @@ def _signals(
     ):
         successors.setdefault(agreement_id, start)
     for agreement_id, valid_to, end_reason, notice_on in ending_periods:
-        if agreement_id not in agreements:
+        if agreement_id not in agreements or valid_to is None:  # None: filtered out above
             continue
         signal = regular_period_end_signal(
             valid_to, end_reason, notice_on, successors.get(agreement_id)

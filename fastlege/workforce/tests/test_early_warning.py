@@ -221,7 +221,7 @@ def test_scoping(registry):
     assert registry["five_months"].pk in ids(ew.lists_at_risk(own, muni, DAY, 6))
     assert registry["steinkjer"].pk in ids(ew.lists_at_risk(governor, county, DAY, 6))
     assert registry["five_months"].pk in ids(ew.lists_at_risk(governor, muni, DAY, 6))
-    refused = [
+    refused: list[tuple[object, Municipality | County]] = [
         (own, oslo),
         (own, county),
         (governor, other_county),
