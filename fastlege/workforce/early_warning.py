@@ -229,12 +229,16 @@ def substitute_only_signal(
     without_gp_since: datetime.date,
     cover_until: datetime.date | None,
     min_months: int,
+    new_gp_from: datetime.date | None = None,
 ) -> Signal | None:
     """(d) A list kept only by substitutes for long: no regular GP on ``day`` (the
     caller's condition), a substitute covering ``day`` (``cover_until`` after
     ``day``, or open-ended), and no regular GP for more than ``min_months`` months
-    (``substitute_only_months``, verified=False). The list is already without a
-    regular GP, so the signal's date is ``day``."""
+    (``substitute_only_months``, verified=False). None when a new regular GP is
+    already registered to start (``new_gp_from``): the list has been filled. The list
+    is already without a regular GP, so the signal's date is ``day``."""
+    if new_gp_from is not None:
+        return None
     if cover_until is not None and cover_until <= day:
         return None  # no substitute on the day: a vacant list, not one kept by substitutes
     if without_gp_since >= rules.add_months(day, -min_months):
@@ -330,12 +334,18 @@ def _signals(
             "agreement_id", "valid_to", "end_reason", "notice_given_on"
         )
     )
+    without_gp = [
+        a
+        for a in agreements.values()
+        if a.gp_name is None and a.substitute_name is not None  # type: ignore[attr-defined]
+    ]
+    # A regular GP registered to start later: a successor (b), or a vacant list filled (d).
     successors: dict[int, datetime.date] = {}
     for agreement_id, start in (
         DoctorPeriod.objects.filter(
             role=REGULAR,
             valid_from__gt=day,
-            agreement_id__in={p[0] for p in ending_periods},
+            agreement_id__in={p[0] for p in ending_periods} | {a.pk for a in without_gp},
         )
         .order_by("valid_from")
         .values_list("agreement_id", "valid_from")
@@ -354,11 +364,6 @@ def _signals(
         if a.valid_to is not None and a.valid_to <= until:
             found[a.pk].append(list_end_signal(a.valid_to))
     # (d) kept only by substitutes for long.
-    without_gp = [
-        a
-        for a in agreements.values()
-        if a.gp_name is None and a.substitute_name is not None  # type: ignore[attr-defined]
-    ]
     cover: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
     for agreement_id, start, end in DoctorPeriod.objects.filter(
         not_ended_by(day), role=SUBSTITUTE, agreement_id__in=[a.pk for a in without_gp]
@@ -368,7 +373,7 @@ def _signals(
     for a in without_gp:
         since = a.vacant_since or a.valid_from  # type: ignore[attr-defined]
         signal = substitute_only_signal(
-            day, since, substitute_cover_until(day, cover[a.pk]), months
+            day, since, substitute_cover_until(day, cover[a.pk]), months, successors.get(a.pk)
         )
         if signal is not None:
             found[a.pk].append(signal)

@@ -116,6 +116,11 @@ def registry(db):
     L["substitute_six"] = a_list(members=30)
     with_gp(L["substitute_six"], valid_to=D(2025, 9, 1))
     substitute(L["substitute_six"], D(2025, 9, 1))
+    # (d) as substitute_long, but a new GP is registered from 01.05.2026: filled.
+    L["substitute_filled"] = a_list(members=25)
+    with_gp(L["substitute_filled"], valid_to=D(2025, 6, 1))
+    substitute(L["substitute_filled"], D(2025, 6, 1), D(2026, 5, 1))
+    with_gp(L["substitute_filled"], valid_from=D(2026, 5, 1))
     # Without a regular GP for long but with no substitute: vacant, not a warning here.
     L["vacant"] = a_list(members=20)
     with_gp(L["vacant"], valid_to=D(2024, 1, 1))
@@ -201,6 +206,7 @@ def test_substitute_only(registry, national):
     assert sub.gp_name is None and sub.substitute_name
     assert registry["substitute_six"].pk not in rows  # exactly 6 months: not more than 6
     assert registry["vacant"].pk not in rows  # no substitute: vacant, not kept by one
+    assert registry["substitute_filled"].pk not in rows  # a new GP is registered
 
 
 def test_county_sees_its_municipalities_only(registry, national):
@@ -268,6 +274,7 @@ def test_substitute_only_rule_boundaries():
     assert ew.substitute_only_signal(day, D(2025, 9, 1), None, 6) is None
     assert ew.substitute_only_signal(day, D(2025, 8, 31), None, 6) is not None
     assert ew.substitute_only_signal(day, D(2025, 1, 1), day, 6) is None  # cover ended
+    assert ew.substitute_only_signal(day, D(2025, 1, 1), None, 6, D(2027, 1, 1)) is None
 
 
 def test_horizon_boundaries():
