@@ -19,9 +19,10 @@ per kind of signal and hands the values to the rules.
 (c) **A known end of the agreement** (``Agreement.valid_to``): the list itself ends
     and its residents must move (``close_agreement``).
 (d) **Kept only by substitutes for long**: no regular GP, a substitute (vikar, LPVI)
-    in force, and no regular GP for more than ``substitute_only_months`` months. The
-    list is without a regular GP already, so its date is the day asked about; the
-    detail says since when and until when the substitute cover is registered.
+    in force, no new regular GP registered to start, and no regular GP for more than
+    ``substitute_only_months`` months. The list is without a regular GP already, so
+    its date is the day asked about; the detail says since when and until when the
+    substitute cover is registered.
 (e) **Shared-list wind-downs** (deleliste, for doctors over 60 handing over their
     practice; domain.md § 2): **not modelled by the registry**, so no signal. The
     registry has only a flag for a shared list (``Agreement.is_shared_list``,
