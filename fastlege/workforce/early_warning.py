@@ -23,6 +23,11 @@ per kind of signal and hands the values to the rules.
     ``substitute_only_months`` months. The list is without a regular GP already, so
     its date is the day asked about; the detail says since when and until when the
     substitute cover is registered.
+(d2) **The GP away for long, the list run by a substitute**: the regular GP has an
+    absence (``Absence``) in force that began more than ``substitute_only_months``
+    months ago, and a substitute covers the list. Parental leave is left out
+    (``long_absence_excluded_reasons``: a planned leave with a return). Its date is
+    the day asked about, as for (d).
 (e) **Shared-list wind-downs** (deleliste, for doctors over 60 handing over their
     practice; domain.md § 2): **not modelled by the registry**, so no signal. The
     registry has only a flag for a shared list (``Agreement.is_shared_list``,
@@ -56,7 +61,7 @@ from django.utils.translation import gettext_lazy
 from fastlege.core.tabular import Column
 from fastlege.reference.models import County, Municipality
 from fastlege.registry import rules
-from fastlege.registry.models import Agreement, DoctorPeriod
+from fastlege.registry.models import Absence, Agreement, DoctorPeriod
 from fastlege.registry.periods import in_force_on, not_ended_by
 from fastlege.registry.rules import Parameter
 from fastlege.registry.services.agreements import age_endings
@@ -86,6 +91,19 @@ PARAMETERS: tuple[Parameter, ...] = (
             "året (domain.md § 3.6) er kortere og registreres ikke som vikar."
         ),
     ),
+    Parameter(
+        "long_absence_excluded_reasons",
+        frozenset({"foreldrepermisjon"}),
+        datetime.date(2012, 9, 1),
+        "Ingen hjemmel: faglig valg",
+        verified=False,
+        note=(
+            "Fravær som ikke varsles selv om det er langt: foreldrepermisjon er planlagt og "
+            "har en kjent retur. Sykdom, annen permisjon og annet fravær over "
+            "«substitute_only_months» måneder med bare vikar varsles. domain.md sier ikke "
+            "noe om hvor ofte langt fravær ender med at legen slutter."
+        ),
+    ),
 )
 
 
@@ -107,6 +125,7 @@ class Reason(models.TextChoices):
     GP_PERIOD_ENDS = "fastlege_slutter", gettext_lazy("fastlegen slutter")
     LIST_ENDS = "liste_avsluttes", gettext_lazy("listen avsluttes")
     SUBSTITUTE_ONLY = "bare_vikar", gettext_lazy("bare vikar over lang tid")
+    LONG_ABSENCE = "lenge_borte", gettext_lazy("fastlegen lenge borte, vikar på listen")
 
 
 def _fmt(day: datetime.date) -> str:
@@ -155,6 +174,11 @@ class Signal:
             return _("fastlegens periode på listen slutter %(ends)s") % {"ends": _fmt(self.on)}
         if r == Reason.LIST_ENDS:
             return _("avtalen (listen) avsluttes %(ends)s") % {"ends": _fmt(self.on)}
+        if r == Reason.LONG_ABSENCE and self.related_on is not None:
+            away = _("fastlegen borte siden %(since)s") % {"since": _fmt(self.related_on)}
+            if self.cover_until is None:
+                return away + _("; vikar uten sluttdato")
+            return away + _("; vikar registrert til %(until)s") % {"until": _fmt(self.cover_until)}
         if r == Reason.SUBSTITUTE_ONLY and self.related_on is not None:
             since = _("uten fast lege siden %(since)s") % {"since": _fmt(self.related_on)}
             if self.cover_until is None:
@@ -245,6 +269,29 @@ def substitute_only_signal(
     if without_gp_since >= rules.add_months(day, -min_months):
         return None
     return Signal(Reason.SUBSTITUTE_ONLY, day, related_on=without_gp_since, cover_until=cover_until)
+
+
+def long_absence_signal(
+    day: datetime.date,
+    absent_since: datetime.date,
+    absence_reason: str,
+    cover_until: datetime.date | None,
+    min_months: int,
+    excluded_reasons: frozenset[str],
+) -> Signal | None:
+    """(d2) The regular GP away for long and the list run by a substitute: an absence
+    in force on ``day`` (the caller's condition) that began more than ``min_months``
+    months before (``substitute_only_months``), not of an excluded kind
+    (``long_absence_excluded_reasons``, verified=False: parental leave), and a
+    substitute covering ``day``. The list is run by a substitute now, so the date is
+    ``day``."""
+    if absence_reason in excluded_reasons:
+        return None
+    if cover_until is not None and cover_until <= day:
+        return None
+    if absent_since >= rules.add_months(day, -min_months):
+        return None
+    return Signal(Reason.LONG_ABSENCE, day, related_on=absent_since, cover_until=cover_until)
 
 
 def horizon_end(day: datetime.date, months: int) -> datetime.date:
@@ -364,13 +411,41 @@ def _signals(
     for a in agreements.values():
         if a.valid_to is not None and a.valid_to <= until:
             found[a.pk].append(list_end_signal(a.valid_to))
-    # (d) kept only by substitutes for long.
+    # (d) kept only by substitutes for long; (d2) the GP away for long, a substitute on.
+    months = int(param("substitute_only_months", day))
+    away: dict[int, tuple[datetime.date, str]] = {}
+    for agreement_id, start, reason in (
+        Absence.objects.filter(
+            in_force_on(day),
+            agreement_id__in=[
+                a.pk
+                for a in agreements.values()
+                if a.gp_name is not None and a.substitute_name is not None  # type: ignore[attr-defined]
+            ],
+        )
+        .order_by("valid_from")
+        .values_list("agreement_id", "valid_from", "reason")
+    ):
+        away.setdefault(agreement_id, (start, reason))  # the one that began first
     cover: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
     for agreement_id, start, end in DoctorPeriod.objects.filter(
-        not_ended_by(day), role=SUBSTITUTE, agreement_id__in=[a.pk for a in without_gp]
+        not_ended_by(day),
+        role=SUBSTITUTE,
+        agreement_id__in=[a.pk for a in without_gp] + list(away),
     ).values_list("agreement_id", "valid_from", "valid_to"):
         cover[agreement_id].append((start, end))
-    months = int(param("substitute_only_months", day))
+    excluded = frozenset(param("long_absence_excluded_reasons", day))
+    for agreement_id, (since, reason) in away.items():
+        signal = long_absence_signal(
+            day,
+            since,
+            reason,
+            substitute_cover_until(day, cover[agreement_id]),
+            months,
+            excluded,
+        )
+        if signal is not None:
+            found[agreement_id].append(signal)
     for a in without_gp:
         since = a.vacant_since or a.valid_from  # type: ignore[attr-defined]
         signal = substitute_only_signal(

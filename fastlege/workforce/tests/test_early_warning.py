@@ -17,7 +17,7 @@ from django.http import Http404
 from fastlege.accounts.models import Role
 from fastlege.core.errors import DomainError
 from fastlege.reference.models import County, Municipality
-from fastlege.registry.models import Agreement, AgreementExtension, DoctorPeriod
+from fastlege.registry.models import Absence, Agreement, AgreementExtension, DoctorPeriod
 from fastlege.registry.tests.factories import (
     AgreementFactory,
     DoctorFactory,
@@ -54,6 +54,12 @@ def with_gp(agreement: Agreement, born: D = YOUNG, **period: object) -> DoctorPe
 def substitute(agreement: Agreement, valid_from: D, valid_to: D | None = None) -> DoctorPeriod:
     return DoctorPeriodFactory.create(
         agreement=agreement, role=SUB, valid_from=valid_from, valid_to=valid_to
+    )
+
+
+def away(period: DoctorPeriod, since: D, reason: str) -> None:
+    Absence.objects.create(
+        agreement=period.agreement, doctor=period.doctor, valid_from=since, reason=reason
     )
 
 
@@ -121,6 +127,18 @@ def registry(db):
     with_gp(L["substitute_filled"], valid_to=D(2025, 6, 1))
     substitute(L["substitute_filled"], D(2025, 6, 1), D(2026, 5, 1))
     with_gp(L["substitute_filled"], valid_from=D(2026, 5, 1))
+    # (d2) the GP on sick leave since 01.06.2025 (9 months), a substitute on: 6 months.
+    L["away_long"] = a_list(members=11)
+    away(with_gp(L["away_long"]), D(2025, 6, 1), Absence.Reason.SICK)
+    substitute(L["away_long"], D(2025, 6, 1))
+    # (d2) the same on parental leave: planned, with a return; no signal.
+    L["away_parental"] = a_list(members=12)
+    away(with_gp(L["away_parental"]), D(2025, 6, 1), Absence.Reason.PARENTAL)
+    substitute(L["away_parental"], D(2025, 6, 1))
+    # (d2) sick since 01.10.2025 (5 months): not long; no signal.
+    L["away_short"] = a_list(members=13)
+    away(with_gp(L["away_short"]), D(2025, 10, 1), Absence.Reason.SICK)
+    substitute(L["away_short"], D(2025, 10, 1))
     # Without a regular GP for long but with no substitute: vacant, not a warning here.
     L["vacant"] = a_list(members=20)
     with_gp(L["vacant"], valid_to=D(2024, 1, 1))
@@ -150,14 +168,14 @@ def test_horizons_of_a_municipality(registry, national):
     L = registry
     w = ew.early_warning(national, trondheim(), DAY)
     by_months = {h.months: h for h in w.horizons}
-    six = {L[k].pk for k in ("five_months", "exactly_six", "substitute_long")}
+    six = {L[k].pk for k in ("five_months", "exactly_six", "substitute_long", "away_long")}
     twelve = six | {L[k].pk for k in ("seven_months", "notice", "list_ends")}
     twenty_four = twelve | {L["extension_ends"].pk}
     assert ids(by_months[6].rows) == six
     assert ids(by_months[12].rows) == twelve
     assert ids(by_months[24].rows) == twenty_four
-    # Residents affected: the lists' lengths, each list once (3+4+2; +5+7+1; +6).
-    assert [h.residents for h in w.horizons] == [9, 22, 28]
+    # Residents affected: the lists' lengths, each list once (3+4+2+11; +5+7+1; +6).
+    assert [h.residents for h in w.horizons] == [20, 33, 39]
     assert [h.until for h in w.horizons] == [D(2026, 9, 1), D(2027, 3, 1), D(2028, 3, 1)]
 
 
@@ -209,11 +227,21 @@ def test_substitute_only(registry, national):
     assert registry["substitute_filled"].pk not in rows  # a new GP is registered
 
 
+def test_gp_away_for_long(registry, national):
+    rows = {r.agreement.pk: r for r in ew.lists_at_risk(national, trondheim(), DAY, 24)}
+    gone = rows[registry["away_long"].pk]
+    assert (gone.first.reason, gone.on) == (Reason.LONG_ABSENCE, DAY)
+    assert gone.first.detail() == "fastlegen borte siden 01.06.2025; vikar uten sluttdato"
+    assert gone.gp_name and gone.substitute_name
+    assert registry["away_parental"].pk not in rows
+    assert registry["away_short"].pk not in rows
+
+
 def test_county_sees_its_municipalities_only(registry, national):
     w = ew.early_warning(national, County.objects.get(number="50"), DAY)
     assert registry["steinkjer"].pk in ids(w.horizons[0].rows)
     assert registry["oslo"].pk not in ids(w.horizons[-1].rows)
-    assert [h.residents for h in w.horizons] == [9 + 8, 22 + 8, 28 + 8]
+    assert [h.residents for h in w.horizons] == [20 + 8, 33 + 8, 39 + 8]
 
 
 # --- Who may see what ------------------------------------------------------------------
@@ -277,6 +305,14 @@ def test_substitute_only_rule_boundaries():
     assert ew.substitute_only_signal(day, D(2025, 1, 1), None, 6, D(2027, 1, 1)) is None
 
 
+def test_long_absence_rule():
+    day, none = D(2026, 3, 1), frozenset({"foreldrepermisjon"})
+    assert ew.long_absence_signal(day, D(2025, 9, 1), "sykdom", None, 6, none) is None
+    assert ew.long_absence_signal(day, D(2025, 8, 31), "sykdom", None, 6, none) is not None
+    assert ew.long_absence_signal(day, D(2025, 1, 1), "foreldrepermisjon", None, 6, none) is None
+    assert ew.long_absence_signal(day, D(2025, 1, 1), "sykdom", day, 6, none) is None
+
+
 def test_horizon_boundaries():
     assert ew.first_horizon(D(2026, 9, 1), DAY) == 6
     assert ew.first_horizon(D(2026, 9, 2), DAY) == 12
@@ -310,4 +346,7 @@ def test_queries_do_not_grow_with_the_lists(registry, national):
         vacant = a_list(muni)
         with_gp(vacant, valid_to=D(2024, 1, 1))
         substitute(vacant, D(2024, 1, 1))
+        gone = a_list(muni)
+        away(with_gp(gone), D(2025, 1, 1), Absence.Reason.SICK)
+        substitute(gone, D(2025, 1, 1))
     assert count() == before
