@@ -193,3 +193,10 @@ def test_export_excel(site):
 
 def test_unknown_format_is_404(site):
     assert client(site, "municipality").get(muni_url(), {"format": "pdf"}).status_code == 404
+
+
+def test_the_municipality_and_county_pages_lead_to_the_early_warning(site: Site) -> None:
+    muni = client(site, "municipality").get(reverse("web:municipality", args=["5001"]))
+    county = client(site, "county_governor").get(reverse("web:county", args=["50"]))
+    assert f'href="{muni_url()}"' in muni.content.decode()
+    assert f'href="{county_url()}"' in county.content.decode()
