@@ -76,10 +76,13 @@ FIGURES: tuple[Figure, ...] = (
         ),
     ),
     Figure(
-        "venteliste",
+        "venter_pa_listene",
         "waiting",
-        _("på venteliste"),
-        _("Plasser på venteliste, etter personens bostedskommune."),
+        _("på venteliste til listene"),
+        _(
+            "Plasser på venteliste til listene i området (etter listens kommune). "
+            "En person står på ventelisten til én liste om gangen."
+        ),
     ),
     Figure(
         "ufordelte",
@@ -100,6 +103,7 @@ class ListCount:
     members: int
     incoming: int = 0  # pending moves onto the list (capacity.incoming_requests)
     has_gp: bool = True
+    waiting: int = 0  # places on the list's waiting list
 
 
 @dataclass(frozen=True)
@@ -129,10 +133,10 @@ class AreaFigures:
         return [(f, self.value(f.code)) for f in FIGURES]
 
 
-def sum_lists(lists: Iterable[ListCount], *, waiting: int = 0, unassigned: int = 0) -> AreaFigures:
-    """The figures of an area from its lists; ``waiting`` and ``unassigned`` are counted
-    per person (by home municipality), not per list."""
-    n = without = members = ceiling = free = over = 0
+def sum_lists(lists: Iterable[ListCount], *, unassigned: int = 0) -> AreaFigures:
+    """The figures of an area from its lists; ``unassigned`` are people on no list,
+    counted by their home municipality."""
+    n = without = members = ceiling = free = over = waiting = 0
     for a in lists:
         n += 1
         without += not a.has_gp
@@ -140,6 +144,7 @@ def sum_lists(lists: Iterable[ListCount], *, waiting: int = 0, unassigned: int =
         ceiling += a.ceiling
         free += capacity.free_places(a.ceiling, a.members, a.incoming)
         over += capacity.over_ceiling(a.ceiling, a.members, a.incoming)
+        waiting += a.waiting
     return AreaFigures(n, without, members, ceiling, free, over, waiting, unassigned)
 
 

@@ -109,6 +109,8 @@ HDIR = "Helsedirektoratet, fastlegestatistikk (definisjoner)"
 KOSTRA = "SSB KOSTRA tabell 12005"
 HDIR_DURATION = "Helsedirektoratet, kvalitetsindikator avtalevarighet"
 HELFO_AGE = "Helfo, fastlegestatistikk (alder fastlege)"
+#: The registry's list information (a list's waiting list, fastlegeforskriften § 6).
+LIST_INFO = "Fastlegeregisteret, listeopplysninger (fastlegeforskriften § 6)"
 #: Hdir's free places (ceiling − list length) taken list by list, so that a list above
 #: its ceiling counts as full, not as negative free places (fastlegeforskriften § 10:
 #: a list is closed when it reaches its ceiling).
@@ -380,6 +382,16 @@ INDICATORS: tuple[Indicator, ...] = (
         formula_text=_("Plasser på venteliste, etter personens bostedskommune"),
     ),
     Indicator(
+        "venter_pa_listene",
+        _("På venteliste til områdets lister"),
+        Unit.COUNT,
+        _c("waiting_on_lists"),
+        True,
+        LIST_INFO,
+        ("waiting_on_lists",),
+        formula_text=_("Plasser på venteliste til listene i området, etter listens kommune"),
+    ),
+    Indicator(
         "venteliste_annen_fastlegekommune",
         _("Venter i annen kommune enn fastlegens"),
         Unit.COUNT,
@@ -608,6 +620,7 @@ BY_CODE: dict[str, Indicator] = {i.code: i for i in INDICATORS}
 #: then the others.
 HEADLINE = (
     *(f.code for f in figures.FIGURES),
+    "venteliste",
     "fastleger",
     "andel_uten_lege",
     "listelengde",

@@ -121,6 +121,10 @@ class AreaMonthCount(models.Model):
         "plasser over listetak",
         _("For hver liste over listetaket: listelengde − listetak; summert over listene."),
     )
+    waiting_on_lists = _added(
+        "på venteliste til områdets lister",
+        _("Plasser på venteliste til listene i området, etter listens kommune."),
+    )
 
     class Meta:
         verbose_name = _("telletabell per område og måned")

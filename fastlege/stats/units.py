@@ -38,6 +38,7 @@ COUNTED: dict[str, Promise] = {
     "listeinnbyggere_uten_lege": PEOPLE,
     "ufordelte": PEOPLE,
     "venteliste": PEOPLE,
+    "venter_pa_listene": PEOPLE,
     "venteliste_annen_fastlegekommune": PEOPLE,
     "venteliste_annen_bostedskommune": PEOPLE,
     "sum_listetak": PLACES,

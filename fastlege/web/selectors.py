@@ -276,8 +276,8 @@ def area_figures(
 
     Lists in force on ``day`` with their regular GP on ``day``; members from the
     list-length table and the unassigned from the count the database keeps (both
-    current); pending moves onto each list; waiting places by the person's home
-    municipality. Six grouped queries, none per list or per person."""
+    current); pending moves onto each list; the places on each list's waiting list.
+    Six grouped queries, none per list or per person."""
     day = day or timezone.localdate()
     numbers = list(
         Municipality.objects.filter(municipalities).order_by().values_list("number", flat=True)
@@ -307,12 +307,12 @@ def area_figures(
     )
     waiting = dict(
         WaitingListEntry.objects.filter(
-            status=WaitingListEntry.Status.WAITING, resident__municipality_id__in=numbers
+            status=WaitingListEntry.Status.WAITING, agreement__municipality_id__in=numbers
         )
         .order_by()
-        .values("resident__municipality_id")
+        .values("agreement_id")
         .annotate(n=Count("pk"))
-        .values_list("resident__municipality_id", "n")
+        .values_list("agreement_id", "n")
     )
     unassigned = dict(
         UnassignedCount.objects.filter(municipality_id__in=numbers).values_list(
@@ -322,12 +322,16 @@ def area_figures(
     lists: dict[str, list[figures.ListCount]] = {n: [] for n in numbers}
     for pk, muni, ceiling in agreements:
         lists[muni].append(
-            figures.ListCount(ceiling, lengths.get(pk, 0), incoming.get(pk, 0), pk in with_gp)
+            figures.ListCount(
+                ceiling,
+                lengths.get(pk, 0),
+                incoming.get(pk, 0),
+                pk in with_gp,
+                waiting.get(pk, 0),
+            )
         )
     return {
-        n: figures.sum_lists(
-            rows, waiting=int(waiting.get(n, 0)), unassigned=int(unassigned.get(n, 0))
-        )
+        n: figures.sum_lists(rows, unassigned=int(unassigned.get(n, 0)))
         for n, rows in lists.items()
     }
 

@@ -42,7 +42,7 @@ from fastlege.stats.services.registry_counts import (
 #: The version of the counts a fill writes (``StatsFill.version``). A month filled by an
 #: older version is filled again by the next ``stats-fill``. 2: GP age cohorts, lists
 #: vacant in the last 12 months, vacancy durations. 3: free places and places over the
-#: ceiling per list.
+#: ceiling per list, waiting on the area's lists.
 FILL_VERSION = 3
 
 ADDITIVE = [
@@ -67,6 +67,7 @@ ADDITIVE = [
     "switches",
     "free_places_sum",
     "over_ceiling_sum",
+    "waiting_on_lists",
 ]
 
 LIST_COLUMNS = (
@@ -82,6 +83,7 @@ LIST_COLUMNS = (
     "length",
     "ceiling",
     "has_substitute",
+    "waiting_count",
 )
 
 
@@ -230,6 +232,7 @@ def aggregate(
         length,
         ceiling,
         substitute,
+        waiting_on_list,
     ) in list_rows:
         seen.add(muni)
         with_gp = gp is not None
@@ -247,6 +250,7 @@ def aggregate(
             c["lists_full"] += length >= ceiling
             c["free_places_sum"] += capacity.free_places(ceiling, length)
             c["over_ceiling_sum"] += capacity.over_ceiling(ceiling, length)
+            c["waiting_on_lists"] += waiting_on_list
             c["lists_salaried"] += bool(salaried)
             c["lists_with_substitute"] += bool(substitute)
             c["lists_vacant_over_year"] += vacant_long

@@ -75,6 +75,13 @@ def registry_rows(day: datetime.date) -> tuple[list[tuple], list[tuple]]:
         .annotate(n=Count("id"))
         .values_list("agreement_id", "n")
     )
+    waiting_on = dict(
+        WaitingListEntry.objects.filter(status=WaitingListEntry.Status.WAITING)
+        .order_by()
+        .values("agreement_id")
+        .annotate(n=Count("id"))
+        .values_list("agreement_id", "n")
+    )
     lists: list[tuple] = []
     for pk, muni, salaried, is_open, ceiling, valid_from in agreements:
         gp = regular.get(pk)
@@ -93,6 +100,7 @@ def registry_rows(day: datetime.date) -> tuple[list[tuple], list[tuple]]:
                 lengths.get(pk, 0),
                 ceiling,
                 pk in substitutes,
+                waiting_on.get(pk, 0),
             )
         )
 
