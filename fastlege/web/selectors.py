@@ -268,11 +268,12 @@ def list_figures(municipality_id: str, day: datetime.date) -> list[Agreement]:
 
 
 def area_figures(
-    municipalities: Q, day: datetime.date | None = None
+    municipalities: Q | None, day: datetime.date | None = None
 ) -> dict[str, figures.AreaFigures]:
     """The key figures (``fastlege.registry.figures``) of each municipality matched by
-    ``municipalities`` (a filter on Municipality), live on ``day``: the one counting of
-    them, used by the municipality's, the county governor's and the national pages.
+    ``municipalities`` (a filter on Municipality; ``None``: all), live on ``day``: the
+    one counting of them, used by the municipality's, the county governor's and the
+    national pages.
 
     Lists in force on ``day`` with their regular GP on ``day``; members from the
     list-length table and the unassigned from the count the database keeps (both
@@ -280,21 +281,29 @@ def area_figures(
     Six grouped queries, none per list or per person."""
     day = day or timezone.localdate()
     numbers = list(
-        Municipality.objects.filter(municipalities).order_by().values_list("number", flat=True)
+        Municipality.objects.filter(municipalities or Q())
+        .order_by()
+        .values_list("number", flat=True)
     )
+
+    def within(field: str) -> Q:
+        # All municipalities: no join to the agreements (the waiting lists hold
+        # hundreds of thousands of rows nationally).
+        return Q() if municipalities is None else Q(**{f"{field}__in": numbers})
+
     agreements = list(
         Agreement.objects.filter(in_force_on(day), municipality_id__in=numbers)
         .order_by()
         .values_list("pk", "municipality_id", "ceiling")
     )
     lengths = dict(
-        ListLength.objects.filter(agreement__municipality_id__in=numbers).values_list(
+        ListLength.objects.filter(within("agreement__municipality_id")).values_list(
             "agreement_id", "members"
         )
     )
     incoming = dict(
         capacity.incoming_requests()
-        .filter(to_agreement__municipality_id__in=numbers)
+        .filter(within("to_agreement__municipality_id"))
         .order_by()
         .values("to_agreement_id")
         .annotate(n=Count("pk"))
@@ -302,12 +311,12 @@ def area_figures(
     )
     with_gp = set(
         _periods_on(day)
-        .filter(agreement__municipality_id__in=numbers, role=REGULAR)
+        .filter(within("agreement__municipality_id"), role=REGULAR)
         .values_list("agreement_id", flat=True)
     )
     waiting = dict(
         WaitingListEntry.objects.filter(
-            status=WaitingListEntry.Status.WAITING, agreement__municipality_id__in=numbers
+            within("agreement__municipality_id"), status=WaitingListEntry.Status.WAITING
         )
         .order_by()
         .values("agreement_id")
@@ -315,13 +324,13 @@ def area_figures(
         .values_list("agreement_id", "n")
     )
     unassigned = dict(
-        UnassignedCount.objects.filter(municipality_id__in=numbers).values_list(
+        UnassignedCount.objects.filter(within("municipality_id")).values_list(
             "municipality_id", "unassigned"
         )
     )
     lists: dict[str, list[figures.ListCount]] = {n: [] for n in numbers}
     for pk, muni, ceiling in agreements:
-        lists[muni].append(
+        lists.setdefault(muni, []).append(
             figures.ListCount(
                 ceiling,
                 lengths.get(pk, 0),
@@ -330,10 +339,7 @@ def area_figures(
                 waiting.get(pk, 0),
             )
         )
-    return {
-        n: figures.sum_lists(rows, unassigned=int(unassigned.get(n, 0)))
-        for n, rows in lists.items()
-    }
+    return {n: figures.sum_lists(lists[n], unassigned=int(unassigned.get(n, 0))) for n in numbers}
 
 
 def _periods_on(day: datetime.date) -> QuerySet[DoctorPeriod]:
@@ -665,7 +671,7 @@ def county_map(actor: Any, county: County, code: str) -> CountyMap:
 def national_overview(actor: Any, day: datetime.date | None = None) -> list[AreaRow]:
     """Per county: the sum of its municipalities' key figures (``area_figures``)."""
     require_national(actor)
-    counted = area_figures(Q(), day)
+    counted = area_figures(None, day)
     by_county: dict[str, list[figures.AreaFigures]] = {}
     for number, county in Municipality.objects.values_list("number", "county_id"):
         by_county.setdefault(county, []).append(counted[number])
