@@ -867,6 +867,27 @@ class Absence(models.Model):
         related_name="+",
     )
 
+    class Status(models.TextChoices):
+        REPORTED = "meldt", _("meldt, venter på kommunen")
+        APPROVED = "godkjent", _("godkjent med vikar")
+        UNCOVERED = "uten_vikar", _("godkjent uten vikar")
+        REJECTED = "avslatt", _("vikar avslått")
+
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.REPORTED
+    )
+    proposed_substitute = models.ForeignKey(
+        Doctor,
+        verbose_name=_("foreslått vikar"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Vikaren fastlegen foreslår; kommunen godkjenner (fastlegeforskriften § 16)."),
+    )
+    decided_at = models.DateTimeField(_("avgjort"), null=True, blank=True)
+    decision_note = models.TextField(_("kommunens merknad"), blank=True, max_length=2000)
+
     class Meta:
         verbose_name = _("fravær")
         verbose_name_plural = _("fravær")
@@ -875,6 +896,11 @@ class Absence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} {self.valid_from}"
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        """The last day away (``valid_to`` is the first day back)."""
+        return self.valid_to - datetime.timedelta(days=1) if self.valid_to else None
 
     def clean(self) -> None:
         _check_period(self)

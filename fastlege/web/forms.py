@@ -123,15 +123,64 @@ class CeilingDecisionForm(forms.Form):
 
 
 class AbsenceForm(forms.Form):
+    """The GP reports an absence: the first and the last day away (a one-day absence has
+    the same day twice), and may propose a substitute by HPR number."""
+
     valid_from = forms.DateField(
-        label=_("Fra dato"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Første fraværsdag"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    valid_to = forms.DateField(
-        label=_("Til dato (valgfritt)"),
+    last_day = forms.DateField(
+        label=_("Siste fraværsdag (valgfritt)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Tom hvis du ikke vet når du er tilbake."),
     )
     reason = forms.ChoiceField(label=_("Årsak"), choices=Absence.Reason.choices)
+    substitute_hpr = forms.CharField(
+        label=_("Foreslått vikar, HPR-nummer (valgfritt)"),
+        required=False,
+        max_length=9,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("valid_from"), data.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", _("Siste fraværsdag kan ikke være før den første."))
+        return data
+
+    @property
+    def back_on(self) -> datetime.date | None:
+        """The first day back (the absence's ``valid_to``): the day after the last day."""
+        last = self.cleaned_data.get("last_day")
+        return last + datetime.timedelta(days=1) if last else None
+
+
+class AbsenceDecisionForm(forms.Form):
+    """The municipality decides a reported absence (``registry.services.decide_absence``)."""
+
+    decision = forms.ChoiceField(
+        label=_("Avgjørelse"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("godkjenn", _("Godkjenn med vikar")),
+            ("uten_vikar", _("Godkjenn uten vikar")),
+            ("avslaa", _("Avslå den foreslåtte vikaren")),
+        ],
+    )
+    substitute_hpr = forms.CharField(
+        label=_("Vikar, HPR-nummer"),
+        required=False,
+        max_length=9,
+        help_text=_("Tom: vikaren fastlegen foreslo."),
+    )
+    note = forms.CharField(
+        label=_("Merknad (påkrevd ved avslag)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 #: The departures a municipality registers; "taken over" and "period ended" are set by

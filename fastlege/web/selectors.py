@@ -30,6 +30,7 @@ from django.utils import timezone
 from fastlege.reference.models import County, Municipality, PostalCode
 from fastlege.registry import capacity, figures, rules
 from fastlege.registry.models import (
+    Absence,
     Agreement,
     CeilingChange,
     Doctor,
@@ -470,7 +471,9 @@ def gp_lists(actor: Any, day: datetime.date | None = None) -> list[Agreement]:
         a.ceiling_requests = list(  # type: ignore[attr-defined]
             CeilingChange.objects.filter(agreement_id=a.pk).order_by("-requested_on", "-pk")[:10]
         )
-        a.recent_absences = list(a.absences.order_by("-valid_from")[:10])  # type: ignore[attr-defined]
+        a.recent_absences = list(  # type: ignore[attr-defined]
+            a.absences.select_related("proposed_substitute").order_by("-valid_from")[:10]
+        )
         a.next_first = next_first  # type: ignore[attr-defined]
     return lists
 
@@ -590,6 +593,32 @@ def doctor_by_hpr(hpr_number: str) -> Doctor:
     if doctor is None:
         refuse(Code.UNKNOWN_DOCTOR)
     return doctor
+
+
+#: How far back the municipality's absence page reaches (absences ended before are left
+#: out; they stay on the list's page).
+ABSENCES_PAST_DAYS = 31
+
+
+def absences_in(
+    actor: Any, municipality: Municipality, day: datetime.date | None = None
+) -> list[Absence]:
+    """Every absence on the municipality's lists that has not ended more than
+    ``ABSENCES_PAST_DAYS`` days ago: those waiting for the municipality first, then by
+    first day; with the GP, the proposed substitute and the substitute period."""
+    municipality_for_viewer(actor, municipality.number)
+    day = day or timezone.localdate()
+    since = day - datetime.timedelta(days=ABSENCES_PAST_DAYS)
+    rows = list(
+        Absence.objects.filter(agreement__municipality_id=municipality.number)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=since))
+        .select_related(
+            "agreement__practice", "doctor", "proposed_substitute", "substitute_period__doctor"
+        )
+        .order_by("valid_from", "pk")
+    )
+    rows.sort(key=lambda a: a.status != Absence.Status.REPORTED)
+    return rows
 
 
 # -- county governor and national ------------------------------------------------------

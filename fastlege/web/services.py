@@ -4,7 +4,6 @@ registry's ``DomainError`` codes (``fastlege.registry.services.errors``)."""
 
 from __future__ import annotations
 
-import datetime
 import re
 from enum import StrEnum
 from typing import Any, NoReturn
@@ -18,10 +17,7 @@ from fastlege.core import audit
 from fastlege.core.admin_tools import NIN_PATTERN
 from fastlege.core.errors import DomainError
 from fastlege.reference.models import Municipality
-from fastlege.registry.models import Absence, Agreement
-from fastlege.registry.periods import in_force
 from fastlege.registry.services import access
-from fastlege.registry.services.common import get_agreement, today_or
 from fastlege.registry.services.errors import Code, refuse
 
 
@@ -41,42 +37,6 @@ def set_automatic_placement(
         muni.save(update_fields=["automatic_placement"])
         audit.record(actor, "municipality.automatic_placement", muni, on=on)
     return muni
-
-
-@transaction.atomic
-def register_absence(
-    actor: Any,
-    agreement: Agreement | int,
-    *,
-    valid_from: datetime.date,
-    valid_to: datetime.date | None,
-    reason: str,
-    today: datetime.date | None = None,
-) -> Absence:
-    """The list's regular GP (or the municipality) registers the GP's absence. Covering
-    it is the practice's duty (fastlegeforskriften § 16 (2) e); a substitute is then
-    registered and approved by the municipality (``register_substitute``)."""
-    today = today_or(today)
-    target = get_agreement(agreement, lock=True)
-    access.require_gp_or_municipality(actor, target, today)
-    if reason not in Absence.Reason.values:
-        refuse(Code.INVALID_PERIOD)
-    if valid_to is not None and valid_to <= valid_from:
-        refuse(Code.INVALID_PERIOD)
-    if not in_force(target.valid_from, target.valid_to, valid_from):
-        refuse(Code.OUTSIDE_AGREEMENT)
-    period = access.regular_gp_on(target.pk, valid_from)
-    if period is None:
-        refuse(Code.LIST_WITHOUT_GP)
-    absence = Absence.objects.create(
-        agreement=target,
-        doctor_id=period.doctor_id,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        reason=reason,
-    )
-    audit.record(actor, "absence.registered", absence, agreement=target.pk, reason=reason)
-    return absence
 
 
 class WebCode(StrEnum):

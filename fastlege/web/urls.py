@@ -62,6 +62,12 @@ urlpatterns = [
         municipality.list_page,
         name="municipality_list",
     ),
+    path("kommune/<str:number>/fravaer/", municipality.absences, name="municipality_absences"),
+    path(
+        "kommune/<str:number>/fravaer/<int:absence_id>/avgjor/",
+        municipality.absence_decide,
+        name="absence_decide",
+    ),
     path(
         "kommune/<str:number>/liste/<int:agreement_id>/lavere-listetak/",
         municipality.impact,

@@ -7,10 +7,12 @@ Modules: ``citizen`` (switch, cancel, opt out/in), ``waiting`` (waiting lists),
 ``municipality`` (lists, GPs, substitutes, closing, placing the unassigned),
 ``agreements`` (competence, the age limit and extensions, ending on § 12's terms),
 ``ceiling`` (list ceiling changes), ``reduction`` (list reduction by lot),
-``removal`` (§§ 38–39), ``population`` (events from the population register),
+``removal`` (§§ 38–39), ``absence`` (a GP's absence and its cover),
+``population`` (events from the population register),
 ``notifications`` (letters to residents); ``errors`` has the codes.
 """
 
+from fastlege.registry.services.absence import decide_absence, register_absence
 from fastlege.registry.services.agreements import end_agreements_at_age_limit, extend_agreement
 from fastlege.registry.services.ceiling import (
     apply_ceiling_change,
@@ -55,6 +57,8 @@ from fastlege.registry.services.waiting import (
 
 __all__ = [
     "Code",
+    "decide_absence",
+    "register_absence",
     "apply_ceiling_change",
     "approve_ceiling_change",
     "assign_gp",

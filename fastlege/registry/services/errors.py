@@ -71,6 +71,11 @@ class Code(StrEnum):
     SUBSTITUTE_DOUBLE_CLAIM = "substitute_double_claim"
     SUBSTITUTE_IS_LIST_GP = "substitute_is_list_gp"
     PERCENTAGE_OUT_OF_RANGE = "percentage_out_of_range"
+    ABSENCE_ALREADY_DECIDED = "absence_already_decided"
+    NO_SUBSTITUTE_CHOSEN = "no_substitute_chosen"
+    ABSENCE_WITHOUT_END = "absence_without_end"
+    UNKNOWN_ABSENCE = "unknown_absence"
+    UNKNOWN_DECISION = "unknown_decision"
     # ceilings and reductions
     CEILING_OUT_OF_RANGE = "ceiling_out_of_range"
     LOW_CEILING_NEEDS_APPROVAL = "low_ceiling_needs_approval"
@@ -208,6 +213,17 @@ MESSAGES: dict[Code, Promise] = {
     ),
     Code.SUBSTITUTE_IS_LIST_GP: _("Vikaren kan ikke være listens egen fastlege."),
     Code.PERCENTAGE_OUT_OF_RANGE: _("Stillingsprosenten må være mellom 1 og 100."),
+    Code.ABSENCE_ALREADY_DECIDED: _("Kommunen har allerede avgjort dette fraværet."),
+    Code.ABSENCE_WITHOUT_END: _(
+        "Fraværet har ingen sluttdato ennå. En vikarperiode trenger en sluttdato; "
+        "be fastlegen melde siste fraværsdag, eller godkjenn uten vikar."
+    ),
+    Code.UNKNOWN_ABSENCE: _("Fraværet finnes ikke."),
+    Code.UNKNOWN_DECISION: _("Velg en av avgjørelsene."),
+    Code.NO_SUBSTITUTE_CHOSEN: _(
+        "Velg en vikar (HPR-nummer) før fraværet godkjennes med vikar, eller godkjenn det "
+        "uten vikar."
+    ),
     Code.CEILING_OUT_OF_RANGE: _(
         "Listetaket må være mellom %(low)s og %(high)s (fastlegeforskriften § 10)."
     ),

@@ -273,11 +273,13 @@ def test_municipality_refuses_a_ceiling_change(world: World) -> None:
 def test_gp_registers_an_absence(world: World) -> None:
     r = world.client("gp").post(
         reverse("web:gp_absence", args=[world.open_list.pk]),
-        {"valid_from": "2026-07-01", "valid_to": "2026-07-21", "reason": "ferie"},
+        {"valid_from": "2026-07-01", "last_day": "2026-07-21", "reason": "ferie"},
         follow=True,
     )
-    assert "Fraværet er registrert" in messages_of(r)
-    assert Absence.objects.get().doctor_id == world.doctor.pk
+    assert "Fraværet er meldt" in messages_of(r)
+    absence = Absence.objects.get()
+    assert absence.doctor_id == world.doctor.pk
+    assert absence.valid_to == datetime.date(2026, 7, 22)  # back the day after the last day
 
 
 def test_municipality_registers_departure_and_the_list_is_without_gp(world: World) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -11,22 +12,39 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fastlege.registry.services import request_ceiling_change, withdraw_ceiling_change
+from fastlege.core.errors import DomainError
+from fastlege.registry.services import (
+    register_absence,
+    request_ceiling_change,
+    withdraw_ceiling_change,
+)
+from fastlege.registry.services.errors import Code
 from fastlege.web import selectors as ws
 from fastlege.web.forms import AbsenceForm, CeilingRequestForm
-from fastlege.web.services import register_absence
 from fastlege.web.views.common import act, form_errors, refused_is_forbidden
 
 
 @login_required
 @refused_is_forbidden
 def gp_home(request: HttpRequest) -> HttpResponse:
+    return _home(request)
+
+
+def _home(
+    request: HttpRequest, absence_form: AbsenceForm | None = None, agreement_id: int = 0
+) -> HttpResponse:
+    """The GP's lists; a form refused is shown again with what the GP typed."""
     lists = ws.gp_lists(request.user)
     firsts = ws.upcoming_firsts()
     for a in lists:
         a.ceiling_form = CeilingRequestForm(firsts=firsts, auto_id=f"c{a.pk}_%s")  # type: ignore[attr-defined]
-        a.absence_form = AbsenceForm(auto_id=f"f{a.pk}_%s")  # type: ignore[attr-defined]
-    return render(request, "web/gp/home.html", {"lists": lists})
+        a.absence_form = (  # type: ignore[attr-defined]
+            absence_form
+            if absence_form is not None and a.pk == agreement_id
+            else AbsenceForm(auto_id=f"f{a.pk}_%s")
+        )
+    status = 400 if absence_form is not None else 200
+    return render(request, "web/gp/home.html", {"lists": lists}, status=status)
 
 
 @require_POST
@@ -61,22 +79,28 @@ def ceiling_withdraw(request: HttpRequest, change_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@refused_is_forbidden
 def absence(request: HttpRequest, agreement_id: int) -> HttpResponse:
-    back = reverse("web:gp_home")
-    form = AbsenceForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-        return HttpResponseRedirect(back)
-    data = form.cleaned_data
-    return act(
-        request,
-        lambda: register_absence(
-            request.user,
-            agreement_id,
-            valid_from=data["valid_from"],
-            valid_to=data["valid_to"],
-            reason=data["reason"],
-        ),
-        success=_("Fraværet er registrert. Kommunen godkjenner eventuell vikar."),
-        redirect_to=back,
-    )
+    """The GP reports an absence; refused or invalid, the form comes back filled in."""
+    form = AbsenceForm(request.POST, auto_id=f"f{agreement_id}_%s")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            register_absence(
+                request.user,
+                agreement_id,
+                valid_from=data["valid_from"],
+                valid_to=form.back_on,
+                reason=data["reason"],
+                proposed_substitute_hpr=data["substitute_hpr"],
+            )
+        except DomainError as exc:
+            if exc.code == Code.NOT_AUTHORISED:
+                raise
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(
+                request, _("Fraværet er meldt. Kommunen godkjenner vikar eller annen dekning.")
+            )
+            return HttpResponseRedirect(reverse("web:gp_home"))
+    return _home(request, form, agreement_id)

@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fastlege.registry.models import CeilingChange
+from fastlege.registry.models import Absence, CeilingChange
 from fastlege.registry.selectors import reduction_impact
 from fastlege.registry.services import (
     approve_ceiling_change,
     assign_gp,
     create_list,
+    decide_absence,
     extend_agreement,
     gp_leaves,
     prepare_list_reduction,
@@ -31,6 +32,7 @@ from fastlege.registry.services import (
 from fastlege.stats.selectors import latest_month
 from fastlege.web import selectors as ws
 from fastlege.web.forms import (
+    AbsenceDecisionForm,
     AssignGpForm,
     CeilingDecisionForm,
     ExtensionForm,
@@ -391,4 +393,48 @@ def users(request: HttpRequest, number: str) -> HttpResponse:
             "rows": municipality_users(request.user, number),
             "form": OfficerForm(),
         },
+    )
+
+
+@login_required
+@refused_is_forbidden
+def absences(request: HttpRequest, number: str) -> HttpResponse:
+    """Every absence on the municipality's lists and its cover; those waiting first."""
+    muni = ws.municipality_for_viewer(request.user, number)
+    rows = ws.absences_in(request.user, muni)
+    can_change = ws.may_change_municipality(request.user, number)
+    for a in rows:
+        if can_change and a.status == a.Status.REPORTED:
+            a.form = AbsenceDecisionForm(auto_id=f"a{a.pk}_%s")  # type: ignore[attr-defined]
+    return render(
+        request,
+        "web/municipality/absences.html",
+        {"municipality": muni, "absences": rows, "can_change": can_change},
+    )
+
+
+@require_POST
+@login_required
+@refused_is_forbidden
+def absence_decide(request: HttpRequest, number: str, absence_id: int) -> HttpResponse:
+    ws.municipality_for_viewer(request.user, number)
+    back = reverse("web:municipality_absences", args=[number]) + f"#fravaer-{absence_id}"
+    form = AbsenceDecisionForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return HttpResponseRedirect(back)
+    data = form.cleaned_data
+    if not Absence.objects.filter(pk=absence_id, agreement__municipality_id=number).exists():
+        raise Http404
+    return act(
+        request,
+        lambda: decide_absence(
+            request.user,
+            absence_id,
+            data["decision"],
+            substitute_hpr=data["substitute_hpr"],
+            note=data["note"],
+        ),
+        success=_("Fraværet er avgjort."),
+        redirect_to=back,
     )
