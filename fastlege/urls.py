@@ -1,7 +1,11 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from fastlege.core import views
+from fastlege.core.converters import IdConverter
+
+# Before the apps' URL modules are imported by include(): they use <id:...>.
+register_converter(IdConverter, "id")
 
 admin.site.site_header = "fastlege – administrasjon"
 admin.site.site_title = "fastlege"

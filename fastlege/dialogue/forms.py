@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fastlege.core.converters import MAX_ID
 from fastlege.dialogue import rules
 from fastlege.dialogue.models import (
     ConsultationTheme,
@@ -58,7 +59,9 @@ class MeetingForm(forms.Form):
     registration_deadline = forms.DateTimeField(
         label=_("påmeldingsfrist"), widget=DATETIME, input_formats=DATETIME_FORMATS, required=False
     )
-    capacity = forms.IntegerField(label=_("antall plasser"), min_value=1, required=False)
+    capacity = forms.IntegerField(
+        label=_("antall plasser"), min_value=1, max_value=100_000, required=False
+    )
     waiting_list = forms.BooleanField(label=_("venteliste når fullt"), required=False, initial=True)
     published = forms.BooleanField(label=_("publisert"), required=False)
     personal_data_until = forms.DateField(
@@ -100,6 +103,7 @@ class CapacityForm(forms.Form):
     capacity = forms.IntegerField(
         label=_("antall plasser"),
         min_value=1,
+        max_value=100_000,
         required=False,
         help_text=_("Tom for ubegrenset. Ledige plasser går til ventelisten."),
     )
@@ -121,7 +125,7 @@ class GroupForm(forms.Form):
 
 
 class GroupNoteForm(forms.Form):
-    group = forms.IntegerField(widget=forms.HiddenInput)
+    group = forms.IntegerField(widget=forms.HiddenInput, max_value=MAX_ID)
     text = forms.CharField(label=_("notat"), widget=forms.Textarea)
 
 
@@ -137,7 +141,7 @@ class ActionForm(forms.Form):
 
 
 class ActionStatusForm(forms.Form):
-    action = forms.IntegerField(widget=forms.HiddenInput)
+    action = forms.IntegerField(widget=forms.HiddenInput, max_value=MAX_ID)
     status = forms.ChoiceField(label=_("status"), choices=FollowUpAction.Status.choices)
 
 
@@ -197,7 +201,7 @@ class SubmissionForm(forms.Form):
 
 
 class MarkForm(forms.Form):
-    submission = forms.IntegerField(widget=forms.HiddenInput)
+    submission = forms.IntegerField(widget=forms.HiddenInput, max_value=MAX_ID)
     marked = forms.BooleanField(label=_("merket"), required=False)
     comment = forms.CharField(label=_("kommentar"), widget=forms.Textarea, required=False)
 
@@ -214,7 +218,7 @@ class CaseForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    case = forms.IntegerField(widget=forms.HiddenInput)
+    case = forms.IntegerField(widget=forms.HiddenInput, max_value=MAX_ID)
     text = forms.CharField(label=_("vedtak"), widget=forms.Textarea)
     decided_on = forms.DateField(label=_("vedtatt"), widget=DATE, initial=timezone.localdate)
     closes_case = forms.BooleanField(label=_("avslutter saken"), required=False)

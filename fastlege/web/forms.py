@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from fastlege.core.admin_tools import NIN_PATTERN
+from fastlege.core.converters import MAX_ID
 from fastlege.registry.models import Absence, DoctorPeriod
 from fastlege.web import ratelimit
 
@@ -89,7 +90,9 @@ class SearchForm(forms.Form):
 
 
 class ListChoiceForm(forms.Form):
-    agreement = forms.IntegerField(min_value=1, error_messages={"invalid": _("Ugyldig liste.")})
+    agreement = forms.IntegerField(
+        min_value=1, max_value=MAX_ID, error_messages={"invalid": _("Ugyldig liste.")}
+    )
 
 
 class CeilingRequestForm(forms.Form):
@@ -276,8 +279,8 @@ class NewListForm(forms.Form):
 
 class ReductionForm(forms.Form):
     effective_on = forms.ChoiceField(label=_("Gjelder fra"))
-    target = forms.IntegerField(label=_("Flytt til liste (nummer)"), min_value=1)
-    count = forms.IntegerField(label=_("Antall personer"), min_value=1)
+    target = forms.IntegerField(label=_("Flytt til liste (nummer)"), min_value=1, max_value=MAX_ID)
+    count = forms.IntegerField(label=_("Antall personer"), min_value=1, max_value=100_000)
 
     def __init__(self, *args: Any, firsts: list[datetime.date], **kw: Any) -> None:
         super().__init__(*args, **kw)

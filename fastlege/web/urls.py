@@ -12,37 +12,35 @@ urlpatterns = [
     path("finn-fastlege/", citizen.find_gp, name="find_gp"),
     # citizen
     path("innbygger/", citizen.citizen_home, name="citizen_home"),
-    path("innbygger/person/<int:person_id>/", citizen.person_page, name="person"),
-    path("innbygger/person/<int:person_id>/historikk/", citizen.history, name="history"),
-    path("innbygger/person/<int:person_id>/finn/", citizen.find_for_person, name="find_for"),
-    path("innbygger/person/<int:person_id>/bytt/", citizen.switch, name="switch"),
+    path("innbygger/person/<id:person_id>/", citizen.person_page, name="person"),
+    path("innbygger/person/<id:person_id>/historikk/", citizen.history, name="history"),
+    path("innbygger/person/<id:person_id>/finn/", citizen.find_for_person, name="find_for"),
+    path("innbygger/person/<id:person_id>/bytt/", citizen.switch, name="switch"),
     path(
-        "innbygger/person/<int:person_id>/bytte/<int:switch_id>/kanseller/",
+        "innbygger/person/<id:person_id>/bytte/<id:switch_id>/kanseller/",
         citizen.cancel,
         name="cancel_switch",
     ),
-    path("innbygger/person/<int:person_id>/venteliste/", citizen.join_waiting, name="join_waiting"),
+    path("innbygger/person/<id:person_id>/venteliste/", citizen.join_waiting, name="join_waiting"),
     path(
-        "innbygger/person/<int:person_id>/venteliste/forlat/",
+        "innbygger/person/<id:person_id>/venteliste/forlat/",
         citizen.leave_waiting,
         name="leave_waiting",
     ),
+    path("innbygger/person/<id:person_id>/meldinger/", citizen.notifications, name="notifications"),
     path(
-        "innbygger/person/<int:person_id>/meldinger/", citizen.notifications, name="notifications"
-    ),
-    path(
-        "innbygger/person/<int:person_id>/meldinger/<int:notification_id>/lest/",
+        "innbygger/person/<id:person_id>/meldinger/<id:notification_id>/lest/",
         citizen.notification_read,
         name="notification_read",
     ),
-    path("innbygger/person/<int:person_id>/reservasjon/", citizen.opt_out_page, name="opt_out"),
+    path("innbygger/person/<id:person_id>/reservasjon/", citizen.opt_out_page, name="opt_out"),
     # GP
     path("fastlege/", gp.gp_home, name="gp_home"),
-    path("fastlege/liste/<int:agreement_id>/listetak/", gp.ceiling_request, name="gp_ceiling"),
+    path("fastlege/liste/<id:agreement_id>/listetak/", gp.ceiling_request, name="gp_ceiling"),
     path(
-        "fastlege/listetak/<int:change_id>/trekk/", gp.ceiling_withdraw, name="gp_ceiling_withdraw"
+        "fastlege/listetak/<id:change_id>/trekk/", gp.ceiling_withdraw, name="gp_ceiling_withdraw"
     ),
-    path("fastlege/liste/<int:agreement_id>/fravaer/", gp.absence, name="gp_absence"),
+    path("fastlege/liste/<id:agreement_id>/fravaer/", gp.absence, name="gp_absence"),
     # municipality
     path("kommune/<str:number>/", municipality.overview, name="municipality"),
     path("kommune/<str:number>/ny-liste/", municipality.new_list, name="new_list"),
@@ -53,28 +51,28 @@ urlpatterns = [
         name="automatic_placement",
     ),
     path(
-        "kommune/<str:number>/listetak/<int:change_id>/",
+        "kommune/<str:number>/listetak/<id:change_id>/",
         municipality.ceiling_decide,
         name="ceiling_decide",
     ),
     path(
-        "kommune/<str:number>/liste/<int:agreement_id>/",
+        "kommune/<str:number>/liste/<id:agreement_id>/",
         municipality.list_page,
         name="municipality_list",
     ),
     path("kommune/<str:number>/fravaer/", municipality.absences, name="municipality_absences"),
     path(
-        "kommune/<str:number>/fravaer/<int:absence_id>/avgjor/",
+        "kommune/<str:number>/fravaer/<id:absence_id>/avgjor/",
         municipality.absence_decide,
         name="absence_decide",
     ),
     path(
-        "kommune/<str:number>/liste/<int:agreement_id>/lavere-listetak/",
+        "kommune/<str:number>/liste/<id:agreement_id>/lavere-listetak/",
         municipality.impact,
         name="reduction_impact",
     ),
     path(
-        "kommune/<str:number>/liste/<int:agreement_id>/<str:action>/",
+        "kommune/<str:number>/liste/<id:agreement_id>/<str:action>/",
         municipality.list_action,
         name="list_action",
     ),

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 D = datetime.date
 TODAY = D(2026, 12, 3)
+FIRST, BACK = D(2027, 1, 11), D(2027, 1, 16)  # away 11–15 January, back the 16th
 SUBSTITUTE = DoctorPeriod.Role.SUBSTITUTE
 
 
@@ -43,8 +44,8 @@ def setting():
 def report(
     s,
     *,
-    valid_from: datetime.date = D(2027, 1, 11),
-    valid_to: datetime.date | None = D(2027, 1, 16),  # away 11–15 January, back the 16th
+    valid_from: datetime.date = FIRST,
+    valid_to: datetime.date | None = BACK,
     proposed_substitute_hpr: str = "",
 ) -> Absence:
     return register_absence(
@@ -139,7 +140,9 @@ def test_the_municipality_may_choose_another_substitute(setting):
 
 def test_approval_with_a_substitute_needs_one_and_needs_an_end(setting):
     absence = report(setting)
-    refused("no_substitute_chosen", lambda: decide_absence(setting["municipality"], absence, APPROVE))
+    refused(
+        "no_substitute_chosen", lambda: decide_absence(setting["municipality"], absence, APPROVE)
+    )
     open_ended = report(
         setting,
         valid_from=D(2027, 3, 1),

@@ -29,3 +29,14 @@ def unit(indicator: Any) -> str:
 def change_unit(indicator: Any) -> str:
     """The unit of a change in the indicator («prosentpoeng» for a share)."""
     return change_unit_label(indicator)
+
+
+@register.filter
+def public_count(value: Any) -> str:
+    """A count of people as published: «<5» when it is between 1 and the suppression
+    threshold − 1 (``indicators.SUPPRESSION_THRESHOLD``, as the statistics show it)."""
+    from fastlege.stats.indicators import SUPPRESSION_THRESHOLD
+
+    if isinstance(value, int) and 0 < value < SUPPRESSION_THRESHOLD:
+        return f"<{SUPPRESSION_THRESHOLD}"
+    return num(value)
