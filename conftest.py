@@ -31,8 +31,10 @@ def pytest_collection_modifyitems(config, items):
 
     Tests marked ``postgres`` run in the PostgreSQL half of ``make test``: in the
     SQLite half they are deselected, not skipped, so a CI run never reports a
-    skipped test. When ``REQUIRE_POSTGRES`` is set (the PostgreSQL half, and CI) and
-    the database is not PostgreSQL, the run stops with an error.
+    skipped test. Tests marked ``sqlite`` (what only SQLite has, e.g. its file backup)
+    are deselected in the PostgreSQL half the same way. When ``REQUIRE_POSTGRES`` is
+    set (the PostgreSQL half, and CI) and the database is not PostgreSQL, the run
+    stops with an error.
 
     Tests that drive a real browser (every test using the ``browser`` fixture is
     marked ``browser`` here) do not depend on the database: ``make test`` runs them in
@@ -53,8 +55,10 @@ def pytest_collection_modifyitems(config, items):
     selected: list[pytest.Item] = []
     deselected: list[pytest.Item] = []
     for item in items:
-        leave_out = (not on_postgres and item.get_closest_marker("postgres")) or (
-            no_browser and item.get_closest_marker("browser")
+        leave_out = (
+            (not on_postgres and item.get_closest_marker("postgres"))
+            or (on_postgres and item.get_closest_marker("sqlite"))
+            or (no_browser and item.get_closest_marker("browser"))
         )
         (deselected if leave_out else selected).append(item)
     if deselected:
