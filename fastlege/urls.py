@@ -15,4 +15,5 @@ urlpatterns = [
     path("dialog/", include("fastlege.dialogue.urls")),
     path("statistikk/", include("fastlege.stats.urls")),
     path("tiltak/", include("fastlege.measures.urls")),
+    path("arbeidskraft/", include("fastlege.workforce.urls")),
 ]

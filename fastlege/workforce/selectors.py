@@ -1,0 +1,271 @@
+"""Reading what the projection needs, and the projection of an area under scenarios.
+
+The registry gives today's regular GPs by age (``gp_ages``) and the recent
+recruitment rate (``measured_recruitment``); the reference data the 2020–2026
+population; ``PopulationProjection`` a loaded projection. ``area_projection`` runs
+``projection.project`` for every municipality of an area and sums them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Min, Q
+from django.utils.translation import gettext as _
+
+from fastlege.reference.models import County, Municipality, MunicipalityPopulation
+from fastlege.registry import rules
+from fastlege.registry.models import DoctorPeriod
+from fastlege.registry.periods import in_force_on
+from fastlege.workforce import projection
+from fastlege.workforce.models import PopulationProjection, Scenario
+from fastlege.workforce.parameters import FIRST_YEAR, LAST_YEAR, value
+
+#: Full years before the projection's first day over which recruitment is measured.
+RECRUITMENT_YEARS = 3
+
+NATION = "nation"
+COUNTY = "county"
+MUNICIPALITY = "municipality"
+#: At most this many scenarios side by side.
+MAX_SCENARIOS = 3
+
+
+@dataclass(frozen=True)
+class Area:
+    kind: str
+    code: str
+    name: str
+    municipalities: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+def nation_area() -> Area:
+    numbers = tuple(Municipality.objects.order_by("number").values_list("number", flat=True))
+    return Area(NATION, "", _("Hele landet"), numbers)
+
+
+def county_area(county: County) -> Area:
+    numbers = tuple(
+        Municipality.objects.filter(county=county)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+    return Area(COUNTY, county.number, county.name, numbers)
+
+
+def municipality_area(municipality: Municipality) -> Area:
+    return Area(MUNICIPALITY, municipality.number, municipality.name, (municipality.number,))
+
+
+def gp_ages(
+    on: datetime.date, municipalities: Sequence[str] | None = None
+) -> dict[str, list[float]]:
+    """Regular GPs (LPFL) in force on ``on`` per municipality, as a vector by age on
+    ``on``; a doctor with two lists in a municipality counts once."""
+    qs = DoctorPeriod.objects.filter(in_force_on(on), role=DoctorPeriod.Role.REGULAR)
+    if municipalities is not None:
+        qs = qs.filter(agreement__municipality_id__in=municipalities)
+    seen: set[tuple[str, int]] = set()
+    ages: dict[str, list[int]] = defaultdict(list)
+    for muni, doctor, birth in qs.values_list(
+        "agreement__municipality_id", "doctor_id", "doctor__birth_date"
+    ).order_by():
+        if (muni, doctor) in seen:
+            continue
+        seen.add((muni, doctor))
+        ages[muni].append(rules.age_on(birth, on))
+    return {m: projection.stock_vector(a) for m, a in ages.items()}
+
+
+def measured_recruitment(on: datetime.date) -> float | None:
+    """New regular GPs per year as a share of the GPs at the start of the year, over the
+    ``RECRUITMENT_YEARS`` full years before ``on``, nationally. A new GP is a doctor whose
+    first regular period starts that year (Hdir's «started»: no agreement before).
+    ``None`` when the registry has no GPs in those years."""
+    first_starts = (
+        DoctorPeriod.objects.filter(role=DoctorPeriod.Role.REGULAR)
+        .values("doctor_id")
+        .annotate(first=Min("valid_from"))
+        .order_by()
+    )
+    start_year = on.year - RECRUITMENT_YEARS
+    new = 0
+    for row in first_starts.filter(first__gte=datetime.date(start_year, 1, 1)):
+        if row["first"] < datetime.date(on.year, 1, 1):
+            new += 1
+    stock = 0
+    for year in range(start_year, on.year):
+        stock += (
+            DoctorPeriod.objects.filter(
+                in_force_on(datetime.date(year, 1, 1)), role=DoctorPeriod.Role.REGULAR
+            )
+            .values("doctor_id")
+            .distinct()
+            .count()
+        )
+    if stock == 0:
+        return None
+    return new / stock
+
+
+def recruitment_rate(on: datetime.date) -> tuple[float, bool]:
+    """(the rate, measured from the registry?); the documented default when it cannot be."""
+    measured = measured_recruitment(on)
+    if measured is None:
+        return float(value("recruitment_rate")), False
+    return measured, True
+
+
+def population_history(municipalities: Iterable[str]) -> dict[str, dict[int, int]]:
+    out: dict[str, dict[int, int]] = defaultdict(dict)
+    for muni, year, people in MunicipalityPopulation.objects.filter(
+        municipality_id__in=list(municipalities)
+    ).values_list("municipality_id", "year", "population"):
+        out[muni][year] = people
+    return out
+
+
+def loaded_projection(municipalities: Iterable[str]) -> dict[str, dict[int, int]]:
+    out: dict[str, dict[int, int]] = defaultdict(dict)
+    for muni, year, people in PopulationProjection.objects.filter(
+        municipality_id__in=list(municipalities)
+    ).values_list("municipality_id", "year", "people"):
+        out[muni][year] = people
+    return out
+
+
+def projection_years(on: datetime.date) -> list[int]:
+    return list(range(max(on.year, FIRST_YEAR), LAST_YEAR + 1))
+
+
+@dataclass
+class Inputs:
+    """Everything the projection reads from the database, for a set of municipalities."""
+
+    on: datetime.date
+    years: list[int]
+    stock: dict[str, list[float]]
+    history: dict[str, dict[int, int]]
+    loaded: dict[str, dict[int, int]]
+    recruitment: float
+    recruitment_measured: bool
+    empty_stock: list[float] = field(default_factory=lambda: [0.0] * (projection.MAX_AGE + 1))
+
+
+def inputs(municipalities: Sequence[str], on: datetime.date) -> Inputs:
+    rate, measured = recruitment_rate(on)
+    return Inputs(
+        on=on,
+        years=projection_years(on),
+        stock=gp_ages(on, municipalities),
+        history=population_history(municipalities),
+        loaded=loaded_projection(municipalities),
+        recruitment=rate,
+        recruitment_measured=measured,
+    )
+
+
+def figures(scenario: Scenario, recruitment: float) -> projection.Figures:
+    return projection.Figures.of(
+        scenario,
+        measured_recruitment=recruitment,
+        entry_age=int(value("entry_age")),
+        growth_offset=float(value("population_growth_offset")),
+    )
+
+
+def project_municipalities(
+    data: Inputs, municipalities: Sequence[str], scenario: Scenario
+) -> dict[str, list[projection.YearRow]]:
+    f = figures(scenario, data.recruitment)
+    return {
+        m: projection.project(
+            data.stock.get(m, data.empty_stock),
+            data.history.get(m, {}),
+            data.years,
+            f,
+            data.loaded.get(m),
+        )
+        for m in municipalities
+    }
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    scenario: Scenario
+    rows: list[projection.YearRow]
+
+
+@dataclass(frozen=True)
+class AreaProjection:
+    area: Area
+    on: datetime.date
+    years: list[int]
+    results: list[ScenarioResult]
+    gps_today: int
+    recruitment: float
+    recruitment_measured: bool
+    loaded_years: tuple[int, ...]
+
+    @property
+    def by_year(self) -> list[tuple[int, list[projection.YearRow]]]:
+        """Each year with the scenarios' rows side by side."""
+        return [(y, [r.rows[i] for r in self.results]) for i, y in enumerate(self.years)]
+
+
+def area_projection(area: Area, scenarios: Sequence[Scenario], on: datetime.date) -> AreaProjection:
+    data = inputs(area.municipalities, on)
+    results = []
+    for scenario in scenarios:
+        per_muni = project_municipalities(data, area.municipalities, scenario)
+        results.append(ScenarioResult(scenario, projection.total(per_muni.values(), data.years)))
+    loaded_years = sorted({y for rows in data.loaded.values() for y in rows})
+    return AreaProjection(
+        area=area,
+        on=on,
+        years=data.years,
+        results=results,
+        gps_today=round(sum(sum(v) for v in data.stock.values())),
+        recruitment=data.recruitment,
+        recruitment_measured=data.recruitment_measured,
+        loaded_years=tuple(loaded_years),
+    )
+
+
+# --- Scenarios a user sees ---------------------------------------------------------
+
+
+def visible_scenarios(actor: Any) -> list[Scenario]:
+    """The presets, and the user's own scenarios."""
+    qs = Scenario.objects.filter(~Q(preset=""))
+    if getattr(actor, "is_authenticated", False):
+        qs = Scenario.objects.filter(~Q(preset="") | Q(created_by_id=actor.pk))
+    return list(qs.order_by("created_at", "pk"))
+
+
+def chosen_scenarios(actor: Any, ids: Sequence[str]) -> list[Scenario]:
+    """The scenarios asked for (visible ones, at most ``MAX_SCENARIOS``, in the order
+    asked); none asked or none valid: «som i dag»."""
+    visible = {s.pk: s for s in visible_scenarios(actor)}
+    out: list[Scenario] = []
+    for raw in ids:
+        if not raw.isdigit():
+            continue
+        s = visible.get(int(raw))
+        if s is not None and s not in out:
+            out.append(s)
+        if len(out) == MAX_SCENARIOS:
+            break
+    if not out:
+        default = next((s for s in visible.values() if s.preset == "som_i_dag"), None)
+        if default is not None:
+            out.append(default)
+    return out
