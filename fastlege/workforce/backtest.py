@@ -133,7 +133,7 @@ def derivation_error(listing_rate: float) -> float | None:
         derived = observed_gps(
             {LAST + 1: pops[m]}, {LAST: (float(share), mean)}, listing_rate, [LAST]
         )
-        pairs.append((derived[LAST], float(agreements)))
+        pairs.append((derived[LAST], float(agreements or 0)))
     return mape(pairs) if pairs else None
 
 

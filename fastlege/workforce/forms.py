@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fastlege.core.tabular import decimal_comma
@@ -37,6 +38,7 @@ class ScenarioForm(forms.Form):
             if field == "population_variant":
                 continue
             model_field = Scenario._meta.get_field(field)
+            assert isinstance(model_field, models.Field)
             help_text = _range_help(field)
             if field == "recruitment_rate":
                 help_text = f"{model_field.help_text} {help_text}"
@@ -57,8 +59,7 @@ class ScenarioForm(forms.Form):
 
     def data_object(self) -> ScenarioData:
         c = self.cleaned_data
-        return ScenarioData(
-            name=c.get("name", ""),
-            description=c.get("description", ""),
-            **{f: c.get(f) for f in PARAMETER_FIELDS},
-        )
+        data = ScenarioData(name=c.get("name", ""), description=c.get("description", ""))
+        for f in PARAMETER_FIELDS:
+            setattr(data, f, c.get(f))
+        return data

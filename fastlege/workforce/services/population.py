@@ -67,11 +67,11 @@ def parse_population(text: str) -> list[Row]:
         _column(header, YEAR_HEADERS),
         _column(header, PEOPLE_HEADERS),
     )
-    if None in cols:
+    m_col, y_col, p_col = cols
+    if m_col is None or y_col is None or p_col is None:
         raise PopulationFileRefused(
             [(1, _("Overskriften må ha kolonnene kommunenummer, år og personer."))]
         )
-    m_col, y_col, p_col = cols  # type: ignore[misc]
     known = set(Municipality.objects.values_list("number", flat=True))
     problems: list[tuple[int, str]] = []
     rows: list[Row] = []
@@ -79,21 +79,21 @@ def parse_population(text: str) -> list[Row]:
     for line_no, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) <= max(m_col, y_col, p_col):  # type: ignore[type-var]
+        if len(cells) <= max(m_col, y_col, p_col):
             problems.append((line_no, _("For få kolonner.")))
             continue
         line_problems = []
-        match = MUNICIPALITY_CODE.match(cells[m_col])  # type: ignore[index]
+        match = MUNICIPALITY_CODE.match(cells[m_col])
         number = match.group(1) if match else ""
         if not number:
             line_problems.append(_("Mangler kommunenummer."))
         elif number not in known:
             line_problems.append(_("Ukjent kommunenummer %(n)s.") % {"n": number})
-        year_text = cells[y_col].strip()  # type: ignore[index]
+        year_text = cells[y_col].strip()
         year = int(year_text) if year_text.isdigit() else None
         if year is None or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
             line_problems.append(_("Ugyldig år «%(y)s».") % {"y": year_text})
-        people_text = cells[p_col].strip().replace(" ", "").replace("\u00a0", "")  # type: ignore[index]
+        people_text = cells[p_col].strip().replace(" ", "").replace("\u00a0", "")
         people = int(people_text) if re.fullmatch(r"-?\d+", people_text) else None
         if people is None:
             line_problems.append(_("Ugyldig antall personer «%(p)s».") % {"p": people_text})

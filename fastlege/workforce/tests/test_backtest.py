@@ -26,6 +26,8 @@ def test_a_run_on_the_reference_data():
     result = backtest.run()
     assert result.years == [2020, 2021, 2022, 2023, 2024, 2025]
     assert result.municipalities > 200
-    assert result.mape[2020] == pytest.approx(0.0, abs=1e-9)  # the projection starts from the observed GPs
+    assert result.mape[2020] == pytest.approx(
+        0.0, abs=1e-9
+    )  # the projection starts from the observed GPs
     assert result.age_profile == "standard"  # no GPs in the registry here
     assert result.derivation_mape is not None
