@@ -216,9 +216,32 @@ class AreaProjection:
     loaded_years: tuple[int, ...]
 
     @property
-    def by_year(self) -> list[tuple[int, list[projection.YearRow]]]:
+    def by_year(self) -> list[tuple[int, list[NamedRow]]]:
         """Each year with the scenarios' rows side by side."""
-        return [(y, [r.rows[i] for r in self.results]) for i, y in enumerate(self.years)]
+        return [
+            (y, [NamedRow(r.scenario.name, r.rows[i]) for r in self.results])
+            for i, y in enumerate(self.years)
+        ]
+
+
+@dataclass(frozen=True)
+class NamedRow:
+    """A year's row of one scenario, for the side-by-side table."""
+
+    scenario_name: str
+    row: projection.YearRow
+
+    @property
+    def needed(self) -> float:
+        return self.row.needed
+
+    @property
+    def expected(self) -> float:
+        return self.row.expected
+
+    @property
+    def gap(self) -> float:
+        return self.row.gap
 
 
 def area_projection(area: Area, scenarios: Sequence[Scenario], on: datetime.date) -> AreaProjection:
