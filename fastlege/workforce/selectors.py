@@ -21,6 +21,7 @@ from fastlege.reference.models import County, Municipality, MunicipalityPopulati
 from fastlege.registry import rules
 from fastlege.registry.models import DoctorPeriod
 from fastlege.registry.periods import in_force_on
+from fastlege.registry.services.access import scope_of
 from fastlege.workforce import projection
 from fastlege.workforce.models import PopulationProjection, Scenario
 from fastlege.workforce.parameters import FIRST_YEAR, LAST_YEAR, value
@@ -266,12 +267,43 @@ def area_projection(area: Area, scenarios: Sequence[Scenario], on: datetime.date
 # --- Scenarios a user sees ---------------------------------------------------------
 
 
+def visible_q(actor: Any) -> Q:
+    """The scenarios ``actor`` sees: the presets, their own, and (read only) those made
+    for an area of their region: a county governor's county, a municipality officer's
+    county; national staff see all. The one definition for pages and services."""
+    presets = ~Q(preset="")
+    if not getattr(actor, "is_authenticated", False):
+        return presets
+    scope = scope_of(actor)
+    if scope.everything:
+        return Q()
+    counties = set(scope.counties)
+    if scope.municipalities:
+        counties.update(
+            Municipality.objects.filter(number__in=scope.municipalities).values_list(
+                "county_id", flat=True
+            )
+        )
+    return (
+        presets
+        | Q(created_by_id=actor.pk)
+        | Q(county_id__in=counties)
+        | Q(municipality__county_id__in=counties)
+    )
+
+
 def visible_scenarios(actor: Any) -> list[Scenario]:
-    """The presets, and the user's own scenarios."""
-    qs = Scenario.objects.filter(~Q(preset=""))
-    if getattr(actor, "is_authenticated", False):
-        qs = Scenario.objects.filter(~Q(preset="") | Q(created_by_id=actor.pk))
-    return list(qs.order_by("created_at", "pk"))
+    """``visible_q``: presets first (in their fixed order), then the others by age."""
+    return list(
+        Scenario.objects.filter(visible_q(actor))
+        .select_related("municipality", "county", "created_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def may_edit(actor: Any, scenario: Scenario) -> bool:
+    """Only the author edits a scenario; presets are read only."""
+    return not scenario.is_preset and scenario.created_by_id == getattr(actor, "pk", None)
 
 
 def chosen_scenarios(actor: Any, ids: Sequence[str]) -> list[Scenario]:

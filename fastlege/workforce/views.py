@@ -157,10 +157,10 @@ def scenarios(request: HttpRequest) -> HttpResponse:
 
 
 def _scenario(request: HttpRequest, scenario_id: int) -> Scenario:
-    for s in selectors.visible_scenarios(request.user):
-        if s.pk == scenario_id:
-            return s
-    raise Http404
+    scenario = Scenario.objects.filter(selectors.visible_q(request.user), pk=scenario_id).first()
+    if scenario is None:
+        raise Http404
+    return scenario
 
 
 @planner_required
@@ -173,7 +173,7 @@ def scenario_detail(request: HttpRequest, scenario_id: int) -> HttpResponse:
         {
             "scenario": scenario,
             "form": form,
-            "can_edit": not scenario.is_preset and scenario.created_by_id == request.user.pk,
+            "can_edit": selectors.may_edit(request.user, scenario),
         },
     )
 
@@ -214,8 +214,8 @@ def scenario_new(request: HttpRequest) -> HttpResponse:
 @planner_required
 def scenario_edit(request: HttpRequest, scenario_id: int) -> HttpResponse:
     scenario = _scenario(request, scenario_id)
-    if scenario.is_preset or scenario.created_by_id != request.user.pk:
-        raise PermissionDenied(_("Et forhåndsdefinert scenario kan ikke endres. Lag en kopi."))
+    if not selectors.may_edit(request.user, scenario):
+        raise PermissionDenied(_("Bare den som laget scenarioet kan endre det. Lag en kopi."))
     return _form_page(
         request,
         scenario,

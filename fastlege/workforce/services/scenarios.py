@@ -20,6 +20,7 @@ from fastlege.stats.numbers import num
 from fastlege.workforce.models import Scenario
 from fastlege.workforce.parameters import RANGES
 from fastlege.workforce.presets import PARAMETER_FIELDS, default_figures
+from fastlege.workforce.selectors import may_edit, visible_q
 
 from .access import is_planner
 from .errors import Code, ScenarioInvalid, refuse
@@ -113,10 +114,8 @@ def clean(data: ScenarioData) -> dict[str, Any]:
 
 
 def _visible(actor: Any, scenario_id: int) -> Scenario:
-    scenario = Scenario.objects.filter(pk=scenario_id).first()
-    if scenario is None or not (
-        scenario.is_preset or (actor is not None and scenario.created_by_id == actor.pk)
-    ):
+    scenario = Scenario.objects.filter(visible_q(actor), pk=scenario_id).first()
+    if scenario is None:
         refuse(Code.UNKNOWN_SCENARIO)
     return scenario
 
@@ -164,13 +163,13 @@ def copy_scenario(actor: Any, scenario_id: int, name: str = "") -> Scenario:
 def update_scenario(actor: Any, scenario_id: int, data: ScenarioData) -> Scenario:
     """Change the user's own scenario; presets are read only."""
     _require_planner(actor)
-    scenario = Scenario.objects.select_for_update().filter(pk=scenario_id).first()
+    scenario = Scenario.objects.select_for_update().filter(visible_q(actor), pk=scenario_id).first()
     if scenario is None:
         refuse(Code.UNKNOWN_SCENARIO)
     if scenario.is_preset:
         refuse(Code.PRESET_READ_ONLY)
-    if scenario.created_by_id != actor.pk:
-        refuse(Code.UNKNOWN_SCENARIO)
+    if not may_edit(actor, scenario):
+        refuse(Code.NOT_OWNER)
     fields = clean(data)
     before = {k: getattr(scenario, k) for k in fields}
     changed = {k: v for k, v in fields.items() if before[k] != v}

@@ -22,6 +22,7 @@ def users(db: Any) -> dict[str, Any]:
         "gp": user_with(Role.GP, doctor=DoctorFactory.create()),
         "municipality": user_with(Role.MUNICIPALITY, municipality_id=TRONDHEIM),
         "other_municipality": user_with(Role.MUNICIPALITY, municipality_id=MELHUS),
+        "oslo_municipality": user_with(Role.MUNICIPALITY, municipality_id=OSLO),
         "county_governor": user_with(Role.COUNTY_GOVERNOR, county_id="50"),
         "other_county_governor": user_with(Role.COUNTY_GOVERNOR, county_id="03"),
         "national": user_with(Role.NATIONAL),

@@ -69,12 +69,16 @@ def test_presets_are_read_only(users):
     assert preset().target_list_length == 946
 
 
-def test_only_the_author_edits_a_scenario(users):
-    copy = services.copy_scenario(users["municipality"], preset().pk)
-    with pytest.raises(WorkforceError):
+def test_the_county_reads_a_scenario_only_its_author_edits(users):
+    copy = services.copy_scenario(users["municipality"], preset().pk)  # Trondheim's
+    with pytest.raises(WorkforceError) as exc:  # Melhus, same county: reads, not edits
         services.update_scenario(users["other_municipality"], copy.pk, ScenarioData.of(copy))
-    with pytest.raises(WorkforceError):  # nor copies it: not visible to others
-        services.copy_scenario(users["other_municipality"], copy.pk)
+    assert exc.value.code == "not_owner"
+    theirs = services.copy_scenario(users["other_municipality"], copy.pk)
+    assert theirs.copied_from == copy and theirs.created_by == users["other_municipality"]
+    with pytest.raises(WorkforceError) as exc:  # Oslo, another county: not even visible
+        services.copy_scenario(users["oslo_municipality"], copy.pk)
+    assert exc.value.code == "unknown_scenario"
 
 
 def test_citizens_cannot_make_scenarios(users):
@@ -178,12 +182,26 @@ def test_a_preset_has_no_edit_page(users):
     assert c.get(reverse("workforce:scenario", args=[preset().pk])).status_code == 200
 
 
-def test_someone_elses_scenario_is_not_found(users):
+def test_a_scenario_of_another_county_is_not_found(users):
     copy = services.copy_scenario(users["municipality"], preset().pk)
     c = Client()
-    c.force_login(users["other_municipality"])
+    c.force_login(users["oslo_municipality"])
     assert c.get(reverse("workforce:scenario", args=[copy.pk])).status_code == 404
     assert c.post(reverse("workforce:scenario_copy", args=[copy.pk])).status_code == 404
+    url = reverse("workforce:municipality", args=["0301"]) + f"?s={copy.pk}"
+    assert f'colspan="3">{copy.name}<' not in c.get(url).content.decode()
+
+
+def test_the_county_sees_but_does_not_edit_a_neighbours_scenario(users):
+    copy = services.copy_scenario(users["municipality"], preset().pk)
+    c = Client()
+    c.force_login(users["county_governor"])
+    page = c.get(reverse("workforce:scenario", args=[copy.pk])).content.decode()
+    assert copy.name in page
+    assert reverse("workforce:scenario_edit", args=[copy.pk]) not in page
+    assert c.get(reverse("workforce:scenario_edit", args=[copy.pk])).status_code == 403
+    listing = c.get(reverse("workforce:scenarios")).content.decode()
+    assert copy.name in listing and "Trondheim" in listing
 
 
 def test_the_scenario_list_page(users):
