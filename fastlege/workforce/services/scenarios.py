@@ -135,11 +135,16 @@ def _require_planner(actor: Any) -> None:
 
 
 @transaction.atomic
-def create_scenario(actor: Any, data: ScenarioData) -> Scenario:
-    """A new scenario of ``actor``'s, for their municipality or county."""
-    _require_planner(actor)
+def create_scenario(actor: Any, data: ScenarioData, *, county_id: str = "") -> Scenario:
+    """A new scenario of ``actor``'s, for their municipality or county. The system
+    (``actor`` None: commands such as the demo) names the county instead."""
+    if actor is None:
+        area: dict[str, Any] = {"county_id": county_id} if county_id else {}
+    else:
+        _require_planner(actor)
+        area = _home_area(actor)
     fields = clean(data)
-    scenario = Scenario(created_by=actor, **_home_area(actor), **fields)
+    scenario = Scenario(created_by=actor, **area, **fields)
     audit.insert_and_record(actor, "workforce.scenario_create", scenario, name=scenario.name)
     return scenario
 

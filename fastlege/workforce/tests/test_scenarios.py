@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fastlege.core.models import AuditEvent
-from fastlege.workforce import services
+from fastlege.workforce import selectors, services
 from fastlege.workforce.models import Scenario
 from fastlege.workforce.presets import sync_presets
 from fastlege.workforce.services.errors import ScenarioInvalid, WorkforceError
@@ -211,3 +211,16 @@ def test_the_scenario_list_page(users):
     assert 'data-testid="scenario-table"' in page and "Flere ALIS" in page
     r = c.post(reverse("workforce:scenario_new"), {"name": ""})
     assert r.status_code == 200 and not Scenario.objects.filter(preset="").exists()
+
+
+def test_the_demo_makes_two_trondelag_scenarios_once(users):
+    from django.core.management import call_command
+
+    call_command("workforce_demo")
+    call_command("workforce_demo")
+    demo = Scenario.objects.filter(county_id="50", preset="")
+    assert demo.count() == 2
+    names = set(demo.values_list("name", flat=True))
+    seen = {s.name for s in selectors.visible_scenarios(users["other_municipality"])}
+    assert names <= seen  # Melhus, in Trøndelag, reads them
+    assert not names & {s.name for s in selectors.visible_scenarios(users["oslo_municipality"])}
