@@ -14,8 +14,9 @@ day). From one year to the next each age group
    a time-limited extension, who stay ``extension_years`` more, never past the
    extension cap (``agreement_extension_age_cap``, 80);
 
-and the year's joiners — ``recruitment_rate`` of last year's GPs plus
-``alis_completions_per_100`` per 100 of them — enter at ``entry_age``::
+and the year's joiners — ``recruitment_rate`` of the GPs on the first day plus
+``alis_completions_per_100`` per 100 of them, the same number every year (an intake,
+not compound growth) — enter at ``entry_age``::
 
     expected(Y) = GPs(Y) × fte_per_gp          gap(Y) = needed(Y) − expected(Y)
 
@@ -108,9 +109,16 @@ def age_limit(year: int, extension_years: int) -> AgeLimit:
     return AgeLimit(end, min(end + extension_years, cap))
 
 
-def step(stock: Sequence[float], f: Figures, limit: AgeLimit) -> list[float]:
-    """One year on: attrition, ageing, the age limit and the joiners (module docstring).
-    ``stock[a]`` is the GPs aged ``a``; the result has the same length."""
+def intake(stock: Sequence[float], f: Figures) -> float:
+    """The joiners per year: ``recruitment_rate`` and ``alis_completions_per_100`` of the
+    GPs on the first day."""
+    return float(sum(stock)) * (f.recruitment_rate + f.alis_completions_per_100 / 100.0)
+
+
+def step(stock: Sequence[float], f: Figures, limit: AgeLimit, joiners: float) -> list[float]:
+    """One year on: attrition, ageing, the age limit and ``joiners`` entering at
+    ``entry_age`` (module docstring). ``stock[a]`` is the GPs aged ``a``; the result
+    has the same length."""
     n = len(stock)
     out = [0.0] * n
     for age in range(n - 1):
@@ -124,7 +132,6 @@ def step(stock: Sequence[float], f: Figures, limit: AgeLimit) -> list[float]:
         if new_age >= limit.end_age > age:  # reaches the end age this year
             stays *= f.share_extended
         out[new_age] = stays
-    joiners = sum(stock) * (f.recruitment_rate + f.alis_completions_per_100 / 100.0)
     out[f.entry_age] += joiners
     return out
 
@@ -141,9 +148,10 @@ def supply(stock: Sequence[float], years: Sequence[int], f: Figures) -> list[flo
     """GPs (headcount) in each of ``years`` (consecutive, the first is the stock's)."""
     out = [float(sum(stock))]
     current = list(stock)
+    joiners = intake(stock, f)
     limits = {y: age_limit(y, f.extension_years) for y in years[1:]}
     for year in years[1:]:
-        current = step(current, f, limits[year])
+        current = step(current, f, limits[year], joiners)
         out.append(sum(current))
     return out
 

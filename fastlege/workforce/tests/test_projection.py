@@ -39,13 +39,14 @@ def stock() -> list[float]:
 
 
 def test_supply_ages_leaves_and_joins_as_computed_by_hand():
+    # joiners every year: 16 GPs on the first day × 0,1 = 1,6, entering at 35
     # 2027: 30→31: 10×0,9 = 9; 68→69: 4×0,8 = 3,2; 69→70: 2×0,8×0,5 (extended) = 0,8;
-    #       joiners 16×0,1 = 1,6                                   → 14,6
+    #       joiners 1,6                                             → 14,6
     # 2028: 8,1 + 1,44 (joiners of 2027) + 1,28 (69→70 extended) + 0,64 (70→71)
-    #       + joiners 1,46                                          → 12,92
-    # 2029: 7,29 + 1,296 + 1,314 + 1,024 (70→71); the 71-year-olds reach 72 = 70 + 2
-    #       extension years and leave; joiners 1,292                → 12,216
-    assert projection.supply(stock(), YEARS, F) == pytest.approx([16, 14.6, 12.92, 12.216])
+    #       + joiners 1,6                                           → 13,06
+    # 2029: 7,29 + 1,296 (37) + 1,44 (36) + 1,024 (70→71); the 71-year-olds reach
+    #       72 = 70 + 2 extension years and leave; joiners 1,6      → 12,65
+    assert projection.supply(stock(), YEARS, F) == pytest.approx([16, 14.6, 13.06, 12.65])
 
 
 def test_demand_and_gap_follow_the_population_trend():
@@ -58,7 +59,7 @@ def test_demand_and_gap_follow_the_population_trend():
     assert rows[0].needed == pytest.approx(11.0)
     assert rows[1].needed == pytest.approx(11_000 * growth / 1000)
     assert rows[0].gap == pytest.approx(11.0 - 16.0)
-    assert rows[3].gap == pytest.approx(11 * growth**3 - 12.216)
+    assert rows[3].gap == pytest.approx(11 * growth**3 - 12.65)
 
 
 def test_high_and_low_growth_add_and_subtract_the_offset():
