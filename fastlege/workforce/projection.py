@@ -28,8 +28,10 @@ sum of its municipalities.
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from fastlege.registry import rules
@@ -115,23 +117,30 @@ def intake(stock: Sequence[float], f: Figures) -> float:
     return float(sum(stock)) * (f.recruitment_rate + f.alis_completions_per_100 / 100.0)
 
 
-def step(stock: Sequence[float], f: Figures, limit: AgeLimit, joiners: float) -> list[float]:
-    """One year on: attrition, ageing, the age limit and ``joiners`` entering at
-    ``entry_age`` (module docstring). ``stock[a]`` is the GPs aged ``a``; the result
-    has the same length."""
-    n = len(stock)
-    out = [0.0] * n
-    for age in range(n - 1):
-        count = stock[age]
-        if not count:
-            continue
-        stays = count * (1.0 - attrition_rate(f, age))
+@lru_cache(maxsize=1024)
+def survival(f: Figures, limit: AgeLimit) -> tuple[float, ...]:
+    """``survival[a]``: the share of GPs aged ``a`` still GPs a year later, aged
+    ``a + 1``: attrition, and the age limit (module docstring). The same for every
+    municipality, so computed once per scenario and year."""
+    out = []
+    for age in range(MAX_AGE + 1):
         new_age = age + 1
         if new_age >= limit.extended_until:
+            out.append(0.0)
             continue
+        stays = 1.0 - attrition_rate(f, age)
         if new_age >= limit.end_age > age:  # reaches the end age this year
             stays *= f.share_extended
-        out[new_age] = stays
+        out.append(stays)
+    return tuple(out)
+
+
+def step(stock: Sequence[float], f: Figures, limit: AgeLimit, joiners: float) -> list[float]:
+    """One year on: attrition, ageing, the age limit and ``joiners`` entering at
+    ``entry_age`` (module docstring). ``stock[a]`` is the GPs aged ``a`` (``MAX_AGE``
+    + 1 ages); the result has the same length."""
+    out = [0.0]
+    out.extend(map(operator.mul, stock[:-1], survival(f, limit)[:-1]))
     out[f.entry_age] += joiners
     return out
 
@@ -144,12 +153,24 @@ def stock_vector(ages: Iterable[int]) -> list[float]:
     return out
 
 
-def supply(stock: Sequence[float], years: Sequence[int], f: Figures) -> list[float]:
+def age_limits(years: Sequence[int], f: Figures) -> dict[int, AgeLimit]:
+    """``age_limit`` for each year (read once per scenario, not per municipality)."""
+    return {y: age_limit(y, f.extension_years) for y in years}
+
+
+def supply(
+    stock: Sequence[float],
+    years: Sequence[int],
+    f: Figures,
+    limits: Mapping[int, AgeLimit] | None = None,
+) -> list[float]:
     """GPs (headcount) in each of ``years`` (consecutive, the first is the stock's)."""
     out = [float(sum(stock))]
+    if out[0] == 0.0:
+        return [0.0 for _ in years]  # no GPs, no intake
     current = list(stock)
     joiners = intake(stock, f)
-    limits = {y: age_limit(y, f.extension_years) for y in years[1:]}
+    limits = limits if limits is not None else age_limits(years, f)
     for year in years[1:]:
         current = step(current, f, limits[year], joiners)
         out.append(sum(current))
@@ -214,10 +235,12 @@ def project(
     years: Sequence[int],
     f: Figures,
     loaded: Mapping[int, int] | None = None,
+    limits: Mapping[int, AgeLimit] | None = None,
 ) -> list[YearRow]:
-    """One municipality's projection over ``years``."""
+    """One municipality's projection over ``years`` (``limits``: ``age_limits``, given
+    when many municipalities are projected under one scenario)."""
     people = population(history, years, f, loaded)
-    gps = supply(stock, years, f)
+    gps = supply(stock, years, f, limits)
     return [
         YearRow(
             year=y,

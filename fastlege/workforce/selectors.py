@@ -14,13 +14,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fastlege.reference.models import County, Municipality, MunicipalityPopulation
 from fastlege.registry import rules
 from fastlege.registry.models import DoctorPeriod
-from fastlege.registry.periods import in_force_on
+from fastlege.registry.periods import in_force, in_force_on
 from fastlege.registry.services.access import scope_of
 from fastlege.workforce import projection
 from fastlege.workforce.models import PopulationProjection, Scenario
@@ -90,30 +90,26 @@ def measured_recruitment(on: datetime.date) -> float | None:
     """New regular GPs per year as a share of the GPs at the start of the year, over the
     ``RECRUITMENT_YEARS`` full years before ``on``, nationally. A new GP is a doctor whose
     first regular period starts that year (Hdir's «started»: no agreement before).
-    ``None`` when the registry has no GPs in those years."""
-    first_starts = (
+    ``None`` when the registry has no GPs in those years. One query; the periods are
+    judged in memory by ``periods.in_force``."""
+    years = range(on.year - RECRUITMENT_YEARS, on.year)
+    first_days = [datetime.date(y, 1, 1) for y in years]
+    first_start: dict[int, datetime.date] = {}
+    in_force_on: list[set[int]] = [set() for _ in first_days]
+    for doctor, start, end in (
         DoctorPeriod.objects.filter(role=DoctorPeriod.Role.REGULAR)
-        .values("doctor_id")
-        .annotate(first=Min("valid_from"))
+        .values_list("doctor_id", "valid_from", "valid_to")
         .order_by()
-    )
-    start_year = on.year - RECRUITMENT_YEARS
-    new = 0
-    for row in first_starts.filter(first__gte=datetime.date(start_year, 1, 1)):
-        if row["first"] < datetime.date(on.year, 1, 1):
-            new += 1
-    stock = 0
-    for year in range(start_year, on.year):
-        stock += (
-            DoctorPeriod.objects.filter(
-                in_force_on(datetime.date(year, 1, 1)), role=DoctorPeriod.Role.REGULAR
-            )
-            .values("doctor_id")
-            .distinct()
-            .count()
-        )
+    ):
+        if doctor not in first_start or start < first_start[doctor]:
+            first_start[doctor] = start
+        for i, day in enumerate(first_days):
+            if in_force(start, end, day):
+                in_force_on[i].add(doctor)
+    stock = sum(len(s) for s in in_force_on)
     if stock == 0:
         return None
+    new = sum(1 for d in first_start.values() if first_days[0] <= d < datetime.date(on.year, 1, 1))
     return new / stock
 
 
@@ -187,6 +183,7 @@ def project_municipalities(
     data: Inputs, municipalities: Sequence[str], scenario: Scenario
 ) -> dict[str, list[projection.YearRow]]:
     f = figures(scenario, data.recruitment)
+    limits = projection.age_limits(data.years, f)
     return {
         m: projection.project(
             data.stock.get(m, data.empty_stock),
@@ -194,6 +191,7 @@ def project_municipalities(
             data.years,
             f,
             data.loaded.get(m),
+            limits,
         )
         for m in municipalities
     }
