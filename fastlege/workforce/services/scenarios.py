@@ -168,7 +168,11 @@ def copy_scenario(actor: Any, scenario_id: int, name: str = "") -> Scenario:
 def update_scenario(actor: Any, scenario_id: int, data: ScenarioData) -> Scenario:
     """Change the user's own scenario; presets are read only."""
     _require_planner(actor)
-    scenario = Scenario.objects.select_for_update().filter(visible_q(actor), pk=scenario_id).first()
+    scenario = (
+        Scenario.objects.select_for_update(of=("self",))
+        .filter(visible_q(actor), pk=scenario_id)
+        .first()
+    )
     if scenario is None:
         refuse(Code.UNKNOWN_SCENARIO)
     if scenario.is_preset:
