@@ -76,7 +76,14 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _projection_page(request: HttpRequest, area: selectors.Area, **extra: Any) -> HttpResponse:
-    chosen = selectors.chosen_scenarios(request.user, request.GET.getlist("s"))
+    asked = request.GET.getlist("s")
+    chosen = selectors.chosen_scenarios(request.user, asked)
+    if len(asked) > selectors.MAX_SCENARIOS and not request.GET.get("format"):
+        messages.info(
+            request,
+            _("Du kan sammenligne høyst %(n)s scenarioer; de første %(n)s vises.")
+            % {"n": selectors.MAX_SCENARIOS},
+        )
     page = selectors.area_projection(area, chosen, timezone.localdate())
     fmt = request.GET.get("format", "")
     if fmt:
