@@ -12,7 +12,8 @@ day). From one year to the next each age group
 3. leaves at the agreement's end age (``agreement_end_age``, 70, fastlegeforskriften
    § 12, read from ``fastlege.registry.rules`` for the year), except the share granted
    a time-limited extension, who stay ``extension_years`` more, never past the
-   extension cap (``agreement_extension_age_cap``, 80);
+   extension cap (``agreement_extension_age_cap``, 80). A GP whose extension is in
+   the registry already leaves on its day instead (``supply``'s ``extended_until``);
 
 and the year's joiners — ``recruitment_rate`` of the GPs on the first day plus
 ``alis_completions_per_100`` per 100 of them, the same number every year (an intake,
@@ -111,12 +112,6 @@ def age_limit(year: int, extension_years: int) -> AgeLimit:
     return AgeLimit(end, min(end + extension_years, cap))
 
 
-def intake(stock: Sequence[float], f: Figures) -> float:
-    """The joiners per year: ``recruitment_rate`` and ``alis_completions_per_100`` of the
-    GPs on the first day."""
-    return float(sum(stock)) * (f.recruitment_rate + f.alis_completions_per_100 / 100.0)
-
-
 @lru_cache(maxsize=1024)
 def survival(f: Figures, limit: AgeLimit) -> tuple[float, ...]:
     """``survival[a]``: the share of GPs aged ``a`` still GPs a year later, aged
@@ -163,17 +158,27 @@ def supply(
     years: Sequence[int],
     f: Figures,
     limits: Mapping[int, AgeLimit] | None = None,
+    extended_until: Sequence[datetime.date] = (),
 ) -> list[float]:
-    """GPs (headcount) in each of ``years`` (consecutive, the first is the stock's)."""
-    out = [float(sum(stock))]
-    if out[0] == 0.0:
+    """GPs (headcount) in each of ``years`` (consecutive, the first is the stock's).
+
+    ``extended_until``: GPs with an extension in the registry, outside ``stock``, by
+    the day their agreement ends for age (``rules.agreement_ends_for_age_on``). Each
+    counts in a year whose 1 January is before that day, thinned by the 65+ attrition
+    rate, instead of by the scenario's share and years of extension."""
+    total = float(sum(stock)) + len(extended_until)
+    if total == 0.0:
         return [0.0 for _ in years]  # no GPs, no intake
+    out = [total]
     current = list(stock)
-    joiners = intake(stock, f)
+    joiners = total * (f.recruitment_rate + f.alis_completions_per_100 / 100.0)
     limits = limits if limits is not None else age_limits(years, f)
-    for year in years[1:]:
+    stays = 1.0 - f.attrition_65_plus
+    for k, year in enumerate(years[1:], start=1):
         current = step(current, f, limits[year], joiners)
-        out.append(sum(current))
+        first_day = datetime.date(year, 1, 1)
+        kept = sum(1 for end in extended_until if end > first_day) * stays**k
+        out.append(sum(current) + kept)
     return out
 
 
@@ -236,11 +241,13 @@ def project(
     f: Figures,
     loaded: Mapping[int, int] | None = None,
     limits: Mapping[int, AgeLimit] | None = None,
+    extended_until: Sequence[datetime.date] = (),
 ) -> list[YearRow]:
     """One municipality's projection over ``years`` (``limits``: ``age_limits``, given
-    when many municipalities are projected under one scenario)."""
+    when many municipalities are projected under one scenario; ``extended_until``: see
+    ``supply``)."""
     people = population(history, years, f, loaded)
-    gps = supply(stock, years, f, limits)
+    gps = supply(stock, years, f, limits, extended_until)
     return [
         YearRow(
             year=y,

@@ -22,6 +22,7 @@ from fastlege.registry import rules
 from fastlege.registry.models import DoctorPeriod
 from fastlege.registry.periods import in_force, in_force_on
 from fastlege.registry.services.access import scope_of
+from fastlege.registry.services.agreements import extensions_until
 from fastlege.workforce import projection
 from fastlege.workforce.models import PopulationProjection, Scenario
 from fastlege.workforce.parameters import FIRST_YEAR, LAST_YEAR, value
@@ -66,24 +67,63 @@ def municipality_area(municipality: Municipality) -> Area:
     return Area(MUNICIPALITY, municipality.number, municipality.name, (municipality.number,))
 
 
-def gp_ages(
-    on: datetime.date, municipalities: Sequence[str] | None = None
-) -> dict[str, list[float]]:
-    """Regular GPs (LPFL) in force on ``on`` per municipality, as a vector by age on
-    ``on``; a doctor with two lists in a municipality counts once."""
+@dataclass
+class Stock:
+    """Today's regular GPs of the municipalities: by age (``projection.stock_vector``),
+    those with an extension in the registry apart, by the day their agreement ends for
+    age (``rules.agreement_ends_for_age_on``) and their age."""
+
+    ages: dict[str, list[float]]
+    extended: dict[str, list[tuple[datetime.date, int]]]
+
+    def extended_until(self, municipality: str) -> list[datetime.date]:
+        return [end for end, _age in self.extended.get(municipality, [])]
+
+
+def gp_stock(on: datetime.date, municipalities: Sequence[str] | None = None) -> Stock:
+    """Regular GPs (LPFL) in force on ``on`` per municipality; a doctor with two lists in
+    a municipality counts once. Two queries (periods, extensions)."""
     qs = DoctorPeriod.objects.filter(in_force_on(on), role=DoctorPeriod.Role.REGULAR)
     if municipalities is not None:
         qs = qs.filter(agreement__municipality_id__in=municipalities)
-    seen: set[tuple[str, int]] = set()
+    rows = list(
+        qs.values_list(
+            "agreement__municipality_id", "doctor_id", "doctor__birth_date", "agreement_id"
+        ).order_by()
+    )
+    extensions = extensions_until((a, d) for _m, d, _b, a in rows)
+    births: dict[tuple[str, int], datetime.date] = {}
+    until: dict[tuple[str, int], datetime.date] = {}
+    for muni, doctor, birth, agreement in rows:
+        births[(muni, doctor)] = birth
+        ext = extensions.get((agreement, doctor))
+        if ext is not None and ((muni, doctor) not in until or ext > until[(muni, doctor)]):
+            until[(muni, doctor)] = ext
     ages: dict[str, list[int]] = defaultdict(list)
-    for muni, doctor, birth in qs.values_list(
-        "agreement__municipality_id", "doctor_id", "doctor__birth_date"
-    ).order_by():
-        if (muni, doctor) in seen:
-            continue
-        seen.add((muni, doctor))
-        ages[muni].append(rules.age_on(birth, on))
-    return {m: projection.stock_vector(a) for m, a in ages.items()}
+    extended: dict[str, list[tuple[datetime.date, int]]] = defaultdict(list)
+    for key, birth in births.items():
+        age = rules.age_on(birth, on)
+        if key in until:
+            extended[key[0]].append((rules.agreement_ends_for_age_on(birth, until[key]), age))
+        else:
+            ages[key[0]].append(age)
+    return Stock(
+        ages={m: projection.stock_vector(a) for m, a in ages.items()},
+        extended=dict(extended),
+    )
+
+
+def gp_ages(
+    on: datetime.date, municipalities: Sequence[str] | None = None
+) -> dict[str, list[float]]:
+    """Every regular GP in force on ``on`` per municipality, by age (extended or not)."""
+    stock = gp_stock(on, municipalities)
+    out = {m: list(v) for m, v in stock.ages.items()}
+    for muni, rows in stock.extended.items():
+        vector = out.setdefault(muni, [0.0] * (projection.MAX_AGE + 1))
+        for _end, age in rows:
+            vector[min(max(age, 0), projection.MAX_AGE)] += 1.0
+    return out
 
 
 def measured_recruitment(on: datetime.date) -> float | None:
@@ -150,6 +190,7 @@ class Inputs:
     on: datetime.date
     years: list[int]
     stock: dict[str, list[float]]
+    extended: Stock
     history: dict[str, dict[int, int]]
     loaded: dict[str, dict[int, int]]
     recruitment: float
@@ -159,10 +200,12 @@ class Inputs:
 
 def inputs(municipalities: Sequence[str], on: datetime.date) -> Inputs:
     rate, measured = recruitment_rate(on)
+    stock = gp_stock(on, municipalities)
     return Inputs(
         on=on,
         years=projection_years(on),
-        stock=gp_ages(on, municipalities),
+        stock=stock.ages,
+        extended=stock,
         history=population_history(municipalities),
         loaded=loaded_projection(municipalities),
         recruitment=rate,
@@ -192,6 +235,7 @@ def project_municipalities(
             f,
             data.loaded.get(m),
             limits,
+            data.extended.extended_until(m),
         )
         for m in municipalities
     }
@@ -255,7 +299,8 @@ def area_projection(area: Area, scenarios: Sequence[Scenario], on: datetime.date
         on=on,
         years=data.years,
         results=results,
-        gps_today=round(sum(sum(v) for v in data.stock.values())),
+        gps_today=round(sum(sum(v) for v in data.stock.values()))
+        + sum(len(v) for v in data.extended.extended.values()),
         recruitment=data.recruitment,
         recruitment_measured=data.recruitment_measured,
         loaded_years=tuple(loaded_years),

@@ -135,3 +135,16 @@ def test_total_sums_areas_year_by_year():
     (row,) = projection.total([a, b], [2026])
     assert (row.population, row.needed, row.expected) == (4000, 4.0, 3.0)
     assert row.gap == 1.0
+
+
+def test_a_registry_extension_ends_on_its_day():
+    """A GP with a known extension (ending 1 March 2028) counts in 2027 and 2028 —
+    thinned by the 65+ rate, 0,2 a year — and not from 2029."""
+    f = dataclasses.replace(F, attrition_65_plus=0.2)
+    ten = projection.stock_vector([40] * 10)
+    got = projection.supply(ten, YEARS, f, extended_until=[datetime.date(2028, 3, 1)])
+    # intake 11 × 0,1 = 1,1 a year at 35
+    # 2027: 10×0,95 = 9,5 + 1,1 + 0,8                                   → 11,4
+    # 2028: 9,025 + 0,99 (36) + 1,1 + 0,64                              → 11,755
+    # 2029: 8,57375 + 0,891 (37) + 0,99 (36) + 1,1; the extension is over → 11,55475
+    assert got == pytest.approx([11, 11.4, 11.755, 11.55475])

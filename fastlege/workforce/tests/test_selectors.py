@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from fastlege.registry.models import AgreementExtension
 from fastlege.registry.tests.factories import AgreementFactory, DoctorFactory, DoctorPeriodFactory
 from fastlege.workforce import selectors, services
 from fastlege.workforce.models import Scenario
@@ -82,3 +83,43 @@ def test_the_loaded_projection_feeds_the_innlest_variant(users):
     assert by_year[2040][3] == str(300_000 + 2040)
     assert float(by_year[2040][4]) == pytest.approx((300_000 + 2040) / 946, abs=0.05)
     assert Scenario.objects.filter(population_variant="innlest").count() == 1
+
+
+def test_a_gp_with_an_extension_leaves_on_the_registry_rules_day():
+    """The extension's end comes from ``rules.agreement_ends_for_age_on``: a GP born
+    10.5.1955 (71 on 1.6.2026) extended until 1.3.2028 leaves then; counted in 2026,
+    2027 and 2028, not 2029."""
+    on = D(2026, 6, 1)
+    gp = DoctorFactory.create(birth_date=D(1955, 5, 10))
+    p = period(gp, D(2010, 1, 1))
+    AgreementExtension.objects.create(
+        agreement=p.agreement,
+        doctor=gp,
+        decided_on=D(2025, 1, 1),
+        valid_until=D(2028, 3, 1),
+        reason="Rekrutteringsproblemer",
+    )
+    young = DoctorFactory.create(birth_date=D(1990, 1, 1))
+    period(young, D(2020, 1, 1))
+    stock = selectors.gp_stock(on, [TRONDHEIM])
+    assert stock.extended_until(TRONDHEIM) == [D(2028, 3, 1)]
+    assert sum(stock.ages[TRONDHEIM]) == 1  # the young one
+    assert sum(selectors.gp_ages(on, [TRONDHEIM])[TRONDHEIM]) == 2
+    preset = Scenario.objects.get(preset="som_i_dag")
+    data = selectors.Inputs(
+        on=on,
+        years=[2026, 2027, 2028, 2029],
+        stock=stock.ages,
+        extended=stock,
+        history={TRONDHEIM: {2026: 1000}},
+        loaded={},
+        recruitment=0.0,
+        recruitment_measured=False,
+    )
+    rows = selectors.project_municipalities(data, [TRONDHEIM], preset)[TRONDHEIM]
+    keep = 1 - float(preset.attrition_65_plus)
+    young_left = [1, 1 - 0.06, (1 - 0.06) ** 2, (1 - 0.06) ** 3]  # under 40: 6 % a year
+    extended_left = [1, keep, keep**2, 0]
+    assert [r.expected for r in rows] == pytest.approx(
+        [y + e for y, e in zip(young_left, extended_left, strict=True)]
+    )
