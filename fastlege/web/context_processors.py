@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from fastlege.dialogue.services.access import is_organiser
 from fastlege.registry.services.access import scope_of
+from fastlege.workforce.services.access import is_planner
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -34,6 +35,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("stats:national"), _("Statistikk")))
     if scope.municipalities or scope.counties or scope.national:
         items.append((reverse("measures:index"), _("Tiltak")))
+    if is_planner(user):  # municipality, county governor, national
+        items.append((reverse("workforce:index"), _("Arbeidskraft")))
     if is_organiser(user):  # the county governor, the ministry, national staff
         items.append((reverse("dialogue:organiser"), _("Dialog")))
     path = request.path

@@ -2,11 +2,21 @@
 
 from django.urls import path
 
+from fastlege.workforce import views
 from fastlege.workforce.views import early_warning
 
 app_name = "workforce"
 
 urlpatterns = [
+    path("", views.index, name="index"),
+    path("framskriving/", views.nation, name="nation"),
+    path("framskriving/fylke/<str:number>/", views.county, name="county"),
+    path("framskriving/kommune/<str:number>/", views.municipality, name="municipality"),
+    path("scenarioer/", views.scenarios, name="scenarios"),
+    path("scenarioer/nytt/", views.scenario_new, name="scenario_new"),
+    path("scenarioer/<id:scenario_id>/", views.scenario_detail, name="scenario"),
+    path("scenarioer/<id:scenario_id>/kopier/", views.scenario_copy, name="scenario_copy"),
+    path("scenarioer/<id:scenario_id>/endre/", views.scenario_edit, name="scenario_edit"),
     path(
         "varsel/kommune/<str:number>/",
         early_warning.municipality,

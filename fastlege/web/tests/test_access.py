@@ -300,14 +300,15 @@ def test_the_ministry_lands_on_the_dialogue_and_reads_the_statistics_unsuppresse
 
 # Each role's main menu (labels in order) reaches its tasks (issue 16, item 8): the
 # county governor organises dialogue in the county; national staff see statistics
-# and dialogue; the ministry organises the national dialogue.
+# and dialogue; the ministry organises the national dialogue; the planners (municipality,
+# county governor, national) reach the workforce projection (issue 17).
 MENUS = {
     "anonymous": [],
     "citizen": ["Min fastlege", "Finn fastlege"],
     "gp": ["Mine lister"],
-    "municipality": ["Kommunen", "Statistikk", "Tiltak"],
-    "county_governor": ["Fylket", "Statistikk", "Tiltak", "Dialog"],
-    "national": ["Nasjonalt", "Statistikk", "Tiltak", "Dialog"],
+    "municipality": ["Kommunen", "Statistikk", "Tiltak", "Arbeidskraft"],
+    "county_governor": ["Fylket", "Statistikk", "Tiltak", "Arbeidskraft", "Dialog"],
+    "national": ["Nasjonalt", "Statistikk", "Tiltak", "Arbeidskraft", "Dialog"],
     "ministry": ["Statistikk", "Dialog"],
 }
 
