@@ -17,3 +17,20 @@ urlpatterns = [
     path("scenarioer/<int:scenario_id>/kopier/", views.scenario_copy, name="scenario_copy"),
     path("scenarioer/<int:scenario_id>/endre/", views.scenario_edit, name="scenario_edit"),
 ]
+
+# Recruitment of lists without a regular GP (issue 17, item 3).
+from fastlege.workforce import views_recruitment  # noqa: E402
+
+urlpatterns += [
+    path(
+        "rekruttering/kommune/<str:number>/",
+        views_recruitment.municipality_cases,
+        name="recruitment_municipality",
+    ),
+    path(
+        "rekruttering/fylke/<str:number>/",
+        views_recruitment.county_cases,
+        name="recruitment_county",
+    ),
+    path("rekruttering/sak/<int:case_id>/", views_recruitment.case_detail, name="recruitment_case"),
+]
