@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -13,8 +13,8 @@ from fastlege.workforce.models import RecruitmentCase
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-def _label(field: str) -> Any:
-    return RecruitmentCase._meta.get_field(field).verbose_name
+def _label(name: str) -> Any:
+    return getattr(RecruitmentCase._meta.get_field(name), "verbose_name", name)
 
 
 class OpenCaseForm(forms.Form):
@@ -25,7 +25,7 @@ class OpenCaseForm(forms.Form):
 
     def __init__(self, *args: Any, lists: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agreement"].choices = [
+        cast(forms.ChoiceField, self.fields["agreement"]).choices = [
             (a.pk, _("%(practice)s, liste %(id)s") % {"practice": a.practice.name, "id": a.pk})
             for a in lists
         ]
@@ -70,6 +70,6 @@ class MeasuresForm(forms.Form):
 
     def __init__(self, *args: Any, measures: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measures"].choices = [
+        cast(forms.ChoiceField, self.fields["measures"]).choices = [
             (m.pk, f"{m.measure_type.name} ({m.get_status_display()})") for m in measures
         ]

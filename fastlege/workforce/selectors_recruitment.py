@@ -116,7 +116,8 @@ def openable_lists(municipality_id: str, today: datetime.date) -> list[Agreement
     for agreement_id, end in with_gp.exclude(valid_to__isnull=True).values_list(
         "agreement_id", "valid_to"
     ):
-        ends[agreement_id] = max(end, ends.get(agreement_id, end))
+        if end is not None:
+            ends[agreement_id] = max(end, ends.get(agreement_id, end))
     busy = set(
         RecruitmentCase.objects.filter(
             agreement__municipality_id=municipality_id, status__in=OPEN
