@@ -327,3 +327,28 @@ def test_openable_lists_follow_the_opening_rule(users):
     got = {a.pk for a in sel.openable_lists("5001", TODAY)}
     assert vacant.pk in got and leaving.pk in got
     assert not got & {with_gp.pk, far.pk, busy.pk}
+
+
+def test_the_measures_page_part_lists_the_cases_that_offered_the_measure(users):
+    from django.template.loader import render_to_string
+
+    own = measure("5001", starts_on=D(2026, 1, 1))
+    case = svc.open_case(users["municipality"], vacant_list(), today=TODAY, measure_ids=[own.pk])
+    html = render_to_string(
+        "workforce/_recruitment_for_measure.html", {"cases": own.recruitment_cases.all()}
+    )
+    assert f"Liste {case.agreement_id}, opprettet 02.03.2026" in html
+    assert f"/arbeidskraft/rekruttering/sak/{case.pk}/" in html
+
+
+def test_the_database_keeps_one_open_case_per_list(users):
+    from django.db import IntegrityError, transaction
+
+    case = opened(users["municipality"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RecruitmentCase.objects.create(
+            agreement_id=case.agreement_id, opened_on=TODAY, vacant_from=TODAY
+        )
+    svc.close(users["municipality"], case.pk, closed_on=TODAY, reason="Feil liste")
+    again = svc.open_case(users["municipality"], case.agreement_id, today=TODAY)
+    assert again.pk != case.pk
