@@ -352,3 +352,23 @@ def test_the_database_keeps_one_open_case_per_list(users):
     svc.close(users["municipality"], case.pk, closed_on=TODAY, reason="Feil liste")
     again = svc.open_case(users["municipality"], case.agreement_id, today=TODAY)
     assert again.pk != case.pk
+
+
+def test_the_demo_makes_cases_at_different_steps_once(users):
+    import io
+
+    from django.core.management import call_command
+
+    for number in ("5001", "5028", "5031", "5029", "0301"):
+        vacant_list(number)
+    gp_list(municipality="5006")  # a list with a GP gets no case
+    call_command("workforce_recruitment_demo", stdout=io.StringIO())
+    cases = RecruitmentCase.objects.all()
+    assert {c.agreement.municipality_id for c in cases} == {"5001", "5028", "5029", "5031"}
+    statuses = sorted(c.status for c in cases)
+    assert statuses == sorted(
+        [Status.OPENED, Status.ADVERTISED, Status.ADVERTISED, Status.INTERVIEWS]
+    )
+    assert sum(c.readvertised_count for c in cases) == 1
+    call_command("workforce_recruitment_demo", stdout=io.StringIO())
+    assert RecruitmentCase.objects.count() == 4
