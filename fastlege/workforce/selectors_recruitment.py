@@ -10,7 +10,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
+from fastlege.core.models import AuditEvent
 from fastlege.measures.models import Measure
 from fastlege.reference.models import County, Municipality
 from fastlege.registry.models import Agreement, DoctorPeriod
@@ -151,3 +153,66 @@ def cases_offering(measure: Measure) -> QuerySet[RecruitmentCase]:
     """The recruitment cases that offered ``measure``: for the measure's effect view
     (``fastlege.measures``), beside the indicators before and after."""
     return _base().filter(measures=measure).order_by("-opened_on", "-pk")
+
+
+#: The audit actions of ``services.recruitment`` and what a reader calls them.
+STEP_NAMES = {
+    "workforce.recruitment_open": _("Sak opprettet"),
+    "workforce.recruitment_advertise": _("Utlyst"),
+    "workforce.recruitment_readvertise": _("Utlyst på nytt"),
+    "workforce.recruitment_applicants": _("Søkere registrert"),
+    "workforce.recruitment_interviews": _("Intervjuer"),
+    "workforce.recruitment_offer": _("Tilbud gitt"),
+    "workforce.recruitment_fill": _("Besatt"),
+    "workforce.recruitment_close": _("Avsluttet"),
+    "workforce.recruitment_measures": _("Tiltak endret"),
+}
+
+#: The details of a step shown in the history, by their field's name on the case (no
+#: personal data is written there); ``time_to_fill_days`` is the fill's.
+SHOWN_DETAILS = (
+    "advertised_on",
+    "deadline",
+    "channel",
+    "applicants",
+    "interviews_on",
+    "interviewed",
+    "offered_on",
+)
+
+
+@dataclass
+class Step:
+    at: datetime.datetime
+    name: str
+    details: list[tuple[str, str]]
+
+
+def _shown(name: str, value: Any) -> str:
+    if name == "channel":
+        return str(RecruitmentCase.Channel(value).label)
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        return datetime.date.fromisoformat(value).strftime("%d.%m.%Y")
+    return str(value)
+
+
+def _details(details: dict[str, Any]) -> list[tuple[str, str]]:
+    out = [
+        (str(getattr(RecruitmentCase._meta.get_field(k), "verbose_name", k)), _shown(k, details[k]))
+        for k in SHOWN_DETAILS
+        if details.get(k) is not None
+    ]
+    if details.get("time_to_fill_days") is not None:
+        out.append((str(_("tid til besatt (dager)")), str(details["time_to_fill_days"])))
+    return out
+
+
+def history(case: RecruitmentCase) -> list[Step]:
+    """The case's steps in order, from its audit rows: every advertisement round is
+    kept there, though the case itself holds the latest."""
+    events = AuditEvent.objects.filter(
+        object_type=RecruitmentCase._meta.label_lower, object_id=str(case.pk)
+    ).order_by("at", "pk")
+    return [
+        Step(e.at, str(STEP_NAMES.get(e.action, e.action)), _details(e.details)) for e in events
+    ]

@@ -203,6 +203,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         {
             "case": case,
             "row": row,
+            "history": sel.history(case),
             "can_change": can_change,
             "forms": [(s, TITLES[s], STEPS[s][0]()) for s in steps],
             "measures": list(case.measures.select_related("measure_type")),

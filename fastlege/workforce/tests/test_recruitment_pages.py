@@ -5,6 +5,7 @@ read all; others get 403/404. A refusal is shown in Norwegian and nothing is sav
 from __future__ import annotations
 
 from datetime import date as D
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -140,3 +141,28 @@ def test_opening_a_case_for_a_list_with_a_gp_is_refused_on_the_page(users):
     assert not RecruitmentCase.objects.exists()
     assert response.status_code == 200  # the list is not offered: a form error, in Norwegian
     assert "Velg et gyldig valg" in response.content.decode()
+
+
+def test_the_case_page_keeps_every_advertisement_round_in_its_history(users):
+    officer = client_for(users["municipality"])
+    case = svc.open_case(users["municipality"], vacant_list(), today=timezone.localdate())
+    today = timezone.localdate()
+    later = today + timedelta(days=40)
+    case_url = reverse("workforce:recruitment_case", args=[case.pk])
+    for data in (
+        {"step": "advertise", "advertised_on": today, "deadline": today, "channel": "finn"},
+        {"step": "applicants", "applicants": "0"},
+        {"step": "advertise", "advertised_on": later, "deadline": later, "channel": "nav"},
+    ):
+        assert officer.post(case_url, data).status_code == 302
+    steps = officer.get(case_url).context["history"]
+    assert [s.name for s in steps] == [
+        "Sak opprettet",
+        "Utlyst",
+        "Søkere registrert",
+        "Utlyst på nytt",
+    ]
+    assert ("søknadsfrist", today.strftime("%d.%m.%Y")) in steps[1].details
+    assert ("kanal for utlysningen", "FINN.no") in steps[1].details
+    assert ("kanal for utlysningen", "Arbeidsplassen (NAV)") in steps[3].details
+    assert ("antall søkere", "0") in steps[2].details
