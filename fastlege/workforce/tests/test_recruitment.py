@@ -372,3 +372,14 @@ def test_the_demo_makes_cases_at_different_steps_once(users):
     assert sum(c.readvertised_count for c in cases) == 1
     call_command("workforce_recruitment_demo", stdout=io.StringIO())
     assert RecruitmentCase.objects.count() == 4
+
+
+def test_a_negative_count_is_refused(users):
+    officer = users["municipality"]
+    case = opened(officer)
+    svc.advertise(officer, case.pk, advertised_on=TODAY, deadline=TODAY, channel="finn")
+    refused(Code.BAD_COUNT, svc.record_applicants, officer, case.pk, applicants=-1)
+    refused(Code.BAD_COUNT, svc.record_interviews, officer, case.pk, interviews_on=TODAY,
+            interviewed=-2)  # fmt: skip
+    case.refresh_from_db()
+    assert (case.status, case.applicants, case.interviews_on) == (Status.ADVERTISED, None, None)
