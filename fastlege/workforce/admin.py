@@ -26,3 +26,18 @@ class PopulationProjectionAdmin(ReadOnlyModelAdmin):
     list_select_related = ("municipality",)
     search_fields = ("=municipality__number",)
     ordering = ("municipality", "year")
+
+
+# Recruitment of lists without a regular GP (issue 17, item 3): changed through the
+# pages (``services.recruitment``: the steps, and filling through the registry's
+# service), so read only here.
+from fastlege.workforce.models import RecruitmentCase  # noqa: E402
+
+
+@admin.register(RecruitmentCase)
+class RecruitmentCaseAdmin(ReadOnlyModelAdmin):
+    list_display = ("agreement", "status", "opened_on", "vacant_from", "filled_on")
+    list_filter = ("status",)
+    list_select_related = ("agreement",)
+    search_fields = ("=agreement__id", "=agreement__municipality__number")
+    ordering = ("-opened_on",)

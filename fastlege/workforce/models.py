@@ -159,3 +159,105 @@ class Scenario(models.Model):
     @property
     def is_preset(self) -> bool:
         return bool(self.preset)
+
+
+class RecruitmentCase(models.Model):
+    """Rekrutteringssak: the municipality's work to find a regular GP for a list
+    without one (or about to be without one). Steps and rules:
+    ``fastlege.workforce.recruitment``; writes: ``services.recruitment``. Filling the
+    case starts the new GP's period through the registry's ``assign_gp``."""
+
+    class Status(models.TextChoices):
+        OPENED = "opprettet", _("opprettet")
+        ADVERTISED = "utlyst", _("utlyst")
+        INTERVIEWS = "intervjuer", _("intervjuer")
+        OFFERED = "tilbud", _("tilbud gitt")
+        FILLED = "besatt", _("besatt")
+        CLOSED = "avsluttet", _("avsluttet uten ny fastlege")
+
+    class Channel(models.TextChoices):
+        TIDSSKRIFTET = "legejobber", _("Legejobber / Tidsskriftet")
+        FINN = "finn", _("FINN.no")
+        NAV = "nav", _("Arbeidsplassen (NAV)")
+        OWN_SITE = "kommunen", _("kommunens nettside")
+        OTHER = "annet", _("annet")
+
+    agreement = models.ForeignKey(
+        "registry.Agreement",
+        verbose_name=_("fastlegeavtale"),
+        on_delete=models.PROTECT,
+        related_name="recruitment_cases",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPENED
+    )
+    opened_on = models.DateField(_("opprettet dato"))
+    vacant_from = models.DateField(
+        _("uten fast lege fra"),
+        help_text=_("Dagen listen ble, eller blir, uten fast lege."),
+    )
+    first_advertised_on = models.DateField(_("først utlyst"), null=True, blank=True)
+    advertised_on = models.DateField(_("sist utlyst"), null=True, blank=True)
+    deadline = models.DateField(_("søknadsfrist"), null=True, blank=True)
+    channel = models.CharField(
+        _("kanal for utlysningen"), max_length=12, choices=Channel.choices, blank=True
+    )
+    readvertised_count = models.PositiveSmallIntegerField(_("antall nye utlysninger"), default=0)
+    applicants = models.PositiveSmallIntegerField(_("antall søkere"), null=True, blank=True)
+    interviews_on = models.DateField(_("intervjuer holdt"), null=True, blank=True)
+    interviewed = models.PositiveSmallIntegerField(_("antall intervjuet"), null=True, blank=True)
+    offered_on = models.DateField(_("tilbud gitt dato"), null=True, blank=True)
+    offered_to = models.ForeignKey(
+        "registry.Doctor",
+        verbose_name=_("tilbud gitt til"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    filled_on = models.DateField(_("besatt fra"), null=True, blank=True)
+    gp_period = models.OneToOneField(
+        "registry.DoctorPeriod",
+        verbose_name=_("den nye fastlegens periode"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recruitment_case",
+    )
+    closed_on = models.DateField(_("avsluttet dato"), null=True, blank=True)
+    close_reason = models.TextField(_("grunn til avslutning"), blank=True)
+    measures = models.ManyToManyField(
+        "measures.Measure",
+        verbose_name=_("tiltak som tilbys"),
+        blank=True,
+        related_name="recruitment_cases",
+    )
+    note = models.TextField(_("merknad"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opprettet av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("endret"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("rekrutteringssak")
+        verbose_name_plural = _("rekrutteringssaker")
+        ordering = ["-opened_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=~models.Q(status__in=["besatt", "avsluttet"]),
+                name="recruitment_one_open_per_list",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.FILLED, self.Status.CLOSED)

@@ -24,3 +24,20 @@ urlpatterns = [
     ),
     path("varsel/fylke/<str:number>/", early_warning.county, name="early_warning_county"),
 ]
+
+# Recruitment of lists without a regular GP (issue 17, item 3).
+from fastlege.workforce import views_recruitment  # noqa: E402
+
+urlpatterns += [
+    path(
+        "rekruttering/kommune/<str:number>/",
+        views_recruitment.municipality_cases,
+        name="recruitment_municipality",
+    ),
+    path(
+        "rekruttering/fylke/<str:number>/",
+        views_recruitment.county_cases,
+        name="recruitment_county",
+    ),
+    path("rekruttering/sak/<int:case_id>/", views_recruitment.case_detail, name="recruitment_case"),
+]
