@@ -3,7 +3,7 @@
 from django.urls import path
 
 from fastlege.workforce import views
-from fastlege.workforce.views import early_warning
+from fastlege.workforce.views import early_warning, recruitment
 
 app_name = "workforce"
 
@@ -26,18 +26,16 @@ urlpatterns = [
 ]
 
 # Recruitment of lists without a regular GP (issue 17, item 3).
-from fastlege.workforce import views_recruitment  # noqa: E402
-
 urlpatterns += [
     path(
         "rekruttering/kommune/<str:number>/",
-        views_recruitment.municipality_cases,
+        recruitment.municipality_cases,
         name="recruitment_municipality",
     ),
     path(
         "rekruttering/fylke/<str:number>/",
-        views_recruitment.county_cases,
+        recruitment.county_cases,
         name="recruitment_county",
     ),
-    path("rekruttering/sak/<int:case_id>/", views_recruitment.case_detail, name="recruitment_case"),
+    path("rekruttering/sak/<id:case_id>/", recruitment.case_detail, name="recruitment_case"),
 ]

@@ -166,3 +166,19 @@ def test_the_case_page_keeps_every_advertisement_round_in_its_history(users):
     assert ("kanal for utlysningen", "FINN.no") in steps[1].details
     assert ("kanal for utlysningen", "Arbeidsplassen (NAV)") in steps[3].details
     assert ("antall søkere", "0") in steps[2].details
+
+
+def test_the_registry_pages_and_the_measure_lead_to_recruitment(db) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from fastlege.accounts.models import Role
+    from fastlege.registry.tests.factories import user_with
+
+    muni, county = Client(), Client()
+    muni.force_login(user_with(Role.MUNICIPALITY, municipality_id="5001"))
+    county.force_login(user_with(Role.COUNTY_GOVERNOR, county_id="50"))
+    page = muni.get(reverse("web:municipality", args=["5001"])).content.decode()
+    assert reverse("workforce:recruitment_municipality", args=["5001"]) in page
+    page = county.get(reverse("web:county", args=["50"])).content.decode()
+    assert reverse("workforce:recruitment_county", args=["50"]) in page

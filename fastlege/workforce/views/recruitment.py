@@ -33,7 +33,7 @@ from fastlege.workforce.forms_recruitment import (
 )
 from fastlege.workforce.models import RecruitmentCase
 from fastlege.workforce.services import recruitment as svc
-from fastlege.workforce.views import planner_required
+from fastlege.workforce.views.projection import planner_required
 
 Status = RecruitmentCase.Status
 
