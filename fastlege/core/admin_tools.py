@@ -309,7 +309,7 @@ class NationalScaleMixin(admin.ModelAdmin):
     #: Number fields that are no figures: shown as stored («2025», not «2 025»).
     not_figures: tuple[str, ...] = ("year",)
 
-    def get_list_display(self, request: HttpRequest) -> Sequence[Any]:
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
         """The columns, with each figure field shown by :func:`figure_column` (the
         linked columns and editable ones stay as they are)."""
         columns = list(super().get_list_display(request))
@@ -327,7 +327,7 @@ class NationalScaleMixin(admin.ModelAdmin):
             for c in columns
         ]
 
-    def get_sortable_by(self, request: HttpRequest) -> Sequence[Any]:
+    def get_sortable_by(self, request: HttpRequest) -> list[Any]:
         """``sortable_by`` as written, plus the figure columns of the fields it names."""
         sortable = list(super().get_sortable_by(request))
         names = {name for name in sortable if isinstance(name, str)}

@@ -159,9 +159,10 @@ ENGLISH = re.compile(
 #: A date or month written for programs («2027-01-01», «2025-01»), not «1.1.2027»,
 #: «januar 2025».
 ISO_DATE = re.compile(r"(?<![\w/.-])\d{4}-\d{2}(?:-\d{2})?(?![\w-])")
-#: A number of five or more digits (no separator; one followed by «*» is a masked
-#: identity number or password hash), and a decimal point between digits.
-LONG_NUMBER = re.compile(r"(?<![\w\u00a0\u202f,.])\d{5,}(?![\d*])")
+#: A number of five or more digits (no separator); digits that are part of a word
+#: («c70585», a hash) or masked («048470*****», an identity number) are no figure.
+#: And a decimal point between digits.
+LONG_NUMBER = re.compile(r"(?<![\w\u00a0\u202f,.])\d{5,}(?![\w*])")
 DECIMAL_POINT = re.compile(r"(?<![\d.])\d+\.\d+(?:\.\d+)?(?![\d.])")
 #: What is written with a point and is no decimal number: a date «3.12.2026»,
 #: «03.12.» or «3.12.26», a time «09.00»; after «§» a section («§ 10.2»), after
@@ -293,11 +294,13 @@ def crawl(client: Client, starts: list[str], *, admin: bool = False) -> Crawl:
                 seen.add(target)
                 queue.append(target)
             continue
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        page = visible(response.content.decode())
+        result.violations += violations_in(url, page)  # error pages are read by people too
+        if response.status_code != 200:
             continue
         result.pages.append(url)
-        page = visible(response.content.decode())
-        result.violations += violations_in(url, page)
         result.grouped += sum(len(GROUPED.findall(chunk.text)) for chunk in page.chunks)
         for href in page.links:
             target = _normal(url, href)
@@ -442,6 +445,8 @@ def _starts(world: World) -> list[str]:
         reverse("measures:municipality", args=["5001"]),
         reverse("measures:county", args=["50"]),
         reverse("dialogue:forum", args=[world.forum.pk]),
+        reverse("web:county_followup", args=["50", "5001"]),
+        "/finnes-ikke/",  # the 404 page
     ]
 
 
@@ -482,7 +487,7 @@ def test_the_checker_finds_what_it_must() -> None:
         "<dl><dt>HPR-nummer</dt><dd>1234567</dd></dl><p>Org.nr. <code>912345678</code></p>"
         "<p>fra 2027-01-01, CC BY 4.0, <code>andel_uten_lege</code>, tabell 12005</p>"
         "<img src='x.png' alt='Yes'><input type='hidden' value='a_b'>"
-        "<p>250000,00 kr; 048470***** og 0,12345</p>"
+        "<p>250000,00 kr; 048470***** og 0,12345; 01334e****</p>"
     )
     found = violations_in("/x/", page)
     assert len(found) == 10, "\n".join(found)
