@@ -8,6 +8,7 @@ search.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from fastlege.core.admin_tools import ReadOnlyModelAdmin, selected_object_filter
@@ -78,7 +80,7 @@ class ObjectIdFilter(admin.SimpleListFilter):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyModelAdmin):
-    list_display = ("at", "kind", "action", "actor", "object_type", "object_id", "reason")
+    list_display = ("at", "kind", "action_code", "actor", "object_type_code", "object_id", "reason")
     list_filter = (
         "kind",
         ObjectTypeFilter,
@@ -88,5 +90,29 @@ class AuditEventAdmin(ReadOnlyModelAdmin):
     list_select_related = ("actor",)
     ordering = ("-id",)
     sortable_by = ("at",)
-    fields = ("at", "kind", "action", "actor", "object_type", "object_id", "reason", "details")
+    fields = (
+        "at",
+        "kind",
+        "action_code",
+        "actor",
+        "object_type_code",
+        "object_id",
+        "reason",
+        "details_code",
+    )
     readonly_fields = fields
+
+    # The trail's action, object type and details are the program's own codes (what
+    # the filters and exports use); they are shown as codes, not as words.
+    @admin.display(description=_("handling"))
+    def action_code(self, obj: AuditEvent) -> str:
+        return format_html("<code>{}</code>", obj.action)
+
+    @admin.display(description=_("objekttype"))
+    def object_type_code(self, obj: AuditEvent) -> str:
+        return format_html("<code>{}</code>", obj.object_type)
+
+    @admin.display(description=_("detaljer"))
+    def details_code(self, obj: AuditEvent) -> str:
+        text = json.dumps(obj.details, ensure_ascii=False, indent=2, sort_keys=True)
+        return format_html("<pre><code>{}</code></pre>", text)

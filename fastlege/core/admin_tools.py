@@ -17,13 +17,17 @@ every admin page here follows a few rules:
 * Every write through the admin writes an :class:`~fastlege.core.models.AuditEvent`
   (kind WRITE) in the same transaction, and opening a page with a person's data
   records a READ event.
+* Figures in a list are written as Norwegians read them («212 660», «12,5»):
+  :meth:`NationalScaleMixin.get_list_display` shows every number field of the model
+  through :func:`figure_column` (identifiers are text fields, never numbers; a
+  number that is no figure, like a year, is named in ``not_figures``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from functools import cached_property, reduce
+from functools import cache, cached_property, reduce
 from operator import or_
 from typing import TYPE_CHECKING, Any
 
@@ -36,10 +40,13 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
 from django.db.models import Q, QuerySet
 from django.forms import BaseFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from fastlege.core import audit
+from fastlege.core.tabular import decimal_comma
 from fastlege.registry.periods import in_force_on
 
 if TYPE_CHECKING:
@@ -248,6 +255,45 @@ class SortableByChangeList(ChangeList):
         return super().get_ordering_field(field_name)
 
 
+#: The model fields that hold a figure (a count, a sum, an amount).
+FIGURE_FIELDS = (models.IntegerField, models.DecimalField, models.FloatField)
+
+
+@cache  # one column per field: the change list finds it again in ``sortable_by``
+def figure_column(field: models.Field[Any, Any]) -> Callable[[Any], str]:
+    """A change-list column that shows ``field`` with a no-break space between
+    thousands and a decimal comma, sorted by the field itself."""
+
+    def column(obj: Any) -> str:
+        value = getattr(obj, field.attname)
+        return "–" if value is None else decimal_comma(value, group="\u00a0")
+
+    column.__name__ = field.name  # the column's CSS class stays «field-<name>»
+    column.short_description = field.verbose_name  # type: ignore[attr-defined]
+    column.admin_order_field = field.name  # type: ignore[attr-defined]
+    column.is_figure = True  # type: ignore[attr-defined]
+    return column
+
+
+def _boolean_icon(value: bool | None) -> str:
+    """Django's yes/no icon, with a Norwegian text for screen readers («ja», «nei»,
+    «ukjent»: Django writes the Python value, «True»)."""
+    name, text = {True: ("yes", _("ja")), False: ("no", _("nei")), None: ("unknown", _("ukjent"))}[
+        value
+    ]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{name}.svg"), text)
+
+
+def use_norwegian_boolean_icons() -> None:
+    """Put :func:`_boolean_icon` in place of Django's (``CoreConfig.ready``). Django's
+    admin looks the function up in ``admin_list`` each time it draws a yes/no value,
+    in lists and on read-only pages alike; ``web/tests/test_language.py`` fails if a
+    Django upgrade draws it elsewhere."""
+    from django.contrib.admin.templatetags import admin_list
+
+    admin_list._boolean_icon = _boolean_icon  # type: ignore[attr-defined]
+
+
 class NationalScaleMixin(admin.ModelAdmin):
     """Bounded counts, index-friendly search, and no identity numbers in URLs.
 
@@ -260,6 +306,36 @@ class NationalScaleMixin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
+    #: Number fields that are no figures: shown as stored («2025», not «2 025»).
+    not_figures: tuple[str, ...] = ("year",)
+
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
+        """The columns, with each figure field shown by :func:`figure_column` (the
+        linked columns and editable ones stay as they are)."""
+        columns = list(super().get_list_display(request))
+        keep = set(self.get_list_display_links(request, columns) or columns[:1])
+        keep |= set(self.list_editable) | set(self.not_figures)
+        fields = {f.name: f for f in self.model._meta.concrete_fields}
+        return [
+            figure_column(fields[c])
+            if isinstance(c, str)
+            and c not in keep
+            and isinstance(fields.get(c), FIGURE_FIELDS)
+            and not isinstance(fields.get(c), models.AutoField | models.BigAutoField)
+            and not fields[c].choices  # shown by its label
+            else c
+            for c in columns
+        ]
+
+    def get_sortable_by(self, request: HttpRequest) -> list[Any]:
+        """``sortable_by`` as written, plus the figure columns of the fields it names."""
+        sortable = list(super().get_sortable_by(request))
+        names = {name for name in sortable if isinstance(name, str)}
+        return sortable + [
+            c
+            for c in self.get_list_display(request)
+            if getattr(c, "is_figure", False) and c.admin_order_field in names
+        ]
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return SortableByChangeList

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "fastlege.core"
     label = "core"
     verbose_name = _("Felles")
+
+    def ready(self) -> None:
+        from fastlege.core.admin_tools import use_norwegian_boolean_icons
+
+        use_norwegian_boolean_icons()

@@ -37,4 +37,4 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+        return f"{timezone.localtime(self.at):%d.%m.%Y %H:%M} {self.action}"

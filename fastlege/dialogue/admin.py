@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from fastlege.core import audit
@@ -206,10 +207,18 @@ class ForumCaseAdmin(FastlegeModelAdmin):
 
 @admin.register(CaseIndicator)
 class CaseIndicatorAdmin(FastlegeModelAdmin):
-    list_display = ("case", "code")
+    list_display = ("case", "label", "code_shown")
     list_select_related = ("case",)
     ordering = ("case", "code")
     sortable_by = ()
+
+    @admin.display(description=_("indikator"))
+    def label(self, obj: CaseIndicator) -> str:
+        return obj.label
+
+    @admin.display(description=_("kode i eksport og API"), ordering="code")
+    def code_shown(self, obj: CaseIndicator) -> str:
+        return format_html("<code>{}</code>", obj.code)
 
 
 @admin.register(AgendaItem)

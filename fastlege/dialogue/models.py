@@ -474,7 +474,7 @@ class CaseDecision(models.Model):
         ordering = ["case", "decided_on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.case}: {self.decided_on}"
+        return f"{self.case}: {self.decided_on:%d.%m.%Y}"
 
 
 class Consultation(models.Model):

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from fastlege.reference.models import Municipality
@@ -144,7 +145,7 @@ class MonthRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Månedskjøring {self.month:%Y-%m} ({self.get_status_display()})"
+        return f"Månedskjøring {date_format(self.month, 'F Y')} ({self.get_status_display()})"
 
     @property
     def moved(self) -> int:
@@ -398,7 +399,7 @@ class ListMonthSnapshot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Liste {self.agreement_id} {self.month:%Y-%m}"
+        return f"Liste {self.agreement_id} {date_format(self.month, 'F Y')}"
 
     @property
     def free_places(self) -> int:
@@ -463,4 +464,4 @@ class MunicipalityMonthSnapshot(models.Model):
         indexes = [models.Index(fields=["run"], name="munisnapshot_run_idx")]
 
     def __str__(self) -> str:
-        return f"{self.municipality_id} {self.month:%Y-%m}"
+        return f"{self.municipality_id} {date_format(self.month, 'F Y')}"

@@ -6,6 +6,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fastlege.core.tabular import decimal_comma
+
+NBSP = "\u00a0"  # between thousands, as the pages write figures
+
 municipality_number_validator = RegexValidator(
     r"^\d{4}$", _("Kommunenummeret må ha fire siffer."), code="municipality_number"
 )
@@ -100,7 +104,7 @@ class MunicipalityPopulation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.municipality_id} {self.year}: {self.population}"
+        return f"{self.municipality_id} {self.year}: {decimal_comma(self.population, group=NBSP)}"
 
 
 class PostalCode(models.Model):

@@ -613,7 +613,7 @@ class ListMembership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.resident_id} på liste {self.agreement_id} fra {self.valid_from}"
+        return f"{self.resident_id} på liste {self.agreement_id} fra {self.valid_from:%d.%m.%Y}"
 
     def clean(self) -> None:
         _check_period(self)
@@ -709,7 +709,7 @@ class SwitchRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Bytte til liste {self.to_agreement_id} fra {self.effective_on}"
+        return f"Bytte til liste {self.to_agreement_id} fra {self.effective_on:%d.%m.%Y}"
 
 
 class WaitingListEntry(models.Model):
@@ -761,7 +761,7 @@ class WaitingListEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Venteliste {self.agreement_id} fra {self.joined_at:%Y-%m-%d}"
+        return f"Venteliste {self.agreement_id} fra {self.joined_at:%d.%m.%Y}"
 
 
 class CeilingChange(models.Model):
@@ -832,7 +832,7 @@ class CeilingChange(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Listetak {self.old_ceiling} → {self.new_ceiling} fra {self.effective_on}"
+        return f"Listetak {self.old_ceiling} → {self.new_ceiling} fra {self.effective_on:%d.%m.%Y}"
 
 
 class Absence(models.Model):
@@ -895,7 +895,7 @@ class Absence(models.Model):
         constraints = [period_check("absence_period_valid")]
 
     def __str__(self) -> str:
-        return f"{self.get_reason_display()} {self.valid_from}"
+        return f"{self.get_reason_display()} {self.valid_from:%d.%m.%Y}"
 
     @property
     def last_day(self) -> datetime.date | None:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from fastlege.monthly.models import MonthRun
@@ -149,7 +150,7 @@ class AreaMonthCount(models.Model):
         indexes = [models.Index(fields=["month", "kind"], name="areamonthcount_month_kind")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.code} {self.month:%Y-%m}"
+        return f"{self.get_kind_display()} {self.code} {date_format(self.month, 'F Y')}"
 
 
 class StatsFill(models.Model):
@@ -198,4 +199,4 @@ class StatsFill(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Statistikk {self.month:%Y-%m}"
+        return f"Statistikk {date_format(self.month, 'F Y')}"
