@@ -5,6 +5,7 @@ use the pages under /arbeidskraft/; population projections are loaded with the
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from fastlege.core.admin_tools import FastlegeModelAdmin, ReadOnlyModelAdmin
 from fastlege.workforce.models import PopulationProjection, Scenario
@@ -12,12 +13,16 @@ from fastlege.workforce.models import PopulationProjection, Scenario
 
 @admin.register(Scenario)
 class ScenarioAdmin(FastlegeModelAdmin):
-    list_display = ("name", "preset", "created_by", "municipality", "county", "updated_at")
+    list_display = ("name", "is_preset", "created_by", "municipality", "county", "updated_at")
     list_filter = ("population_variant",)
     list_select_related = ("created_by", "municipality", "county")
     search_fields = ("^name",)
     ordering = ("name",)
     raw_id_fields = ("created_by", "municipality", "county", "copied_from")
+
+    @admin.display(description=_("forhåndsvalgt"), boolean=True)
+    def is_preset(self, obj: Scenario) -> bool:
+        return obj.is_preset
 
 
 @admin.register(PopulationProjection)
