@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "fastlege.measures",
     "fastlege.monthly",
     "fastlege.stats",
+    "fastlege.demo",
 ]
 
 MIDDLEWARE = [

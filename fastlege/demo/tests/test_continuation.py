@@ -18,6 +18,14 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 from django.utils import timezone
 
+from fastlege.demo.seed.continuation import (
+    MOVES_BAND,
+    UNASSIGNED_ALLOWANCE,
+    UNASSIGNED_MAX,
+    WAITING_BAND,
+    continue_demo,
+    last_completed_month,
+)
 from fastlege.monthly.models import MonthMove, MonthRun
 from fastlege.registry import periods
 from fastlege.registry.models import (
@@ -27,14 +35,6 @@ from fastlege.registry.models import (
     PopulationEvent,
     Resident,
     WaitingListEntry,
-)
-from fastlege.registry.seed.continuation import (
-    MOVES_BAND,
-    UNASSIGNED_ALLOWANCE,
-    UNASSIGNED_MAX,
-    WAITING_BAND,
-    continue_demo,
-    last_completed_month,
 )
 
 pytestmark = pytest.mark.django_db

@@ -34,7 +34,7 @@ choice.
 
 The volumes are the national rates of ``/work/shared/domain.md`` § 8 scaled to
 the seeded municipalities by their list residents (the constants below); the
-test ``registry/tests/test_continuation.py`` checks that each month stays in
+test ``demo/tests/test_continuation.py`` checks that each month stays in
 :data:`MOVES_BAND`, :data:`WAITING_BAND` and :data:`UNASSIGNED_MAX`.
 """
 
@@ -52,6 +52,32 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fastlege.core import audit
+from fastlege.demo.seed.calendar import Calendar, month_first, month_index
+from fastlege.demo.seed.history import (
+    BIRTH_SHARE_PER_MONTH,
+    IMMIGRATION_RATE,
+    MOVE_RATE,
+    WAITING_IF_CLOSED,
+    History,
+    leaving_status,
+)
+from fastlege.demo.seed.lists import (
+    DOCTOR_FIELDS,
+    IdCounter,
+    ListContext,
+    ListRows,
+    NumberAllocator,
+    _DoctorMaker,
+)
+from fastlege.demo.seed.people import (
+    RESIDENT_FIELDS,
+    ChunkSpec,
+    NinAllocator,
+    PeopleContext,
+    generate_chunk,
+)
+from fastlege.demo.seed.plan import SeedPlan
+from fastlege.demo.seed.runner import DEFAULT_STATE_DATE
 from fastlege.monthly.models import MonthRun
 from fastlege.monthly.selectors import last_run_month
 from fastlege.registry import periods, rules
@@ -64,32 +90,6 @@ from fastlege.registry.models import (
     SwitchRequest,
     WaitingListEntry,
 )
-from fastlege.registry.seed.calendar import Calendar, month_first, month_index
-from fastlege.registry.seed.history import (
-    BIRTH_SHARE_PER_MONTH,
-    IMMIGRATION_RATE,
-    MOVE_RATE,
-    WAITING_IF_CLOSED,
-    History,
-    leaving_status,
-)
-from fastlege.registry.seed.lists import (
-    DOCTOR_FIELDS,
-    IdCounter,
-    ListContext,
-    ListRows,
-    NumberAllocator,
-    _DoctorMaker,
-)
-from fastlege.registry.seed.people import (
-    RESIDENT_FIELDS,
-    ChunkSpec,
-    NinAllocator,
-    PeopleContext,
-    generate_chunk,
-)
-from fastlege.registry.seed.plan import SeedPlan
-from fastlege.registry.seed.runner import DEFAULT_STATE_DATE
 from fastlege.registry.services.citizen import counted_switches_of
 
 # -- Target rates: domain.md § 8 (national figures), per month ---------------
@@ -470,7 +470,7 @@ class _Month:
         rows: list[tuple] = []
         nins = _FreshNins(self.month)
         cal = h.calendar
-        from fastlege.registry.seed import names
+        from fastlege.demo.seed import names
 
         for number, count in sorted(births.items()):
             mothers = [

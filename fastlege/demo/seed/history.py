@@ -73,6 +73,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from fastlege.core import audit
+from fastlege.demo.seed.calendar import Calendar, month_first, month_index
+from fastlege.demo.seed.lists import ListInfo, ListRows, _DoctorMaker
+from fastlege.demo.seed.plan import SeedPlan
 from fastlege.reference.models import KostraGpTrend
 from fastlege.registry import rules
 from fastlege.registry.models import (
@@ -84,9 +87,6 @@ from fastlege.registry.models import (
     SwitchRequest,
     WaitingListEntry,
 )
-from fastlege.registry.seed.calendar import Calendar, month_first, month_index
-from fastlege.registry.seed.lists import ListInfo, ListRows, _DoctorMaker
-from fastlege.registry.seed.plan import SeedPlan
 
 # Per month, as a share of the residents on a municipality's lists.
 IMMIGRATION_RATE = 0.002  # arrivals besides newborns (immigrants, people moving in)
@@ -103,7 +103,7 @@ SETTLE_MONTHS = (1, 6)
 LANDING_MONTHS = 4
 
 # How near the history must come to the trend is stated in its test
-# (registry/tests/test_history.py), not here.
+# (demo/tests/test_history.py), not here.
 
 Progress = Callable[[str], None]
 
