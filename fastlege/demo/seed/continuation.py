@@ -168,6 +168,10 @@ def continue_demo(
     return result
 
 
+def last_completed_run() -> MonthRun | None:
+    return MonthRun.objects.filter(status=MonthRun.Status.COMPLETED).order_by("-month").first()
+
+
 def _rounded(rng: random.Random, x: float) -> int:
     """``x`` rounded at random to a whole number (its expectation is ``x``)."""
     whole = int(x)
@@ -195,6 +199,7 @@ class _Month:
         )
         self.next_id = _max_id(Resident) + 1
         self.postal: dict[str, list[str]] = {}
+        self._served: set[int] | None = None
 
     def write(self) -> dict[str, int]:
         """The month's events, after its run (they take effect in the next run).
@@ -377,7 +382,7 @@ class _Month:
         from fastlege.monthly.models import ListMonthSnapshot
         from fastlege.registry import capacity
 
-        run = MonthRun.objects.filter(status=MonthRun.Status.COMPLETED).order_by("-month").first()
+        run = last_completed_run()
         length = dict(
             ListMonthSnapshot.objects.filter(run=run).values_list("agreement_id", "length")
         )
@@ -388,6 +393,18 @@ class _Month:
             lid: capacity.free_places(ceiling, length.get(lid, ceiling) + incoming[lid])
             for lid, ceiling in Agreement.objects.filter(valid_to=None).values_list("pk", "ceiling")
         }
+
+    def _served_by_last_run(self) -> set[int]:
+        if self._served is None:
+            from fastlege.monthly.models import MonthMove
+
+            run = last_completed_run()
+            self._served = set(
+                MonthMove.objects.filter(
+                    run=run, step__in=(MonthMove.Step.UNASSIGNED, MonthMove.Step.WAITING)
+                ).values_list("to_agreement_id", flat=True)
+            )
+        return self._served
 
     @staticmethod
     def _placement_shortfall(
@@ -424,7 +441,14 @@ class _Month:
                 agreement_id__in=lids,
             ).values_list("agreement_id", flat=True)
         )
-        lists = Agreement.objects.filter(pk__in=sorted(with_gp or lids), locked_by_hand=False)
+        # Not onto a list the last run gave a place itself (steps 4–5): the run's ceiling
+        # check, done again after the fact (``consistency_check``), counts the requests
+        # waiting for the next run, and a run's own placement may not end above the
+        # ceiling (monthly.rules.CEILING_EXCEPTIONS).
+        served = self._served_by_last_run()
+        lists = Agreement.objects.filter(
+            pk__in=sorted((with_gp or set(lids)) - served), locked_by_hand=False
+        )
         ceiling = dict(lists.values_list("pk", "ceiling"))
         length: dict[int, int] = defaultdict(int)
         for lid in ListMembership.objects.filter(

@@ -286,6 +286,7 @@ class History:
     # Newcomers placed on another list than their end list ask for it later (the
     # history); the continuation (.continuation) has no end state to reach.
     settle_newcomers: bool = True
+    _full: set[int] | None = None  # lists without a free place in the end state
 
     def __post_init__(self) -> None:
         # The runs end with the state date's month: December 2025 for 31.12.2025.
@@ -950,15 +951,18 @@ class History:
 
     def _full_at_end(self) -> set[int]:
         """Lists with no free place in the end state (its members against its ceiling):
-        a waiting place there cannot be served by the last run."""
+        a waiting place there cannot be served by the last run. Computed once."""
+        if self._full is not None:
+            return self._full
         length: dict[int, int] = defaultdict(int)
         for lid in self.target.values():
             length[lid] += 1
-        return {
+        self._full = {
             lid
             for lid, ceiling in self._end_ceiling.items()
             if capacity.free_places(ceiling, length[lid]) <= 0
         }
+        return self._full
 
     def _top_up_waiting(self, rng: random.Random, k: int, month: datetime.date) -> int:
         """The waiting lists at their level before run ``k`` (``targets.WAITING_SHARE`` of

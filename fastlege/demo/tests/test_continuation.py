@@ -4,7 +4,7 @@ Steinkjer and the small Tydal, seeded with one month of history (the landing on
 KOSTRA 2025), then continued three months, one call a month (as the command resumes
 where the last run stopped). Each month's volumes are counted here with plain
 queries and held against the national rates of domain.md § 8, computed here from
-the published figures, within the bands the seed states (continuation.py).
+the published figures, within the bands the seed states (seed/targets.py).
 """
 
 from __future__ import annotations
