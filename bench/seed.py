@@ -107,8 +107,8 @@ def compare_with_kostra(database_url: str) -> None:
     import django
 
     django.setup()
+    from fastlege.demo.seed.measure import seeded_figures
     from fastlege.reference.models import KostraGpFigures, MunicipalityPopulation
-    from fastlege.registry.seed.measure import seeded_figures
 
     seeded = seeded_figures(datetime.date(2026, 1, 1))
     kostra = {k.municipality_id: k for k in KostraGpFigures.objects.filter(year=2025)}

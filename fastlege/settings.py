@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "fastlege.monthly",
     "fastlege.stats",
     "fastlege.workforce",
+    # The demo data, at the top of the house: it may use every app; none uses it.
+    "fastlege.demo",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,7 @@ KOSTRA publishes the lists as of 31 December of a year (SSB: «per 31.12»):
 Here that is the month of December of the year: the lists as they stand from
 December's run until January's (for a registry without a December run, its
 registry fill, see ``stats-fill --fra-registeret``). The seeded demo is that
-day's registry (``fastlege.registry.seed.DEFAULT_STATE_DATE``).
+day's registry (``fastlege.demo.seed.DEFAULT_STATE_DATE``).
 
 Figures are rounded as published by the one rule of
 :mod:`fastlege.stats.rounding` (half up).

@@ -18,8 +18,8 @@ import random
 from dataclasses import dataclass
 
 from fastlege.core.identity import make_synthetic_nin
-from fastlege.registry.seed import names
-from fastlege.registry.seed.calendar import SCHEME_START_MONTH, SCHEME_START_ORDINAL, Calendar
+from fastlege.demo.seed import names
+from fastlege.demo.seed.calendar import SCHEME_START_MONTH, SCHEME_START_ORDINAL, Calendar
 
 CHUNK_SIZE = 100_000
 MAX_AGE = 104

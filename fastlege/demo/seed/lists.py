@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 
 from stdnum.no import orgnr
 
-from fastlege.registry.seed import names
-from fastlege.registry.seed.calendar import SCHEME_START_MONTH, Calendar
-from fastlege.registry.seed.plan import KostraTarget, MunicipalityPlan
+from fastlege.demo.seed import names
+from fastlege.demo.seed.calendar import SCHEME_START_MONTH, Calendar
+from fastlege.demo.seed.plan import KostraTarget, MunicipalityPlan
 
 MAX_CEILING = 2500
 LOW_CEILING = 500

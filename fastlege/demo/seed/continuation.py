@@ -33,9 +33,12 @@ municipalities by whole lists at random; holding the level is the neutral
 choice.
 
 The volumes are the national rates of ``/work/shared/domain.md`` § 8 scaled to
-the seeded municipalities by their list residents (the constants below); the
-test ``registry/tests/test_continuation.py`` checks that each month stays in
-:data:`MOVES_BAND`, :data:`WAITING_BAND` and :data:`UNASSIGNED_MAX`.
+the seeded municipalities by their list residents (:mod:`.targets`, shared with
+the history); ``demo/tests/test_levels.py`` and ``test_continuation.py`` check
+that each month stays in :data:`MOVES_BAND`, :data:`WAITING_BAND` and
+:data:`UNASSIGNED_MAX`. Where the open lists' free places do not hold the
+municipality's unassigned (every list closed), the municipality places those above
+the target stock by hand (:meth:`_Month._place_by_hand`), so they do not creep up.
 """
 
 from __future__ import annotations
@@ -52,20 +55,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fastlege.core import audit
-from fastlege.monthly.models import MonthRun
-from fastlege.monthly.selectors import last_run_month
-from fastlege.registry import periods, rules
-from fastlege.registry.models import (
-    Agreement,
-    Doctor,
-    DoctorPeriod,
-    Practice,
-    Resident,
-    SwitchRequest,
-    WaitingListEntry,
-)
-from fastlege.registry.seed.calendar import Calendar, month_first, month_index
-from fastlege.registry.seed.history import (
+from fastlege.demo.seed.calendar import Calendar, month_first, month_index
+from fastlege.demo.seed.history import (
     BIRTH_SHARE_PER_MONTH,
     IMMIGRATION_RATE,
     MOVE_RATE,
@@ -73,7 +64,7 @@ from fastlege.registry.seed.history import (
     History,
     leaving_status,
 )
-from fastlege.registry.seed.lists import (
+from fastlege.demo.seed.lists import (
     DOCTOR_FIELDS,
     IdCounter,
     ListContext,
@@ -81,67 +72,41 @@ from fastlege.registry.seed.lists import (
     NumberAllocator,
     _DoctorMaker,
 )
-from fastlege.registry.seed.people import (
+from fastlege.demo.seed.people import (
     RESIDENT_FIELDS,
     ChunkSpec,
     NinAllocator,
     PeopleContext,
     generate_chunk,
 )
-from fastlege.registry.seed.plan import SeedPlan
-from fastlege.registry.seed.runner import DEFAULT_STATE_DATE
+from fastlege.demo.seed.plan import SeedPlan
+from fastlege.demo.seed.runner import DEFAULT_STATE_DATE
+from fastlege.demo.seed.targets import (
+    ALL_MOVES_RATE,
+    CATCH_UP,
+    GP_LEAVING_RATE,
+    MOVES_BAND,
+    UNASSIGNED_ALLOWANCE,
+    UNASSIGNED_MAX,
+    UNASSIGNED_SHARE,
+    VOLUNTARY_SWITCH_RATE,
+    WAITING_BAND,
+    WAITING_SHARE,
+)
+from fastlege.monthly.models import MonthRun
+from fastlege.monthly.selectors import last_run_month
+from fastlege.registry import periods, rules
+from fastlege.registry.models import (
+    Agreement,
+    Doctor,
+    DoctorPeriod,
+    ListMembership,
+    Practice,
+    Resident,
+    SwitchRequest,
+    WaitingListEntry,
+)
 from fastlege.registry.services.citizen import counted_switches_of
-
-# -- Target rates: domain.md § 8 (national figures), per month ---------------
-#: List residents in the scheme, 1 September 2023 (Hdir, table 1.3): the base of the rates.
-LIST_RESIDENTS_NATIONAL = 5_499_917
-#: Voluntary switches in a year (Helfo, 2012): ≈ 6 % of list residents a year.
-VOLUNTARY_SWITCHES_A_YEAR = 327_863
-#: All moves between lists in a year, incl. reductions, GPs leaving and moves (Helfo, 2012).
-ALL_MOVES_A_YEAR = 618_485
-#: Waiting on a waiting list / wanting to switch: 343 859 on 1 September 2023 (the record,
-#: 6.3 %); 240 000 in May 2024 (NRK, § 6.4) of 5 557 545 list residents (Hdir 8.1): 4.3 %.
-#: The target is the later, lower figure; the band reaches the record.
-WAITING_NATIONAL = 240_000
-WAITING_BASE = 5_557_545
-#: Unassigned (ufordelte), 1 September 2023 (Hdir, table 1.3).
-UNASSIGNED_NATIONAL = 3_866
-#: GP turnover in 2023 (Hdir 8.1): more than 300 left of about 5 400 GPs.
-GPS_NATIONAL = 5_400
-GPS_LEFT_A_YEAR = 300
-
-VOLUNTARY_SWITCH_RATE = VOLUNTARY_SWITCHES_A_YEAR / LIST_RESIDENTS_NATIONAL / 12  # ≈ 0.50 %
-ALL_MOVES_RATE = ALL_MOVES_A_YEAR / LIST_RESIDENTS_NATIONAL / 12  # ≈ 0.94 %
-WAITING_SHARE = WAITING_NATIONAL / WAITING_BASE  # ≈ 4.3 % of list residents, a stock
-UNASSIGNED_SHARE = UNASSIGNED_NATIONAL / LIST_RESIDENTS_NATIONAL  # ≈ 0.07 %, a stock
-GP_LEAVING_RATE = GPS_LEFT_A_YEAR / GPS_NATIONAL / 12  # ≈ 0.46 % of lists with a GP
-#: Per month, as a share of the list residents: the history's rates (.history) for births
-#: and other arrivals (BIRTH_SHARE_PER_MONTH, IMMIGRATION_RATE); departures (deaths,
-#: emigration, moving away) balance them.
-
-#: The bands each month must stay in (test_continuation.py checks them), per month as a
-#: share of the list residents of the area:
-#: * the engine's moves of a month (switches, placements of the unassigned and from the
-#:   waiting lists): from a quarter of the voluntary switches to 1.5 × all moves. A
-#:   switch needs a free place (or goes via a closed list's waiting list), and Trøndelag's
-#:   lists of 2025 are nearly full (reserve capacity about 100): there the engine moves
-#:   0.16–0.35 % a month, against the national 0.50 % of 2012. All moves also count
-#:   lists taken over and reductions, which move nobody in the engine's count;
-MOVES_BAND = (0.25 * VOLUNTARY_SWITCH_RATE, 1.5 * ALL_MOVES_RATE)
-#: * waiting places after the month, against WAITING_SHARE of the list residents of the
-#:   municipalities with a closed list (1.5 × reaches the 2023 record);
-WAITING_BAND = (0.5, 1.5)
-#: * unassigned after the month's run: at most 3 × UNASSIGNED_SHARE, plus a handful
-#:   (a small area's share of 0.07 % is less than one person).
-UNASSIGNED_MAX = 3.0
-UNASSIGNED_ALLOWANCE = 25
-#: The stocks are drawn toward their targets. Waiting: besides the switches that go via a
-#: closed list's waiting list, each month this share of the gap to WAITING_SHARE joins
-#: (below the target) or leaves (above it: gave up, chose otherwise). Unassigned: this
-#: share of the excess over UNASSIGNED_SHARE fewer move in that month (in a municipality
-#: whose lists are all closed, the engine cannot place them). The published figures are
-#: stocks; the flows in and out are not published.
-CATCH_UP = 0.5
 
 Progress = Callable[[str], None]
 
@@ -182,7 +147,7 @@ def continue_demo(
 
     for index in range(month_index(last) + 1, month_index(until) + 1):
         month = month_first(index)
-        if not WaitingListEntry.objects.filter(status=WaitingListEntry.Status.WAITING).exists():
+        if index == month_index(DEFAULT_STATE_DATE) + 1:
             # Straight after the calibrated state (31.12.2025): see _Month.write.
             with transaction.atomic():
                 counts = _Month(seed, month, turn_of_year=True).write()
@@ -201,6 +166,10 @@ def continue_demo(
         )
     result.seconds = time.monotonic() - started
     return result
+
+
+def last_completed_run() -> MonthRun | None:
+    return MonthRun.objects.filter(status=MonthRun.Status.COMPLETED).order_by("-month").first()
 
 
 def _rounded(rng: random.Random, x: float) -> int:
@@ -230,14 +199,16 @@ class _Month:
         )
         self.next_id = _max_id(Resident) + 1
         self.postal: dict[str, list[str]] = {}
+        self._served: set[int] | None = None
 
     def write(self) -> dict[str, int]:
         """The month's events, after its run (they take effect in the next run).
 
         ``turn_of_year``: before the first run after the calibrated state instead, on
-        its 1st: the requests that run would have had (voluntary switches) and the
-        waiting lists as they stood (the history's landing ended them on 31.12.2025,
-        so that the engine's last run could not place them off the end state).
+        its 1st: the requests that run would have had (voluntary switches; the
+        history's last run had to land on the end state, so nothing was asked after it)
+        and the waiting places the landing had to end (those its last run could have
+        served), up to the level.
         """
         rng, h = self.rng, self.history
         turn_of_year = self.turn_of_year
@@ -309,6 +280,7 @@ class _Month:
         taken: set[int] = set()  # one event a person a month
         joins: list[int] = []
         leaving_waiting: dict[str, int] = {}
+        placed: list[int] = []
         births: dict[str, int] = {}
         arrivals: dict[str, int] = {}
         for number in numbers:
@@ -334,8 +306,9 @@ class _Month:
                     room = [self._room(own_lists, free, unassigned_in[number])]
                     for row in pick(_rounded(rng, VOLUNTARY_SWITCH_RATE * n)):
                         self._switch(row, own_lists, free, joins, room)
-                if closed:
-                    for row in pick(_rounded(rng, WAITING_SHARE * n)):
+                gap = WAITING_SHARE * n - waiting_in[number]
+                if closed and gap > 0:
+                    for row in pick(_rounded(rng, gap)):
                         choices = [lid for lid in closed if lid != row[2]]
                         if choices:
                             h.target[row[0]] = choices[int(rng.random() * len(choices))]
@@ -355,6 +328,12 @@ class _Month:
                     to = others[int(rng.random() * len(others))]
                     code = postal[to][int(rng.random() * len(postal[to]))]
                     h.moves[k].append((row[0], number, to, code, h._day_in(rng, k)))
+            # The municipality places its unassigned: those the open lists' free places
+            # do not hold (every list closed) above the target stock, by hand, from next
+            # month (the run places only on a free place, step 4).
+            short = self._placement_shortfall(n, unassigned_in[number], own_lists, free)
+            if short > 0:
+                placed += self._place_by_hand(number, short, own_lists)
             if len(own_lists) > 1:
                 room = [self._room(own_lists, free, unassigned_in[number] + arrivals[number])]
                 for row in pick(_rounded(rng, VOLUNTARY_SWITCH_RATE * n)):
@@ -387,6 +366,9 @@ class _Month:
             )
         )
         _requests, waiting = h._ask(rng, joins, self.next_month, now, waiting_if_closed=1.0)
+        counts["placed_by_hand"], _none = h._ask(
+            rng, placed, self.next_month, now, waiting_if_closed=0.0
+        )
         counts["waiting"] += waiting
         counts["waiting_left"] = self._leave_waiting(leaving_waiting)
         counts["gps_left"], counts["lists_taken_over"] = self._turnover(numbers)
@@ -400,7 +382,7 @@ class _Month:
         from fastlege.monthly.models import ListMonthSnapshot
         from fastlege.registry import capacity
 
-        run = MonthRun.objects.filter(status=MonthRun.Status.COMPLETED).order_by("-month").first()
+        run = last_completed_run()
         length = dict(
             ListMonthSnapshot.objects.filter(run=run).values_list("agreement_id", "length")
         )
@@ -411,6 +393,75 @@ class _Month:
             lid: capacity.free_places(ceiling, length.get(lid, ceiling) + incoming[lid])
             for lid, ceiling in Agreement.objects.filter(valid_to=None).values_list("pk", "ceiling")
         }
+
+    def _served_by_last_run(self) -> set[int]:
+        if self._served is None:
+            from fastlege.monthly.models import MonthMove
+
+            run = last_completed_run()
+            self._served = set(
+                MonthMove.objects.filter(
+                    run=run, step__in=(MonthMove.Step.UNASSIGNED, MonthMove.Step.WAITING)
+                ).values_list("to_agreement_id", flat=True)
+            )
+        return self._served
+
+    @staticmethod
+    def _placement_shortfall(
+        n: int, unassigned: int, own_lists: list[tuple[int, bool]], free: dict[int, int]
+    ) -> int:
+        """How many of the municipality's unassigned neither the open lists' free places
+        nor the target stock (UNASSIGNED_SHARE) hold."""
+        open_room = sum(max(0, free.get(lid, 0)) for lid, is_open in own_lists if is_open)
+        return unassigned - round(UNASSIGNED_SHARE * n) - open_room
+
+    def _place_by_hand(
+        self, number: str, count: int, own_lists: list[tuple[int, bool]]
+    ) -> list[int]:
+        """The municipality places ``count`` of its unassigned by hand (those who have
+        waited longest first, Helfo's order): each on the list of the municipality with a
+        regular GP that is least over its ceiling, as a placement (``tildeling``) from
+        next month's 1st, which the run carries out as decided (step 3). The list's
+        ceiling is not changed."""
+        rt, mt = Resident._meta.db_table, "registry_listmembership"
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT r.id FROM {rt} r WHERE r.municipality_id = %s AND r.status = %s "  # noqa: S608
+                f"AND r.in_scheme AND NOT EXISTS (SELECT 1 FROM {mt} m "
+                f"WHERE m.resident_id = r.id AND m.valid_to IS NULL) "
+                f"ORDER BY r.resident_since, r.id",
+                [number, Resident.Status.RESIDENT],
+            )
+            waiting_longest = [row[0] for row in cur.fetchall()][:count]
+        lids = [lid for lid, _open in own_lists]
+        with_gp = set(
+            DoctorPeriod.objects.filter(
+                periods.in_force_on(self.next_month),
+                role=DoctorPeriod.Role.REGULAR,
+                agreement_id__in=lids,
+            ).values_list("agreement_id", flat=True)
+        )
+        # Not onto a list the last run gave a place itself (steps 4–5): the run's ceiling
+        # check, done again after the fact (``consistency_check``), counts the requests
+        # waiting for the next run, and a run's own placement may not end above the
+        # ceiling (monthly.rules.CEILING_EXCEPTIONS).
+        served = self._served_by_last_run()
+        lists = Agreement.objects.filter(
+            pk__in=sorted((with_gp or set(lids)) - served), locked_by_hand=False
+        )
+        ceiling = dict(lists.values_list("pk", "ceiling"))
+        length: dict[int, int] = defaultdict(int)
+        for lid in ListMembership.objects.filter(
+            agreement_id__in=sorted(ceiling), valid_to=None
+        ).values_list("agreement_id", flat=True):
+            length[lid] += 1
+        if not ceiling:
+            return []
+        for rid in waiting_longest:
+            to = min(ceiling, key=lambda lid: (length[lid] / max(1, ceiling[lid]), lid))
+            length[to] += 1
+            self.history.target[rid] = to
+        return waiting_longest
 
     @staticmethod
     def _room(own_lists: list[tuple[int, bool]], free: dict[int, int], unassigned: int) -> int:
@@ -470,7 +521,7 @@ class _Month:
         rows: list[tuple] = []
         nins = _FreshNins(self.month)
         cal = h.calendar
-        from fastlege.registry.seed import names
+        from fastlege.demo.seed import names
 
         for number, count in sorted(births.items()):
             mothers = [

@@ -1,12 +1,12 @@
 """Synthetic demo and test data for the GP registry (``fastlege seed``).
 
 Calibrated per municipality to the published KOSTRA figures; see
-:mod:`fastlege.registry.seed.plan` for what is matched exactly and how
+:mod:`fastlege.demo.seed.plan` for what is matched exactly and how
 residents are spread over municipalities.
 """
 
-from fastlege.registry.seed.plan import ReferenceDataMissing
-from fastlege.registry.seed.runner import (
+from fastlege.demo.seed.plan import ReferenceDataMissing
+from fastlege.demo.seed.runner import (
     DEFAULT_SEED,
     DEFAULT_STATE_DATE,
     SeedResult,

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from fastlege.demo.seed import DEFAULT_SEED
+from fastlege.demo.seed.continuation import continue_demo, last_completed_month
 from fastlege.monthly.services.engine import parse_month
 from fastlege.monthly.services.errors import MonthlyError
-from fastlege.registry.seed import DEFAULT_SEED
-from fastlege.registry.seed.continuation import continue_demo, last_completed_month
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ earlier, and then carries it forward month by month with the real monthly
 engine (:func:`fastlege.monthly.services.engine.run_month`), applying each
 month's events before the run:
 
-* arrivals: newborns (on the mother's list, § 5) and immigrants (unassigned
-  until the engine places them); everybody who is on a list at the end but
+* arrivals: newborns (on the mother's list, § 5) and immigrants (placed on
+  their list of the end state as they arrive); everybody who is on a list at the end but
   born or arrived during the history is absent at the start;
 * deaths and emigrations: extra residents who are on lists at the start and
   leave during the history (their list place ends);
@@ -36,8 +36,10 @@ The landing on the end state is spread over the last runs: in each of them a
 share of the residents not yet on their end list ask for it. The last month
 (the run of December of the reference year) lands exactly on the end state:
 before it, everybody whose list still differs from the end state gets a
-switch request (or a placement) that takes effect in that run, and waiting
-places still open are ended. The residents who are unassigned at the
+switch request (or a placement) that takes effect in that run, and the waiting
+places that run could serve are ended (the others stay: the waiting lists hold
+their level across the turn of the year, :meth:`History._top_up_waiting`). The
+residents who are unassigned at the
 end arrive during that last month, after its run, as in the seed without
 history. Every other event of the last month, whatever its day in December
 (a birth on the 20th: on the mother's list from that day), is written before
@@ -73,8 +75,12 @@ from django.db.models import Count
 from django.utils import timezone
 
 from fastlege.core import audit
+from fastlege.demo.seed.calendar import Calendar, month_first, month_index
+from fastlege.demo.seed.lists import ListInfo, ListRows, _DoctorMaker
+from fastlege.demo.seed.plan import SeedPlan
+from fastlege.demo.seed.targets import CATCH_UP, WAITING_SHARE
 from fastlege.reference.models import KostraGpTrend
-from fastlege.registry import rules
+from fastlege.registry import capacity, rules
 from fastlege.registry.models import (
     Agreement,
     CeilingChange,
@@ -84,14 +90,11 @@ from fastlege.registry.models import (
     SwitchRequest,
     WaitingListEntry,
 )
-from fastlege.registry.seed.calendar import Calendar, month_first, month_index
-from fastlege.registry.seed.lists import ListInfo, ListRows, _DoctorMaker
-from fastlege.registry.seed.plan import SeedPlan
 
 # Per month, as a share of the residents on a municipality's lists.
 IMMIGRATION_RATE = 0.002  # arrivals besides newborns (immigrants, people moving in)
 MIN_LEAVING_RATE = 0.0008  # deaths and emigration at least
-SWITCH_RATE = 0.003  # ordinary switches (helsenorge: about 4 % a year switch)
+SWITCH_RATE = 0.001  # ordinary switches (helsenorge: about 4 % a year switch)
 MOVE_RATE = 0.001  # moves between seeded municipalities
 BIRTH_SHARE_PER_MONTH = 0.0009  # newborns, to size the other arrivals
 WAITING_IF_CLOSED = 0.6  # a switch to a closed list goes via its waiting list this often
@@ -103,7 +106,7 @@ SETTLE_MONTHS = (1, 6)
 LANDING_MONTHS = 4
 
 # How near the history must come to the trend is stated in its test
-# (registry/tests/test_history.py), not here.
+# (demo/tests/test_history.py), not here.
 
 Progress = Callable[[str], None]
 
@@ -283,6 +286,7 @@ class History:
     # Newcomers placed on another list than their end list ask for it later (the
     # history); the continuation (.continuation) has no end state to reach.
     settle_newcomers: bool = True
+    _full: set[int] | None = None  # lists without a free place in the end state
 
     def __post_init__(self) -> None:
         # The runs end with the state date's month: December 2025 for 31.12.2025.
@@ -503,7 +507,8 @@ class History:
             rate = self.arrival_rate.get(number, 0.0)
             others = [x for x in self.start_lists.get(number, ()) if x != agreement]
             if n > 1 and ((home == number and r < rate) or (list_start > 0 and not others)):
-                k = rng.randint(max(1, list_start), n - 1)
+                # From the first run on (k = 0: arrived in the month before it).
+                k = rng.randint(list_start, n - 1)
                 day = self._day_in(rng, k)
                 iso = datetime.date.fromordinal(day).isoformat()
                 self.arrive[k].append((rid, "ny_innbygger", day))
@@ -514,7 +519,9 @@ class History:
                 continue
             if n > 1 and others and (list_start > 0 or r < rate + SWITCH_RATE * n):
                 swap[rid] = others[int(rng.random() * len(others))]
-                k = rng.randint(max(1, list_start), n - 1)
+                # From the first run on (k = 0: asked in the month before it), so that the
+                # first month is not a month without switches.
+                k = rng.randint(list_start, n - 1)
                 self.switches[k].append(rid)
             elif n > 1 and in_subset and len(subset) > 1 and rng.random() < MOVE_RATE * n:
                 before = subset[int(rng.random() * len(subset))]
@@ -580,7 +587,7 @@ class History:
         people = [r for r in residents if r[0] not in born_after]
         total = len(people)
         schedule: list[int] = []
-        cum_a = 0
+        cum_a = arrivals_by_k[0]  # those who arrived before the first run
         prev = 0
         for k in range(1, n):
             cum_a += arrivals_by_k[k]
@@ -617,8 +624,11 @@ class History:
         )
         for k, month in enumerate(self.run_months):
             counts: dict[str, int] = {}
-            if k > 0:
+            if self.months > 1:
+                # The events of the month before the run (for the first run: the month
+                # before the history, so that it is not a month without events).
                 counts = self._apply(rng, k, settle)
+            counts["waiting_joined"] = self._top_up_waiting(rng, k, month)
             if k == self.months - 1:
                 counts["landing"] = self._land(month)
             elif k >= self.months - 1 - max(LANDING_MONTHS, self.months // 3):
@@ -758,7 +768,11 @@ class History:
                     )
                 )
         ListMembership.objects.bulk_create(newborn_rows, batch_size=2000)
-        for rid, _kind, _day in arrivals if self.settle_newcomers else ():
+        # Newborns not on their list at the end (the mother's list differs) ask for it later.
+        # The others are placed on a list as they arrive (the history's newcomers are
+        # placed on their list at the end at once, not by the run on any free place and
+        # moved again later: that made a landing of the whole history's newcomers).
+        for rid, _day in born if self.settle_newcomers else ():
             later = k + rng.randint(*SETTLE_MONTHS)
             if later < self.months - 1:
                 settle[later].append(rid)
@@ -817,7 +831,14 @@ class History:
         # Switches (and waiting places on closed lists), and newcomers who settle.
         wanted = self.switches.get(k, []) + settle.get(k, [])
         requests, waiting = self._ask(rng, wanted, month, now)
+        if self.settle_newcomers:
+            placed, _none = self._ask(
+                rng, [rid for rid, _day in moved_in], month, now, waiting_if_closed=0.0
+            )
+            requests += placed
         return {
+            "scheduled_switches": len(self.switches.get(k, [])),
+            "settling": len(settle.get(k, [])),
             "arrivals": len(arrivals),
             "departures": len(departures),
             "moves": len(moves),
@@ -928,6 +949,86 @@ class History:
         requests, waiting = self._ask(rng, wanted, month, now, waiting_if_closed=0.0)
         return requests + waiting
 
+    def _full_at_end(self) -> set[int]:
+        """Lists with no free place in the end state (its members against its ceiling):
+        a waiting place there cannot be served by the last run. Computed once."""
+        if self._full is not None:
+            return self._full
+        length: dict[int, int] = defaultdict(int)
+        for lid in self.target.values():
+            length[lid] += 1
+        self._full = {
+            lid
+            for lid, ceiling in self._end_ceiling.items()
+            if capacity.free_places(ceiling, length[lid]) <= 0
+        }
+        return self._full
+
+    def _top_up_waiting(self, rng: random.Random, k: int, month: datetime.date) -> int:
+        """The waiting lists at their level before run ``k`` (``targets.WAITING_SHARE`` of
+        the list residents of a municipality with a closed list): before the first run
+        all of it (joined during the year before), then each month ``CATCH_UP`` of the
+        gap, as in the continuation. Those who join are on their list of the end state
+        and wait for another closed list that is full at the end, so the landing need not
+        move them."""
+        now = _noon_before(month)
+        active = {lid: number for lid, (number, start, _n) in self.lists.items() if start <= k}
+        is_open = dict(Agreement.objects.filter(pk__in=sorted(active)).values_list("pk", "is_open"))
+        full = self._full_at_end()
+        listed: dict[str, int] = defaultdict(int)
+        settled: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for rid, lid in sorted(self._current_lists().items()):
+            number = active.get(lid)
+            if number is None:
+                continue
+            listed[number] += 1
+            if self.target.get(rid) == lid:
+                settled[number].append((rid, lid))
+        waiting = WaitingListEntry.objects.filter(status=WaitingListEntry.Status.WAITING)
+        waiting_in: dict[str, int] = defaultdict(int)
+        for lid in waiting.values_list("agreement_id", flat=True):
+            waiting_in[active.get(lid, "")] += 1
+        busy = set(waiting.values_list("resident_id", flat=True)) | set(
+            SwitchRequest.objects.filter(status=SwitchRequest.Status.PENDING).values_list(
+                "resident_id", flat=True
+            )
+        )
+        share = 1.0 if k == 0 else CATCH_UP
+        back = 365 if k == 0 else 27
+        entries = []
+        for number in sorted(listed):
+            closed = sorted(
+                lid
+                for lid, num in active.items()
+                if num == number and not is_open.get(lid, True) and lid in full
+            )
+            gap = WAITING_SHARE * listed[number] - waiting_in[number]
+            people = settled[number]
+            if not closed or gap <= 0 or not people:
+                continue
+            count = int(gap * share + rng.random())
+            for _ in range(count * 3):
+                if count <= 0:
+                    break
+                rid, lid = people[int(rng.random() * len(people))]
+                choices = [c for c in closed if c != lid]
+                if rid in busy or not choices:
+                    continue
+                busy.add(rid)
+                count -= 1
+                at = now - datetime.timedelta(
+                    days=rng.randint(0, back), minutes=rng.randint(0, 600)
+                )
+                entries.append(
+                    WaitingListEntry(
+                        resident_id=rid,
+                        agreement_id=choices[int(rng.random() * len(choices))],
+                        joined_at=at,
+                    )
+                )
+        WaitingListEntry.objects.bulk_create(entries, batch_size=2000)
+        return len(entries)
+
     def _current_lists(self) -> dict[int, int]:
         mt = ListMembership._meta.db_table
         with connection.cursor() as cur:
@@ -936,12 +1037,23 @@ class History:
 
     def _land(self, month: datetime.date) -> int:
         """Before the last run: everybody whose list differs from the end state asks for it."""
-        now = timezone.make_aware(
-            datetime.datetime.combine(month - datetime.timedelta(days=1), datetime.time(12))
-        )
-        WaitingListEntry.objects.filter(status=WaitingListEntry.Status.WAITING).update(
-            status=WaitingListEntry.Status.LEFT, ended_at=now
-        )
+        now = _noon_before(month)
+        # The waiting places stay (the waiting lists are not emptied at the turn of the
+        # year), except those the last run could serve, which would move someone off the
+        # end state: on a list with a free place at the end, or for the list the person
+        # is on at the end.
+        full = self._full_at_end()
+        ending = [
+            pk
+            for pk, rid, lid in WaitingListEntry.objects.filter(
+                status=WaitingListEntry.Status.WAITING
+            ).values_list("pk", "resident_id", "agreement_id")
+            if lid not in full or self.target.get(rid) == lid
+        ]
+        for chunk in _chunks(ending):
+            WaitingListEntry.objects.filter(pk__in=chunk).update(
+                status=WaitingListEntry.Status.LEFT, ended_at=now
+            )
         SwitchRequest.objects.filter(status=SwitchRequest.Status.PENDING).update(
             status=SwitchRequest.Status.CANCELLED, decided_at=now
         )
@@ -973,6 +1085,13 @@ class History:
                 resident_since=month
             )
         return len(requests)
+
+
+def _noon_before(month: datetime.date) -> datetime.datetime:
+    """Noon on the last day before ``month``'s run: when the month's requests are written."""
+    return timezone.make_aware(
+        datetime.datetime.combine(month - datetime.timedelta(days=1), datetime.time(12))
+    )
 
 
 def leaving_status(rng: random.Random, age: int) -> str:

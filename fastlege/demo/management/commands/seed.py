@@ -11,14 +11,14 @@ from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from fastlege.core.logging import redact
-from fastlege.reference.models import County, Municipality
-from fastlege.registry.seed import (
+from fastlege.demo.seed import (
     DEFAULT_SEED,
     DEFAULT_STATE_DATE,
     ReferenceDataMissing,
     registry_is_empty,
     seed_registry,
 )
+from fastlege.reference.models import County, Municipality
 
 DEFAULT_COUNTY = "50"  # Trøndelag
 DEFAULT_MONTHS = 36  # history for the demo (issue 4)

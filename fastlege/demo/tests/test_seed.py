@@ -325,7 +325,7 @@ def _schema_of(tables: list[str]) -> tuple[set[tuple[str, str]], set[tuple[str, 
 def test_a_large_load_rebuilds_every_index_and_foreign_key(monkeypatch):
     """A national seed on PostgreSQL drops the big tables' plain indexes and foreign
     keys while loading; afterwards the schema is exactly as before and valid."""
-    from fastlege.registry.seed import runner
+    from fastlege.demo.seed import runner
 
     tables = [Resident._meta.db_table, ListMembership._meta.db_table]
     before = _schema_of(tables)

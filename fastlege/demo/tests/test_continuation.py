@@ -4,7 +4,7 @@ Steinkjer and the small Tydal, seeded with one month of history (the landing on
 KOSTRA 2025), then continued three months, one call a month (as the command resumes
 where the last run stopped). Each month's volumes are counted here with plain
 queries and held against the national rates of domain.md § 8, computed here from
-the published figures, within the bands the seed states (continuation.py).
+the published figures, within the bands the seed states (seed/targets.py).
 """
 
 from __future__ import annotations
@@ -18,6 +18,14 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 from django.utils import timezone
 
+from fastlege.demo.seed.continuation import (
+    MOVES_BAND,
+    UNASSIGNED_ALLOWANCE,
+    UNASSIGNED_MAX,
+    WAITING_BAND,
+    continue_demo,
+    last_completed_month,
+)
 from fastlege.monthly.models import MonthMove, MonthRun
 from fastlege.registry import periods
 from fastlege.registry.models import (
@@ -27,14 +35,6 @@ from fastlege.registry.models import (
     PopulationEvent,
     Resident,
     WaitingListEntry,
-)
-from fastlege.registry.seed.continuation import (
-    MOVES_BAND,
-    UNASSIGNED_ALLOWANCE,
-    UNASSIGNED_MAX,
-    WAITING_BAND,
-    continue_demo,
-    last_completed_month,
 )
 
 pytestmark = pytest.mark.django_db

@@ -92,7 +92,7 @@ def test_falls_back_when_trondheim_is_not_seeded(seeded):
     citizen = RoleAssignment.objects.get(user__username="innbygger").resident
     assert citizen is not None
     assert citizen.municipality_id == "5033"
-    from fastlege.accounts.management.commands.demo_users import demo_citizen
+    from fastlege.demo.management.commands.demo_users import demo_citizen
 
     assert demo_citizen("5001", datetime.date(2026, 1, 1)) is None
 

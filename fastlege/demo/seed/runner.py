@@ -14,17 +14,9 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from fastlege.core import readmodels
-from fastlege.registry.models import (
-    Agreement,
-    Doctor,
-    DoctorPeriod,
-    ListMembership,
-    Practice,
-    Resident,
-)
-from fastlege.registry.seed.calendar import Calendar
-from fastlege.registry.seed.history import History
-from fastlege.registry.seed.lists import (
+from fastlege.demo.seed.calendar import Calendar
+from fastlege.demo.seed.history import History
+from fastlege.demo.seed.lists import (
     AGREEMENT_FIELDS,
     DOCTOR_FIELDS,
     PERIOD_FIELDS,
@@ -38,7 +30,7 @@ from fastlege.registry.seed.lists import (
     agreement_created_at,
     make_lists,
 )
-from fastlege.registry.seed.people import (
+from fastlege.demo.seed.people import (
     CHUNK_SIZE,
     MEMBERSHIP_FIELDS,
     RESIDENT_FIELDS,
@@ -47,8 +39,16 @@ from fastlege.registry.seed.people import (
     PeopleContext,
     generate_chunk,
 )
-from fastlege.registry.seed.plan import SeedPlan, build_plan
-from fastlege.registry.seed.writer import BulkWriter
+from fastlege.demo.seed.plan import SeedPlan, build_plan
+from fastlege.demo.seed.writer import BulkWriter
+from fastlege.registry.models import (
+    Agreement,
+    Doctor,
+    DoctorPeriod,
+    ListMembership,
+    Practice,
+    Resident,
+)
 from fastlege.stats.kostra import kostra_day
 
 #: The registry's date: the day KOSTRA 2025 describes, 31.12.2025 (``kostra_day``). The
