@@ -91,7 +91,6 @@ def pool_county(request: HttpRequest, number: str) -> HttpResponse:
             "year": year,
             "may_manage": svc.may_manage_pool(request.user, county.number),
             "form": SubstituteForm(county_id=county.number),
-            "availability_form": AvailabilityForm(),
         },
     )
 
