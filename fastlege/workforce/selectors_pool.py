@@ -187,7 +187,7 @@ def locum_dependency(
         valid_to__gt=start,
     ).values_list("request__agreement_id", "valid_from", "valid_to", "cost"):
         inside = pool.overlap_days((start, end), (v_from, v_to))
-        share = amount * inside / (v_to - v_from).days
+        share = Decimal(amount or 0) * inside / (v_to - v_from).days
         cost[agreement_id] = cost.get(agreement_id, Decimal(0)) + share
     per_list = [
         Dependency(

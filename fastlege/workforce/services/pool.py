@@ -96,7 +96,7 @@ def add_substitute(
         doctor=doctor, county_id=county_id, home_municipality_id=home_municipality_id, note=note
     )
     willing = sorted(set(municipality_ids))
-    substitute.municipalities.set(willing)
+    substitute.municipalities.set(Municipality.objects.filter(number__in=willing))
     audit.record(
         actor,
         "workforce.pool_substitute_added",
@@ -170,6 +170,8 @@ def create_request(
     absence_row = None
     if reason == SubstituteRequest.Reason.ABSENCE:
         absence_pk = absence.pk if isinstance(absence, Absence) else absence
+        if absence_pk is None:
+            refuse(PoolCode.ABSENCE_NOT_ON_LIST)
         absence_row = Absence.objects.filter(pk=absence_pk, agreement_id=target.pk).first()
         if absence_row is None:
             refuse(PoolCode.ABSENCE_NOT_ON_LIST)
