@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from fastlege.reference.models import County, Municipality, MunicipalityBorder
 from fastlege.registry.models import Agreement, DoctorPeriod
@@ -113,12 +113,13 @@ def substitutes_by_id(ids: set[int]) -> dict[int, PoolSubstitute]:
     }
 
 
-def county_pool(county: County) -> list[PoolSubstitute]:
-    return list(
+def county_pool(county: County) -> QuerySet[PoolSubstitute]:
+    """The county's pool by name (the page shows it a page at a time)."""
+    return (
         PoolSubstitute.objects.filter(county=county)
         .select_related("doctor", "home_municipality")
         .prefetch_related("municipalities", "availabilities")
-        .order_by("doctor__last_name", "doctor__first_name")
+        .order_by("doctor__last_name", "doctor__first_name", "pk")
     )
 
 

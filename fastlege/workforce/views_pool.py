@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,6 +29,9 @@ from fastlege.workforce.forms_pool import AvailabilityForm, BookingForm, Request
 from fastlege.workforce.models import PoolSubstitute, SubstituteRequest
 from fastlege.workforce.services import pool as svc
 from fastlege.workforce.views import planner_required
+
+#: Rows of the county's substitute table per page.
+SUBSTITUTES_PER_PAGE = 50
 
 
 def _year_window(request: HttpRequest) -> tuple[int, datetime.date, datetime.date]:
@@ -84,7 +88,9 @@ def pool_county(request: HttpRequest, number: str) -> HttpResponse:
         "workforce/pool_county.html",
         {
             "county": county,
-            "substitutes": sel.county_pool(county),
+            "substitutes": Paginator(sel.county_pool(county), SUBSTITUTES_PER_PAGE).get_page(
+                request.GET.get("side")
+            ),
             "requests": _with_candidates(sel.open_requests(county=county), county.number),
             "bookings": sel.bookings(county=county),
             "dependency": per_muni,
