@@ -125,3 +125,35 @@ def test_another_municipality_cannot_book_for_trondheim(users, pool):
     )
     assert response.status_code == 403
     assert not SubstituteBooking.objects.exists()
+
+
+def test_the_county_governor_adds_a_substitute_and_availability_through_the_page(users):
+    c = client_for(users["county_governor"])
+    doctor = DoctorFactory.create(first_name="Per", last_name="Poolsen")
+    response = c.post(
+        reverse("workforce:pool_substitute_new", args=["50"]),
+        {"hpr_number": "0123", "home_municipality": MELHUS},
+        follow=True,
+    )
+    assert "HPR-nummeret må være et tall med 4 til 9 siffer" in response.content.decode()
+    response = c.post(
+        reverse("workforce:pool_substitute_new", args=["50"]),
+        {"hpr_number": doctor.hpr_number, "home_municipality": MELHUS, "municipalities": [MELHUS]},
+        follow=True,
+    )
+    assert "Vikaren er lagt til i vikarpoolen." in response.content.decode()
+    sub = doctor.pool_membership
+    assert list(sub.municipalities.values_list("number", flat=True)) == [MELHUS]
+    response = c.post(
+        reverse("workforce:pool_availability_new", args=[sub.pk]),
+        {"valid_from": "2026-08-01", "valid_to": "2026-07-01"},
+        follow=True,
+    )
+    assert "Perioden må slutte etter at den starter." in response.content.decode()
+    assert not sub.availabilities.exists()
+    c.post(
+        reverse("workforce:pool_availability_new", args=[sub.pk]),
+        {"valid_from": "2026-07-01", "valid_to": "2026-08-01"},
+    )
+    page = c.get(county_url("50")).content.decode()
+    assert "Per Poolsen" in page and "01.07.2026–01.08.2026" in page
