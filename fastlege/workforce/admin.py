@@ -8,7 +8,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from fastlege.core.admin_tools import FastlegeModelAdmin, ReadOnlyModelAdmin
-from fastlege.workforce.models import PopulationProjection, Scenario
+from fastlege.workforce.models import (
+    PoolSubstitute,
+    PopulationProjection,
+    Scenario,
+    SubstituteAvailability,
+    SubstituteBooking,
+    SubstituteRequest,
+)
 
 
 @admin.register(Scenario)
@@ -46,3 +53,42 @@ class RecruitmentCaseAdmin(ReadOnlyModelAdmin):
     list_select_related = ("agreement",)
     search_fields = ("=agreement__id", "=agreement__municipality__number")
     ordering = ("-opened_on",)
+
+
+# --- The regional substitute pool: bookings are made on the pages (services.pool), so
+# they are read only here; the database refuses overlaps on PostgreSQL anyway.
+
+
+@admin.register(PoolSubstitute)
+class PoolSubstituteAdmin(FastlegeModelAdmin):
+    list_display = ("doctor", "county", "home_municipality", "active", "created_at")
+    list_filter = ("county", "active")
+    list_select_related = ("doctor", "county", "home_municipality")
+    search_fields = ("=doctor__hpr_number", "^doctor__last_name")
+    ordering = ("county", "doctor")
+    raw_id_fields = ("doctor", "home_municipality")
+    filter_horizontal = ("municipalities",)
+
+
+@admin.register(SubstituteAvailability)
+class SubstituteAvailabilityAdmin(FastlegeModelAdmin):
+    list_display = ("substitute", "valid_from", "valid_to")
+    list_select_related = ("substitute__doctor",)
+    raw_id_fields = ("substitute",)
+    ordering = ("substitute", "valid_from")
+
+
+@admin.register(SubstituteRequest)
+class SubstituteRequestAdmin(ReadOnlyModelAdmin):
+    list_display = ("municipality", "agreement", "reason", "valid_from", "valid_to", "status")
+    list_filter = ("status", "reason")
+    list_select_related = ("municipality",)
+    search_fields = ("=municipality__number",)
+    ordering = ("-valid_from",)
+
+
+@admin.register(SubstituteBooking)
+class SubstituteBookingAdmin(ReadOnlyModelAdmin):
+    list_display = ("substitute", "request", "valid_from", "valid_to", "cost", "created_at")
+    list_select_related = ("substitute__doctor", "request")
+    ordering = ("-valid_from",)

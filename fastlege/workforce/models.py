@@ -261,3 +261,201 @@ class RecruitmentCase(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in (self.Status.FILLED, self.Status.CLOSED)
+
+
+# --- The regional substitute pool (vikarordning), issue 17 item 5 ---------------------
+# Periods are half-open, ``[valid_from, valid_to)``, like every period in the registry.
+# Matching is ``fastlege.workforce.pool`` (pure), writes ``services.pool``; a substitute
+# is never booked twice for the same day (``SubstituteBooking``: an exclusion constraint
+# on PostgreSQL, migration 0020, and the service's check under a lock everywhere).
+
+
+class PoolSubstitute(models.Model):
+    """Vikar i den regionale vikarordningen: a doctor of the registry (by HPR number) who
+    takes substitute periods in the county's municipalities."""
+
+    doctor = models.OneToOneField(
+        "registry.Doctor",
+        verbose_name=_("lege"),
+        on_delete=models.PROTECT,
+        related_name="pool_membership",
+    )
+    county = models.ForeignKey(
+        County, verbose_name=_("fylke"), on_delete=models.PROTECT, related_name="+"
+    )
+    home_municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("bostedskommune"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Avstanden til kommunen som ber om vikar regnes herfra."),
+    )
+    municipalities = models.ManyToManyField(
+        Municipality,
+        verbose_name=_("kommuner vikaren vil jobbe i"),
+        blank=True,
+        related_name="+",
+        help_text=_("Tom: alle kommunene i fylket."),
+    )
+    note = models.TextField(_("merknad"), blank=True)
+    active = models.BooleanField(_("aktiv"), default=True)
+    created_at = models.DateTimeField(_("registrert"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vikar i vikarpoolen")
+        verbose_name_plural = _("vikarer i vikarpoolen")
+        ordering = ["county", "doctor"]
+
+    def __str__(self) -> str:
+        return str(self.doctor)
+
+
+class SubstituteAvailability(models.Model):
+    """Tilgjengelighet: a period the pool substitute can work."""
+
+    substitute = models.ForeignKey(
+        PoolSubstitute,
+        verbose_name=_("vikar"),
+        on_delete=models.CASCADE,
+        related_name="availabilities",
+    )
+    valid_from = models.DateField(_("fra"))
+    valid_to = models.DateField(_("til"))
+
+    class Meta:
+        verbose_name = _("tilgjengelighet for vikar")
+        verbose_name_plural = _("tilgjengelighet for vikarer")
+        ordering = ["substitute", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__gt=models.F("valid_from")),
+                name="pool_availability_period_valid",
+                violation_error_message=_("Perioden kan ikke slutte før den starter."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.substitute_id}: {self.valid_from}–{self.valid_to}"
+
+
+class SubstituteRequest(models.Model):
+    """Vikarforespørsel: a municipality asks the pool for a substitute on a list, for a
+    vacant list or a GP's absence."""
+
+    class Reason(models.TextChoices):
+        VACANT = "ubesatt", _("ubesatt liste")
+        ABSENCE = "fravaer", _("fravær")
+
+    class Status(models.TextChoices):
+        OPEN = "apen", _("åpen")
+        BOOKED = "booket", _("booket")
+        CANCELLED = "avlyst", _("avlyst")
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="+"
+    )
+    agreement = models.ForeignKey(
+        "registry.Agreement",
+        verbose_name=_("fastlegeliste"),
+        on_delete=models.PROTECT,
+        related_name="substitute_requests",
+    )
+    reason = models.CharField(_("årsak"), max_length=10, choices=Reason.choices)
+    absence = models.ForeignKey(
+        "registry.Absence",
+        verbose_name=_("fravær"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    valid_from = models.DateField(_("fra"))
+    valid_to = models.DateField(_("til"))
+    needs = models.TextField(_("behov"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opprettet av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vikarforespørsel")
+        verbose_name_plural = _("vikarforespørsler")
+        ordering = ["valid_from", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__gt=models.F("valid_from")),
+                name="pool_request_period_valid",
+                violation_error_message=_("Perioden kan ikke slutte før den starter."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} liste {self.agreement_id}: {self.valid_from}"
+
+
+class SubstituteBooking(models.Model):
+    """Booking: a pool substitute accepted for a request. The substitute period on the
+    list (``doctor_period``) is created by the registry's service in the same
+    transaction. No two bookings of one substitute share a day."""
+
+    request = models.ForeignKey(
+        SubstituteRequest,
+        verbose_name=_("vikarforespørsel"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+    )
+    substitute = models.ForeignKey(
+        PoolSubstitute,
+        verbose_name=_("vikar"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+    )
+    valid_from = models.DateField(_("fra"))
+    valid_to = models.DateField(_("til"))
+    doctor_period = models.OneToOneField(
+        "registry.DoctorPeriod",
+        verbose_name=_("vikarperiode"),
+        on_delete=models.PROTECT,
+        related_name="pool_booking",
+    )
+    cost = models.DecimalField(
+        _("kostnad (kr)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booket av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("booket"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("booking av vikar")
+        verbose_name_plural = _("bookinger av vikarer")
+        ordering = ["substitute", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__gt=models.F("valid_from")),
+                name="pool_booking_period_valid",
+                violation_error_message=_("Perioden kan ikke slutte før den starter."),
+            )
+        ]
+        indexes = [models.Index(fields=["substitute", "valid_from"], name="pool_booking_sub_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.substitute_id}: {self.valid_from}–{self.valid_to}"
