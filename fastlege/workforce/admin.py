@@ -26,3 +26,17 @@ class PopulationProjectionAdmin(ReadOnlyModelAdmin):
     list_select_related = ("municipality",)
     search_fields = ("=municipality__number",)
     ordering = ("municipality", "year")
+
+
+# --- ALIS (entered on the ALIS pages through services.alis; read only here) -------
+from fastlege.workforce.models import AlisAgreement  # noqa: E402
+
+
+@admin.register(AlisAgreement)
+class AlisAgreementAdmin(ReadOnlyModelAdmin):
+    list_display = ("doctor", "municipality", "start", "planned_completion", "completed_on")
+    list_filter = ("stays_after_completion",)
+    list_select_related = ("doctor", "municipality")
+    search_fields = ("=municipality__number", "=doctor__hpr_number")
+    ordering = ("municipality", "-start")
+    raw_id_fields = ("municipality", "doctor", "agreement", "supervisor")

@@ -17,3 +17,22 @@ urlpatterns = [
     path("scenarioer/<int:scenario_id>/kopier/", views.scenario_copy, name="scenario_copy"),
     path("scenarioer/<int:scenario_id>/endre/", views.scenario_edit, name="scenario_edit"),
 ]
+
+# --- ALIS (views_alis) ------------------------------------------------------------
+from fastlege.workforce import views_alis  # noqa: E402
+
+urlpatterns += [
+    path("alis/kommune/<str:number>/", views_alis.alis_municipality, name="alis"),
+    path("alis/kommune/<str:number>/ny/", views_alis.alis_create, name="alis_create"),
+    path(
+        "alis/kommune/<str:number>/<int:agreement_id>/endre/",
+        views_alis.alis_edit,
+        name="alis_edit",
+    ),
+    path(
+        "alis/kommune/<str:number>/<int:agreement_id>/fullfort/",
+        views_alis.alis_complete,
+        name="alis_complete",
+    ),
+    path("alis/fylke/<str:number>/", views_alis.alis_county, name="alis_county"),
+]
