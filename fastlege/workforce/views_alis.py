@@ -32,7 +32,11 @@ AGREEMENT_COLUMNS: tuple[Column, ...] = (
     Column("start", gettext_lazy("Start")),
     Column("planlagt_fullfort", gettext_lazy("Planlagt fullført")),
     Column("fullfort", gettext_lazy("Fullført")),
-    Column("status", gettext_lazy("Status"), choices=alis.STATUS_LABELS),
+    Column(
+        "status",
+        gettext_lazy("Status"),
+        choices={s.value: label for s, label in alis.STATUS_LABELS.items()},
+    ),
     Column("veileder", gettext_lazy("Veileder")),
     Column("veiledningsgruppe", gettext_lazy("Veiledningsgruppe")),
     Column("tilskudd_sokt_kr", gettext_lazy("ALIS-tilskudd søkt (kr)"), 0),
@@ -152,7 +156,6 @@ def _municipality_page(
     items = [
         {
             "a": a,
-            "status": selectors_alis.status_of(a, today),
             "status_label": alis.STATUS_LABELS[selectors_alis.status_of(a, today)],
             "supervisor": supervisor_of(a),
             "complete_form": complete_forms.get(a.pk) or CompleteForm(prefix=f"c{a.pk}"),

@@ -189,7 +189,7 @@ def _require_writer(actor: Any, municipality_id: str) -> None:
         refuse(Code.NOT_AUTHORISED)
 
 
-def _amount(raw: Any, field: str, label: str) -> Decimal | None:
+def _amount(raw: Any, field: str, label: str | Promise) -> Decimal | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     try:
@@ -329,8 +329,8 @@ def create_alis_agreement(actor: Any, municipality_id: str, data: AlisData) -> A
 
 def _locked(actor: Any, agreement_id: int) -> AlisAgreement:
     agreement = (
-        AlisAgreement.objects.select_for_update()
-        .select_related("doctor", "supervisor")
+        AlisAgreement.objects.select_for_update(of=("self",))
+        .select_related("doctor")
         .filter(pk=agreement_id)
         .first()
     )

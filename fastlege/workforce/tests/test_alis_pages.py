@@ -171,3 +171,49 @@ def test_the_county_indicator_export_reads_back(users, agreement):
     rows = {x["omrade"]: x for x in csv.DictReader(io.StringIO(r.content.decode("utf-8-sig")))}
     assert rows["Trondheim"]["i_spesialisering"] == "1"
     assert rows["Trøndelag"]["fastleger"] == "1"
+
+
+def edit_url(a: AlisAgreement) -> str:
+    return reverse("workforce:alis_edit", args=[TRONDHEIM, a.pk])
+
+
+def edit_form(a: AlisAgreement, **change: str) -> dict[str, str]:
+    return {
+        "start": "2024-01-01",
+        "planned_completion": "2029-01-01",
+        "guidance_group": a.guidance_group,
+        "stays_after_completion": "ukjent",
+        **change,
+    }
+
+
+def test_municipality_changes_an_agreement(users, agreement):
+    c = client_for(users["municipality"])
+    assert c.get(edit_url(agreement)).status_code == 200
+    r = c.post(
+        edit_url(agreement),
+        edit_form(agreement, guidance_group="Gruppe Nord", grant_received_amount="90000"),
+    )
+    assert r.status_code == 302
+    agreement.refresh_from_db()
+    assert (agreement.guidance_group, agreement.grant_received_amount) == ("Gruppe Nord", 90000)
+
+
+def test_a_change_with_the_planned_completion_before_the_start_saves_nothing(users, agreement):
+    r = client_for(users["municipality"]).post(
+        edit_url(agreement), edit_form(agreement, planned_completion="2023-06-01")
+    )
+    assert r.status_code == 200
+    assert "Planlagt fullført (01.06.2023) kan ikke være før start (01.01.2024)." in (
+        r.content.decode()
+    )
+    agreement.refresh_from_db()
+    assert agreement.planned_completion == D(2029, 1, 1)
+
+
+def test_county_governor_cannot_change(users, agreement):
+    c = client_for(users["county_governor"])
+    assert c.get(edit_url(agreement)).status_code == 403
+    assert c.post(edit_url(agreement), edit_form(agreement, guidance_group="X")).status_code == 403
+    agreement.refresh_from_db()
+    assert agreement.guidance_group == "Veiledningsgruppe Midt"
