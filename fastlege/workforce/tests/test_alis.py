@@ -288,3 +288,27 @@ def test_scoping_per_role(users):
     assert seen("national") == {trondheim.pk, melhus.pk, oslo.pk}
     assert seen("citizen") == set()
     assert seen("gp") == set()
+
+
+# --- Demo data ----------------------------------------------------------------------
+
+
+def test_the_demo_makes_agreements_for_gps_in_specialisation_once():
+    from django.core.management import call_command
+
+    today = timezone.localdate()
+    current = gp(specialty=Doctor.Specialty.IN_TRAINING)
+    current.alis_from, current.alis_to = D(2024, 1, 1), D(2099, 1, 1)
+    current.save()
+    finished = gp(MELHUS, specialty=Doctor.Specialty.IN_TRAINING)
+    finished.alis_from, finished.alis_to = D(2019, 1, 1), D(2024, 1, 1)
+    finished.save()
+    gp(OSLO, specialty=Doctor.Specialty.IN_TRAINING)  # outside Trøndelag
+    gp()  # not in specialisation
+    call_command("workforce_alis_demo")
+    call_command("workforce_alis_demo")
+    made = {a.doctor_id: a for a in AlisAgreement.objects.all()}
+    assert set(made) == {current.pk, finished.pk}
+    assert made[current.pk].completed_on is None and made[current.pk].start == D(2024, 1, 1)
+    assert made[finished.pk].completed_on == D(2024, 1, 1) <= today
+    assert made[finished.pk].municipality_id == MELHUS
