@@ -92,3 +92,17 @@ class SubstituteBookingAdmin(ReadOnlyModelAdmin):
     list_display = ("substitute", "request", "valid_from", "valid_to", "cost", "created_at")
     list_select_related = ("substitute__doctor", "request")
     ordering = ("-valid_from",)
+
+
+# --- ALIS (entered on the ALIS pages through services.alis; read only here) -------
+from fastlege.workforce.models import AlisAgreement  # noqa: E402
+
+
+@admin.register(AlisAgreement)
+class AlisAgreementAdmin(ReadOnlyModelAdmin):
+    list_display = ("doctor", "municipality", "start", "planned_completion", "completed_on")
+    list_filter = ("stays_after_completion",)
+    list_select_related = ("doctor", "municipality")
+    search_fields = ("=municipality__number", "=doctor__hpr_number")
+    ordering = ("municipality", "-start")
+    raw_id_fields = ("municipality", "doctor", "agreement", "supervisor")

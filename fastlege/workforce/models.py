@@ -459,3 +459,105 @@ class SubstituteBooking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.substitute_id}: {self.valid_from}–{self.valid_to}"
+
+
+class AlisAgreement(models.Model):
+    """ALIS-avtale: a municipality's agreement with a doctor in specialisation in general
+    practice (allmennlege i spesialisering) on the measures beyond what the regulations
+    require (Hdir's template; docs/workforce.md, «ALIS»).
+
+    The agreement's status (planned, in progress, overdue, completed) is derived from
+    its dates by ``fastlege.workforce.alis.agreement_status``; the competence status of
+    a GP (specialist, in specialisation, neither) by ``alis.competence_status``.
+    Writes go through ``fastlege.workforce.services.alis``.
+    """
+
+    class Stays(models.TextChoices):
+        YES = "ja", _("ja")
+        NO = "nei", _("nei")
+        UNKNOWN = "ukjent", _("ukjent")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("kommune"),
+        on_delete=models.PROTECT,
+        related_name="alis_agreements",
+    )
+    doctor = models.ForeignKey(
+        "registry.Doctor",
+        verbose_name=_("lege"),
+        on_delete=models.PROTECT,
+        related_name="alis_agreements",
+    )
+    agreement = models.ForeignKey(
+        "registry.Agreement",
+        verbose_name=_("fastlegeliste"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alis_agreements",
+        help_text=_("Listen legen har under spesialiseringen, om noen."),
+    )
+    start = models.DateField(_("start"))
+    planned_completion = models.DateField(_("planlagt fullført"))
+    completed_on = models.DateField(_("fullført"), null=True, blank=True)
+    supervisor = models.ForeignKey(
+        "registry.Doctor",
+        verbose_name=_("veileder (lege)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    supervisor_name = models.CharField(
+        _("veileder"),
+        max_length=160,
+        blank=True,
+        help_text=_("Navnet på veilederen, når veilederen ikke er registrert som lege her."),
+    )
+    guidance_group = models.CharField(_("veiledningsgruppe"), max_length=200, blank=True)
+    grant_applied_amount = models.DecimalField(
+        _("ALIS-tilskudd søkt (kr)"), max_digits=11, decimal_places=0, null=True, blank=True
+    )
+    grant_applied_on = models.DateField(_("ALIS-tilskudd søkt dato"), null=True, blank=True)
+    grant_received_amount = models.DecimalField(
+        _("ALIS-tilskudd mottatt (kr)"), max_digits=11, decimal_places=0, null=True, blank=True
+    )
+    grant_received_on = models.DateField(_("ALIS-tilskudd mottatt dato"), null=True, blank=True)
+    stays_after_completion = models.CharField(
+        _("blir i kommunen etter fullført"),
+        max_length=6,
+        choices=Stays.choices,
+        default=Stays.UNKNOWN,
+    )
+    created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("endret"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ALIS-avtale")
+        verbose_name_plural = _("ALIS-avtaler")
+        ordering = ["municipality", "-start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(planned_completion__gte=models.F("start")),
+                name="alis_planned_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(completed_on__isnull=True)
+                | models.Q(completed_on__gte=models.F("start")),
+                name="alis_completed_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(grant_applied_amount__isnull=True)
+                | models.Q(grant_applied_amount__gte=0),
+                name="alis_grant_applied_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(grant_received_amount__isnull=True)
+                | models.Q(grant_received_amount__gte=0),
+                name="alis_grant_received_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"ALIS {self.doctor_id} {self.start:%Y-%m-%d}"

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from fastlege.workforce import views
-from fastlege.workforce.views import early_warning, pool, recruitment
+from fastlege.workforce.views import alis, early_warning, pool, recruitment
 
 app_name = "workforce"
 
@@ -56,4 +56,18 @@ urlpatterns = [
         name="pool_request_new",
     ),
     path("vikarpool/foresporsel/<id:request_id>/book/", pool.pool_accept, name="pool_accept"),
+    # ALIS agreements (item 4)
+    path("alis/kommune/<str:number>/", alis.alis_municipality, name="alis"),
+    path("alis/kommune/<str:number>/ny/", alis.alis_create, name="alis_create"),
+    path(
+        "alis/kommune/<str:number>/<id:agreement_id>/endre/",
+        alis.alis_edit,
+        name="alis_edit",
+    ),
+    path(
+        "alis/kommune/<str:number>/<id:agreement_id>/fullfort/",
+        alis.alis_complete,
+        name="alis_complete",
+    ),
+    path("alis/fylke/<str:number>/", alis.alis_county, name="alis_county"),
 ]
