@@ -100,3 +100,27 @@ def test_the_county_governor_reads_and_another_municipality_is_refused(site):
     assert r.status_code == 403
     absence.refresh_from_db()
     assert absence.status == Absence.Status.REPORTED
+
+
+def test_an_uncovered_absence_goes_to_the_substitute_pool(site):
+    from fastlege.workforce.models import SubstituteRequest
+
+    post_absence(site)
+    absence = Absence.objects.get()
+    url = reverse("web:municipality_absences", args=["5001"])
+    html = site["municipality"].get(url).content.decode()
+    import re
+
+    found = re.search(
+        r'<form method="post" action="([^"]+)" data-testid="to-pool">(.*?)</form>', html, re.S
+    )
+    assert found is not None
+    form = dict(re.findall(r'name="(\w+)" value="([^"]*)"', found.group(2)))
+    r = site["municipality"].post(found.group(1), form)
+    assert r.status_code == 302
+    request = SubstituteRequest.objects.get()
+    assert (request.absence_id, request.valid_from, request.valid_to) == (
+        absence.pk,
+        absence.valid_from,
+        absence.valid_to,
+    )

@@ -174,3 +174,26 @@ def test_excel_export_reads_back(users):
 def test_unknown_format_is_not_found(users):
     r = client_for(users["municipality"]).get(muni_url(TRONDHEIM) + "?format=pdf")
     assert r.status_code == 404
+
+
+def test_the_workforce_home_leads_to_every_tool_of_the_users_areas(db) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from fastlege.accounts.models import Role
+    from fastlege.registry.tests.factories import user_with
+
+    muni, county = Client(), Client()
+    muni.force_login(user_with(Role.MUNICIPALITY, municipality_id="5001"))
+    county.force_login(user_with(Role.COUNTY_GOVERNOR, county_id="50"))
+    page = muni.get(reverse("workforce:index")).content.decode()
+    for name in (
+        "early_warning_municipality",
+        "recruitment_municipality",
+        "alis",
+        "pool_municipality",
+    ):
+        assert reverse(f"workforce:{name}", args=["5001"]) in page, name
+    page = county.get(reverse("workforce:index")).content.decode()
+    for name in ("early_warning_county", "recruitment_county", "alis_county", "pool_county"):
+        assert reverse(f"workforce:{name}", args=["50"]) in page, name
