@@ -37,7 +37,7 @@ def test_front_page_links_to_search_statistics_and_dialogue(client: Client) -> N
     # Each headline read as text: the indicator's name, then its value.
     headlines = [
         " ".join(re.sub(r"<[^>]+>", " ", block).split())
-        for block in html.split('<div class="headline">')[1:]
+        for block in re.split(r'<div class="headline"[^>]*>', html)[1:]
     ]
     name = "Gjennomsnittlig listelengde (lister med fast lege)"
     shown = [h.removeprefix(name).split()[0] for h in headlines if h.startswith(name)]

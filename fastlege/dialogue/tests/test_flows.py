@@ -226,7 +226,7 @@ def test_organiser_pages_need_an_organiser(client):
     assert AuditEvent.objects.filter(actor=governor, action="dialogue.participants.read").exists()
     for fmt in ("csv", "xlsx"):
         export = client.get(reverse("dialogue:participants_export", args=[m.pk, fmt]))
-        assert export.status_code == 200 and export["Cache-Control"] == "no-store"
+        assert export.status_code == 200 and "no-store" in export["Cache-Control"]
     csv_rows = export_rows(client.get(reverse("dialogue:participants_export", args=[m.pk, "csv"])))
     assert csv_rows[0][:2] == ["Navn", "E-post"]
     assert csv_rows[1][:3] == ["Deltaker 1", "deltaker1@example.no", "Trondheim kommune"]
