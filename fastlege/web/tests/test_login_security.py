@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 def _limits(settings: Any) -> None:
     settings.LOGIN_MAX_FAILURES = LIMIT
     settings.LOGIN_FAILURE_WINDOW = 900
-    caches[settings.LOGIN_CACHE].clear()
+    caches[getattr(settings, "LOGIN_CACHE", "default")].clear()
 
 
 def make_user(username: str, **extra: Any) -> Any:
@@ -138,19 +138,22 @@ def test_ipv6_clients_count_per_64_block() -> None:
     assert logged_in(post_login(site_login(), "ola", PASSWORD, client_ip="2001:db8:1:3::1"))
 
 
-def test_another_worker_sees_the_failures(settings: Any) -> None:
-    """A second process has its own cache connection: here a second cache alias on
-    the same database table. It must see the first one's failures; a per-process
-    cache (the old local-memory default) would not."""
+def test_another_worker_sees_the_failures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second worker process has its own memory and its own cache connection:
+    here an empty process memory (every local-memory cache emptied) and a second
+    cache alias on the same configuration. It must still see the failures, so they
+    must live outside the process (the database table, or Redis)."""
+    from django.core.cache.backends import locmem
+
     make_user("kari")
     for i in range(LIMIT):
         post_login(site_login(), "kari", "feil", client_ip=f"192.0.2.{i + 1}")
-    first_worker = caches[django_settings.LOGIN_CACHE]
-    shared = django_settings.CACHES[django_settings.LOGIN_CACHE]
-    other_worker = {
-        **django_settings.CACHES,
-        "worker2": {**shared, "KEY_PREFIX": shared.get("KEY_PREFIX", "")},
-    }
+    alias = getattr(django_settings, "LOGIN_CACHE", "default")
+    first_worker = caches[alias]
+    monkeypatch.setattr(locmem, "_caches", {})  # the other process's empty memory
+    monkeypatch.setattr(locmem, "_expire_info", {})
+    monkeypatch.setattr(locmem, "_locks", {})
+    other_worker = {**django_settings.CACHES, "worker2": dict(django_settings.CACHES[alias])}
     with override_settings(CACHES=other_worker, LOGIN_CACHE="worker2"):
         assert caches["worker2"] is not first_worker
         assert not logged_in(post_login(site_login(), "kari", PASSWORD, client_ip="192.0.2.9"))
