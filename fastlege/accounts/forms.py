@@ -51,9 +51,9 @@ class _CanonicalUsernameMixin:
         return str(username)
 
 
-class UserCreateForm(_CanonicalUsernameMixin, AdminUserCreationForm):  # type: ignore[type-arg]
+class UserCreateForm(_CanonicalUsernameMixin, AdminUserCreationForm):
     pass
 
 
-class UserEditForm(_CanonicalUsernameMixin, UserChangeForm):  # type: ignore[type-arg]
+class UserEditForm(_CanonicalUsernameMixin, UserChangeForm):
     pass

@@ -57,7 +57,7 @@ def event(
     """Write one security event to the security log and the audit table."""
     if request is not None:
         details["address"] = ratelimit.client_address(request)
-    known = user if user is not None and getattr(user, "pk", None) is not None else None
+    known: Any = user if user is not None and getattr(user, "pk", None) is not None else None
     if known is None and attempted_username is not None:
         known = _user_by_name(attempted_username)
         if known is None:
