@@ -22,6 +22,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
 
 from fastlege.accounts import ratelimit
+from fastlege.accounts.models import UsernameKey
 from fastlege.accounts.usernames import canonical
 from fastlege.core import audit
 from fastlege.core.models import AuditEvent
@@ -40,9 +41,16 @@ def username_hash(username: str) -> str:
 
 
 def _user_by_name(username: str) -> Any:
+    """The user an attempted name means: by canonical form, so a look-alike
+    (``ＫＡＲＩ``) is recorded against the account it aims at."""
     if not username:
         return None
-    return get_user_model().objects.filter(username=username).only("pk").first()
+    pk = (
+        UsernameKey.objects.filter(key=canonical(username))
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    return get_user_model()(pk=pk) if pk is not None else None
 
 
 def event(

@@ -197,12 +197,14 @@ def test_failed_login_is_a_security_event_without_the_password(
     with caplog.at_level(logging.INFO, logger="fastlege.security"):
         post_login(site_login(), "kari", secret, client_ip="192.0.2.1")
         post_login(site_login(), "ukjent-bruker", secret, client_ip="192.0.2.1")
-    known, unknown = security_rows("security.login_failed")
+        post_login(site_login(), "ＫＡＲＩ", secret, client_ip="192.0.2.1")
+    known, unknown, lookalike = security_rows("security.login_failed")
+    assert lookalike.object_id == str(user.pk)  # recorded against the account it aims at
     assert known.object_id == str(user.pk) and known.details["user_id"] == user.pk
     assert known.details["address"] == "192.0.2.1"
     assert "username_hash" in unknown.details and unknown.object_id == ""
     records = [r for r in caplog.records if r.name == "fastlege.security"]
-    assert len(records) == 2
+    assert len(records) == 3
     everything = (
         " ".join(r.getMessage() for r in records) + str(known.details) + str(unknown.details)
     )
