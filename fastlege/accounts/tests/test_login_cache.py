@@ -18,3 +18,46 @@ def test_migrate_creates_the_cache_table_of_the_login_limit() -> None:
     assert "fastlege_cache" not in connection.introspection.table_names()
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     assert "fastlege_cache" in connection.introspection.table_names()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_processes_count_the_same_failures() -> None:
+    """Two worker processes: a second Python process records two failures for an
+    account, this one three more; the account is locked only by the sum."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.db import connection
+
+    from fastlege.accounts import ratelimit
+
+    assert settings.LOGIN_MAX_FAILURES == 5
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "fastlege.test_settings"}
+    other_worker = (
+        "import django; django.setup()\n"
+        "from fastlege.accounts import ratelimit\n"
+        "for _ in range(2): ratelimit.record_failure(None, 'kari')\n"
+    )
+    try:
+        subprocess.run(  # noqa: S603
+            [sys.executable, "-c", other_worker],
+            env=env,
+            cwd=Path(__file__).resolve().parents[3],
+            check=True,
+            timeout=120,
+        )
+        assert not ratelimit.is_locked(None, "kari")
+        ratelimit.record_failure(None, "kari")
+        ratelimit.record_failure(None, "kari")
+        assert not ratelimit.is_locked(None, "kari")  # 4 of 5
+        assert ratelimit.record_failure(None, "kari")  # the fifth, in this process, locks
+        assert ratelimit.is_locked(None, "Kari")
+    finally:
+        caches[settings.LOGIN_CACHE].clear()
