@@ -61,3 +61,26 @@ def test_two_processes_count_the_same_failures() -> None:
         assert ratelimit.is_locked(None, "Kari")
     finally:
         caches[settings.LOGIN_CACHE].clear()
+
+
+def test_redis_when_redis_url_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """REDIS_URL switches the log-in limit's cache (and the default cache) to Redis."""
+    import importlib
+
+    import fastlege.settings as production
+
+    monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/0")
+    monkeypatch.delenv("CACHE_BACKEND", raising=False)
+    monkeypatch.delenv("CACHE_LOCATION", raising=False)
+    try:
+        with_redis = importlib.reload(production)
+        redis = "django.core.cache.backends.redis.RedisCache"
+        assert with_redis.CACHES[with_redis.LOGIN_CACHE]["BACKEND"] == redis
+        assert (
+            with_redis.CACHES[with_redis.LOGIN_CACHE]["LOCATION"] == "redis://cache.internal:6379/0"
+        )
+        assert with_redis.CACHES["default"]["BACKEND"] == redis
+    finally:
+        monkeypatch.undo()
+        importlib.reload(production)
+    assert production.CACHES[production.LOGIN_CACHE]["BACKEND"].endswith("DatabaseCache")
