@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "fastlege.accounts.middleware.SecurityEventMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -152,17 +154,43 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
-# Log-in attempts (fastlege/web/ratelimit.py): at most this many failures per
-# user name and per client address within the window; then refused until it ends.
+# Every log-in path (the site's, the admin's) goes through this backend: the
+# log-in limit of fastlege/accounts/ratelimit.py.
+AUTHENTICATION_BACKENDS = ["fastlege.accounts.backends.RateLimitedModelBackend"]
+# Log-in attempts: at most this many failures per account and per client address
+# within the window; then refused until the oldest failure leaves it.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "900"))
-# A cache shared by every process (e.g. Redis or the database) in production;
-# the default is per process.
+# Reverse proxies in front that append to X-Forwarded-For (nginx: 1). 0: the header
+# is ignored and REMOTE_ADDR is the client (never trust a header nobody controls).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Caches. "security" holds the log-in limit's counters and must be shared by every
+# process and server: the database (table fastlege_cache, created by migrate) or,
+# with REDIS_URL, Redis (Django's RedisCache; needs the `redis` package).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+LOGIN_CACHE = "security"
+if REDIS_URL:
+    _shared_cache: dict[str, Any] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+    }
+else:
+    _shared_cache = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "fastlege_cache",
+        # Culling would drop counters: keep far more entries than attempts in a window.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+_LOCAL_CACHE = "django.core.cache.backends.locmem.LocMemCache"
 CACHES = {
     "default": {
-        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": os.environ.get("CACHE_LOCATION", "fastlege"),
-    }
+        "BACKEND": os.environ.get(
+            "CACHE_BACKEND",
+            str(_shared_cache["BACKEND"]) if REDIS_URL else _LOCAL_CACHE,
+        ),
+        "LOCATION": os.environ.get("CACHE_LOCATION", REDIS_URL or "fastlege"),
+    },
+    LOGIN_CACHE: {**_shared_cache, "KEY_PREFIX": "security"},
 }
 
 # Security headers; HTTPS-only cookies unless running locally in DEBUG.
@@ -208,6 +236,8 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["redact_nin"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Security events (fastlege/accounts/security.py): log-ins, failures, lock-outs, 403s.
+    "loggers": {"fastlege.security": {"level": "INFO"}},
 }
 
 # Dialogue (docs/settings.md): e-mail with confirmation links, sent after the commit.

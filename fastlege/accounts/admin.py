@@ -23,13 +23,15 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from fastlege.accounts.models import RoleAssignment
+from fastlege.accounts.forms import AdminLoginForm, UserCreateForm, UserEditForm
+from fastlege.accounts.models import RoleAssignment, UsernameKey
 from fastlege.core import audit
 from fastlege.core.admin_tools import (
     ADMIN_WRITE_REASON,
     AuditWriteMixin,
     FastlegeModelAdmin,
     NationalScaleMixin,
+    ReadOnlyModelAdmin,
 )
 
 User = get_user_model()
@@ -50,6 +52,10 @@ class RoleAssignmentInline(admin.TabularInline):
         )
 
 
+# The admin's log-in names its refusal by the log-in limit; the limit itself is the
+# authentication backend's, for every log-in path (fastlege/accounts/backends.py).
+admin.site.login_form = AdminLoginForm
+
 for _model in (User, Group):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
@@ -58,6 +64,8 @@ for _model in (User, Group):
 @admin.register(User)
 class UserAdmin(AuditWriteMixin, NationalScaleMixin, DjangoUserAdmin):
     inlines = (RoleAssignmentInline,)
+    add_form = UserCreateForm
+    form = UserEditForm
     search_fields = ("^username",)
     search_help_text = _("Begynnelsen av brukernavnet.")
     list_filter = ("is_staff", "is_superuser", "is_active")
@@ -126,3 +134,15 @@ class RoleAssignmentAdmin(FastlegeModelAdmin):
     search_help_text = _("Begynnelsen av brukernavnet.")
     ordering = ("-id",)
     sortable_by = ("id", "role")
+
+
+@admin.register(UsernameKey)
+class UsernameKeyAdmin(ReadOnlyModelAdmin):
+    """Kept by the user's save (fastlege/accounts/models.py): read only."""
+
+    list_display = ("key", "user")
+    list_select_related = ("user",)
+    search_fields = ("^key",)
+    search_help_text = _("Begynnelsen av brukernavnet i kanonisk form.")
+    ordering = ("key",)
+    sortable_by = ("key",)

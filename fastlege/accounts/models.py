@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -96,3 +98,42 @@ class RoleAssignment(models.Model):
             field, message = needed[Role(self.role)]
             if getattr(self, f"{field}_id") is None:
                 raise ValidationError({field: message}, code="role_scope_missing")
+
+
+class UsernameKey(models.Model):
+    """A user's user name in canonical form (``usernames.canonical``), unique.
+
+    The database's guard against look-alike accounts (``ａｄｍｉｎ`` beside
+    ``admin``, ``Admin`` beside ``admin``): Django's user table is unique on the
+    name as typed only, and neither SQLite nor PostgreSQL has a portable index on
+    an NFKC case fold. Kept by the user's ``pre_save``/``post_save`` handlers
+    (``signals.guard_username``/``signals.store_username_key``) in the user's own
+    save, so every path that saves a user — admin, services, commands — is
+    covered; the unique constraint settles two concurrent creations.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bruker"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="username_key",
+    )
+    key = models.CharField(_("brukernavn i kanonisk form"), max_length=600, unique=True)
+
+    class Meta:
+        verbose_name = _("kanonisk brukernavn")
+        verbose_name_plural = _("kanoniske brukernavn")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def username_taken(username: str, *, exclude_pk: Any = None) -> bool:
+    """Whether another user has the same user name in canonical form."""
+    from fastlege.accounts.usernames import canonical
+
+    taken = UsernameKey.objects.filter(key=canonical(username))
+    if exclude_pk is not None:
+        taken = taken.exclude(user_id=exclude_pk)
+    return taken.exists()

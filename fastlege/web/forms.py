@@ -12,31 +12,21 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from fastlege.accounts.forms import LOCKED_MESSAGE, LockedMessageMixin
 from fastlege.core.admin_tools import NIN_PATTERN
 from fastlege.core.converters import MAX_ID
 from fastlege.registry.models import Absence, DoctorPeriod
-from fastlege.web import ratelimit
 
 
-class LoginForm(AuthenticationForm):
-    """Django's log-in form with a limit on failed attempts (``ratelimit``)."""
+class LoginForm(LockedMessageMixin, AuthenticationForm):
+    """Django's log-in form; the limit on failed attempts is the authentication
+    backend's (``fastlege.accounts.backends``), this form only words its refusal."""
 
     error_messages = {
         "invalid_login": _("Feil brukernavn eller passord. Prøv igjen."),
         "inactive": _("Brukeren er sperret."),
-        "locked": _("For mange mislykkede forsøk. Vent en stund og prøv igjen."),
+        "locked": LOCKED_MESSAGE,
     }
-
-    def clean(self) -> dict[str, Any]:
-        username = self.data.get("username", "") or ""
-        if self.request is not None and ratelimit.is_locked(self.request, str(username)):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            if self.request is not None:
-                ratelimit.record_failure(self.request, str(username))
-            raise
 
 
 def first_of_month_choices(dates: list[datetime.date]) -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from fastlege.accounts.models import Role, RoleAssignment
+from fastlege.accounts.models import Role, RoleAssignment, username_taken
 from fastlege.core import audit
 from fastlege.core.admin_tools import NIN_PATTERN
 from fastlege.core.errors import DomainError
@@ -75,6 +75,8 @@ def grant_municipality_role(
     User = get_user_model()
     user = User.objects.select_for_update().filter(username=username).first()
     if user is None:
+        if username_taken(username):  # a look-alike of another user's name (ａｄｍｉｎ, Admin)
+            _refuse_web(WebCode.USERNAME_TAKEN)
         user = User(username=username, first_name=first_name[:150], last_name=last_name[:150])
         user.set_unusable_password()
         user.save()

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,17 +13,12 @@ from django.views.decorators.cache import never_cache
 
 from fastlege.registry.services.access import scope_of
 from fastlege.web.forms import LoginForm
-from fastlege.web.ratelimit import reset
 
 
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
-
-    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        reset(self.request, form.get_user().get_username())
-        return super().form_valid(form)
 
 
 class LogoutView(auth_views.LogoutView):
