@@ -84,15 +84,19 @@ class UploadError(CodedError):
             "At most %(limit)s file can be attached.",
         ),
         Code.FILE_ARCHIVE_TOO_MANY_MEMBERS: (
-            _("Filen består av for mange deler (høyst %(limit)s). Lagre den på nytt som "
-              "et vanlig Word-dokument eller som PDF."),
+            _(
+                "Filen består av for mange deler (høyst %(limit)s). Lagre den på nytt som "
+                "et vanlig Word-dokument eller som PDF."
+            ),
             "The file has too many parts (at most %(limit)s).",
-        ),  # fmt: skip
+        ),
         Code.FILE_ARCHIVE_TOO_LARGE: (
-            _("Filen blir for stor når den pakkes ut (høyst %(limit)s MB), og er avvist. "
-              "Lagre den på nytt som et vanlig Word-dokument eller som PDF."),
+            _(
+                "Filen blir for stor når den pakkes ut (høyst %(limit)s MB), og er avvist. "
+                "Lagre den på nytt som et vanlig Word-dokument eller som PDF."
+            ),
             "The file is too large when unpacked (at most %(limit)s MB) and is refused.",
-        ),  # fmt: skip
+        ),
         Code.FILE_ARCHIVE_NESTED: (
             _("Filen inneholder en annen pakket fil, og er avvist."),
             "The file contains another archive and is refused.",
@@ -153,10 +157,8 @@ def check_zip(content: bytes) -> list[str]:
                 total += info.file_size
                 if total > ZIP_MAX_UNCOMPRESSED_BYTES:
                     refuse(Code.FILE_ARCHIVE_TOO_LARGE, limit=_mb(ZIP_MAX_UNCOMPRESSED_BYTES))
-                if (
-                    info.file_size > ZIP_RATIO_FROM_BYTES
-                    and info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1)
-                ):
+                ratio = info.file_size / max(info.compress_size, 1)
+                if info.file_size > ZIP_RATIO_FROM_BYTES and ratio > ZIP_MAX_RATIO:
                     refuse(Code.FILE_ARCHIVE_TOO_LARGE, limit=_mb(ZIP_MAX_UNCOMPRESSED_BYTES))
                 if info.filename.lower().endswith(ZIP_NESTED_SUFFIXES):
                     refuse(Code.FILE_ARCHIVE_NESTED)
