@@ -152,3 +152,22 @@ def test_the_organisers_pdf_and_word_exports_do_not_fail_on_a_long_stored_input(
     paragraphs = [p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs]
     cut = [p for p in paragraphs if p.startswith("yyyy")]
     assert len(cut) == 1 and cut[0].count("y") == limits.EXPORT_TEXT
+
+
+@pytest.mark.django_db
+def test_a_line_break_in_a_meeting_title_does_not_stop_its_e_mails(
+    django_capture_on_commit_callbacks,
+):
+    from django.core import mail
+
+    from fastlege.dialogue import services
+    from fastlege.dialogue.models import OutgoingEmail
+    from fastlege.dialogue.tests.factories import meeting, registration
+
+    m = meeting(title="Dialogmøte\r\nom fastlegeordningen")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(None, m.pk, registration(m.pk))
+    assert OutgoingEmail.objects.get().sent_at is not None  # sent, not silently stuck
+    (sent,) = mail.outbox
+    assert "\n" not in sent.subject and "\r" not in sent.subject
+    assert "Dialogmøte om fastlegeordningen" in sent.subject
