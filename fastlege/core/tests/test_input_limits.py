@@ -28,7 +28,7 @@ def _all_form_classes() -> list[type[forms.BaseForm]]:
             continue
         importlib.import_module(name)
     found: list[type[forms.BaseForm]] = []
-    stack: list[type] = [forms.BaseForm]
+    stack: list[type[forms.BaseForm]] = [forms.BaseForm]
     while stack:
         cls = stack.pop()
         for sub in cls.__subclasses__():

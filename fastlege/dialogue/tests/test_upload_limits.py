@@ -149,13 +149,14 @@ def test_an_oversized_upload_is_refused_by_its_size_before_it_is_read(client, op
         def read(self, *args, **kwargs):  # the view must not read it at all
             raise AssertionError("read an oversized upload")
 
-    big = Unreadable("stor.pdf", b"%PDF-" + b"x" * (uploads.MAX_FILE_BYTES + 1))
+    content = b"%PDF-" + b"x" * (uploads.MAX_FILE_BYTES + 1)
+    big = Unreadable("stor.pdf", content)
     with pytest.raises(uploads.UploadError) as refused:
         uploads.read_upload(big)
     assert refused.value.code == uploads.Code.FILE_TOO_LARGE
     response = client.post(
         reverse("dialogue:consultation", args=[c.pk]),
-        _form(c, attachment=SimpleUploadedFile("stor.pdf", big.file.getvalue())),
+        _form(c, attachment=SimpleUploadedFile("stor.pdf", content)),
     )
     assert "Vedlegget er for stort: høyst 10 MB er tillatt." in response.content.decode()
     assert not Submission.objects.exists()
