@@ -171,3 +171,21 @@ def test_a_line_break_in_a_meeting_title_does_not_stop_its_e_mails(
     (sent,) = mail.outbox
     assert "\n" not in sent.subject and "\r" not in sent.subject
     assert "Dialogmøte om fastlegeordningen" in sent.subject
+
+
+@pytest.mark.django_db
+def test_a_title_or_name_beginning_with_a_formula_is_text_in_the_participants_excel():
+    from openpyxl import load_workbook
+
+    from fastlege.dialogue import exports, services
+    from fastlege.dialogue.models import Registration
+    from fastlege.dialogue.tests.factories import meeting, registration
+
+    m = meeting(title='=HYPERLINK("https://example.com";"Klikk")')
+    services.register(None, m.pk, registration(m.pk, name="=1+1", organisation="@SUM(A1)"))
+    book = load_workbook(io.BytesIO(exports.participants_xlsx(m, Registration.objects.all())))
+    cells = [c for row in book.active.iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type != "f" for c in cells)  # no formula anywhere
+    texts = {c.value for c in cells}
+    assert "'=1+1" in texts and "'@SUM(A1)" in texts
+    assert any(str(v).startswith("'=HYPERLINK") for v in texts)
