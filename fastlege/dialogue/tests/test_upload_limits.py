@@ -105,6 +105,26 @@ def test_a_member_that_inflates_far_more_than_a_document_does_is_refused():
     assert refused.value.code == uploads.Code.FILE_ARCHIVE_TOO_LARGE
 
 
+def test_a_document_part_larger_than_the_xml_limit_is_refused_even_at_a_normal_ratio():
+    # 12 MiB of varied Word-like XML compresses only about 20-30 times
+    paragraph = "<w:p><w:r><w:t>Innspill nummer {} om fastlegeordningen.</w:t></w:r></w:p>"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            written = 0
+            while written < 12 * MIB:
+                chunk = "".join(paragraph.format(written + k) for k in range(1000)).encode()
+                member.write(chunk)
+                written += len(chunk)
+    info = zipfile.ZipFile(io.BytesIO(buffer.getvalue())).getinfo("word/document.xml")
+    assert info.file_size / info.compress_size < uploads.ZIP_MAX_RATIO
+    with pytest.raises(uploads.UploadError) as refused:
+        uploads.check_upload(buffer.getvalue())
+    assert refused.value.code == uploads.Code.FILE_ARCHIVE_TOO_LARGE
+    assert "høyst 10 MB" in refused.value.message
+
+
 def test_too_many_members_and_nested_archives_are_refused():
     many = io.BytesIO()
     with zipfile.ZipFile(many, "w") as archive:
