@@ -183,7 +183,7 @@ def test_a_title_or_name_beginning_with_a_formula_is_text_in_the_participants_ex
 
     m = meeting(title='=HYPERLINK("https://example.com";"Klikk")')
     services.register(None, m.pk, registration(m.pk, name="=1+1", organisation="@SUM(A1)"))
-    book = load_workbook(io.BytesIO(exports.participants_xlsx(m, Registration.objects.all())))
+    book = load_workbook(io.BytesIO(exports.participants_xlsx(m, list(Registration.objects.all()))))
     cells = [c for row in book.active.iter_rows() for c in row if c.value is not None]
     assert all(c.data_type != "f" for c in cells)  # no formula anywhere
     texts = {c.value for c in cells}
