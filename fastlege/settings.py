@@ -245,6 +245,19 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fastlege@localhost")
 DIALOGUE_EMAIL_SENDER = os.environ.get("DIALOGUE_EMAIL_SENDER", "")
 DIALOGUE_SITE_URL = os.environ.get("DIALOGUE_SITE_URL", "http://127.0.0.1:8000")
-# Uploads (dialogue attachments) up to rules.attachment_max_bytes are read into memory.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Request body limits, set deliberately (issue 18, findings 3 and 11; docs/settings.md).
+# The limits of the files themselves (size, ZIP members and uncompressed size, PDF
+# pages) and of the text fields live in fastlege/core/uploads.py and
+# fastlege/core/limits.py; the reverse proxy's client_max_body_size (12m,
+# docs/deployment.md) caps the whole body before it reaches Django.
+# - everything in a request except the files (form fields, a JSON body): 1 MiB.
+#   The longest text field (core.limits.LONG_TEXT) is 20 000 characters, at most
+#   80 kB in UTF-8; an 11 MiB text now gets a 400 before any form sees it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# - an uploaded file larger than this is streamed to a temporary file instead of
+#   being held in memory while the request is parsed (Django's default, 2.5 MiB).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# - form fields and files in one request (Django's default fields; the only upload
+#   form has one file, fastlege.core.uploads.MAX_FILES_PER_SUBMISSION).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from fastlege.core import tabular
+from fastlege.core.limits import cut_for_export
 from fastlege.core.tabular import Column
 from fastlege.dialogue.models import Consultation, Meeting, Registration
 from fastlege.dialogue.selectors import ThemeSummary
@@ -140,7 +141,7 @@ def summary_docx(consultation: Consultation, summary: Sequence[ThemeSummary]) ->
         document.add_heading(f"{block.theme} ({block.count})", level=1)
         for s in block.submissions:
             document.add_heading(f"{_author(s)} – {s.get_submitter_kind_display()}", level=2)
-            for part in s.text.split("\n\n"):
+            for part in cut_for_export(s.text).split("\n\n"):
                 document.add_paragraph(part)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -182,6 +183,6 @@ def summary_pdf(consultation: Consultation, summary: Sequence[ThemeSummary]) -> 
             pdf.set_font("Helvetica", "B", 11)
             pdf.multi_cell(width, 6, _latin1(f"{_author(s)} - {s.get_submitter_kind_display()}"))
             pdf.set_font("Helvetica", "", 11)
-            pdf.multi_cell(width, 6, _latin1(s.text))
+            pdf.multi_cell(width, 6, _latin1(cut_for_export(s.text)))
             pdf.ln(1)
     return bytes(pdf.output())

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fastlege.core import limits
 from fastlege.core.converters import MAX_ID
 from fastlege.dialogue import rules
 from fastlege.dialogue.models import (
@@ -38,14 +39,18 @@ class MeetingForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("møtetype"), choices=Meeting.Kind.choices)
     title = forms.CharField(label=_("tittel"), max_length=200)
-    description = forms.CharField(label=_("innledning"), widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        label=_("innledning"), widget=forms.Textarea, required=False, max_length=limits.LONG_TEXT
+    )
     date = forms.DateField(label=_("dato"), widget=DATE)
     start_time = forms.TimeField(label=_("starter"), widget=TIME)
     end_time = forms.TimeField(label=_("slutter"), widget=TIME)
     doors_open = forms.TimeField(label=_("registrering fra"), widget=TIME, required=False)
     place = forms.CharField(label=_("sted"), max_length=200, required=False)
     address = forms.CharField(label=_("adresse"), max_length=200, required=False)
-    video_link = forms.URLField(label=_("videolenke"), required=False, assume_scheme="https")
+    video_link = forms.URLField(
+        label=_("videolenke"), required=False, assume_scheme="https", max_length=limits.SHORT_TEXT
+    )
     organiser_name = forms.CharField(label=_("arrangør"), max_length=200)
     county = forms.ModelChoiceField(
         County.objects.all(),
@@ -54,7 +59,9 @@ class MeetingForm(forms.Form):
         empty_label=_("nasjonalt møte"),
     )
     moderator = forms.CharField(label=_("møteleder"), max_length=200, required=False)
-    audience = forms.CharField(label=_("målgruppe"), widget=forms.Textarea, required=False)
+    audience = forms.CharField(
+        label=_("målgruppe"), widget=forms.Textarea, required=False, max_length=limits.TEXT
+    )
     contact = forms.CharField(label=_("kontaktperson"), max_length=200, required=False)
     registration_deadline = forms.DateTimeField(
         label=_("påmeldingsfrist"), widget=DATETIME, input_formats=DATETIME_FORMATS, required=False
@@ -75,6 +82,7 @@ class MeetingForm(forms.Form):
         label=_("program"),
         widget=forms.Textarea(attrs={"rows": 14}),
         required=False,
+        max_length=limits.LONG_TEXT,
         help_text=_(
             "Én programpost per linje, med klokkeslett først: «09:00-09:10 Velkommen» eller "
             "«12:00 Lunsj». Linjer uten klokkeslett beskriver posten over. "
@@ -121,17 +129,23 @@ class RegistrationForm(forms.Form):
 
 class GroupForm(forms.Form):
     name = forms.CharField(label=_("gruppenavn"), max_length=100)
-    questions = forms.CharField(label=_("spørsmål"), widget=forms.Textarea, required=False)
+    questions = forms.CharField(
+        label=_("spørsmål"), widget=forms.Textarea, required=False, max_length=limits.TEXT
+    )
 
 
 class GroupNoteForm(forms.Form):
     group = forms.IntegerField(widget=forms.HiddenInput, max_value=MAX_ID)
-    text = forms.CharField(label=_("notat"), widget=forms.Textarea)
+    text = forms.CharField(label=_("notat"), widget=forms.Textarea, max_length=limits.TEXT)
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(label=_("referat"), widget=forms.Textarea, required=False)
-    summary = forms.CharField(label=_("oppsummering"), widget=forms.Textarea, required=False)
+    minutes = forms.CharField(
+        label=_("referat"), widget=forms.Textarea, required=False, max_length=limits.LONG_TEXT
+    )
+    summary = forms.CharField(
+        label=_("oppsummering"), widget=forms.Textarea, required=False, max_length=limits.LONG_TEXT
+    )
 
 
 class ActionForm(forms.Form):
@@ -147,7 +161,7 @@ class ActionStatusForm(forms.Form):
 
 class ConsultationForm(forms.Form):
     title = forms.CharField(label=_("tittel"), max_length=200)
-    question = forms.CharField(label=_("spørsmål"), widget=forms.Textarea)
+    question = forms.CharField(label=_("spørsmål"), widget=forms.Textarea, max_length=limits.TEXT)
     organiser_name = forms.CharField(label=_("arrangør"), max_length=200)
     county = forms.ModelChoiceField(
         County.objects.all(), label=_("fylke"), required=False, empty_label=_("nasjonal")
@@ -161,6 +175,7 @@ class ConsultationForm(forms.Form):
     themes = forms.CharField(
         label=_("temaer"),
         widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=limits.TEXT,
         help_text=_("Ett tema per linje."),
     )
 
@@ -182,7 +197,9 @@ class SubmissionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    text = forms.CharField(label=_("innspill"), widget=forms.Textarea(attrs={"rows": 10}))
+    text = forms.CharField(
+        label=_("innspill"), widget=forms.Textarea(attrs={"rows": 10}), max_length=limits.LONG_TEXT
+    )
     attachment = forms.FileField(
         label=_("vedlegg (PDF eller Word)"),
         required=False,
@@ -203,12 +220,16 @@ class SubmissionForm(forms.Form):
 class MarkForm(forms.Form):
     submission = forms.IntegerField(widget=forms.HiddenInput, max_value=MAX_ID)
     marked = forms.BooleanField(label=_("merket"), required=False)
-    comment = forms.CharField(label=_("kommentar"), widget=forms.Textarea, required=False)
+    comment = forms.CharField(
+        label=_("kommentar"), widget=forms.Textarea, required=False, max_length=limits.TEXT
+    )
 
 
 class CaseForm(forms.Form):
     title = forms.CharField(label=_("tittel"), max_length=200)
-    description = forms.CharField(label=_("beskrivelse"), widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        label=_("beskrivelse"), widget=forms.Textarea, required=False, max_length=limits.LONG_TEXT
+    )
     indicators = forms.MultipleChoiceField(
         label=_("indikatorer"),
         choices=[(code, label) for code, (_f, label) in rules.INDICATORS.items()],
@@ -219,7 +240,7 @@ class CaseForm(forms.Form):
 
 class DecisionForm(forms.Form):
     case = forms.IntegerField(widget=forms.HiddenInput, max_value=MAX_ID)
-    text = forms.CharField(label=_("vedtak"), widget=forms.Textarea)
+    text = forms.CharField(label=_("vedtak"), widget=forms.Textarea, max_length=limits.TEXT)
     decided_on = forms.DateField(label=_("vedtatt"), widget=DATE, initial=timezone.localdate)
     closes_case = forms.BooleanField(label=_("avslutter saken"), required=False)
 

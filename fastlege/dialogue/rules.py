@@ -14,6 +14,8 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from fastlege.core import uploads
+
 
 @dataclass(frozen=True)
 class Parameter:
@@ -52,11 +54,11 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "attachment_max_bytes",
-        10 * 1024 * 1024,
+        uploads.MAX_FILE_BYTES,
         _START,
         "prosjektets valg (ikke regulert)",
         verified=False,
-        note="Største vedlegg til et innspill: 10 MiB.",
+        note="Største vedlegg til et innspill: 10 MiB (fastlege.core.uploads.MAX_FILE_BYTES).",
     ),
     Parameter(
         "attachment_kinds",

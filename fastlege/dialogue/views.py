@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fastlege.core import tabular
+from fastlege.core import tabular, uploads
 from fastlege.core.errors import DomainError
 from fastlege.dialogue import exports, forms, selectors, services
 from fastlege.dialogue import programme as programme_text
@@ -186,6 +186,8 @@ def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpRespo
         data = form.cleaned_data
         upload = data.get("attachment")
         try:
+            uploads.check_file_count(request.FILES)
+            content = uploads.read_upload(upload) if upload else None
             submission = services.submit(
                 request.user,
                 consultation.pk,
@@ -199,7 +201,7 @@ def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpRespo
                     theme_ids=[t.pk for t in data["themes"]],
                     consent_to_publication=data["consent_to_publication"],
                     file_name=upload.name if upload else "",
-                    file_content=upload.read() if upload else None,
+                    file_content=content,
                 ),
             )
         except DomainError as exc:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fastlege.core import limits
 from fastlege.measures.models import (
     Category,
     Demand,
@@ -43,7 +44,9 @@ class MeasureForm(forms.Form):
     decided_on = forms.DateField(label=_("vedtaksdato"), widget=DATE, required=False)
     starts_on = forms.DateField(label=_("starter"), widget=DATE, required=False)
     ends_on = forms.DateField(label=_("slutter"), widget=DATE, required=False)
-    description = forms.CharField(label=_("beskrivelse"), widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        label=_("beskrivelse"), widget=forms.Textarea, required=False, max_length=limits.LONG_TEXT
+    )
     document_reference = forms.CharField(
         label=_("dokumentreferanse"),
         max_length=300,
@@ -98,7 +101,9 @@ class TypeProposalForm(forms.Form):
     name = forms.CharField(label=_("navn på tiltakstypen"), max_length=200)
     category = forms.ChoiceField(label=_("kategori"), choices=Category.choices)
     unit = forms.ChoiceField(label=_("enhet for verdien"), choices=ValueUnit.choices)
-    description = forms.CharField(label=_("beskrivelse"), widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        label=_("beskrivelse"), widget=forms.Textarea, required=False, max_length=limits.LONG_TEXT
+    )
 
     def __init__(self, *args: Any, municipalities: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -117,6 +122,7 @@ class DemandListForm(forms.Form):
     demands = forms.CharField(
         label=_("krav, ett per linje"),
         widget=forms.Textarea,
+        max_length=limits.LONG_TEXT,
         help_text=_("Koble hvert krav til en tiltakstype etterpå, i svaret på kravet."),
     )
 
@@ -141,7 +147,9 @@ class DemandAnswerForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    answer = forms.CharField(label=_("kommunens svar"), widget=forms.Textarea, required=False)
+    answer = forms.CharField(
+        label=_("kommunens svar"), widget=forms.Textarea, required=False, max_length=limits.TEXT
+    )
 
     def __init__(self, *args: Any, choices: tuple[list[Any], list[Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -60,6 +60,7 @@ class SearchForm(forms.Form):
     postnummer = forms.RegexField(
         label=_("Eller postnummer"),
         regex=r"^\d{4}$",
+        max_length=4,
         required=False,
         error_messages={"invalid": _("Postnummeret må ha fire siffer.")},
     )
@@ -228,6 +229,7 @@ class AssignGpForm(forms.Form):
     hpr_number = forms.RegexField(
         label=_("HPR-nummer"),
         regex=r"^\d{7,9}$",
+        max_length=9,
         error_messages={"invalid": _("HPR-nummeret har 7 til 9 siffer.")},
     )
     valid_from = forms.DateField(
@@ -242,6 +244,7 @@ class SubstituteForm(forms.Form):
     hpr_number = forms.RegexField(
         label=_("Vikarens HPR-nummer"),
         regex=r"^\d{7,9}$",
+        max_length=9,
         error_messages={"invalid": _("HPR-nummeret har 7 til 9 siffer.")},
     )
     valid_from = forms.DateField(

@@ -24,6 +24,7 @@ from fastlege.dialogue.models import (
 from . import mail
 from .access import require_organiser
 from .errors import Code, refuse
+from .inputs import check_submission
 from .registrations import new_token
 from .uploads import check_attachment
 
@@ -101,6 +102,7 @@ def submit(
 ) -> Submission:
     """Submit input (no account needed); refused before the opening and after the deadline."""
     now = now or timezone.now()
+    check_submission(data)
     consultation = Consultation.objects.filter(pk=consultation_id, published=True).first()
     if consultation is None:
         refuse(Code.UNKNOWN_CONSULTATION)

@@ -44,8 +44,7 @@ class Code(StrEnum):
     UNKNOWN_THEME = "unknown_theme"
     NEEDS_THEMES = "needs_themes"
     ORGANISATION_REQUIRED = "organisation_required"
-    FILE_TOO_LARGE = "file_too_large"
-    FILE_EMPTY = "file_empty"
+    # (empty, too large, archive and PDF limits: fastlege.core.uploads.Code)
     FILE_NOT_PDF_OR_WORD = "file_not_pdf_or_word"
     FILE_DAMAGED = "file_damaged"
     # forum
@@ -156,11 +155,6 @@ MESSAGES: dict[Code, tuple[Promise, str]] = {
         _("Oppgi organisasjonen når innspillet sendes på vegne av en organisasjon."),
         "Give the organisation when submitting on its behalf.",
     ),
-    Code.FILE_TOO_LARGE: (
-        _("Vedlegget er for stort: høyst %(limit)s MB er tillatt."),
-        "The attachment is too large: at most %(limit)s MB.",
-    ),
-    Code.FILE_EMPTY: (_("Vedlegget er tomt."), "The attachment is empty."),
     Code.FILE_NOT_PDF_OR_WORD: (
         _("Vedlegget må være en PDF- eller Word-fil (docx). Innholdet i filen er ikke det."),
         "The attachment must be a PDF or Word (docx) file; its content is not.",

@@ -72,10 +72,14 @@ def record(
     registration_id: int | None = None,
     submission_id: int | None = None,
 ) -> OutgoingEmail:
-    """Record a message inside the caller's transaction; it is sent after the commit."""
+    """Record a message inside the caller's transaction; it is sent after the commit.
+
+    The subject is made one line: a line break in it (from a meeting title) makes
+    Django refuse the header (``BadHeaderError``), and the message would never go.
+    """
     message = OutgoingEmail.objects.create(
         to=to,
-        subject=subject,
+        subject=" ".join(subject.split())[:200],
         body=body,
         link=link,
         purpose=purpose,

@@ -22,6 +22,7 @@ from fastlege.dialogue.models import Meeting, Registration
 
 from . import mail
 from .errors import Code, refuse
+from .inputs import check_registration
 
 
 @dataclass
@@ -78,6 +79,7 @@ def register(
 ) -> Registration:
     """Register for a meeting (no account needed). Returns a registration, maybe waiting."""
     now = now or timezone.now()
+    check_registration(data)
     meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
     if meeting is None or not meeting.published:
         refuse(Code.UNKNOWN_MEETING)

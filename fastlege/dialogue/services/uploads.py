@@ -4,8 +4,10 @@ A PDF must start with ``%PDF-`` and be readable by pypdf (at least one page);
 a Word file must be a ZIP (``PK\\x03\\x04``) with the parts of a WordprocessingML
 document (``[Content_Types].xml`` declaring the main document part) and be
 readable by python-docx. Anything else, including a text file renamed to
-``.pdf`` or ``.docx``, is refused; so is a file over
-``rules.attachment_max_bytes``.
+``.pdf`` or ``.docx``, is refused. Before any of that, the project's upload
+limits (``fastlege.core.uploads.check_upload``: size, ZIP members and
+uncompressed size read from the central directory, no nested archives, PDF
+pages) refuse a decompression bomb before anything is inflated.
 """
 
 from __future__ import annotations
@@ -15,12 +17,11 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+from fastlege.core import uploads
 from fastlege.dialogue import rules
 
 from .errors import Code, DialogueError, refuse
 
-PDF_MAGIC = b"%PDF-"
-ZIP_MAGIC = b"PK\x03\x04"
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 
 
@@ -33,19 +34,8 @@ class CheckedFile:
     content: bytes
 
 
-def _check_pdf(content: bytes) -> None:
-    from pypdf import PdfReader  # noqa: PLC0415 - heavy import only when needed
-    from pypdf.errors import PyPdfError  # noqa: PLC0415
-
-    try:
-        pages = len(PdfReader(io.BytesIO(content), strict=False).pages)
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError, IndexError):
-        refuse(Code.FILE_DAMAGED, kind="PDF")
-    if pages < 1:
-        refuse(Code.FILE_DAMAGED, kind="PDF")
-
-
 def _check_docx(content: bytes) -> None:
+    """Called only after ``uploads.check_zip``: the declared sizes are within the limits."""
     import docx  # noqa: PLC0415 - heavy import only when needed
 
     try:
@@ -64,16 +54,11 @@ def _check_docx(content: bytes) -> None:
 
 
 def check_attachment(file_name: str, content: bytes) -> CheckedFile:
-    """The file if it is a real PDF or Word document within the size limit; else refuse."""
-    limit = rules.param("attachment_max_bytes")
-    if not content:
-        refuse(Code.FILE_EMPTY)
-    if len(content) > limit:
-        refuse(Code.FILE_TOO_LARGE, limit=limit // (1024 * 1024))
-    if content.startswith(PDF_MAGIC):
+    """The file if it is a real PDF or Word document within the upload limits; else refuse."""
+    container = uploads.check_upload(content, max_bytes=rules.param("attachment_max_bytes"))
+    if container == "pdf":
         kind = "pdf"
-        _check_pdf(content)
-    elif content.startswith(ZIP_MAGIC):
+    elif container == "zip":
         kind = "docx"
         _check_docx(content)
     else:

@@ -7,14 +7,16 @@ import zipfile
 
 import pytest
 
+from fastlege.core import uploads
+from fastlege.core.errors import DomainError
 from fastlege.dialogue import rules
-from fastlege.dialogue.services import Code, DialogueError
+from fastlege.dialogue.services import Code
 from fastlege.dialogue.services.uploads import check_attachment
 from fastlege.dialogue.tests.factories import docx_bytes, pdf_bytes
 
 
 def _code(name: str, content: bytes) -> str:
-    with pytest.raises(DialogueError) as refused:
+    with pytest.raises(DomainError) as refused:
         check_attachment(name, content)
     return str(refused.value.code)
 
@@ -36,9 +38,10 @@ def test_a_renamed_text_file_is_refused():
 
 
 def test_a_file_with_the_magic_but_not_the_structure_is_refused():
-    assert _code("falsk.pdf", b"%PDF-1.7\nbare tekst etter signaturen\n") == Code.FILE_DAMAGED
-    assert _code("kuttet.pdf", pdf_bytes()[:200]) == Code.FILE_DAMAGED
-    assert _code("falsk.docx", b"PK\x03\x04 ikke en zip") == Code.FILE_DAMAGED
+    damaged_pdf = uploads.Code.FILE_PDF_DAMAGED
+    assert _code("falsk.pdf", b"%PDF-1.7\nbare tekst etter signaturen\n") == damaged_pdf
+    assert _code("kuttet.pdf", pdf_bytes()[:200]) == damaged_pdf
+    assert _code("falsk.docx", b"PK\x03\x04 ikke en zip") == uploads.Code.FILE_ARCHIVE_DAMAGED
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("notat.txt", "en zip-fil, men ikke Word")
@@ -54,10 +57,10 @@ def test_an_excel_file_is_not_a_word_file():
 
 
 def test_empty_and_too_large_files_are_refused():
-    assert _code("tom.pdf", b"") == Code.FILE_EMPTY
+    assert _code("tom.pdf", b"") == uploads.Code.FILE_EMPTY
     limit = rules.param("attachment_max_bytes")
     big = pdf_bytes() + b"\n%" + b"x" * (limit)
-    with pytest.raises(DialogueError) as refused:
+    with pytest.raises(DomainError) as refused:
         check_attachment("stor.pdf", big)
-    assert refused.value.code == Code.FILE_TOO_LARGE
+    assert refused.value.code == uploads.Code.FILE_TOO_LARGE
     assert "10 MB" in refused.value.message
