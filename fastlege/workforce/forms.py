@@ -10,6 +10,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fastlege.core import limits
 from fastlege.core.tabular import decimal_comma
 from fastlege.workforce.models import Scenario
 from fastlege.workforce.parameters import RANGES
@@ -25,7 +26,10 @@ def _range_help(field: str) -> str:
 class ScenarioForm(forms.Form):
     name = forms.CharField(label=_("Navn"), max_length=200)
     description = forms.CharField(
-        label=_("Beskrivelse"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Beskrivelse"),
+        required=False,
+        max_length=limits.TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     population_variant = forms.ChoiceField(
         label=Scenario._meta.get_field("population_variant").verbose_name,

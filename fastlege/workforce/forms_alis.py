@@ -35,6 +35,7 @@ class AlisForm(forms.Form):
     grant_applied_amount = forms.CharField(
         label=_label("grant_applied_amount"),
         required=False,
+        max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 10}),
     )
     grant_applied_on = forms.DateField(
@@ -43,6 +44,7 @@ class AlisForm(forms.Form):
     grant_received_amount = forms.CharField(
         label=_label("grant_received_amount"),
         required=False,
+        max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 10}),
     )
     grant_received_on = forms.DateField(

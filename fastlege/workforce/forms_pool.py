@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fastlege.core import limits
 from fastlege.reference.models import Municipality
 from fastlege.registry.models import Absence, Agreement
 from fastlege.workforce.models import SubstituteRequest
@@ -23,7 +24,12 @@ class SubstituteForm(forms.Form):
         required=False,
         help_text=_("Ingen valgt: alle kommunene i fylket."),
     )
-    note = forms.CharField(label=_("Merknad"), required=False, widget=forms.Textarea({"rows": 2}))
+    note = forms.CharField(
+        label=_("Merknad"),
+        required=False,
+        max_length=limits.TEXT,
+        widget=forms.Textarea({"rows": 2}),
+    )
 
     def __init__(self, *args: object, county_id: str, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -56,7 +62,9 @@ class RequestForm(forms.Form):
         widget=DATE,
         help_text=_("Perioden slutter dagen før denne datoen."),
     )
-    needs = forms.CharField(label=_("Behov"), required=False, widget=forms.Textarea({"rows": 2}))
+    needs = forms.CharField(
+        label=_("Behov"), required=False, max_length=limits.TEXT, widget=forms.Textarea({"rows": 2})
+    )
 
     def __init__(self, *args: object, municipality_id: str, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fastlege.core import limits
 from fastlege.workforce.models import RecruitmentCase
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -20,7 +21,10 @@ def _label(name: str) -> Any:
 class OpenCaseForm(forms.Form):
     agreement = forms.TypedChoiceField(label=_("Liste"), coerce=int)
     note = forms.CharField(
-        label=_label("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_label("note"),
+        required=False,
+        max_length=limits.TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, lists: list[Any], **kwargs: Any) -> None:
@@ -57,7 +61,11 @@ class FillForm(forms.Form):
 
 class CloseForm(forms.Form):
     closed_on = forms.DateField(label=_label("closed_on"), widget=DATE)
-    reason = forms.CharField(label=_label("close_reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_label("close_reason"),
+        max_length=limits.TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class MeasuresForm(forms.Form):

@@ -18,6 +18,11 @@ from fastlege.core import limits
 OWNED_ELSEWHERE = {
     ("fastlege.web.forms.LoginForm", "username"),
     ("fastlege.web.forms.LoginForm", "password"),
+    ("fastlege.accounts.forms.AdminLoginForm", "username"),
+    ("fastlege.accounts.forms.AdminLoginForm", "password"),
+    # Django's own password fields of the admin's user form (bounded by the body limit)
+    ("fastlege.accounts.forms.UserCreateForm", "password1"),
+    ("fastlege.accounts.forms.UserCreateForm", "password2"),
 }
 
 
