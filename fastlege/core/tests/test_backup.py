@@ -12,11 +12,17 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from fastlege.core.backup import checksums, current_url, differences
+from fastlege.reference.loader import load_reference
+from fastlege.reference.models import Municipality
 from fastlege.registry.models import WaitingListEntry
 from fastlege.registry.tests.factories import gp_list
 
 
 def _registry() -> None:
+    # A transactional test before this one (they run last, each emptying the database
+    # when it ends) may have taken the reference data with it.
+    if not Municipality.objects.exists():
+        load_reference()
     full = gp_list(ceiling=3, members=3)
     other = gp_list(ceiling=50, members=7, municipality="0301")
     person = other.memberships.all()[0].resident
