@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -168,12 +169,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, memoryview):
         return bytes(value)
     if isinstance(value, (dict, list)):
-        import json
-
         return json.dumps(value, sort_keys=True)
     if isinstance(value, str) and value[:1] in "{[":
-        import json
-
         try:
             return json.dumps(json.loads(value), sort_keys=True)
         except ValueError:

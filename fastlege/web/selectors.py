@@ -33,7 +33,6 @@ from fastlege.registry.models import (
     Absence,
     Agreement,
     CeilingChange,
-    Doctor,
     DoctorPeriod,
     Practice,
     Resident,
@@ -586,13 +585,6 @@ def list_detail(agreement: Agreement) -> dict[str, Any]:
         "end_age": int(rules.param("agreement_end_age", timezone.localdate())),
         "age_cap": int(rules.param("agreement_extension_age_cap", timezone.localdate())),
     }
-
-
-def doctor_by_hpr(hpr_number: str) -> Doctor:
-    doctor = Doctor.objects.filter(hpr_number=hpr_number.strip()).first()
-    if doctor is None:
-        refuse(Code.UNKNOWN_DOCTOR)
-    return doctor
 
 
 #: How far back the municipality's absence page reaches (absences ended before are left

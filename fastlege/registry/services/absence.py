@@ -24,21 +24,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from fastlege.core import audit
-from fastlege.registry.models import Absence, Agreement, Doctor
+from fastlege.registry.models import Absence, Agreement
 from fastlege.registry.periods import in_force
 from fastlege.registry.services import access
-from fastlege.registry.services.common import get_agreement, today_or
+from fastlege.registry.services.common import doctor_by_hpr, get_agreement, today_or
 from fastlege.registry.services.errors import Code, refuse
 from fastlege.registry.services.municipality import register_substitute
 
 Status = Absence.Status
-
-
-def _doctor_by_hpr(hpr_number: str) -> Doctor:
-    doctor = Doctor.objects.filter(hpr_number=hpr_number.strip()).first()
-    if doctor is None:
-        refuse(Code.UNKNOWN_DOCTOR)
-    return doctor
 
 
 @transaction.atomic
@@ -68,7 +61,7 @@ def register_absence(
     period = access.regular_gp_on(target.pk, valid_from)
     if period is None:
         refuse(Code.LIST_WITHOUT_GP)
-    proposed = _doctor_by_hpr(proposed_substitute_hpr) if proposed_substitute_hpr.strip() else None
+    proposed = doctor_by_hpr(proposed_substitute_hpr) if proposed_substitute_hpr.strip() else None
     if proposed is not None and proposed.pk == period.doctor_id:
         refuse(Code.SUBSTITUTE_IS_LIST_GP)
     absence = Absence.objects.create(
@@ -129,7 +122,7 @@ def decide_absence(
     note = note.strip()
     if decision == APPROVE:
         doctor = (
-            _doctor_by_hpr(substitute_hpr) if substitute_hpr.strip() else target.proposed_substitute
+            doctor_by_hpr(substitute_hpr) if substitute_hpr.strip() else target.proposed_substitute
         )
         if doctor is None:
             refuse(Code.NO_SUBSTITUTE_CHOSEN)

@@ -82,6 +82,14 @@ def get_doctor(doctor: Doctor | int) -> Doctor:
         refuse(Code.UNKNOWN_DOCTOR)
 
 
+def doctor_by_hpr(hpr_number: str) -> Doctor:
+    """The doctor with this HPR number; refused (``UNKNOWN_DOCTOR``) when unknown."""
+    doctor = Doctor.objects.filter(hpr_number=hpr_number.strip()).first()
+    if doctor is None:
+        refuse(Code.UNKNOWN_DOCTOR)
+    return doctor
+
+
 def require_resident(resident: Resident, *, in_scheme: bool = True) -> None:
     """The person has the right to a GP (§ 2): registered as resident, and in the scheme."""
     if resident.status != Resident.Status.RESIDENT:

@@ -29,6 +29,7 @@ from fastlege.registry.services import (
     set_list_open,
     take_over_list,
 )
+from fastlege.registry.services.common import doctor_by_hpr
 from fastlege.stats.selectors import latest_month
 from fastlege.web import selectors as ws
 from fastlege.web.forms import (
@@ -292,7 +293,7 @@ def list_action(request: HttpRequest, number: str, agreement_id: int, action: st
         d = aform.cleaned_data
 
         def assign() -> object:
-            doctor = ws.doctor_by_hpr(d["hpr_number"])
+            doctor = doctor_by_hpr(d["hpr_number"])
             fn = take_over_list if d["take_over"] else assign_gp
             return fn(user, agreement, doctor, valid_from=d["valid_from"])
 
@@ -313,7 +314,7 @@ def list_action(request: HttpRequest, number: str, agreement_id: int, action: st
             lambda: register_substitute(
                 user,
                 agreement,
-                ws.doctor_by_hpr(d["hpr_number"]),
+                doctor_by_hpr(d["hpr_number"]),
                 valid_from=d["valid_from"],
                 valid_to=d["valid_to"],
                 percentage=d["percentage"],
