@@ -11,7 +11,7 @@ SEED_ARGS ?= --months 6
 
 export DJANGO_SETTINGS_MODULE ?= fastlege.settings
 
-.PHONY: install run demo-data test lint format clean-data
+.PHONY: install run demo-data test lint audit format clean-data
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 eller nyere trengs / Python 3.11+ needed") if sys.version_info < (3, 11) else None'
@@ -53,6 +53,10 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy fastlege bench
 	DJANGO_SETTINGS_MODULE=fastlege.test_settings $(BIN)/fastlege makemigrations --check --dry-run
+
+## Known vulnerabilities in the pinned packages (pip-audit; says so when offline).
+audit: install
+	$(BIN)/python scripts/dependency_check.py
 
 format: install
 	$(BIN)/ruff check --fix .

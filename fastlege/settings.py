@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: counts and times every request for /metrikker/ (fastlege/core/metrics.py).
+    "fastlege.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fastlege.accounts.middleware.SecurityEventMiddleware",
@@ -228,17 +230,35 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Logs go to standard error. LOG_FORMAT=json (the default when DEBUG is off) writes one
+# JSON object a line for the log collector (fastlege/core/logformat.py); "text" is
+# for a developer's terminal.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT må være «json» eller «text».")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_nin": {"()": "fastlege.core.logging.RedactIdentityNumbers"}},
+    "formatters": {
+        "json": {"()": "fastlege.core.logformat.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_nin"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_nin"],
+            "formatter": LOG_FORMAT,
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Security events (fastlege/accounts/security.py): log-ins, failures, lock-outs, 403s.
     "loggers": {"fastlege.security": {"level": "INFO"}},
 }
+
+# The metrics endpoint /metrikker/ (docs/operations.md): a scraper sends this token as
+# "Authorization: Bearer ..."; unset, only a logged-in national administrator may read it.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 # Dialogue (docs/settings.md): e-mail with confirmation links, sent after the commit.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

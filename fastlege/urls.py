@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from fastlege.core import views
+from fastlege.core import metrics, views
 from fastlege.core.converters import IdConverter
 
 # Before the apps' URL modules are imported by include(): they use <id:...>.
@@ -14,6 +14,7 @@ admin.site.index_title = "Fastlegeordningen"
 urlpatterns = [
     path("", views.home, name="home"),
     path("helse/", views.health, name="health"),
+    path("metrikker/", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("", include("fastlege.web.urls")),
     path("dialog/", include("fastlege.dialogue.urls")),

@@ -8,6 +8,7 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -40,3 +41,55 @@ def test_the_development_lock_adds_the_tools_to_the_runtime_lock():
     dev = _pins(ROOT / "requirements-dev.lock")
     assert _names(project["optional-dependencies"]["dev"]) <= set(dev)
     assert not set(dev) & set(_pins(ROOT / "requirements.lock"))  # each pinned once
+
+
+def _dependency_check():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("depcheck", ROOT / "scripts/dependency_check.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_dependency_check_fails_on_a_vulnerable_pin_and_names_the_fix(monkeypatch, capsys):
+    import json
+    import subprocess
+
+    check = _dependency_check()
+    report = {
+        "dependencies": [
+            {
+                "name": "django",
+                "version": "4.2.0",
+                "vulns": [{"id": "PYSEC-2023-100", "fix_versions": ["4.2.2"]}],
+            },
+            {"name": "segno", "version": "1.6.6", "vulns": []},
+        ]
+    }
+
+    def fake_pip_audit(command, **kwargs):
+        out = command[command.index("-o") + 1]
+        Path(out).write_text(json.dumps(report), encoding="utf-8")
+        assert command.count("-r") == 2  # both locks
+        return subprocess.CompletedProcess(command, 1, "", "")
+
+    monkeypatch.setattr(check, "reachable", lambda *a, **k: None)
+    monkeypatch.setattr(check.subprocess, "run", fake_pip_audit)
+    assert check.main() == 1
+    assert "django==4.2.0: PYSEC-2023-100 (rettet i 4.2.2)" in capsys.readouterr().out
+
+    report["dependencies"][0]["vulns"] = []
+    assert check.main() == 0
+    assert "2 låste pakker, ingen kjente sårbarheter" in capsys.readouterr().out
+
+
+def test_the_dependency_check_says_plainly_when_the_advisories_cannot_be_reached(
+    monkeypatch, capsys
+):
+    check = _dependency_check()
+    monkeypatch.setattr(check, "reachable", lambda *a, **k: "URLError: no route")
+    monkeypatch.setattr(check.subprocess, "run", lambda *a, **k: pytest.fail("must not run"))
+    assert check.main() == 0
+    assert "IKKE SJEKKET" in capsys.readouterr().out

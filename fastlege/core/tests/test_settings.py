@@ -39,3 +39,21 @@ def test_database_url_selects_postgresql():
         [sys.executable, "-c", code], env={**base, **env}, capture_output=True, text=True
     )
     assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def _log_format(env_extra: dict[str, str]) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "LOG_FORMAT"}}
+    env.update(env_extra)
+    code = "import fastlege.settings as s; print(s.LOGGING['handlers']['console']['formatter'])"
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_production_logs_are_json_and_a_developers_are_text():
+    production = _log_format({"DEBUG": "0", "SECRET_KEY": "x" * 50})
+    assert production.returncode == 0, production.stderr
+    assert production.stdout.strip() == "json"
+    assert _log_format({"DEBUG": "1"}).stdout.strip() == "text"
+    wrong = _log_format({"DEBUG": "1", "LOG_FORMAT": "xml"})
+    assert wrong.returncode != 0 and "LOG_FORMAT" in wrong.stderr

@@ -1,4 +1,10 @@
-"""``fastlege month-run YYYY-MM``: carry the lists over to the 1st of a month."""
+"""``fastlege month-run YYYY-MM``: carry the lists over to the 1st of a month.
+
+``fastlege month-run --due`` is what the scheduler starts every night: every month
+that is due, in order, with an exit status of its own for each outcome (0 done or
+nothing due, 1 failed and the national administrators notified, 75 another run holds
+the lock); see ``monthly.services.scheduled`` and ``docs/operations.md``.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from fastlege.monthly.rules import CEILING_EXCEPTIONS
 from fastlege.monthly.services import MonthlyError, run_month
+from fastlege.monthly.services.scheduled import EXIT_OK, run_due
 
 
 class Command(BaseCommand):
@@ -23,7 +30,17 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("month", metavar="ÅÅÅÅ-MM", help=_("måneden som skal kjøres"))
+        parser.add_argument(
+            "month", metavar="ÅÅÅÅ-MM", nargs="?", help=_("måneden som skal kjøres")
+        )
+        parser.add_argument(
+            "--due",
+            action="store_true",
+            help=_(
+                "kjør alle måneder som står for tur (for planlagt kjøring); varsler de "
+                "nasjonale administratorene hvis en kjøring feiler"
+            ),
+        )
         # For the test that kills a run half-way: hold the transaction open after a step.
         parser.add_argument("--pause-after-step", type=int, help=argparse.SUPPRESS)
 
@@ -37,6 +54,13 @@ class Command(BaseCommand):
                 )
                 self.stdout.flush()
 
+        if options["due"]:
+            if options["month"]:
+                raise CommandError(_("Oppgi enten en måned eller --due, ikke begge."))
+            self._due()
+            return
+        if not options["month"]:
+            raise CommandError(_("Oppgi måneden (ÅÅÅÅ-MM) eller --due."))
         try:
             result = run_month(
                 None,
@@ -46,6 +70,27 @@ class Command(BaseCommand):
             )
         except MonthlyError as exc:
             raise CommandError(exc.messages[0]) from None
+        self._report(result)
+
+    def _due(self) -> None:
+        due = run_due()
+        for result in due.ran:
+            self._report(result)
+        if due.exit_status == EXIT_OK:
+            if not due.ran:
+                self.stdout.write(_("Ingen måned står for tur; ingenting er endret."))
+            return
+        if due.busy:
+            message = _("En annen månedskjøring pågår. Neste planlagte kjøring prøver igjen.")
+        else:
+            message = _("Månedskjøringen for %(month)s feilet: %(error)s (%(n)s varslet)") % {
+                "month": f"{due.failed_month:%Y-%m}",
+                "error": due.error,
+                "n": due.notified,
+            }
+        raise CommandError(message, returncode=due.exit_status)
+
+    def _report(self, result: Any) -> None:
         run = result.run
         if result.already_done:
             self.stdout.write(
