@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "fastlege.monthly",
     "fastlege.stats",
     "fastlege.workforce",
+    "fastlege.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc as static files from PyPI
     # The demo data, at the top of the house: it may use every app; none uses it.
     "fastlege.demo",
 ]
@@ -71,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: counts and times every request for /metrikker/ (fastlege/core/metrics.py).
     "fastlege.core.metrics.MetricsMiddleware",
+    # ETag / If-None-Match (304) on the API's GET answers (fastlege/api/middleware.py).
+    "fastlege.api.middleware.ApiConditionalGet",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fastlege.accounts.middleware.SecurityEventMiddleware",
@@ -254,6 +260,36 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Security events (fastlege/accounts/security.py): log-ins, failures, lock-outs, 403s.
     "loggers": {"fastlege.security": {"level": "INFO"}},
+}
+
+# The HTTP API /api/v1/ (docs/api.md): Django REST framework with drf-spectacular.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "fastlege.api.auth.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["fastlege.api.throttling.ClientRateThrottle"],
+    # JSON only: people read the API through /api/v1/docs/ (Swagger UI from the sidecar).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "fastlege.api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "fastlege API",
+    "DESCRIPTION": (
+        "Fastlegeordningen for andre systemer: områder, legekontor, leger og lister "
+        "(docs/api.md). Feil er problem+json (RFC 9457) på norsk og engelsk."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # The metrics endpoint /metrikker/ (docs/operations.md): a scraper sends this token as

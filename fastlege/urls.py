@@ -16,6 +16,7 @@ urlpatterns = [
     path("helse/", views.health, name="health"),
     path("metrikker/", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("fastlege.api.urls")),
     path("", include("fastlege.web.urls")),
     path("dialog/", include("fastlege.dialogue.urls")),
     path("statistikk/", include("fastlege.stats.urls")),

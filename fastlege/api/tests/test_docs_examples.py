@@ -1,0 +1,99 @@
+"""docs/api.md cannot go stale: every curl example in it is run here and must give the
+status the page says; the OpenAPI description validates; the operator's command
+registers a client whose printed token works."""
+
+from __future__ import annotations
+
+import io
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.core.management import call_command
+from django.test import Client
+
+from fastlege.accounts.models import Role
+from fastlege.api.models import ApiClient
+from fastlege.api.services.clients import register_client
+from fastlege.registry.tests.factories import gp_list, user_with
+
+pytestmark = pytest.mark.django_db
+DOC = Path(settings.PROJECT_DIR) / "docs" / "api.md"
+EXAMPLE = re.compile(r"^(curl .+)\n# → (\d{3})$", re.MULTILINE)
+
+
+def examples() -> list[tuple[str, int]]:
+    return [(m[1], int(m[2])) for m in EXAMPLE.finditer(DOC.read_text(encoding="utf-8"))]
+
+
+def run_curl(command: str, token: str) -> int:
+    words = shlex.split(command.replace("$TOKEN", token).replace("$FASTLEGE", ""))
+    assert words[0] == "curl"
+    method, headers, data, url = "GET", {}, None, None
+    i = 1
+    while i < len(words):
+        word = words[i]
+        if word == "-s":
+            pass
+        elif word == "-H":
+            i += 1
+            name, _, value = words[i].partition(":")
+            headers["HTTP_" + name.strip().upper().replace("-", "_")] = value.strip()
+        elif word == "-X":
+            i += 1
+            method = words[i]
+        elif word in ("-d", "--json"):
+            i += 1
+            data = words[i]
+            method = "POST" if method == "GET" else method
+        else:
+            assert url is None, f"unexpected word {word!r} in {command!r}"
+            url = word
+        i += 1
+    assert url and url.startswith("/api/")
+    response = Client().generic(method, url, data or "", content_type="application/json", **headers)
+    return response.status_code
+
+
+def test_the_page_has_examples() -> None:
+    assert len(examples()) >= 8
+
+
+def test_every_example_on_the_api_page_gives_the_status_it_shows() -> None:
+    caches["security"].clear()
+    gp_list(ceiling=10, members=3, municipality="5001")
+    token = register_client(user_with(Role.NATIONAL), name="Docs", role=Role.NATIONAL).secret
+    results = {command: run_curl(command, token) for command, _ in examples()}
+    assert results == {command: status for command, status in examples()}
+
+
+def test_the_openapi_description_validates_without_warnings() -> None:
+    out = io.StringIO()
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
+    assert "/api/v1/agreements/" in out.getvalue()
+
+
+def test_the_operator_registers_a_client_and_its_printed_token_works() -> None:
+    caches["security"].clear()
+    out = io.StringIO()
+    call_command(
+        "api_client",
+        "register",
+        "Trondheim sak",
+        "--role",
+        "kommune",
+        "--municipality",
+        "5001",
+        stdout=out,
+    )
+    secret = out.getvalue().strip().splitlines()[-1]
+    assert ApiClient.objects.get().name == "Trondheim sak"
+    response = Client().get("/api/v1/counties/", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 200
+    prefix = secret[len("flk_") :].split(".")[0]
+    call_command("api_client", "revoke", prefix, stdout=io.StringIO())
+    response = Client().get("/api/v1/counties/", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 401
