@@ -93,6 +93,9 @@ def _field_errors(detail: Any, prefix: str = "") -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     if isinstance(detail, dict):
         for key, value in detail.items():
+            if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+                out += _field_errors(value, f"{prefix}[{key}]")  # an item of a list
+                continue
             name = key if key != "non_field_errors" else ""
             out += _field_errors(value, f"{prefix}.{name}" if prefix and name else prefix or name)
     elif isinstance(detail, list):
@@ -153,6 +156,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         code = getattr(exc, "problem_code", "invalid")
         errors = _field_errors(exc.detail)
+        if code == "invalid" and any(e["code"] == "unknown_field" for e in errors):
+            code = "unknown_field"
+            exc.english = UnknownField.english
         with translation.override("nb"):
             detail = "Forespørselen har ugyldige felt; se «errors»."
         if code != "invalid" and errors:

@@ -57,6 +57,7 @@ def agreements(
     municipality: str | None = None,
     county: str | None = None,
     practice: int | None = None,
+    gp: str | None = None,
 ) -> QuerySet[Agreement]:
     """Lists in force on ``day``, annotated with what the rows need: ``members`` (the
     list-length table), ``incoming`` (promised moves), ``waiting``, the GP and the
@@ -79,6 +80,9 @@ def agreements(
         qs = qs.filter(municipality__county_id=county)
     if practice:
         qs = qs.filter(practice_id=practice)
+    if gp:
+        serving = DoctorPeriod.objects.filter(in_force_on(day), doctor__hpr_number=gp)
+        qs = qs.filter(pk__in=serving.values("agreement_id"))
     qs = qs.annotate(
         members=Coalesce(Subquery(members, output_field=IntegerField()), zero),
         incoming=capacity.occupancy_annotations()["incoming"],

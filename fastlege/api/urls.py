@@ -5,7 +5,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from fastlege.api.views import public
+from fastlege.api.views import lookups, public
 
 app_name = "api"
 
@@ -23,4 +23,10 @@ urlpatterns = [
     path("gps/<str:hpr>/", public.DoctorDetail.as_view(), name="gp"),
     path("agreements/", public.AgreementList.as_view(), name="agreements"),
     path("agreements/<id:pk>/", public.AgreementDetail.as_view(), name="agreement"),
+    path(
+        "agreements/<id:pk>/members/", lookups.AgreementMembers.as_view(), name="agreement-members"
+    ),
+    path("lookup/gp/", lookups.GpLookup.as_view(), name="lookup-gp"),
+    path("lookup/history/", lookups.GpHistory.as_view(), name="lookup-history"),
+    path("lookup/confirm-gp/", lookups.ConfirmGp.as_view(), name="lookup-confirm"),
 ]

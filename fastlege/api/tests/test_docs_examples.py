@@ -8,6 +8,7 @@ import io
 import re
 import shlex
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.test import Client
 from fastlege.accounts.models import Role
 from fastlege.api.models import ApiClient
 from fastlege.api.services.clients import register_client
+from fastlege.registry.models import DoctorPeriod, ListMembership
 from fastlege.registry.tests.factories import gp_list, user_with
 
 pytestmark = pytest.mark.django_db
@@ -29,10 +31,13 @@ def examples() -> list[tuple[str, int]]:
     return [(m[1], int(m[2])) for m in EXAMPLE.finditer(DOC.read_text(encoding="utf-8"))]
 
 
-def run_curl(command: str, token: str) -> int:
-    words = shlex.split(command.replace("$TOKEN", token).replace("$FASTLEGE", ""))
+def run_curl(command: str, values: dict[str, str]) -> int:
+    for name, value in values.items():
+        command = command.replace(f"${name}", value)
+    words = shlex.split(command)
     assert words[0] == "curl"
-    method, headers, data, url = "GET", {}, None, None
+    method, data, url = "GET", None, None
+    headers: dict[str, Any] = {}
     i = 1
     while i < len(words):
         word = words[i]
@@ -41,7 +46,8 @@ def run_curl(command: str, token: str) -> int:
         elif word == "-H":
             i += 1
             name, _, value = words[i].partition(":")
-            headers["HTTP_" + name.strip().upper().replace("-", "_")] = value.strip()
+            if name.lower() != "content-type":
+                headers["HTTP_" + name.strip().upper().replace("-", "_")] = value.strip()
         elif word == "-X":
             i += 1
             method = words[i]
@@ -59,14 +65,22 @@ def run_curl(command: str, token: str) -> int:
 
 
 def test_the_page_has_examples() -> None:
-    assert len(examples()) >= 8
+    assert len(examples()) >= 13
 
 
 def test_every_example_on_the_api_page_gives_the_status_it_shows() -> None:
     caches["security"].clear()
-    gp_list(ceiling=10, members=3, municipality="5001")
-    token = register_client(user_with(Role.NATIONAL), name="Docs", role=Role.NATIONAL).secret
-    results = {command: run_curl(command, token) for command, _ in examples()}
+    agreement = gp_list(ceiling=10, members=3, municipality="5001")
+    person = ListMembership.objects.filter(agreement=agreement).first().resident
+    gp = DoctorPeriod.objects.get(agreement=agreement).doctor
+    values = {
+        "TOKEN": register_client(user_with(Role.NATIONAL), name="Docs", role=Role.NATIONAL).secret,
+        "FASTLEGE": "",
+        "NIN": person.nin,
+        "HPR": gp.hpr_number,
+        "AGREEMENT": str(agreement.pk),
+    }
+    results = {command: run_curl(command, values) for command, _ in examples()}
     assert results == {command: status for command, status in examples()}
 
 

@@ -163,3 +163,26 @@ def test_the_openapi_description_and_its_docs_are_served_without_a_cdn() -> None
     for cdn in ("cdn.", "unpkg", "jsdelivr", "cloudflare", "https://"):
         assert cdn not in html
     assert "/static/drf_spectacular_sidecar/" in html
+
+
+def test_a_gps_and_a_practices_lists_on_a_day() -> None:
+    from fastlege.registry.models import DoctorPeriod
+
+    mine, other = gp_list(), gp_list()
+    doctor = DoctorPeriod.objects.get(agreement=mine).doctor
+    # the same doctor also stands in on the other list from 2026-05-01
+    DoctorPeriod.objects.create(
+        agreement=other,
+        doctor=doctor,
+        role=DoctorPeriod.Role.SUBSTITUTE,
+        valid_from=datetime.date(2026, 5, 1),
+    )
+    client = Client()
+
+    def ids(query: str) -> list[int]:
+        return [a["id"] for a in client.get(f"/api/v1/agreements/?{query}").json()["results"]]
+
+    assert ids(f"gp={doctor.hpr_number}&on=2026-04-30") == [mine.pk]
+    assert ids(f"gp={doctor.hpr_number}&on=2026-05-01") == sorted([mine.pk, other.pk])
+    assert ids(f"practice={other.practice_id}") == [other.pk]
+    assert client.get("/api/v1/agreements/?gp=12x").status_code == 400

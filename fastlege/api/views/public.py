@@ -34,6 +34,9 @@ COUNTY = OpenApiParameter(
     "county", str, description="Fylkesnummer (to siffer).", pattern=r"^\d{2}$"
 )
 PRACTICE = OpenApiParameter("practice", int, description="Legekontorets id.")
+GP = OpenApiParameter(
+    "gp", str, description="HPR-nummeret til en lege med periode på listen den dagen."
+)
 
 
 def _number(view: ReadView, name: str, digits: int) -> str | None:
@@ -136,23 +139,27 @@ class DoctorDetail(DayMixin, generics.RetrieveAPIView[Any]):
         return selectors.doctors(self.day)
 
 
-@extend_schema(tags=["lister"], parameters=[ON, MUNICIPALITY, COUNTY, PRACTICE])
+@extend_schema(tags=["lister"], parameters=[ON, MUNICIPALITY, COUNTY, PRACTICE, GP])
 class AgreementList(DayMixin, generics.ListAPIView[Any]):
     """Lists (fastlegeavtaler) in force on the day, with free places by the registry's one
     definition (ceiling − members − promised moves, never below 0)."""
 
     serializer_class = AgreementSerializer
-    filters = frozenset({"on", "municipality", "county", "practice"})
+    filters = frozenset({"on", "municipality", "county", "practice", "gp"})
 
     def get_queryset(self) -> QuerySet[Any]:
         practice = self.param("practice")
         if practice is not None and not practice.isdigit():
             raise UnknownField({"practice": ["Må være et heltall."]})
+        gp = self.param("gp")
+        if gp is not None and not (gp.isdigit() and len(gp) <= 9):
+            raise UnknownField({"gp": ["Et HPR-nummer har høyst ni siffer."]})
         return selectors.agreements(
             self.day,
             municipality=_number(self, "municipality", 4),
             county=_number(self, "county", 2),
             practice=int(practice) if practice else None,
+            gp=gp,
         )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
