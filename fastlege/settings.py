@@ -290,6 +290,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "fastlege.api.schema.add_problem_responses",
+    ],
 }
 
 # The metrics endpoint /metrikker/ (docs/operations.md): a scraper sends this token as

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -29,4 +29,6 @@ urlpatterns = [
     path("lookup/gp/", lookups.GpLookup.as_view(), name="lookup-gp"),
     path("lookup/history/", lookups.GpHistory.as_view(), name="lookup-history"),
     path("lookup/confirm-gp/", lookups.ConfirmGp.as_view(), name="lookup-confirm"),
+    # Anything else under /api/v1/ is a problem+json 404, never the HTML page.
+    re_path(r"^.*$", public.not_found, name="not-found"),
 ]

@@ -71,7 +71,9 @@ def test_the_page_has_examples() -> None:
 def test_every_example_on_the_api_page_gives_the_status_it_shows() -> None:
     caches["security"].clear()
     agreement = gp_list(ceiling=10, members=3, municipality="5001")
-    person = ListMembership.objects.filter(agreement=agreement).first().resident
+    person = (
+        ListMembership.objects.filter(agreement=agreement).select_related("resident")[0].resident
+    )
     gp = DoctorPeriod.objects.get(agreement=agreement).doctor
     values = {
         "TOKEN": register_client(user_with(Role.NATIONAL), name="Docs", role=Role.NATIONAL).secret,

@@ -43,9 +43,16 @@ class ReadView(generics.GenericAPIView[Any]):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
+        if not hasattr(self, request.method.lower()):
+            return  # 405 comes first (DRF checks the method after initial())
         unknown = sorted(set(request.query_params) - self.filters - COMMON_PARAMS)
         if unknown:
             raise UnknownField({name: ["Ukjent parameter."] for name in unknown})
+        empty = sorted(name for name, value in request.query_params.items() if value == "")
+        if empty:  # "?on=" is a mistake, never "today" or "all"
+            raise UnknownField(
+                {name: ["Tom verdi; utelat parameteren i stedet."] for name in empty}
+            )
 
     def param(self, name: str) -> str | None:
         value = self.request.query_params.get(name)

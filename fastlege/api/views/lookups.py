@@ -9,7 +9,12 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import generics, permissions, serializers
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.request import Request
@@ -39,6 +44,13 @@ class StrictSerializer(serializers.Serializer[Any]):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^\d{11}$",
+        "description": "Fødselsnummer eller D-nummer, 11 siffer med gyldige kontrollsiffer.",
+    }
+)
 class NinField(serializers.CharField):
     """A fødselsnummer or D-number, checked (never echoed back in an error)."""
 

@@ -9,12 +9,13 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics
+from rest_framework import generics, permissions
+from rest_framework.decorators import api_view, permission_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fastlege.api import selectors
-from fastlege.api.problems import UnknownField
+from fastlege.api.problems import UnknownField, problem
 from fastlege.api.serializers import (
     AgreementSerializer,
     CountySerializer,
@@ -181,3 +182,15 @@ class AgreementDetail(DayMixin, generics.RetrieveAPIView[Any]):
         agreement = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
         selectors.agreement_rows([agreement], request.user)
         return Response(self.get_serializer(agreement).data)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@permission_classes([permissions.AllowAny])
+def not_found(request: Request) -> Response:
+    return problem(
+        "not_found",
+        "Det finnes ingen slik ressurs i API-et.",
+        "There is no such resource in the API.",
+        instance=request.path,
+    )
