@@ -350,9 +350,7 @@ class Registration(models.Model):
     )
     requested_at = models.DateTimeField(_("påmelding sendt inn"), null=True, blank=True)
     pending_until = models.DateTimeField(_("må bekreftes innen"), null=True, blank=True)
-    confirmation_sent_at = models.DateTimeField(
-        _("bekreftelseslenke sendt"), null=True, blank=True
-    )
+    confirmation_sent_at = models.DateTimeField(_("bekreftelseslenke sendt"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("påmelding")

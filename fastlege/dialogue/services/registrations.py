@@ -146,9 +146,7 @@ def _mail_seat(meeting: Meeting, registration: Registration) -> None:
     parts = [head % _values(meeting)]
     link = ""
     if registration.email_confirmed_at is None:
-        link = mail.site_url() + reverse(
-            "dialogue:registration_confirm", args=[registration.token]
-        )
+        link = mail.site_url() + reverse("dialogue:registration_confirm", args=[registration.token])
         parts.append(_("Bekreft e-postadressen din: %(link)s") % {"link": link})
     parts.append(_("Meld deg av: %(link)s") % {"link": cancel})
     if link:
@@ -330,7 +328,9 @@ def confirm_registration(token: str, *, now: datetime.datetime | None = None) ->
     (or a waiting place) now; an older link only confirms the address."""
     now = now or timezone.now()
     found = (
-        Registration.objects.filter(confirm_token_hash=token_hash(token), anonymised_at__isnull=True)
+        Registration.objects.filter(
+            confirm_token_hash=token_hash(token), anonymised_at__isnull=True
+        )
         .values_list("pk", "meeting_id")
         .first()
     )
