@@ -329,3 +329,17 @@ def test_a_line_break_in_the_title_does_not_stop_the_confirmation_e_mail(
         services.request_registration(None, m.pk, registration(m.pk, 1), client_address="x")
     (sent,) = mail.outbox
     assert "\n" not in sent.subject and "Dialogmøte om fastlegeordningen" in sent.subject
+
+
+def test_a_pending_link_gives_no_second_seat_to_an_address_seated_meanwhile(
+    django_capture_on_commit_callbacks,
+):
+    m = meeting(None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_registration(None, m.pk, registration(m.pk, 1), client_address="x")
+    token = _path(mail.outbox[0].body).split("/")[-3]
+    services.register(None, m.pk, registration(m.pk, 1))  # e.g. by the account's own address
+    with pytest.raises(DialogueError) as refused:
+        services.confirm_registration(token)
+    assert refused.value.code == Code.ALREADY_REGISTERED
+    assert selectors.seats(m)["registered"] == 1
