@@ -7,6 +7,12 @@ meeting refuse the rest with HTTP 429, saving nothing and sending nothing.
 
 The limits are set explicitly in each test (``limits`` fixture), so the expected
 counts below are the test's own numbers, not read from the code under test.
+Each test was seen failing with its safeguard removed: the client, meeting and
+e-mail limits; the pending step (the form seating at once); a trusted
+X-Forwarded-For without a proxy; the resend interval; the expiry; the clean-up;
+the full check at confirmation; the capacity rule at confirmation; pending rows in
+the participants list; the token in clear; the sent link kept; the account-address
+shortcut; the one-line subject; the re-confirmation; the second-seat check.
 """
 
 from __future__ import annotations
