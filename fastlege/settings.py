@@ -305,6 +305,23 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fastlege@localhost")
 DIALOGUE_EMAIL_SENDER = os.environ.get("DIALOGUE_EMAIL_SENDER", "")
 DIALOGUE_SITE_URL = os.environ.get("DIALOGUE_SITE_URL", "http://127.0.0.1:8000")
+# Registration without an account (issue 18, finding 10; docs/dialogue.md): a pending
+# registration holds no seat until its e-mail link is opened, within this many hours.
+DIALOGUE_PENDING_HOURS = int(os.environ.get("DIALOGUE_PENDING_HOURS", "48"))
+# Limits, counted in the shared cache LOGIN_CACHE (fastlege/dialogue/services/limits.py):
+# form submissions per client address per hour, confirmation e-mails per e-mail address
+# per day (all meetings), new pending registrations per meeting per hour, and the
+# shortest time before a confirmation e-mail is sent again to the same address and meeting.
+DIALOGUE_REGISTRATIONS_PER_CLIENT_PER_HOUR = int(
+    os.environ.get("DIALOGUE_REGISTRATIONS_PER_CLIENT_PER_HOUR", "10")
+)
+DIALOGUE_CONFIRMATIONS_PER_ADDRESS_PER_DAY = int(
+    os.environ.get("DIALOGUE_CONFIRMATIONS_PER_ADDRESS_PER_DAY", "5")
+)
+DIALOGUE_PENDING_PER_MEETING_PER_HOUR = int(
+    os.environ.get("DIALOGUE_PENDING_PER_MEETING_PER_HOUR", "60")
+)
+DIALOGUE_RESEND_MINUTES = int(os.environ.get("DIALOGUE_RESEND_MINUTES", "15"))
 # Request body limits, set deliberately (issue 18, findings 3 and 11; docs/settings.md).
 # The limits of the files themselves (size, ZIP members and uncompressed size, PDF
 # pages) and of the text fields live in fastlege/core/uploads.py and

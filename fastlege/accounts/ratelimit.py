@@ -123,3 +123,24 @@ def record_failure(request: HttpRequest | None, username: str) -> bool:
 def reset(username: str) -> None:
     """Forget an account's failures (after a successful log-in). The address's stay."""
     _cache().delete_many(_slots("user", canonical(username)))
+
+
+def take_slot(kind: str, value: str, *, limit: int, window: int, address: bool = False) -> bool:
+    """Count one event of ``kind`` for ``value`` (a client address, an e-mail address,
+    a meeting): at most ``limit`` within ``window`` seconds, in the same shared cache
+    and with the same slots as the log-in failures above (``cache.add``, atomic, each
+    slot expiring on its own). True when counted; False when all slots are taken and
+    the event is to be refused. ``address``: ``value`` is a client address, counted
+    like the log-in's (IPv6 per /64). The value is stored only as a keyed hash.
+
+    Used by the dialogue's registration limits (fastlege/dialogue/services/limits.py).
+    """
+    if address:
+        value = _address_bucket(value)
+    base = f"limit:{kind}:{keyed_hash(kind, value)}"
+    slots = [f"{base}:{i}" for i in range(int(limit))]
+    cache = _cache()
+    taken = cache.get_many(slots)  # one query: a refused flood costs one read each
+    if len(taken) >= len(slots):
+        return False
+    return any(cache.add(slot, 1, window) for slot in slots if slot not in taken)

@@ -317,9 +317,16 @@ class ProgrammeItem(models.Model):
 
 
 class Registration(models.Model):
-    """A registration for a meeting, made without an account."""
+    """A registration for a meeting, made without an account.
+
+    Made on the public form, it is first *pending* (``ubekreftet``): it holds no
+    seat and is in no list or count until the link e-mailed to the address is
+    opened before ``pending_until`` (services/registrations.py). The link's token
+    is stored only as its SHA-256 (``confirm_token_hash``).
+    """
 
     class Status(models.TextChoices):
+        PENDING = "ubekreftet", _("venter på bekreftelse")
         REGISTERED = "pameldt", _("påmeldt")
         WAITING = "venteliste", _("på venteliste")
         CANCELLED = "avmeldt", _("avmeldt")
@@ -338,6 +345,12 @@ class Registration(models.Model):
     registered_at = models.DateTimeField(_("påmeldt tidspunkt"), default=timezone.now)
     cancelled_at = models.DateTimeField(_("avmeldt tidspunkt"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymisert"), null=True, blank=True)
+    confirm_token_hash = models.CharField(
+        _("bekreftelsesnøkkel (SHA-256)"), max_length=64, blank=True, db_index=True
+    )
+    requested_at = models.DateTimeField(_("påmelding sendt inn"), null=True, blank=True)
+    pending_until = models.DateTimeField(_("må bekreftes innen"), null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(_("bekreftelseslenke sendt"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("påmelding")

@@ -128,7 +128,12 @@ def participants(actor: Any, meeting: Meeting, reason: str) -> list[Registration
     """The registrants of a meeting (personal data): organiser only, audit-logged."""
     if not is_organiser(actor) or not may_organise(actor, meeting.county_id):
         refuse(Code.NOT_AUTHORISED)
-    rows = list(meeting.registrations.order_by("status", "registered_at", "id"))
+    # a pending registration (e-mail not confirmed) is nobody's place: not listed
+    rows = list(
+        meeting.registrations.exclude(status=Registration.Status.PENDING).order_by(
+            "status", "registered_at", "id"
+        )
+    )
     audit.record_read(actor, meeting, reason, action="dialogue.participants.read")
     return rows
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fastlege.accounts import ratelimit, security
 from fastlege.core import tabular, uploads
 from fastlege.core.errors import DomainError
 from fastlege.dialogue import exports, forms, selectors, services
@@ -26,8 +28,10 @@ from fastlege.dialogue.models import (
     ForumCase,
     Meeting,
     ParticipantRole,
+    Registration,
     WorkGroup,
 )
+from fastlege.dialogue.services import limits
 from fastlege.dialogue.services.access import is_national, is_organiser
 from fastlege.dialogue.services.errors import Code
 
@@ -111,24 +115,43 @@ def meeting_ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 def register(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The public form: a pending registration and an e-mail with the link that takes
+    the seat (services.request_registration); HTTP 429 beyond the limits."""
     meeting = _not_found(lambda: selectors.meeting_for_public(meeting_id, request.user))
     form = forms.RegistrationForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            registration = services.register(
+            requested = services.request_registration(
                 request.user,
                 meeting.pk,
                 services.RegistrationData(**form.cleaned_data),
+                client_address=ratelimit.client_address(request),
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
+            if exc.code in limits.RATE_LIMITED_CODES:
+                security.event(
+                    limits.RATE_LIMITED,
+                    request,
+                    user=request.user,
+                    limit=exc.code,
+                    meeting_id=meeting.pk,
+                )
+                status = 429
         else:
             return render(
                 request,
                 "dialogue/registered.html",
-                {"meeting": meeting, "registration": registration},
+                {
+                    "meeting": meeting,
+                    "registration": requested.registration,
+                    "emailed": requested.emailed,
+                    "hours": settings.DIALOGUE_PENDING_HOURS,
+                    "resend_minutes": settings.DIALOGUE_RESEND_MINUTES,
+                },
             )
-    return render(
+    response = render(
         request,
         "dialogue/register.html",
         {
@@ -137,19 +160,41 @@ def register(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "seats": selectors.seats(meeting),
             "closed": selectors.registration_closed_reason(meeting),
         },
+        status=status,
     )
+    if status == 429:
+        response["Retry-After"] = str(limits.HOUR)
+    return response
 
 
 def registration_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    registration = _not_found(lambda: services.confirm_email(token))
+    """The link in a registration e-mail: a button (POST) takes the seat, so a mail
+    scanner that opens links (GET) takes none."""
+    if request.method != "POST":
+        return render(request, "dialogue/confirm.html", {"token": token})
+    try:
+        confirmed = services.confirm_registration(token)
+    except DomainError as exc:
+        if exc.code == Code.UNKNOWN_LINK:
+            raise Http404(exc.message) from exc
+        return render(
+            request,
+            "dialogue/message.html",
+            {"title": _("Påmeldingen er ikke bekreftet"), "text": exc.message},
+            status=409,
+        )
+    registration = confirmed.registration
+    values = {"title": registration.meeting.title}
+    if registration.status == Registration.Status.WAITING:
+        text = _("Møtet %(title)s er fullt. Du står på venteliste og får e-post hvis du får plass.")
+    elif confirmed.already:
+        text = _("Påmeldingen til %(title)s var allerede bekreftet.")
+    else:
+        text = _("Takk! Påmeldingen til %(title)s er bekreftet.")
     return render(
         request,
         "dialogue/message.html",
-        {
-            "title": _("E-postadressen er bekreftet"),
-            "text": _("Takk! Påmeldingen til %(title)s er bekreftet.")
-            % {"title": registration.meeting.title},
-        },
+        {"title": _("Påmeldingen er bekreftet"), "text": text % values},
     )
 
 

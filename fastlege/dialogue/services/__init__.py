@@ -1,6 +1,6 @@
 """Writes of the dialogue app: one transaction each, an acting user, an audit row."""
 
-from .anonymise import anonymise_due
+from .anonymise import anonymise_due, delete_expired_pending
 from .consultations import (
     SubmissionData,
     confirm_submission_email,
@@ -33,12 +33,23 @@ from .meetings import (
     set_programme,
     set_published,
 )
-from .registrations import RegistrationData, cancel, confirm_email, register
+from .registrations import (
+    Confirmed,
+    RegistrationData,
+    Requested,
+    cancel,
+    confirm_email,
+    confirm_registration,
+    register,
+    request_registration,
+)
 
 __all__ = [
     "may_follow_up",
     "record_follow_up",
     "Code",
+    "Confirmed",
+    "Requested",
     "DialogueError",
     "MeetingData",
     "RegistrationData",
@@ -51,17 +62,20 @@ __all__ = [
     "build_agenda",
     "cancel",
     "confirm_email",
+    "confirm_registration",
     "confirm_submission_email",
     "create_consultation",
     "create_forum",
     "create_meeting",
     "create_series",
+    "delete_expired_pending",
     "extend_registration_deadline",
     "mark_submission",
     "open_case",
     "publish_submissions",
     "record_decision",
     "register",
+    "request_registration",
     "save_minutes",
     "set_action_status",
     "set_capacity",

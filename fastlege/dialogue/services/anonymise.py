@@ -5,6 +5,9 @@ A meeting's registrations lose name, e-mail, organisation and dietary needs on
 for statistics. A consultation's submissions lose the e-mail address, and,
 unless the submitter consented to publication, the name and organisation.
 Recorded e-mails to them are deleted. Idempotent.
+
+Pending registrations whose link has expired (never confirmed) are deleted
+outright, with their e-mails, by :func:`delete_expired_pending` (same command).
 """
 
 from __future__ import annotations
@@ -70,3 +73,19 @@ def anonymise_due(actor: Any, today: datetime.date | None = None) -> Result:
         result.consultations += 1
         result.submissions += count
     return result
+
+
+@transaction.atomic
+def delete_expired_pending(actor: Any, now: datetime.datetime | None = None) -> int:
+    """Delete pending registrations whose confirmation link has expired: they never
+    held a seat, and their personal data has no purpose any more."""
+    now = now or timezone.now()
+    expired = Registration.objects.filter(
+        status=Registration.Status.PENDING, pending_until__lte=now
+    )
+    count = expired.count()
+    if count:
+        OutgoingEmail.objects.filter(registration__in=expired).delete()
+        expired.delete()
+        audit.record(actor, "dialogue.registration.expired_deleted", None, count=count)
+    return count

@@ -38,6 +38,12 @@ class Code(StrEnum):
     DEADLINE_NOT_LATER = "deadline_not_later"
     DEADLINE_AFTER_MEETING = "deadline_after_meeting"
     CAPACITY_BELOW_REGISTERED = "capacity_below_registered"
+    CONFIRMATION_EXPIRED = "confirmation_expired"
+    FULL_AT_CONFIRMATION = "full_at_confirmation"
+    # registration limits (services/limits.py): HTTP 429
+    TOO_MANY_FROM_CLIENT = "too_many_from_client"
+    TOO_MANY_TO_ADDRESS = "too_many_to_address"
+    TOO_MANY_FOR_MEETING = "too_many_for_meeting"
     # consultations
     CONSULTATION_NOT_OPEN = "consultation_not_open"
     CONSULTATION_CLOSED = "consultation_closed"
@@ -134,6 +140,42 @@ MESSAGES: dict[Code, tuple[Promise, str]] = {
     Code.CAPACITY_BELOW_REGISTERED: (
         _("Det er allerede %(registered)s påmeldte; antall plasser kan ikke være lavere."),
         "There are already %(registered)s registered; capacity cannot be lower.",
+    ),
+    Code.CONFIRMATION_EXPIRED: (
+        _(
+            "Lenken er utløpt: påmeldingen ble ikke bekreftet innen %(hours)s timer. "
+            "Meld deg på på nytt."
+        ),
+        "The link has expired: the registration was not confirmed within %(hours)s hours.",
+    ),
+    Code.FULL_AT_CONFIRMATION: (
+        _(
+            "Møtet ble fullt før du bekreftet: alle %(capacity)s plassene er tatt, og du er "
+            "ikke påmeldt. Lenken virker til %(until)s hvis noen melder seg av."
+        ),
+        "The meeting became full before you confirmed: all %(capacity)s places are taken; "
+        "you are not registered.",
+    ),
+    Code.TOO_MANY_FROM_CLIENT: (
+        _(
+            "For mange påmeldinger er sendt fra denne nettadressen den siste timen. "
+            "Ingenting er lagret. Prøv igjen senere."
+        ),
+        "Too many registrations from this network address in the last hour. Nothing was saved.",
+    ),
+    Code.TOO_MANY_TO_ADDRESS: (
+        _(
+            "Det er sendt så mange bekreftelseslenker til denne e-postadressen det siste døgnet "
+            "at vi ikke sender flere nå. Ingenting er lagret. Prøv igjen i morgen."
+        ),
+        "Too many confirmation e-mails to this address in the last day. Nothing was saved.",
+    ),
+    Code.TOO_MANY_FOR_MEETING: (
+        _(
+            "Møtet har fått svært mange påmeldinger den siste timen. Ingenting er lagret. "
+            "Prøv igjen om en stund."
+        ),
+        "Too many registrations for this meeting in the last hour. Nothing was saved.",
     ),
     Code.CONSULTATION_NOT_OPEN: (
         _("Innspillsrunden åpner %(opens)s."),

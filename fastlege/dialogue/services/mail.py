@@ -24,6 +24,12 @@ from fastlege.dialogue.models import OutgoingEmail
 log = logging.getLogger(__name__)
 
 
+#: The purpose of a pending registration's confirmation e-mail: its link takes a
+#: seat, so once sent the link is not kept (``deliver`` blanks it and the body).
+PENDING_PURPOSE = "registration.pending"
+SENT_LINK_REMOVED = "(Sendt. Lenken lagres ikke.)"
+
+
 def django_sender(message: OutgoingEmail) -> None:
     send_mail(
         message.subject,
@@ -58,7 +64,10 @@ def deliver(message_id: int) -> bool:
             message.save(update_fields=["attempts"])
             return False
         message.sent_at = timezone.now()
-        message.save(update_fields=["attempts", "sent_at"])
+        if message.purpose == PENDING_PURPOSE:
+            message.link = ""
+            message.body = SENT_LINK_REMOVED
+        message.save(update_fields=["attempts", "sent_at", "link", "body"])
         return True
 
 

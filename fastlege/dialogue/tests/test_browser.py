@@ -14,11 +14,13 @@ is checked by axe-core for WCAG 2.1 AA at desktop and phone size by an
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,7 +30,6 @@ from fastlege.core.testing.browser import AxeInspector, ensure_reference_data
 from fastlege.dialogue.models import (
     Consultation,
     Meeting,
-    OutgoingEmail,
     Registration,
     Submission,
 )
@@ -192,14 +193,21 @@ def test_organiser_creates_a_meeting_and_a_citizen_registers_and_sends_input(
     citizen.select_option("#id_role", "pasient")
     citizen.fill("#id_dietary_needs", "laktosefri")
     citizen.click("main form button[type=submit]")
-    assert "Du er påmeldt" in citizen.inner_text("h1")
-    inspector.check(citizen, "registration confirmation")
+    # Two steps (issue 18, finding 10): no seat until the e-mailed link is confirmed.
+    assert "Sjekk e-posten din" in citizen.inner_text("h1")
+    inspector.check(citizen, "registration waiting for confirmation")
     registration = Registration.objects.get()
-    assert (registration.name, registration.status) == ("Kari Nordmann", "pameldt")
-    link = OutgoingEmail.objects.get(registration=registration, purpose="registration.confirm").link
-    citizen.goto(base + urlsplit(link).path)
-    assert "E-postadressen er bekreftet" in citizen.inner_text("h1")
-    inspector.check(citizen, "e-mail confirmed")
+    assert (registration.name, registration.status) == ("Kari Nordmann", "ubekreftet")
+    found = re.search(r"https?://\S+/bekreft/", str(mail.outbox[-1].body))
+    assert found is not None
+    citizen.goto(base + urlsplit(found.group(0)).path)
+    assert "Bekreft påmeldingen" in citizen.inner_text("h1")
+    inspector.check(citizen, "confirmation page")
+    citizen.click("main form button[type=submit]")
+    assert "Påmeldingen er bekreftet" in citizen.inner_text("h1")
+    inspector.check(citizen, "registration confirmed")
+    registration.refresh_from_db()
+    assert registration.status == "pameldt"
 
     # Another citizen opens the form; the deadline passes; the registration a minute
     # after it is refused with the Norwegian message.
@@ -257,4 +265,4 @@ def test_organiser_creates_a_meeting_and_a_citizen_registers_and_sends_input(
     inspector.check(citizen, "published input")
     citizen.context.close()
     late.context.close()
-    assert len(inspector.checked) == 20
+    assert len(inspector.checked) == 21

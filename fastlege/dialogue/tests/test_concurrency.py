@@ -110,3 +110,37 @@ def test_concurrent_registrations_fill_seats_then_the_waiting_list_in_order(comm
     assert now_seated == {r.pk for r in waiting[:2]}  # the two earliest on the waiting list
     still_waiting = Registration.objects.filter(meeting=m, status="venteliste")
     assert set(still_waiting.values_list("pk", flat=True)) == {r.pk for r in waiting[2:]}
+
+
+@pytest.mark.postgres
+def test_concurrent_confirmations_never_exceed_capacity(committed):
+    """Pending registrations (issue 18, finding 10) racing to confirm their links for
+    the last seats: the same meeting lock as registering directly."""
+    import re
+
+    from django.core import mail
+
+    m = in_thread(partial(_make_meeting, 2, False))
+    committed.append(m)
+    now = at(2030, 10, 1)
+    for n in range(THREADS):
+        in_thread(
+            partial(
+                services.request_registration,
+                None,
+                m.pk,
+                registration(m.pk, n, email=f"kappløp{n}@example.no"),
+                client_address=f"198.18.0.{n}",  # committed slots: values no other test uses
+                now=now,
+            )
+        )
+    tokens = [
+        re.search(r"/pamelding/([^/]+)/bekreft/", str(message.body)).group(1)  # type: ignore[union-attr]
+        for message in mail.outbox[-THREADS:]
+    ]
+    assert len(set(tokens)) == THREADS
+    results = race([partial(services.confirm_registration, t, now=now) for t in tokens])
+    won = [r for r in results if isinstance(r, services.Confirmed)]
+    lost = [r for r in results if isinstance(r, DomainError) and r.code == "full_at_confirmation"]
+    assert len(won) == 2 and len(lost) == THREADS - 2, results
+    assert Registration.objects.filter(meeting=m, status="pameldt").count() == 2

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fastlege.core.models import AuditEvent
-from fastlege.dialogue import services
+from fastlege.dialogue import selectors, services
 from fastlege.dialogue.models import Meeting, Registration, Submission
 from fastlege.dialogue.sources import SOURCE_000_PROGRAMME
 from fastlege.dialogue.tests.factories import (
@@ -144,21 +144,35 @@ def test_a_citizen_registers_and_submits_input_without_an_account(
             {"name": "Kari Nordmann", "email": "kari@example.no", "role": "pasient",
              "organisation": "Eldrerådet", "dietary_needs": "laktosefri"},
         )  # fmt: skip
-    assert ok.status_code == 200 and "Du er påmeldt" in ok.content.decode()
+    # two steps: the form holds no seat until the e-mailed link is confirmed
+    assert ok.status_code == 200 and "Sjekk e-posten din" in ok.content.decode()
+    assert "ingen plass er holdt av" in ok.content.decode()
+    assert Registration.objects.get().status == "ubekreftet"
+    assert selectors.seats(m) == {"registered": 0, "waiting": 0, "free": 1}
     found = re.search(r"https?://\S+/bekreft/", str(mail.outbox[0].body))
     assert found is not None
     link = found.group(0)
     path = link.split("8000", 1)[-1]
     assert "Kari" not in path and "kari" not in path
-    confirmed = client.get(path)
+    opened = client.get(path)  # what a mail scanner does: takes no seat
+    assert opened.status_code == 200 and "Bekreft påmeldingen" in opened.content.decode()
+    assert Registration.objects.get().status == "ubekreftet"
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(path)
     assert confirmed.status_code == 200
     assert f"Påmeldingen til {m.title} er bekreftet" in confirmed.content.decode()
     assert Registration.objects.get().email_confirmed_at is not None
+    assert Registration.objects.get().status == "pameldt"
+    assert "Meld deg av" in str(mail.outbox[-1].body)  # the seat's e-mail, with the cancel link
 
-    full = client.post(
-        reverse("dialogue:register", args=[m.pk]),
-        {"name": "Ola", "email": "ola@example.no", "role": "fastlege"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("dialogue:register", args=[m.pk]),
+            {"name": "Ola", "email": "ola@example.no", "role": "fastlege"},
+        )
+    ola_link = re.search(r"https?://\S+/bekreft/", str(mail.outbox[-1].body))
+    assert ola_link is not None
+    full = client.post(ola_link.group(0).split("8000", 1)[-1])
     assert "venteliste" in full.content.decode()
 
     first = Registration.objects.get(email="kari@example.no")
