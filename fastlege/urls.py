@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("helse/", views.health, name="health"),
     path("admin/", admin.site.urls),
+    path("konto/", include("fastlege.accounts.urls")),
     path("", include("fastlege.web.urls")),
     path("dialog/", include("fastlege.dialogue.urls")),
     path("statistikk/", include("fastlege.stats.urls")),
