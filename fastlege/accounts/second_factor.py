@@ -309,8 +309,9 @@ def renew_recovery_codes(request: HttpRequest) -> list[str]:
 
 
 def reset_second_factor(actor: Any, user: Any, request: HttpRequest | None = None) -> int:
-    """Remove every device of ``user`` (app and recovery codes), by ``actor``: after
-    a lost phone, and only once the person is known to be who they say. At the next
+    """Remove every device of ``user`` (app and recovery codes), by ``actor`` (an
+    administrator; ``None``: an operator's command on the server): after a lost
+    phone, and only once the person is known to be who they say. At the next
     log-in the user sets up a new app with the password alone. Returns how many
     devices were removed."""
     with transaction.atomic():
@@ -323,6 +324,7 @@ def reset_second_factor(actor: Any, user: Any, request: HttpRequest | None = Non
             request,
             user=user,
             actor=actor,
+            by_operator=actor is None,
             level=logging.WARNING,
             devices=removed,
         )

@@ -74,13 +74,15 @@ def event(
     user: AbstractBaseUser | AnonymousUser | None = None,
     attempted_username: str | None = None,
     actor: AbstractBaseUser | None = None,
+    by_operator: bool = False,
     level: int = logging.WARNING,
     **details: Any,
 ) -> AuditEvent:
     """Write one security event to the security log and the audit table.
 
     ``user`` is whom the event concerns, and its actor; ``actor``, when given, is
-    someone else who acted on ``user`` (an administrator resetting a second factor)."""
+    someone else who acted on ``user`` (an administrator resetting a second factor);
+    ``by_operator``: no user acted, an operator's command on the server did."""
     if request is not None:
         details["address"] = ratelimit.client_address(request)
     known: Any = user if user is not None and getattr(user, "pk", None) is not None else None
@@ -94,6 +96,8 @@ def event(
     acting: Any = actor
     if actor is not None:
         details["actor_id"] = actor.pk
+    elif by_operator:
+        details["by"] = "operator"
     elif user is not None and getattr(user, "is_authenticated", False):
         acting = user
     row = audit.record(

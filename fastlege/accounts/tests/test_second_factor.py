@@ -13,6 +13,7 @@ import base64
 import hashlib
 import hmac
 import html
+import io
 import logging
 import re
 import struct
@@ -23,6 +24,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.cache import caches
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -367,3 +369,13 @@ def test_a_common_password_of_twelve_characters_is_refused() -> None:
         form = SetPasswordForm(user, {"new_password1": common, "new_password2": common})
         assert not form.is_valid()
         assert "for vanlig" in " ".join(form.errors["new_password2"])
+
+
+def test_an_operator_resets_a_second_factor_from_the_command_line() -> None:
+    user = officer()
+    with_app(user)
+    call_command("reset_second_factor", user.username, stdout=io.StringIO())
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    reset = events(security.OTP_RESET)
+    assert len(reset) == 1 and reset[0].actor_id is None
+    assert reset[0].details["by"] == "operator" and reset[0].details["user_id"] == user.pk
