@@ -22,7 +22,7 @@ from django.test import Client
 
 #: Django's own ``Client._login`` (what ``force_login`` and ``login`` end in), kept
 #: before the plugin replaces it.
-_django_login = Client._login
+_django_login = Client._login  # type: ignore[attr-defined]
 
 TEST_DEVICE_NAME = "test"
 
@@ -85,4 +85,4 @@ def _login_with_both_factors(self: Client, user: Any, backend: str | None = None
 
 
 def pytest_configure(config: Any) -> None:
-    Client._login = _login_with_both_factors  # type: ignore[method-assign]
+    Client._login = _login_with_both_factors  # type: ignore[attr-defined]
