@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-# The real-browser fixtures (Chromium + axe-core), shared by every app's test_browser.py.
-pytest_plugins = ["fastlege.core.testing.browser"]
+# The real-browser fixtures (Chromium + axe-core), shared by every app's test_browser.py;
+# and every test client's force_login passing the second factor too (the module says why).
+pytest_plugins = ["fastlege.core.testing.browser", "fastlege.core.testing.logins"]
 
 
 @pytest.fixture(scope="session")

@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # The second factor (fastlege/accounts/second_factor.py): app codes and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "fastlege.core",
     "fastlege.reference",
     "fastlege.registry",
@@ -84,6 +88,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether the session passed the second factor; then the gate for those who must.
+    "django_otp.middleware.OTPMiddleware",
+    "fastlege.accounts.middleware.SecondFactorMiddleware",
     "fastlege.core.middleware.PrivatePagesAndBadNumbers",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -137,7 +144,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # At least 12 characters (issue 18, finding 7), and not on Django's list of
+    # 20 000 common (breached) passwords.
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -167,6 +179,8 @@ PASSWORD_HASHERS = [
 AUTHENTICATION_BACKENDS = ["fastlege.accounts.backends.RateLimitedModelBackend"]
 # Log-in attempts: at most this many failures per account and per client address
 # within the window; then refused until the oldest failure leaves it.
+# The second factor (docs/login.md): the issuer name the authenticator app shows.
+OTP_TOTP_ISSUER = "fastlege"
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "900"))
 # Reverse proxies in front that append to X-Forwarded-For (nginx: 1). 0: the header

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
@@ -22,7 +22,10 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from fastlege.accounts import second_factor
 from fastlege.accounts.forms import AdminLoginForm, UserCreateForm, UserEditForm
 from fastlege.accounts.models import RoleAssignment, UsernameKey
 from fastlege.core import audit
@@ -60,6 +63,13 @@ for _model in (User, Group):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
 
+# django-otp's own admin pages show the app's secret and would let staff add devices
+# for others: the devices are kept only by fastlege/accounts/second_factor.py, and the
+# admin's one tool is the reset below (audited).
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
 
 @admin.register(User)
 class UserAdmin(AuditWriteMixin, NationalScaleMixin, DjangoUserAdmin):
@@ -71,7 +81,22 @@ class UserAdmin(AuditWriteMixin, NationalScaleMixin, DjangoUserAdmin):
     list_filter = ("is_staff", "is_superuser", "is_active")
     ordering = ("username",)
     sortable_by = ("username",)
-    actions = None
+    actions = ("reset_second_factor",)
+
+    @admin.action(
+        description=_("Nullstill andre faktor (app og reservekoder)"),
+        permissions=("change",),
+    )
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        """After a lost phone, once the person is known: each chosen user sets up a
+        new app at the next log-in. Each reset is a security event."""
+        for user in queryset:
+            second_factor.reset_second_factor(request.user, user, request)
+        self.message_user(
+            request,
+            _("Andre faktor er nullstilt for %(n)d bruker(e).") % {"n": queryset.count()},
+            messages.SUCCESS,
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # The audit trail refers to users: deactivate («aktiv» off) instead of deleting.

@@ -57,3 +57,25 @@ class UserCreateForm(_CanonicalUsernameMixin, AdminUserCreationForm):
 
 class UserEditForm(_CanonicalUsernameMixin, UserChangeForm):
     pass
+
+
+class SecondFactorForm(forms.Form):
+    """The code step: a code from the app (6 digits) or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Engangskode"),
+        max_length=32,
+        strip=True,
+        error_messages={"required": _("Skriv inn koden.")},
+    )
+
+
+class EnrolmentForm(forms.Form):
+    """The app's first code, which confirms that it is set up."""
+
+    code = forms.CharField(
+        label=_("Kode fra appen"),
+        max_length=16,
+        strip=True,
+        error_messages={"required": _("Skriv inn koden fra appen.")},
+    )

@@ -37,6 +37,9 @@ from django.http import HttpRequest
 
 from fastlege.accounts.usernames import canonical
 
+#: The ``purpose`` of the second factor's counters (the code step after the password).
+SECOND_FACTOR = "otp-"
+
 
 def _cache() -> BaseCache:
     return caches[settings.LOGIN_CACHE]
@@ -83,10 +86,12 @@ def _slots(kind: str, value: str) -> list[str]:
     return [f"{base}:{i}" for i in range(int(settings.LOGIN_MAX_FAILURES))]
 
 
-def _subjects(request: HttpRequest | None, username: str) -> list[tuple[str, str]]:
-    subjects = [("user", canonical(username))]
+def _subjects(
+    request: HttpRequest | None, username: str, purpose: str = ""
+) -> list[tuple[str, str]]:
+    subjects = [(f"{purpose}user", canonical(username))]
     if request is not None:
-        subjects.append(("addr", _address_bucket(client_address(request))))
+        subjects.append((f"{purpose}addr", _address_bucket(client_address(request))))
     return subjects
 
 
@@ -94,10 +99,15 @@ def _taken(slots: list[str]) -> int:
     return len(_cache().get_many(slots))
 
 
-def is_locked(request: HttpRequest | None, username: str) -> bool:
-    """Whether the account or the client address has used up its failures."""
+def is_locked(request: HttpRequest | None, username: str, purpose: str = "") -> bool:
+    """Whether the account or the client address has used up its failures.
+
+    ``purpose`` separates counters: ``""`` the password step, ``SECOND_FACTOR``
+    the code step (its own counters, which a new password log-in does not reset)."""
     cache = _cache()
-    every = [s for kind, value in _subjects(request, username) for s in _slots(kind, value)]
+    every = [
+        s for kind, value in _subjects(request, username, purpose) for s in _slots(kind, value)
+    ]
     found = cache.get_many(every)  # one query on the database cache
     per = int(settings.LOGIN_MAX_FAILURES)
     return any(
@@ -105,12 +115,12 @@ def is_locked(request: HttpRequest | None, username: str) -> bool:
     )
 
 
-def record_failure(request: HttpRequest | None, username: str) -> bool:
+def record_failure(request: HttpRequest | None, username: str, purpose: str = "") -> bool:
     """Count one failed attempt; True when this failure locked the account or address."""
     cache = _cache()
     window = int(settings.LOGIN_FAILURE_WINDOW)
     locked_now = False
-    for kind, value in _subjects(request, username):
+    for kind, value in _subjects(request, username, purpose):
         slots = _slots(kind, value)
         for i, slot in enumerate(slots):
             if cache.add(slot, 1, window):
@@ -120,9 +130,9 @@ def record_failure(request: HttpRequest | None, username: str) -> bool:
     return locked_now
 
 
-def reset(username: str) -> None:
+def reset(username: str, purpose: str = "") -> None:
     """Forget an account's failures (after a successful log-in). The address's stay."""
-    _cache().delete_many(_slots("user", canonical(username)))
+    _cache().delete_many(_slots(f"{purpose}user", canonical(username)))
 
 
 def take_slot(kind: str, value: str, *, limit: int, window: int, address: bool = False) -> bool:

@@ -34,6 +34,20 @@ LOGIN_FAILED = "security.login_failed"
 LOCKOUT = "security.lockout"
 LOGIN_REFUSED_LOCKED = "security.login_locked"
 FORBIDDEN = "security.forbidden"
+# The second factor (fastlege/accounts/second_factor.py): never the code itself.
+OTP_VERIFIED = "security.otp_verified"
+OTP_FAILED = "security.otp_failed"
+OTP_LOCKOUT = "security.otp_lockout"
+OTP_REFUSED_LOCKED = "security.otp_locked"
+OTP_ENROLLED = "security.otp_enrolled"
+RECOVERY_CODE_USED = "security.recovery_code_used"
+RECOVERY_CODES_RENEWED = "security.recovery_codes_renewed"
+OTP_RESET = "security.otp_reset"
+
+#: Events that record something done (audit kind WRITE); every other one is a refusal.
+_DONE = frozenset(
+    {LOGIN, OTP_VERIFIED, OTP_ENROLLED, RECOVERY_CODE_USED, RECOVERY_CODES_RENEWED, OTP_RESET}
+)
 
 
 def username_hash(username: str) -> str:
@@ -59,10 +73,16 @@ def event(
     *,
     user: AbstractBaseUser | AnonymousUser | None = None,
     attempted_username: str | None = None,
+    actor: AbstractBaseUser | None = None,
+    by_operator: bool = False,
     level: int = logging.WARNING,
     **details: Any,
 ) -> AuditEvent:
-    """Write one security event to the security log and the audit table."""
+    """Write one security event to the security log and the audit table.
+
+    ``user`` is whom the event concerns, and its actor; ``actor``, when given, is
+    someone else who acted on ``user`` (an administrator resetting a second factor);
+    ``by_operator``: no user acted, an operator's command on the server did."""
     if request is not None:
         details["address"] = ratelimit.client_address(request)
     known: Any = user if user is not None and getattr(user, "pk", None) is not None else None
@@ -72,9 +92,16 @@ def event(
             details["username_hash"] = username_hash(attempted_username)
     if known is not None:
         details["user_id"] = known.pk
-    kind = AuditEvent.Kind.WRITE if action == LOGIN else AuditEvent.Kind.REFUSED
+    kind = AuditEvent.Kind.WRITE if action in _DONE else AuditEvent.Kind.REFUSED
+    acting: Any = actor
+    if actor is not None:
+        details["actor_id"] = actor.pk
+    elif by_operator:
+        details["by"] = "operator"
+    elif user is not None and getattr(user, "is_authenticated", False):
+        acting = user
     row = audit.record(
-        user if user is not None and getattr(user, "is_authenticated", False) else None,
+        acting,
         action,
         known,
         kind=kind,

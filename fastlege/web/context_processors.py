@@ -17,6 +17,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    if getattr(request, "second_factor_pending", False):  # accounts.SecondFactorMiddleware
+        return {"nav_items": []}
     scope = scope_of(user)
     items: list[tuple[str, str]] = []
     if scope.residents:

@@ -117,14 +117,30 @@ def ensure_reference_data() -> None:
 
 
 def login(page: Any, base: str, username: str, password: str) -> None:
-    """Log in through the real log-in page, and check that it worked."""
+    """Log in through the real log-in page — and, for a user who needs it, the code
+    page with the current code of their app (``logins.code_for``) — and check that
+    it worked."""
+    from django.contrib.auth import get_user_model
     from django.urls import reverse
 
+    from fastlege.accounts.second_factor import needs_second_factor
+    from fastlege.core.testing.logins import code_for, verified_device
+
+    user = get_user_model().objects.get(username=username)
+    two_factors = needs_second_factor(user)
+    if two_factors:
+        verified_device(user)
     page.goto(base + reverse("web:login"))
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("main button[type=submit]")
     page.wait_for_load_state()
+    if two_factors:
+        at = page.url.split("?")[0].split("#")[0]
+        assert at.endswith(reverse("accounts:second_factor")), f"{username}: no code page"
+        page.fill("#id_code", code_for(user))
+        page.click("main button[type=submit]")
+        page.wait_for_load_state()
     # A wrong password shows the log-in page again: stop here, not on the pages after it.
     reached = page.url.split("?")[0].split("#")[0]
     assert not reached.endswith(reverse("web:login")), f"{username} was not logged in"

@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
+import hmac
 import io
 import re
+import struct
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fastlege.accounts.models import Role, RoleAssignment
 from fastlege.registry.models import DoctorPeriod, ListMembership, Resident
 
 pytestmark = pytest.mark.django_db
 
+PASSWORDS = {
+    "innbygger": "innbygger-demo",
+    "fastlege": "fastlege-demo",
+    "kommune": "kommune-demo",
+    "statsforvalter": "statsforvalter-demo",
+    "admin": "admin-demo-passord",
+    "departement": "departement-demo",
+}
 EXPECTED = {
     "innbygger": Role.CITIZEN,
     "fastlege": Role.GP,
@@ -45,10 +60,11 @@ def test_creates_one_user_per_role_with_the_right_scope(seeded):
     assert set(User.objects.values_list("username", flat=True)) == set(EXPECTED)
     for username, role in EXPECTED.items():
         user = User.objects.get(username=username)
-        assert user.check_password(f"{username}-demo")
+        password = PASSWORDS[username]
+        assert user.check_password(password)
         assignment = RoleAssignment.objects.get(user=user)
         assert assignment.role == role
-        assert username in output and f"{username}-demo" in output
+        assert username in output and password in output
     assert RoleAssignment.objects.get(user__username="kommune").municipality_id == "5001"
     assert RoleAssignment.objects.get(user__username="statsforvalter").county_id == "50"
     admin = User.objects.get(username="admin")
@@ -83,7 +99,7 @@ def test_running_twice_keeps_one_user_per_role_and_resets_passwords(seeded):
     demo_users()
     assert User.objects.count() == len(EXPECTED)
     assert RoleAssignment.objects.count() == len(EXPECTED)
-    assert User.objects.get(username="admin").check_password("admin-demo")
+    assert User.objects.get(username="admin").check_password("admin-demo-passord")
 
 
 def test_falls_back_when_trondheim_is_not_seeded(seeded):
@@ -102,3 +118,35 @@ def test_refuses_in_production():
     with pytest.raises(CommandError, match="aldri i produksjon"):
         demo_users()
     assert not get_user_model().objects.exists()
+
+
+def totp(secret_b32: str) -> str:
+    """RFC 6238 (HMAC-SHA-1, 30 s, 6 digits), independently of django-otp."""
+    counter = int(time.time() // 30)
+    digest = hmac.new(base64.b32decode(secret_b32), struct.pack(">Q", counter), "sha1").digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def test_demo_passwords_satisfy_the_password_rules():
+    for password in PASSWORDS.values():
+        validate_password(password)  # at least 12 characters, not a common password
+
+
+def test_the_personas_that_need_it_log_in_with_the_documented_demo_code(seeded):
+    output = demo_users()
+    assert "FASTLEGEDEMOFASTLEGEDEMOFASTLEGE" in output
+    for username in ("kommune", "statsforvalter", "admin", "departement"):
+        client = Client()
+        client.post(reverse("web:login"), {"username": username, "password": PASSWORDS[username]})
+        assert client.get(reverse("web:start"))["Location"].startswith(
+            reverse("accounts:second_factor")
+        ), username
+        r = client.post(
+            reverse("accounts:second_factor"), {"code": totp("FASTLEGEDEMOFASTLEGEDEMOFASTLEGE")}
+        )
+        assert r.status_code == 302, username
+        assert not client.get(reverse("web:start"))["Location"].startswith("/konto/"), username
+    for username in ("innbygger", "fastlege"):
+        assert not TOTPDevice.objects.filter(user__username=username).exists()

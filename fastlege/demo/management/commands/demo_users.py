@@ -10,11 +10,18 @@ username           password                role
 ``fastlege``       ``fastlege-demo``       GP: a regular GP with a list in Trondheim
 ``kommune``        ``kommune-demo``        municipality officer, Trondheim (5001)
 ``statsforvalter`` ``statsforvalter-demo`` county governor, Trøndelag (50)
-``admin``          ``admin-demo``          national administrator (staff, superuser)
+``admin``          ``admin-demo-passord``  national administrator (staff, superuser)
 ``departement``    ``departement-demo``    the ministry (Helse- og omsorgsdepartementet):
                                            organises national meetings, consultations
                                            and the tripartite forum; reads statistics
 =================  ======================  =========================================
+
+Second factor (docs/login.md): the personas whose role needs one (``kommune``,
+``statsforvalter``, ``admin``, ``departement``) each get an authenticator app with
+the one documented demo secret ``DEMO_TOTP_SECRET`` (base32, 30 s, 6 digits):
+``FASTLEGEDEMOFASTLEGEDEMOFASTLEGE``. Add it to an authenticator app, or, with
+``DEBUG`` on (``make run``), read the current code on the code page itself. The
+passwords are at least 12 characters, as the site requires.
 
 When Trondheim is not seeded, the citizen and the GP come from the first
 seeded municipality that has one. The command is idempotent: running it again
@@ -25,8 +32,10 @@ production.
 
 from __future__ import annotations
 
+import base64
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -36,11 +45,15 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from fastlege.accounts import second_factor
 from fastlege.accounts.models import Role, RoleAssignment
 from fastlege.reference.models import County, Municipality
 from fastlege.registry.models import DoctorPeriod, ListMembership, Resident
 
+#: The demo personas' authenticator secret (base32): documented, so demo only.
+DEMO_TOTP_SECRET = "FASTLEGEDEMOFASTLEGEDEMOFASTLEGE"  # noqa: S105
 DEMO_MUNICIPALITY = "5001"  # Trondheim
 DEMO_COUNTY = "50"  # Trøndelag
 SERVER = "http://127.0.0.1:8000"
@@ -62,7 +75,7 @@ DEMO_USERS = (
     DemoUser(
         "statsforvalter", "statsforvalter-demo", Role.COUNTY_GOVERNOR, "Per", "Statsforvalter"
     ),
-    DemoUser("admin", "admin-demo", Role.NATIONAL, "Nina", "Nasjonal"),
+    DemoUser("admin", "admin-demo-passord", Role.NATIONAL, "Nina", "Nasjonal"),
     DemoUser("departement", "departement-demo", Role.MINISTRY, "Dag", "Departement"),
 )
 
@@ -184,6 +197,14 @@ class Command(BaseCommand):
                 "i administrasjonen."
             )
         )
+        self.stdout.write(
+            _(
+                "  kommune, statsforvalter, admin og departement logger inn med engangskode: "
+                "demonøkkelen %(secret)s i en autentiseringsapp, eller (med DEBUG) koden "
+                "som vises på kodesiden."
+            )
+            % {"secret": DEMO_TOTP_SECRET}
+        )
         self.stdout.write("")
 
     def _ensure(self, demo: DemoUser, first: str, last: str, scope: dict[str, object]) -> None:
@@ -210,3 +231,19 @@ class Command(BaseCommand):
         keep.doctor = scope.get("doctor")  # type: ignore[assignment]
         keep.full_clean()
         keep.save()
+        _ensure_demo_app(user)
+
+
+def _ensure_demo_app(user: Any) -> None:
+    """The persona's authenticator app, with the documented demo secret, when its
+    role needs a second factor; replaces any other app."""
+    TOTPDevice.objects.filter(user=user).exclude(name=second_factor.DEMO_DEVICE_NAME).delete()
+    if not second_factor.needs_second_factor(user):
+        TOTPDevice.objects.filter(user=user).delete()
+        return
+    key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+    TOTPDevice.objects.update_or_create(
+        user=user,
+        name=second_factor.DEMO_DEVICE_NAME,
+        defaults={"key": key, "confirmed": True, "last_t": -1, "drift": 0},
+    )
