@@ -19,8 +19,9 @@ username           password                role
 When Trondheim is not seeded, the citizen and the GP come from the first
 seeded municipality that has one. The command is idempotent: running it again
 resets the passwords and the roles to the above. It refuses to run unless
-DEBUG or ALLOW_SYNTHETIC_NIN is on, so it can never create known passwords in
-production.
+DEBUG is on, so it can never create known passwords in production, and it puts
+every demo user in the group «demo» (``fastlege.core.demo_accounts``), whose
+members cannot log in while DEBUG is off.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -38,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fastlege.accounts.models import Role, RoleAssignment
+from fastlege.core.demo_accounts import DEMO_GROUP, demo_accounts_allowed
 from fastlege.reference.models import County, Municipality
 from fastlege.registry.models import DoctorPeriod, ListMembership, Resident
 
@@ -99,11 +102,11 @@ class Command(BaseCommand):
     help = _("Lager én demobruker per rolle med faste passord (bare i demo/test).")
 
     def handle(self, *args: object, **options: object) -> None:
-        if not (settings.DEBUG or getattr(settings, "ALLOW_SYNTHETIC_NIN", False)):
+        if not demo_accounts_allowed():
             raise CommandError(
                 _(
-                    "Demobrukere med kjente passord lages bare når DEBUG eller "
-                    "ALLOW_SYNTHETIC_NIN er på, aldri i produksjon."
+                    "Demobrukere med kjente passord lages bare når DEBUG er på "
+                    "(lokal demo), aldri i produksjon. Sett DEBUG=1, eller bruk «make run»."
                 )
             )
         municipality = Municipality.objects.filter(number=DEMO_MUNICIPALITY).first()
@@ -197,6 +200,7 @@ class Command(BaseCommand):
         user.is_superuser = national
         user.set_password(demo.password)
         user.save()
+        user.groups.add(Group.objects.get_or_create(name=DEMO_GROUP)[0])
         RoleAssignment.objects.filter(user=user).exclude(role=demo.role).delete()
         assignments = RoleAssignment.objects.filter(user=user, role=demo.role)
         keep = assignments.first()
