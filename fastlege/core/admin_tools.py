@@ -11,9 +11,13 @@ every admin page here follows a few rules:
   case-sensitive prefix match, tried as typed and with a capital first letter,
   and written as a range on the column (``field >= 'Han' AND field < 'Hao'``)
   where the collation allows it, which any B-tree index serves.
-* Identity numbers never travel in a URL: a search term that looks like a
-  national identity number is refused and removed from the URL before the list
-  is shown (see :meth:`NationalScaleMixin.changelist_view`).
+* Search terms never travel in a URL: the search box POSTs the term to
+  ``<list>/sok/``, which keeps it in the session under a short-lived random
+  token and redirects to the list with ``?sok=<token>`` (see
+  :func:`keep_search`). A list whose admin names a ``nin_search_field`` finds a
+  person by identity number that way; the others refuse identity numbers. A
+  hand-written ``?q=`` with an identity number is refused and removed from the
+  URL (the access log masks it, :mod:`fastlege.core.logging`).
 * Every write through the admin writes an :class:`~fastlege.core.models.AuditEvent`
   (kind WRITE) in the same transaction, and opening a page with a person's data
   records a READ event.
@@ -26,6 +30,8 @@ every admin page here follows a few rules:
 from __future__ import annotations
 
 import re
+import secrets
+import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, cached_property, reduce
 from operator import or_
@@ -33,19 +39,26 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
-from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
+from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR, ChangeList
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    ImproperlyConfigured,
+    PermissionDenied,
+    ValidationError,
+)
 from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
 from django.db.models import Q, QuerySet
 from django.forms import BaseFormSet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.templatetags.static import static
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from fastlege.core import audit
+from fastlege.core.identity import parse_nin
 from fastlege.core.tabular import decimal_comma
 from fastlege.registry.periods import in_force_on
 
@@ -66,6 +79,43 @@ NIN_PATTERN = re.compile(r"(?<!\d)\d{6}\s?\d{5}(?!\d)")
 NIN_HTML_PATTERN = r"(?![\s\S]*\d{6}\s?\d{5})[\s\S]*"
 
 _BIGINT_MAX = 2**63 - 1
+
+#: The query parameter naming a search kept in the session (never the term itself).
+SEARCH_TOKEN_VAR = "sok"  # noqa: S105 - a parameter name, no secret
+#: Where the kept searches live in the session: ``{token: [model, term, time]}``.
+SEARCH_SESSION_KEY = "fastlege_admin_searches"
+#: A kept search expires after this many seconds (the session itself after an hour).
+SEARCH_TOKEN_MAX_AGE = 60 * 60
+#: At most this many kept searches per session; the oldest goes first.
+SEARCH_TOKENS_KEPT = 20
+#: The request attribute that carries a kept search's term to the change list.
+_SEARCH_TERM_ATTRIBUTE = "fastlege_admin_search_term"
+
+
+def keep_search(request: HttpRequest, model_label: str, term: str) -> str:
+    """Keep ``term`` (a search on the list of ``model_label``) in the session; the
+    random token that names it in the list's URL instead of the term."""
+    now = time.time()
+    kept = {
+        token: entry
+        for token, entry in request.session.get(SEARCH_SESSION_KEY, {}).items()
+        if now - entry[2] < SEARCH_TOKEN_MAX_AGE
+    }
+    token = secrets.token_urlsafe(12)
+    kept[token] = [model_label, term, now]
+    newest = sorted(kept.items(), key=lambda item: item[1][2])[-SEARCH_TOKENS_KEPT:]
+    request.session[SEARCH_SESSION_KEY] = dict(newest)
+    return token
+
+
+def kept_search(request: HttpRequest, model_label: str, token: str) -> str | None:
+    """The term kept under ``token`` for this list, or None (unknown, expired, another list)."""
+    entry = request.session.get(SEARCH_SESSION_KEY, {}).get(token)
+    if entry is None or entry[0] != model_label:
+        return None
+    if time.time() - entry[2] >= SEARCH_TOKEN_MAX_AGE:
+        return None
+    return str(entry[1])
 
 
 class CappedCountPaginator(Paginator):
@@ -241,12 +291,32 @@ class AuditWriteMixin(admin.ModelAdmin):
 
 
 class SortableByChangeList(ChangeList):
-    """Honour ``sortable_by`` also for hand-written ``?o=`` URLs.
+    """Honour ``sortable_by`` also for hand-written ``?o=`` URLs, and search by a kept term.
 
     Django only hides the column headers that are not in ``sortable_by``;
     ``?o=2`` still sorts by that column, which on a big table without an index
     is a full sort. Here such an ordering is ignored.
+
+    ``?sok=<token>`` is a search kept in the session (:func:`keep_search`): the
+    term searched is the kept one, and every link of the page (pages, sorting,
+    filters) carries the token, never the term.
     """
+
+    def get_filters_params(self, params: Any = None) -> Any:
+        lookup_params = super().get_filters_params(params)
+        lookup_params.pop(SEARCH_TOKEN_VAR, None)
+        return lookup_params
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> Any:
+        term = getattr(request, _SEARCH_TERM_ATTRIBUTE, None)
+        if term is not None:
+            self.query = term
+        return super().get_queryset(request, exclude_parameters)
+
+    @property
+    def search_url(self) -> str:
+        """Where the search box POSTs its term."""
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_search")
 
     def get_ordering_field(self, field_name: Any) -> Any:
         sortable_by = self.sortable_by
@@ -303,6 +373,9 @@ class NationalScaleMixin(admin.ModelAdmin):
     """
 
     paginator = CappedCountPaginator
+    #: The field (path) holding the identity number of the person a row is about, to
+    #: find a person by number through the POST search; None: numbers are refused.
+    nin_search_field: str | None = None
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
@@ -347,15 +420,72 @@ class NationalScaleMixin(admin.ModelAdmin):
         search_fields = self.get_search_fields(request)
         if not term or not search_fields:
             return queryset, False
+        if self.nin_search_field and NIN_PATTERN.fullmatch(term):
+            try:
+                number = parse_nin(term).number
+            except ValidationError:
+                return queryset.none(), False
+            return queryset.filter(**{self.nin_search_field: number}), False
         found = [indexed_search_q(self.model, spec, term) for spec in search_fields]
         conditions = [q for q in found if q is not None]
         if not conditions:
             return queryset.none(), False
         return queryset.filter(reduce(or_, conditions)), False
 
+    # -- search by POST: the term in the session, a token in the URL ------------------
+
+    def get_urls(self) -> list[URLPattern]:
+        opts = self.model._meta
+        search = path(
+            "sok/",
+            self.admin_site.admin_view(self.search_view),
+            name=f"{opts.app_label}_{opts.model_name}_search",
+        )
+        return [search, *super().get_urls()]
+
+    def _changelist_url(self, params: Any) -> str:
+        opts = self.model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        query = params.urlencode()
+        return url + (f"?{query}" if query else "")
+
+    def search_view(self, request: HttpRequest) -> HttpResponse:
+        """The search box's POST: keep the term, redirect to the list with its token.
+
+        The list's other parameters (filters, popup) come along as hidden fields.
+        An identity number on a list without ``nin_search_field`` is refused.
+        """
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseRedirect(self._changelist_url(QueryDict()))
+        params = request.POST.copy()
+        for name in ("csrfmiddlewaretoken", SEARCH_VAR, SEARCH_TOKEN_VAR, PAGE_VAR):
+            params.pop(name, None)
+        term = " ".join(request.POST.get(SEARCH_VAR, "").split())
+        if term and NIN_PATTERN.search(term) and not self.nin_search_field:
+            messages.error(request, self.nin_refused_message)
+        elif term:
+            params[SEARCH_TOKEN_VAR] = keep_search(request, self.model._meta.label_lower, term)
+        return HttpResponseRedirect(self._changelist_url(params))
+
+    nin_refused_message = _(
+        "Denne listen kan ikke søkes på fødselsnummer. "
+        "Bruk «Finn person med fødselsnummer» på innbyggerlisten."
+    )
+
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
+        token = request.GET.get(SEARCH_TOKEN_VAR)
+        if token is not None:
+            term = kept_search(request, self.model._meta.label_lower, token)
+            if term is None:
+                params = request.GET.copy()
+                del params[SEARCH_TOKEN_VAR]
+                messages.warning(request, _("Søket er utløpt. Søk på nytt."))
+                return HttpResponseRedirect(self._changelist_url(params))
+            setattr(request, _SEARCH_TERM_ATTRIBUTE, term)
         term = request.GET.get(SEARCH_VAR, "")
         if term and NIN_PATTERN.search(term):
             # The number is already in this request's URL; do not keep it in
@@ -365,8 +495,9 @@ class NationalScaleMixin(admin.ModelAdmin):
             messages.error(
                 request,
                 _(
-                    "Søk aldri på fødselsnummer i søkefeltet: det havner i nettadressen. "
-                    "Bruk «Finn person med fødselsnummer» på innbyggerlisten."
+                    "Fødselsnummer hører aldri hjemme i nettadressen. Skriv det i søkefeltet "
+                    "på innbyggerlisten (det sendes skjult), eller bruk «Finn person med "
+                    "fødselsnummer»."
                 ),
             )
             query = params.urlencode()
@@ -375,15 +506,57 @@ class NationalScaleMixin(admin.ModelAdmin):
 
 
 class PersonReadAuditMixin(admin.ModelAdmin):
-    """Opening the change page of a person's data records a READ AuditEvent.
+    """Opening a person's data, one record or a list of them, records a READ AuditEvent.
 
-    ``person_path`` names the attribute that leads to the Resident whose data
-    the object holds (``"resident"``), or ``""`` for the Resident itself. The
-    event is recorded on the Resident, so «who has looked at this person» is
-    one indexed query; ``action`` says which record was opened.
+    ``person_path`` names the attribute that leads to the person whose data
+    the object holds (``"resident"``, ``"doctor"``), or ``""`` for the person
+    itself. Opening a change page records the event on that person, so «who has
+    looked at this person» is one indexed query; ``action`` says which record was
+    opened.
+
+    A change list (every page of it, searches and popups included) records one
+    event per page view: ``object_type`` the people's model, ``details["ids"]`` the
+    ids of the people shown, in the order shown (never an identity number),
+    ``details["page"]`` and ``details["search"]`` (whether a search term narrowed
+    the list; the term itself is not kept). An empty page records nothing.
     """
 
     person_path: str | None = None
+
+    def listed_person(self) -> tuple[str, str] | None:
+        """The attribute of a row holding the id of the person shown, and the label of
+        that person's model; None for a list that shows no people."""
+        if self.person_path is None:
+            return None
+        if self.person_path == "":
+            return "pk", self.model._meta.label_lower
+        field = self.model._meta.get_field(self.person_path)
+        related = field.related_model
+        assert related is not None and not isinstance(related, str)
+        return field.attname, related._meta.label_lower
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        listed = self.listed_person()
+        context = getattr(response, "context_data", None)
+        changelist = context.get("cl") if listed is not None and context else None
+        if listed is not None and changelist is not None and response.status_code == 200:
+            attribute, label = listed
+            ids = [getattr(row, attribute) for row in changelist.result_list]
+            shown = [str(pk) for pk in dict.fromkeys(ids) if pk is not None]
+            if shown:
+                audit.record_list_read(
+                    request.user,
+                    label,
+                    shown,
+                    ADMIN_READ_REASON,
+                    action=f"admin.list {self.model._meta.label_lower}",
+                    page=changelist.page_num,
+                    search=bool(changelist.query),
+                )
+        return response
 
     def person_of(self, obj: models.Model) -> models.Model | None:
         if self.person_path is None:

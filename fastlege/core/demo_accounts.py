@@ -42,7 +42,11 @@ def demo_accounts_allowed() -> bool:
 class RefuseDemoAccountsWithoutDebug:
     """An authentication backend that never logs anyone in: it refuses (raises
     ``PermissionDenied``, which stops ``authenticate()``) a demo account's log-in
-    without DEBUG, and otherwise leaves the decision to the next backend."""
+    without DEBUG, and otherwise leaves the decision to the next backend.
+
+    With two backends in ``AUTHENTICATION_BACKENDS``, ``django.contrib.auth.login``
+    needs to know the backend: a user from ``authenticate()`` carries it; for any
+    other, pass ``backend="fastlege.accounts.backends.RateLimitedModelBackend"``."""
 
     def authenticate(
         self,
@@ -65,5 +69,5 @@ class RefuseDemoAccountsWithoutDebug:
             raise PermissionDenied
         return None
 
-    def get_user(self, user_id: Any) -> None:
-        return None
+    # No ``get_user``: this backend never logs anyone in, so no session names it, and
+    # Django's test client (``force_login``) passes over it to the real backend.
