@@ -293,6 +293,14 @@ for _handler in _logging["handlers"].values():
     _filters = _handler.setdefault("filters", [])
     if "redact_nin" not in _filters:
         _filters.append("redact_nin")
+# Sending e-mail in production (SMTP; the system check fastlege.E001 refuses a backend
+# that sends nothing when DEBUG is off), and who gets the error e-mails.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+ADMINS = [(address, address) for address in env_list("ADMINS")]
 # Error reports (technical 500 page, error e-mails): no identity numbers in local
 # variables, POST data, the URL or the exception's message.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "fastlege.core.errorreports.IdentityNumberReporterFilter"
