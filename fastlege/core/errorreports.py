@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, QueryDict
+from django.utils.safestring import SafeString, mark_safe
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 from fastlege.core.logging import redact
@@ -44,23 +45,25 @@ class IdentityNumberReporterFilter(SafeExceptionReporterFilter):
         params = super().get_post_parameters(request)
         if not params:
             return params
+        source: Any = params  # request.POST or Django's cleansed copy: a QueryDict
         cleansed = QueryDict(mutable=True)
-        for key in params:
-            cleansed.setlist(redact(key), [_masked(v) for v in params.getlist(key)])
+        for key, values in source.lists():
+            cleansed.setlist(redact(key), [_masked(v) for v in values])
         return cleansed
 
     def get_traceback_frame_variables(self, request: HttpRequest | None, tb_frame: Any) -> Any:
         items = super().get_traceback_frame_variables(request, tb_frame)
         return {name: _masked(value) for name, value in items}.items()
 
-    def get_safe_request_meta(self, request: HttpRequest | None) -> dict[str, Any]:
+    def get_safe_request_meta(self, request: HttpRequest) -> dict[str, Any]:
         meta = super().get_safe_request_meta(request)
         return {key: _masked(value) for key, value in meta.items()}
 
 
 class RedactingExceptionReporter(ExceptionReporter):
-    def get_traceback_html(self) -> str:
-        return redact(str(super().get_traceback_html()))
+    # Masking puts «*» in place of digits: what was safe HTML stays safe.
+    def get_traceback_html(self) -> SafeString:
+        return mark_safe(redact(super().get_traceback_html()))  # noqa: S308
 
-    def get_traceback_text(self) -> str:
-        return redact(str(super().get_traceback_text()))
+    def get_traceback_text(self) -> SafeString:
+        return mark_safe(redact(super().get_traceback_text()))  # noqa: S308

@@ -75,7 +75,8 @@ def test_other_numbers_are_left_alone(logger: Any) -> None:
 
 def test_every_configured_handler_masks() -> None:
     """Every handler of LOGGING, and every handler on a live logger, has the filter."""
-    for name, handler in settings.LOGGING["handlers"].items():
+    configured: dict[str, Any] = settings.LOGGING
+    for name, handler in configured["handlers"].items():
         assert "redact_nin" in handler.get("filters", []), name
     loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
     checked = 0
@@ -98,7 +99,7 @@ def test_runservers_access_log_line_is_masked() -> None:
     old = handler.setStream(stream)  # type: ignore[attr-defined]
     try:
         request_handler = WSGIRequestHandler.__new__(WSGIRequestHandler)
-        request_handler.request = None
+        request_handler.request = None  # type: ignore[assignment]
         request_handler.requestline = f"GET /admin/registry/resident/?q={NIN} HTTP/1.1"
         request_handler.log_message('"%s" %s %s', request_handler.requestline, "302", "0")
         request_handler.requestline = f"GET /admin/?q={NIN[:6]}+{NIN[6:]} HTTP/1.1"
@@ -153,7 +154,7 @@ def _report(request: Any) -> tuple[str, str, Any]:
         lookup(NIN)
     except LookupError:
         exc_info = sys.exc_info()
-    reporter_class = get_exception_reporter_class(request)
+    reporter_class: Any = get_exception_reporter_class(request)
     reporter = reporter_class(request, *exc_info)
     return reporter.get_traceback_html(), reporter.get_traceback_text(), reporter
 

@@ -23,7 +23,7 @@ def _ids(settings: Any, **values: Any) -> list[str]:
     settings.DEBUG = False
     for name, value in {**GOOD, **values}.items():
         setattr(settings, name, value)
-    return [e.id for e in production_settings()]
+    return [str(e.id) for e in production_settings()]
 
 
 def test_good_production_settings_pass(settings: Any) -> None:
