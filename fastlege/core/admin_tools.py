@@ -52,7 +52,7 @@ from django.db.models import Q, QuerySet
 from django.forms import BaseFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.templatetags.static import static
-from django.urls import URLPattern, path, reverse
+from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -315,8 +315,11 @@ class SortableByChangeList(ChangeList):
 
     @property
     def search_url(self) -> str:
-        """Where the search box POSTs its term."""
-        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_search")
+        """Where the search box POSTs its term ("" without one: the box falls back to GET)."""
+        try:
+            return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_search")
+        except NoReverseMatch:
+            return ""
 
     def get_ordering_field(self, field_name: Any) -> Any:
         sortable_by = self.sortable_by

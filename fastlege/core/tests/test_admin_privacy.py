@@ -143,6 +143,30 @@ def test_a_user_without_view_permission_cannot_search(
     assert client.post(admin_url(Resident, "search"), {"q": NIN}).status_code == 403
 
 
+def test_every_admin_list_with_a_search_box_searches_by_post(
+    admin_client: Client, world: dict[str, Any]
+) -> None:
+    from django.contrib import admin
+
+    from fastlege.core.admin_tools import NationalScaleMixin
+
+    searched = 0
+    for model, model_admin in admin.site._registry.items():
+        if not model_admin.search_fields or not isinstance(model_admin, NationalScaleMixin):
+            continue
+        page = admin_client.get(admin_url(model, "changelist"))
+        assert page.status_code == 200, model
+        assert f'method="post" action="{admin_url(model, "search")}"' in page.content.decode()
+        response = admin_client.post(admin_url(model, "search"), {"q": "Åse"})
+        assert response.status_code == 302, model
+        location = response["Location"]
+        assert "%C3%85se" not in location and "q=" not in location
+        assert f"{SEARCH_TOKEN_VAR}=" in location
+        assert admin_client.get(location).status_code == 200, model
+        searched += 1
+    assert searched >= 20
+
+
 # -- M9: every list of people writes one audit row per page view -----------------------
 
 
