@@ -15,6 +15,12 @@ including ``django.server`` (runserver's access log) and gunicorn's access and
 error logs (:func:`install_on_gunicorn_loggers`, called by ``fastlege/wsgi.py``).
 A handler filter sees every record the handler writes, also those propagated
 from child loggers (a logger's own filters do not).
+
+The traceback is masked in ``record.exc_text``, which ``logging.Formatter``
+prints when it is set. A formatter that formats ``record.exc_info`` itself
+(python-json-logger's ``JsonFormatter`` does, whenever ``exc_info`` is set) would
+print the unmasked traceback: give such a handler a formatter that uses
+``exc_text``, or mask its output with :func:`redact`.
 """
 
 from __future__ import annotations
