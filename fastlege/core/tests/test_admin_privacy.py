@@ -12,7 +12,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from stdnum.no import fodselsnummer
 
-from fastlege.core.admin_tools import SEARCH_SESSION_KEY, SEARCH_TOKEN_VAR
+from fastlege.core.admin_search import SEARCH_SESSION_KEY, SEARCH_TOKEN_VAR
 from fastlege.core.models import AuditEvent
 from fastlege.core.tests import test_admin
 from fastlege.core.tests.test_admin import admin_url, make_resident
