@@ -352,3 +352,53 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 #   form has one file, fastlege.core.uploads.MAX_FILES_PER_SUBMISSION).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
+
+# -- Personal data out of logs, URLs and error reports; production refuses the demo's
+# defaults (issue 18: M5, M12 and the low items; docs/security.md, docs/settings.md).
+# Every log handler masks identity numbers (fastlege/core/logging.py): the console,
+# runserver's access log (django.server, which Django otherwise configures with a
+# handler of its own) and the error e-mails; gunicorn's logs get the filter in
+# fastlege/wsgi.py.
+_logging: dict[str, Any] = LOGGING
+_logging["filters"]["require_debug_false"] = {"()": "django.utils.log.RequireDebugFalse"}
+_logging.setdefault("formatters", {})["django.server"] = {
+    "()": "django.utils.log.ServerFormatter",
+    "format": "[{server_time}] {message}",
+    "style": "{",
+}
+_logging["handlers"]["django.server"] = {
+    "class": "logging.StreamHandler",
+    "formatter": "django.server",
+}
+_logging["handlers"]["mail_admins"] = {
+    "class": "django.utils.log.AdminEmailHandler",
+    "filters": ["require_debug_false"],
+}
+_logging["loggers"]["django"] = {"handlers": ["mail_admins"], "level": "INFO"}
+_logging["loggers"]["django.server"] = {
+    "handlers": ["django.server"],
+    "level": "INFO",
+    "propagate": False,
+}
+for _handler in _logging["handlers"].values():
+    _filters = _handler.setdefault("filters", [])
+    if "redact_nin" not in _filters:
+        _filters.append("redact_nin")
+# Sending e-mail in production (SMTP; the system check fastlege.E001 refuses a backend
+# that sends nothing when DEBUG is off), and who gets the error e-mails.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+ADMINS = [(address, address) for address in env_list("ADMINS")]
+# Error reports (technical 500 page, error e-mails): no identity numbers in local
+# variables, POST data, the URL or the exception's message.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "fastlege.core.errorreports.IdentityNumberReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "fastlege.core.errorreports.RedactingExceptionReporter"
+# Demo accounts (made by `fastlege demo_users`, marked by the group «demo») cannot
+# log in without DEBUG: checked before every other backend.
+AUTHENTICATION_BACKENDS = [
+    "fastlege.core.demo_accounts.RefuseDemoAccountsWithoutDebug",
+    *AUTHENTICATION_BACKENDS,
+]

@@ -11,9 +11,13 @@ every admin page here follows a few rules:
   case-sensitive prefix match, tried as typed and with a capital first letter,
   and written as a range on the column (``field >= 'Han' AND field < 'Hao'``)
   where the collation allows it, which any B-tree index serves.
-* Identity numbers never travel in a URL: a search term that looks like a
-  national identity number is refused and removed from the URL before the list
-  is shown (see :meth:`NationalScaleMixin.changelist_view`).
+* Search terms never travel in a URL: the search box POSTs the term to
+  ``<list>/sok/``, which keeps it in the session under a short-lived random
+  token and redirects to the list with ``?sok=<token>`` (see
+  :mod:`fastlege.core.admin_search`). A list whose admin names a ``nin_search_field`` finds a
+  person by identity number that way; the others refuse identity numbers. A
+  hand-written ``?q=`` with an identity number is refused and removed from the
+  URL (the access log masks it, :mod:`fastlege.core.logging`).
 * Every write through the admin writes an :class:`~fastlege.core.models.AuditEvent`
   (kind WRITE) in the same transaction, and opening a page with a person's data
   records a READ event.
@@ -25,7 +29,6 @@ every admin page here follows a few rules:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, cached_property, reduce
 from operator import or_
@@ -46,6 +49,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from fastlege.core import audit
+from fastlege.core.admin_search import NIN_HTML_PATTERN as NIN_HTML_PATTERN  # re-exported
+from fastlege.core.admin_search import NIN_PATTERN as NIN_PATTERN  # used by web, dialogue
+from fastlege.core.admin_search import PostSearchMixin, TokenSearchChangeList
+from fastlege.core.identity import parse_nin
 from fastlege.core.tabular import decimal_comma
 from fastlege.registry.periods import in_force_on
 
@@ -58,12 +65,6 @@ COUNT_CAP = 10_000
 #: The reason written on audit events created by the admin.
 ADMIN_WRITE_REASON = "admin"
 ADMIN_READ_REASON = "admin: innsyn"
-
-#: Eleven digits, optionally with one space after the birth date: an identity number.
-NIN_PATTERN = re.compile(r"(?<!\d)\d{6}\s?\d{5}(?!\d)")
-
-#: HTML ``pattern`` for search boxes: refuse anything containing an identity number.
-NIN_HTML_PATTERN = r"(?![\s\S]*\d{6}\s?\d{5})[\s\S]*"
 
 _BIGINT_MAX = 2**63 - 1
 
@@ -240,12 +241,16 @@ class AuditWriteMixin(admin.ModelAdmin):
                 )
 
 
-class SortableByChangeList(ChangeList):
-    """Honour ``sortable_by`` also for hand-written ``?o=`` URLs.
+class SortableByChangeList(TokenSearchChangeList):
+    """Honour ``sortable_by`` also for hand-written ``?o=`` URLs, and search by a kept term.
 
     Django only hides the column headers that are not in ``sortable_by``;
     ``?o=2`` still sorts by that column, which on a big table without an index
     is a full sort. Here such an ordering is ignored.
+
+    ``?sok=<token>`` is a search kept in the session (:func:`keep_search`): the
+    term searched is the kept one, and every link of the page (pages, sorting,
+    filters) carries the token, never the term.
     """
 
     def get_ordering_field(self, field_name: Any) -> Any:
@@ -294,7 +299,7 @@ def use_norwegian_boolean_icons() -> None:
     admin_list._boolean_icon = _boolean_icon  # type: ignore[attr-defined]
 
 
-class NationalScaleMixin(admin.ModelAdmin):
+class NationalScaleMixin(PostSearchMixin):
     """Bounded counts, index-friendly search, and no identity numbers in URLs.
 
     ``search_fields`` take only ``=field`` (exact) and ``^field`` (prefix);
@@ -347,6 +352,12 @@ class NationalScaleMixin(admin.ModelAdmin):
         search_fields = self.get_search_fields(request)
         if not term or not search_fields:
             return queryset, False
+        if self.nin_search_field and NIN_PATTERN.fullmatch(term):
+            try:
+                number = parse_nin(term).number
+            except ValidationError:
+                return queryset.none(), False
+            return queryset.filter(**{self.nin_search_field: number}), False
         found = [indexed_search_q(self.model, spec, term) for spec in search_fields]
         conditions = [q for q in found if q is not None]
         if not conditions:
@@ -365,8 +376,9 @@ class NationalScaleMixin(admin.ModelAdmin):
             messages.error(
                 request,
                 _(
-                    "Søk aldri på fødselsnummer i søkefeltet: det havner i nettadressen. "
-                    "Bruk «Finn person med fødselsnummer» på innbyggerlisten."
+                    "Fødselsnummer hører aldri hjemme i nettadressen. Skriv det i søkefeltet "
+                    "på innbyggerlisten (det sendes skjult), eller bruk «Finn person med "
+                    "fødselsnummer»."
                 ),
             )
             query = params.urlencode()
@@ -375,15 +387,57 @@ class NationalScaleMixin(admin.ModelAdmin):
 
 
 class PersonReadAuditMixin(admin.ModelAdmin):
-    """Opening the change page of a person's data records a READ AuditEvent.
+    """Opening a person's data, one record or a list of them, records a READ AuditEvent.
 
-    ``person_path`` names the attribute that leads to the Resident whose data
-    the object holds (``"resident"``), or ``""`` for the Resident itself. The
-    event is recorded on the Resident, so «who has looked at this person» is
-    one indexed query; ``action`` says which record was opened.
+    ``person_path`` names the attribute that leads to the person whose data
+    the object holds (``"resident"``, ``"doctor"``), or ``""`` for the person
+    itself. Opening a change page records the event on that person, so «who has
+    looked at this person» is one indexed query; ``action`` says which record was
+    opened.
+
+    A change list (every page of it, searches and popups included) records one
+    event per page view: ``object_type`` the people's model, ``details["ids"]`` the
+    ids of the people shown, in the order shown (never an identity number),
+    ``details["page"]`` and ``details["search"]`` (whether a search term narrowed
+    the list; the term itself is not kept). An empty page records nothing.
     """
 
     person_path: str | None = None
+
+    def listed_person(self) -> tuple[str, str] | None:
+        """The attribute of a row holding the id of the person shown, and the label of
+        that person's model; None for a list that shows no people."""
+        if self.person_path is None:
+            return None
+        if self.person_path == "":
+            return "pk", self.model._meta.label_lower
+        field = self.model._meta.get_field(self.person_path)
+        related = field.related_model
+        assert related is not None and not isinstance(related, str)
+        return field.attname, related._meta.label_lower
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        listed = self.listed_person()
+        context = getattr(response, "context_data", None)
+        changelist = context.get("cl") if listed is not None and context else None
+        if listed is not None and changelist is not None and response.status_code == 200:
+            attribute, label = listed
+            ids = [getattr(row, attribute) for row in changelist.result_list]
+            shown = [str(pk) for pk in dict.fromkeys(ids) if pk is not None]
+            if shown:
+                audit.record_list_read(
+                    request.user,
+                    label,
+                    shown,
+                    ADMIN_READ_REASON,
+                    action=f"admin.list {self.model._meta.label_lower}",
+                    page=changelist.page_num,
+                    search=bool(changelist.query),
+                )
+        return response
 
     def person_of(self, obj: models.Model) -> models.Model | None:
         if self.person_path is None:

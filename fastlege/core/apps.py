@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Felles")
 
     def ready(self) -> None:
+        from fastlege.core import checks  # noqa: F401 - registers the production checks
         from fastlege.core.admin_tools import use_norwegian_boolean_icons
 
         use_norwegian_boolean_icons()

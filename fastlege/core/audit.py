@@ -72,3 +72,26 @@ def record_read(
 ) -> AuditEvent:
     """Record that ``user`` looked at a person's data, and why."""
     return record(user, action, obj, kind=AuditEvent.Kind.READ, reason=reason)
+
+
+def record_list_read(
+    user: AbstractBaseUser | AnonymousUser | None,
+    model_label: str,
+    ids: list[str],
+    reason: str,
+    action: str,
+    **details: Any,
+) -> AuditEvent:
+    """Record that ``user`` saw a list of people: one event for the page, with the
+    people's model as ``object_type`` and their ids (in the order shown) in
+    ``details["ids"]``. Never pass identity numbers."""
+    event = AuditEvent(
+        actor=_actor(user),
+        kind=AuditEvent.Kind.READ,
+        action=action,
+        object_type=model_label,
+        object_id="",
+        reason=reason,
+        details={"ids": ids, **details},
+    )
+    return fastpath.insert(event)

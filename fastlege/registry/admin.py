@@ -420,6 +420,9 @@ class CeilingChangeAdmin(FastlegeModelAdmin):
 
 @admin.register(Absence)
 class AbsenceAdmin(FastlegeModelAdmin):
+    # A GP's absence (its reason may be illness) is the doctor's personal data: reads
+    # of a page or a list are audited on the doctor.
+    person_path = "doctor"
     list_display = (
         "id",
         "agreement",
@@ -473,7 +476,7 @@ class NinLookupForm(forms.Form):
 
 @admin.register(Resident)
 class ResidentAdmin(FastlegeModelAdmin):
-    """Innbyggere. The identity number is masked in lists and never searched by GET."""
+    """Innbyggere. The identity number is masked in lists and searched only by POST."""
 
     person_path = ""
     list_display = (
@@ -497,9 +500,12 @@ class ResidentAdmin(FastlegeModelAdmin):
     )
     list_select_related = ("municipality",)
     search_fields = ("=id", "^last_name")
+    # The search box POSTs its term (core.admin_tools): an identity number finds the person
+    # and never reaches a URL.
+    nin_search_field = "nin"
     search_help_text = _(
-        "Begynnelsen av etternavnet, «Etternavn, fornavn» eller innbygger-id. "
-        "Fødselsnummer søkes med «Finn person med fødselsnummer»."
+        "Begynnelsen av etternavnet, «Etternavn, fornavn», innbygger-id eller "
+        "fødselsnummer (sendes skjult, aldri i nettadressen)."
     )
     raw_id_fields = ("mother", "father")
     autocomplete_fields = ("municipality", "postal_code")

@@ -27,12 +27,14 @@ from django.db.models.functions import Coalesce, Concat
 from django.http import Http404
 from django.utils import timezone
 
+from fastlege.core import audit
 from fastlege.reference.models import County, Municipality, PostalCode
 from fastlege.registry import capacity, figures, rules
 from fastlege.registry.models import (
     Absence,
     Agreement,
     CeilingChange,
+    Doctor,
     DoctorPeriod,
     Practice,
     Resident,
@@ -610,7 +612,28 @@ def absences_in(
         .order_by("valid_from", "pk")
     )
     rows.sort(key=lambda a: a.status != Absence.Status.REPORTED)
+    _audit_absences_shown(actor, municipality, rows)
     return rows
+
+
+#: The reason on the audit row of the municipality's absence page.
+ABSENCES_READ_REASON = "kommune: fravær"
+
+
+def _audit_absences_shown(actor: Any, municipality: Municipality, rows: list[Absence]) -> None:
+    """A GP's absence and its reason (illness among them) is the doctor's personal data:
+    showing the list records one READ row naming the doctors shown (issue 18, M9), as
+    the admin's lists do (``fastlege.core.admin_tools.PersonReadAuditMixin``)."""
+    doctors = [str(pk) for pk in dict.fromkeys(a.doctor_id for a in rows)]
+    if doctors:
+        audit.record_list_read(
+            actor,
+            Doctor._meta.label_lower,
+            doctors,
+            ABSENCES_READ_REASON,
+            action="web.absences",
+            municipality=municipality.number,
+        )
 
 
 # -- county governor and national ------------------------------------------------------

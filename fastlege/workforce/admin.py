@@ -61,6 +61,7 @@ class RecruitmentCaseAdmin(ReadOnlyModelAdmin):
 
 @admin.register(PoolSubstitute)
 class PoolSubstituteAdmin(FastlegeModelAdmin):
+    person_path = "doctor"  # a doctor's personal data: reads are audited
     list_display = ("doctor", "county", "home_municipality", "active", "created_at")
     list_filter = ("county", "active")
     list_select_related = ("doctor", "county", "home_municipality")
@@ -100,6 +101,7 @@ from fastlege.workforce.models import AlisAgreement  # noqa: E402
 
 @admin.register(AlisAgreement)
 class AlisAgreementAdmin(ReadOnlyModelAdmin):
+    person_path = "doctor"  # a doctor's personal data: reads are audited
     list_display = ("doctor", "municipality", "start", "planned_completion", "completed_on")
     list_filter = ("stays_after_completion",)
     list_select_related = ("doctor", "municipality")

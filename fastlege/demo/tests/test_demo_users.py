@@ -1,4 +1,5 @@
-"""`fastlege demo_users`: one user per role, idempotent, never in production."""
+"""`fastlege demo_users`: one user per role, idempotent, never in production; demo
+accounts cannot log in without DEBUG."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import struct
 import time
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -33,6 +34,13 @@ PASSWORDS = {
     "admin": "admin-demo-passord",
     "departement": "departement-demo",
 }
+
+@pytest.fixture(autouse=True)
+def demo_debug(settings):
+    """The demo runs with DEBUG on (``make run``); the tests run without it."""
+    settings.DEBUG = True
+
+
 EXPECTED = {
     "innbygger": Role.CITIZEN,
     "fastlege": Role.GP,
@@ -113,9 +121,12 @@ def test_falls_back_when_trondheim_is_not_seeded(seeded):
     assert demo_citizen("5001", datetime.date(2026, 1, 1)) is None
 
 
-@override_settings(DEBUG=False, ALLOW_SYNTHETIC_NIN=False)
-def test_refuses_in_production():
-    with pytest.raises(CommandError, match="aldri i produksjon"):
+@pytest.mark.parametrize("synthetic", [False, True])
+def test_refuses_in_production(settings, synthetic):
+    # A test or training installation (synthetic numbers on, DEBUG off) gets none either.
+    settings.DEBUG = False
+    settings.ALLOW_SYNTHETIC_NIN = synthetic
+    with pytest.raises(CommandError, match="bare når DEBUG er på"):
         demo_users()
     assert not get_user_model().objects.exists()
 
@@ -150,3 +161,21 @@ def test_the_personas_that_need_it_log_in_with_the_documented_demo_code(seeded):
         assert not client.get(reverse("web:start"))["Location"].startswith("/konto/"), username
     for username in ("innbygger", "fastlege"):
         assert not TOTPDevice.objects.filter(user__username=username).exists()
+
+
+def test_demo_accounts_log_in_only_with_debug(seeded, settings, client):
+    demo_users()
+    assert authenticate(username="admin", password=PASSWORDS["admin"]) is not None
+    settings.DEBUG = False  # the demo's database, served without DEBUG
+    for username in EXPECTED:
+        assert authenticate(username=username, password=PASSWORDS[username]) is None
+    # the site's log-in page and the admin's refuse them too
+    response = client.post("/logg-inn/", {"username": "kommune", "password": PASSWORDS["kommune"]})
+    assert "_auth_user_id" not in client.session
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "admin", "password": PASSWORDS["admin"]}
+    )
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    # an ordinary user with the same kind of password still logs in
+    get_user_model().objects.create_user("vanlig", password="vanlig-demo")
+    assert authenticate(username="vanlig", password="vanlig-demo") is not None

@@ -118,6 +118,9 @@ def _url() -> str:
 def _month_run(*extra: str) -> subprocess.Popen[str]:
     env = {**os.environ, "DATABASE_URL": _url(), "DJANGO_SETTINGS_MODULE": "fastlege.settings"}
     env.setdefault("SECRET_KEY", "test-only-secret-key")
+    # production settings without DEBUG: a real e-mail backend and base URL (core/checks.py)
+    env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+    env.setdefault("DIALOGUE_SITE_URL", "https://fastlege.test")
     return subprocess.Popen(
         [sys.executable, "-m", "fastlege", "month-run", f"{MONTH:%Y-%m}", *extra],
         cwd=ROOT,

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fastlege.accounts.models import Role
+from fastlege.core.models import AuditEvent
 from fastlege.registry.models import Absence
 from fastlege.registry.tests.factories import DoctorFactory, gp_list, user_with
 
@@ -124,3 +125,28 @@ def test_an_uncovered_absence_goes_to_the_substitute_pool(site):
         absence.valid_from,
         absence.valid_to,
     )
+
+
+def test_reading_the_absence_page_is_audited_on_the_doctors_shown(site):
+    # A GP's absence and its reason (here illness) is the doctor's personal data (M9).
+    post_absence(site, reason="sykdom")
+    url = reverse("web:municipality_absences", args=["5001"])
+    reads = AuditEvent.objects.filter(kind=AuditEvent.Kind.READ)
+    assert not reads.exists()  # the GP reporting their own absence reads nothing
+    site["municipality"].get(url)
+    site["county_governor"].get(url)
+    events = list(reads.order_by("pk"))
+    assert len(events) == 2
+    for event in events:
+        assert event.object_type == "registry.doctor"
+        assert event.details["ids"] == [str(site["doctor"].pk)]
+        assert event.action == "web.absences"
+    assert {e.actor_id for e in events} == {
+        int(site["municipality"].session["_auth_user_id"]),
+        int(site["county_governor"].session["_auth_user_id"]),
+    }
+    # a page without absences shows nobody: nothing recorded
+    AuditEvent.objects.all().delete()
+    Absence.objects.all().delete()
+    site["municipality"].get(url)
+    assert not reads.exists()

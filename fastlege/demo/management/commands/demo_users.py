@@ -26,8 +26,9 @@ passwords are at least 12 characters, as the site requires.
 When Trondheim is not seeded, the citizen and the GP come from the first
 seeded municipality that has one. The command is idempotent: running it again
 resets the passwords and the roles to the above. It refuses to run unless
-DEBUG or ALLOW_SYNTHETIC_NIN is on, so it can never create known passwords in
-production.
+DEBUG is on, so it can never create known passwords in production, and it puts
+every demo user in the group «demo» (``fastlege.core.demo_accounts``), whose
+members cannot log in while DEBUG is off.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -49,6 +51,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fastlege.accounts import second_factor
 from fastlege.accounts.models import Role, RoleAssignment
+from fastlege.core.demo_accounts import DEMO_GROUP, demo_accounts_allowed
 from fastlege.reference.models import County, Municipality
 from fastlege.registry.models import DoctorPeriod, ListMembership, Resident
 
@@ -112,11 +115,11 @@ class Command(BaseCommand):
     help = _("Lager én demobruker per rolle med faste passord (bare i demo/test).")
 
     def handle(self, *args: object, **options: object) -> None:
-        if not (settings.DEBUG or getattr(settings, "ALLOW_SYNTHETIC_NIN", False)):
+        if not demo_accounts_allowed():
             raise CommandError(
                 _(
-                    "Demobrukere med kjente passord lages bare når DEBUG eller "
-                    "ALLOW_SYNTHETIC_NIN er på, aldri i produksjon."
+                    "Demobrukere med kjente passord lages bare når DEBUG er på "
+                    "(lokal demo), aldri i produksjon. Sett DEBUG=1, eller bruk «make run»."
                 )
             )
         municipality = Municipality.objects.filter(number=DEMO_MUNICIPALITY).first()
@@ -218,6 +221,7 @@ class Command(BaseCommand):
         user.is_superuser = national
         user.set_password(demo.password)
         user.save()
+        user.groups.add(Group.objects.get_or_create(name=DEMO_GROUP)[0])
         RoleAssignment.objects.filter(user=user).exclude(role=demo.role).delete()
         assignments = RoleAssignment.objects.filter(user=user, role=demo.role)
         keep = assignments.first()
