@@ -55,7 +55,16 @@ def code_for(user: Any) -> str:
 def _backend(backend: str | None) -> str:
     from django.conf import settings
 
-    return backend or str(settings.AUTHENTICATION_BACKENDS[0])
+    if backend:
+        return backend
+    # As Django's force_login: the first backend that can load a user from the session
+    # (the demo-account guard before it only refuses log-ins).
+    from django.contrib.auth import load_backend
+
+    for path in settings.AUTHENTICATION_BACKENDS:
+        if hasattr(load_backend(path), "get_user"):
+            return str(path)
+    return str(settings.AUTHENTICATION_BACKENDS[0])
 
 
 def _mark_verified(client: Client, user: Any) -> None:

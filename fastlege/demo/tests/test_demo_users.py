@@ -16,7 +16,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -34,6 +34,7 @@ PASSWORDS = {
     "admin": "admin-demo-passord",
     "departement": "departement-demo",
 }
+
 
 @pytest.fixture(autouse=True)
 def demo_debug(settings):
