@@ -1,6 +1,7 @@
-"""The demo's shared-list wind-downs: Trøndelag's GPs of 60 to 67 get one (every other
-one with a successor named), one per municipality; younger and older GPs and other
-counties none; a second run changes nothing."""
+"""The demo's shared-list wind-downs: in the first three municipalities of Trøndelag
+with GPs of 60 to 67, two lists each get one, the first without a successor and the
+second with one named; younger and older GPs, a fourth municipality and other counties
+none; a second run changes nothing."""
 
 from __future__ import annotations
 
@@ -31,22 +32,24 @@ def list_with_gp_aged(age: int, municipality: str = "5001"):
 
 def test_the_demo_adds_wind_downs_with_and_without_successor_once():
     trondheim_63 = list_with_gp_aged(63)
-    melhus_65 = list_with_gp_aged(65, "5028")
-    list_with_gp_aged(61)  # Trondheim again: one per municipality
+    trondheim_61 = list_with_gp_aged(61)
+    list_with_gp_aged(62)  # a third in Trondheim: two per municipality
     list_with_gp_aged(59, "5006")  # too young
     list_with_gp_aged(68, "5007")  # older than the demo picks
+    froya = list_with_gp_aged(64, "5014")
+    osen = list_with_gp_aged(60, "5020")
+    list_with_gp_aged(63, "5028")  # a fourth municipality
     list_with_gp_aged(63, "0301")  # not Trøndelag
     call_command("workforce_wind_down_demo", stdout=io.StringIO())
-    rows = list(WindDown.objects.order_by("agreement__municipality_id"))
-    assert [w.agreement_id for w in rows] == [trondheim_63.pk, melhus_65.pk]
+    rows = list(WindDown.objects.order_by("agreement__municipality_id", "agreement_id"))
+    assert [w.agreement_id for w in rows] == [trondheim_63.pk, trondheim_61.pk, froya.pk, osen.pk]
     start = timezone.localdate().replace(day=1)
     assert [w.hand_over_on for w in rows] == [
-        rules.add_months(start, 4),
-        rules.add_months(start, 10),
+        rules.add_months(start, months) for months in (4, 10, 16, 20)
     ]
-    assert rows[0].successor is None
-    assert rows[1].successor is not None and rows[1].successor != rows[1].outgoing
+    assert [w.successor is not None for w in rows] == [False, True, False, False]
+    assert rows[1].successor != rows[1].outgoing
     out = io.StringIO()
     call_command("workforce_wind_down_demo", stdout=out)
     assert "ingenting er endret" in out.getvalue()
-    assert WindDown.objects.count() == 2
+    assert WindDown.objects.count() == 4

@@ -1,13 +1,14 @@
 """Shared-list wind-downs (deleliste) for the demo registry in Trøndelag (idempotent).
 
-Up to six lists in Trøndelag, in different municipalities, whose regular GP is 60 to
-67 (old enough for a deleliste, ``rules.old_enough_to_wind_down``, and not about to
-reach the age limit, which the early warning shows anyway) get a wind-down through
-``registry.services.register_wind_down`` as the system: from the first of this month,
-handed over in 4, 10, 16, 20, 8 and 14 months. Every other one has a successor named
-(a locum who has stood in on a list in the county, else another doctor), so the early
-warning shows both kinds: a likely vacancy and a planned hand-over. Demo data: the
-note says so.
+In the first three municipalities of Trøndelag (by number: Trondheim first, the demo
+officer's), two lists each whose regular GP is 60 to 67 (old enough for a deleliste,
+``rules.old_enough_to_wind_down``, and not about to reach the age limit, which the
+early warning shows anyway) get a wind-down through
+``registry.services.register_wind_down`` as the system, from the first of this month:
+the first without a successor, the second with one named (a locum who has stood in
+on a list in the county, else another doctor). The hand-overs fall in 4, 10, 16, 20,
+8 and 14 months, so the early warning shows a likely vacancy in each horizon and the
+planned hand-overs apart. Demo data: the note says so.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ COUNTY = "50"  # Trøndelag
 NOTE = "Demodata."
 HAND_OVER_MONTHS = (4, 10, 16, 20, 8, 14)
 OLDEST = 67
+MUNICIPALITIES = 3
+PER_MUNICIPALITY = 2
 
 
 class Command(BaseCommand):
@@ -55,15 +58,15 @@ class Command(BaseCommand):
             .select_related("doctor", "agreement")
             .order_by("agreement__municipality_id", "agreement_id")
         )
-        chosen: list[DoctorPeriod] = []
-        seen: set[str] = set()
+        per_muni: dict[str, list[DoctorPeriod]] = {}
         for period in periods:
-            if period.agreement.municipality_id in seen:
+            muni = period.agreement.municipality_id
+            if muni not in per_muni and len(per_muni) == MUNICIPALITIES:
                 continue
-            seen.add(period.agreement.municipality_id)
-            chosen.append(period)
-            if len(chosen) == len(HAND_OVER_MONTHS):
-                break
+            if len(per_muni.setdefault(muni, [])) < PER_MUNICIPALITY:
+                per_muni[muni].append(period)
+        # (period, successor named): the first of each municipality without, the second with.
+        chosen = [(p, rank == 1) for ps in per_muni.values() for rank, p in enumerate(ps)]
         locums = list(
             Doctor.objects.filter(
                 periods__role=DoctorPeriod.Role.SUBSTITUTE,
@@ -74,19 +77,20 @@ class Command(BaseCommand):
             .values_list("hpr_number", flat=True)[:10]
         )
         named = 0
-        for i, period in enumerate(chosen):
+        for i, (period, with_successor) in enumerate(chosen):
             successor = ""
-            if i % 2 == 1:
-                successor = next(
-                    (h for h in locums if h != period.doctor.hpr_number),
-                    Doctor.objects.exclude(pk=period.doctor_id)
-                    .order_by("pk")
-                    .values_list("hpr_number", flat=True)
-                    .first()
-                    or "",
-                )
+            if with_successor:
+                successor = next((h for h in locums if h != period.doctor.hpr_number), "")
+                if not successor:
+                    successor = (
+                        Doctor.objects.exclude(pk=period.doctor_id)
+                        .order_by("pk")
+                        .values_list("hpr_number", flat=True)
+                        .first()
+                        or ""
+                    )
+                locums = [h for h in locums if h != successor]
                 if successor:
-                    locums = [h for h in locums if h != successor] or locums
                     named += 1
             register_wind_down(
                 None,
