@@ -62,6 +62,11 @@ def test_the_municipality_registers_names_the_successor_and_cancels(site):
     assert (w.outgoing, w.successor) == (site["gp"], None)
     html = site["municipality"].get(url).content.decode()
     assert site["gp"].full_name in html and "ikke avklart" in html
+    # The list's own page says so too.
+    list_page = reverse("web:municipality_list", args=["5001", site["agreement"].pk])
+    html = site["municipality"].get(list_page).content.decode()
+    assert 'data-testid="list-wind-downs"' in html and "ny fastlege ikke avklart" in html
+    assert w.hand_over_on.strftime("%d.%m.%Y") in html
     # It shows on the early warning as a likely vacancy on the hand-over day.
     warning = reverse("workforce:early_warning_municipality", args=["5001"])
     html = site["municipality"].get(warning).content.decode()
