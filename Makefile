@@ -41,6 +41,7 @@ run: install
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege workforce_recruitment_demo
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege workforce_alis_demo
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege workforce_pool_demo
+	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege workforce_wind_down_demo
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege demo_users
 	DEBUG=1 ALLOW_SYNTHETIC_NIN=1 $(BIN)/fastlege runserver $(HOST):$(PORT)
 

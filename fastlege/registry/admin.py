@@ -52,6 +52,7 @@ from fastlege.registry.models import (
     Resident,
     SwitchRequest,
     WaitingListEntry,
+    WindDown,
 )
 from fastlege.registry.periods import in_force_on, not_ended_by
 
@@ -862,3 +863,24 @@ class AgreementExtensionAdmin(ReadOnlyModelAdmin):
     list_select_related = ("agreement__practice", "doctor", "decided_by")
     ordering = ("-id",)
     sortable_by = ("id", "decided_on", "valid_until")
+
+
+@admin.register(WindDown)
+class WindDownAdmin(ReadOnlyModelAdmin):
+    """Deleliste (nedtrapping og overdragelse): registered, changed and cancelled through
+    ``registry.services.wind_down``, which checks the age and the list; read-only here."""
+
+    list_display = (
+        "id",
+        "agreement",
+        "outgoing",
+        "successor",
+        "valid_from",
+        "hand_over_on",
+        "status",
+        "registered_by",
+    )
+    list_filter = ("status", AgreementFilter)
+    list_select_related = ("agreement__practice", "outgoing", "successor", "registered_by")
+    ordering = ("-id",)
+    sortable_by = ("id", "valid_from", "hand_over_on")

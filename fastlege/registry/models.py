@@ -906,6 +906,84 @@ class Absence(models.Model):
         _check_period(self)
 
 
+class WindDown(models.Model):
+    """Deleliste: the list's regular GP, 60 or older, winds down and hands the practice
+    over to a successor (Helfo, «kommunen sitt ansvar for legetenesta»; domain.md § 2).
+
+    Agreed with the municipality for one list: the outgoing GP is the list's regular GP
+    on ``valid_from``; the successor (``successor``) may be named later; the outgoing GP
+    leaves on ``hand_over_on`` (the first day without them, half-open like every
+    period). The registry keeps one regular GP per list
+    (``one_open_regular_gp_per_list``): the hand-over itself is a take-over
+    (``take_over_list``). Rules: ``rules.old_enough_to_wind_down``; writes:
+    ``registry.services.wind_down``. The vacancy early warning reads the open ones.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "aktiv", _("avtalt")
+        CANCELLED = "avbrutt", _("avbrutt")
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("fastlegeliste"),
+        on_delete=models.PROTECT,
+        related_name="wind_downs",
+    )
+    outgoing = models.ForeignKey(
+        Doctor,
+        verbose_name=_("fastlegen som trapper ned"),
+        on_delete=models.PROTECT,
+        related_name="wind_downs",
+    )
+    successor = models.ForeignKey(
+        Doctor,
+        verbose_name=_("ny fastlege (etterfølger)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="wind_downs_taking_over",
+        help_text=_("Legen som skal overta listen. Tom: ikke avklart ennå."),
+    )
+    valid_from = models.DateField(_("nedtrapping fra"))
+    hand_over_on = models.DateField(
+        _("overdragelse"),
+        help_text=_("Den første dagen uten fastlegen som trapper ned."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    note = models.TextField(_("merknad"), blank=True, max_length=2000)
+    registered_by = user_field(_("registrert av"))
+    registered_at = models.DateTimeField(_("registrert"), default=timezone.now)
+    ended_at = models.DateTimeField(_("avbrutt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deleliste (nedtrapping og overdragelse)")
+        verbose_name_plural = _("delelister (nedtrapping og overdragelse)")
+        ordering = ["hand_over_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hand_over_on__gt=models.F("valid_from")),
+                name="wind_down_hand_over_after_start",
+                violation_error_message=_("Overdragelsen må være etter at nedtrappingen starter."),
+            ),
+            models.CheckConstraint(
+                condition=Q(successor__isnull=True) | ~Q(successor=models.F("outgoing")),
+                name="wind_down_successor_not_outgoing",
+                violation_error_message=_("Etterfølgeren kan ikke være legen som trapper ned."),
+            ),
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=Q(status="aktiv"),
+                name="one_open_wind_down_per_list",
+                violation_error_message=_("Listen har allerede en avtalt deleliste."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Deleliste {self.agreement_id}, overdragelse {self.hand_over_on:%d.%m.%Y}"
+
+
 # --- Registry operations (issue 3): population events, decisions and letters ---
 
 

@@ -184,6 +184,31 @@ PARAMETERS: tuple[Parameter, ...] = (
         note="Vikarer på samme liste og samme vikar på flere lister: til sammen høyst 100 %.",
     ),
     Parameter(
+        "wind_down_min_age",
+        60,
+        _OLD,
+        "Helfo: kommunen sitt ansvar for legetenesta (deleliste); domain.md § 2",
+        note=(
+            "Deleliste kan avtales av leger over 60 år som planlegger å trappe ned og "
+            "overdra praksisen. «Over 60» leses som fylt 60 år den dagen nedtrappingen "
+            "starter."
+        ),
+    ),
+    Parameter(
+        "wind_down_other_conditions_checked",
+        False,
+        _OLD,
+        "Helfo: kommunen sitt ansvar for legetenesta (deleliste; avkuttet kilde)",
+        verified=False,
+        note=(
+            "Kilden er avkuttet etter alderskravet (domain.md § 2: «at least 50 p…»). De "
+            "øvrige vilkårene (f.eks. en minste andel av praksisen, varighet, listetak for "
+            "hver lege) er ikke kjent og sjekkes ikke: registeret godtar en deleliste når "
+            "legen er fast lege på listen og har fylt «wind_down_min_age» år. Kommunen må "
+            "selv sjekke resten."
+        ),
+    ),
+    Parameter(
         "waiting_list_release_batch",
         10,
         _OLD,
@@ -474,6 +499,14 @@ def may_hold_agreement(
     """§ 12: may the doctor be a list's regular GP on ``on``? Below the age limit,
     or within a time-limited extension."""
     return on < agreement_ends_for_age_on(birth_date, extended_until)
+
+
+def old_enough_to_wind_down(birth_date: datetime.date, starts_on: datetime.date) -> bool:
+    """Deleliste (Helfo; domain.md § 2): a regular GP who has turned
+    ``wind_down_min_age`` (60) on the day the wind-down starts may agree a shared list
+    to wind down and hand over the practice. The source's remaining conditions are cut
+    off and not checked (``wind_down_other_conditions_checked``, verified=False)."""
+    return age_on(birth_date, starts_on) >= int(param("wind_down_min_age", starts_on))
 
 
 # --- Competence (kompetanseforskriften § 3) -----------------------------------

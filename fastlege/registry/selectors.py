@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fastlege.core import audit
 from fastlege.core.identity import parse_nin
@@ -33,6 +34,7 @@ from fastlege.registry.models import (
     Resident,
     SwitchRequest,
     WaitingListEntry,
+    WindDown,
 )
 from fastlege.registry.periods import in_force_on
 from fastlege.registry.services import access
@@ -457,3 +459,50 @@ def reduction_impact(
         notice_ok=rules.reduction_notice_ok(requested_on, effective_on, False),
         full_notice_from=rules.add_months(requested_on, months),
     )
+
+
+# --- Shared-list wind-downs (deleliste) ----------------------------------------
+
+
+def wind_downs_of(municipality_id: str) -> list[WindDown]:
+    """Every shared-list wind-down on the municipality's lists: the open ones first, by
+    hand-over day, then the cancelled ones (newest first). The caller scopes (the page
+    asks ``web.selectors.municipality_for_viewer``)."""
+    rows = list(
+        WindDown.objects.filter(agreement__municipality_id=municipality_id)
+        .select_related("agreement__practice", "outgoing", "successor")
+        .order_by("hand_over_on", "pk")
+    )
+    rows.sort(key=lambda w: w.status != WindDown.Status.ACTIVE)
+    return rows
+
+
+def lists_for_wind_down(municipality_id: str, day: datetime.date) -> list[tuple[int, str]]:
+    """The municipality's lists in force on ``day`` with a regular GP and no open
+    wind-down, as (list id, «Liste N, practice – GP») for the page's choice; the service
+    checks the GP's age (``rules.old_enough_to_wind_down``)."""
+    periods = (
+        DoctorPeriod.objects.filter(
+            in_force_on(day),
+            role=DoctorPeriod.Role.REGULAR,
+            agreement__municipality_id=municipality_id,
+        )
+        .filter(Q(agreement__valid_to__isnull=True) | Q(agreement__valid_to__gt=day))
+        .exclude(
+            Exists(
+                WindDown.objects.filter(
+                    agreement_id=OuterRef("agreement_id"), status=WindDown.Status.ACTIVE
+                )
+            )
+        )
+        .select_related("agreement__practice", "doctor")
+        .order_by("agreement_id")
+    )
+    return [
+        (
+            p.agreement_id,
+            _("Liste %(n)s, %(practice)s – %(gp)s")
+            % {"n": p.agreement_id, "practice": p.agreement.practice.name, "gp": p.doctor},
+        )
+        for p in periods
+    ]

@@ -320,3 +320,59 @@ class ImpactForm(forms.Form):
     def __init__(self, *args: Any, firsts: list[datetime.date], **kw: Any) -> None:
         super().__init__(*args, **kw)
         cast(forms.ChoiceField, self.fields["fra"]).choices = first_of_month_choices(firsts)
+
+
+class WindDownForm(forms.Form):
+    """The municipality registers a shared-list wind-down (deleliste,
+    ``registry.services.register_wind_down``); ``lists``: the choice of lists."""
+
+    agreement = forms.TypedChoiceField(label=_("Liste"), coerce=int)
+    valid_from = forms.DateField(
+        label=_("Nedtrappingen starter"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    hand_over_on = forms.DateField(
+        label=_("Overdragelse (første dag uten fastlegen som trapper ned)"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    successor_hpr = forms.RegexField(
+        label=_("Ny fastlege, HPR-nummer (valgfritt)"),
+        regex=r"^\d{7,9}$",
+        max_length=9,
+        required=False,
+        help_text=_("Tom hvis det ikke er avklart hvem som overtar."),
+        error_messages={"invalid": _("HPR-nummeret har 7 til 9 siffer.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    note = forms.CharField(
+        label=_("Merknad (valgfritt)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, lists: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["agreement"]).choices = lists
+
+
+class WindDownSuccessorForm(forms.Form):
+    """Name or change the successor of a wind-down (blank: not known after all)."""
+
+    successor_hpr = forms.RegexField(
+        label=_("Ny fastlege, HPR-nummer"),
+        regex=r"^\d{7,9}$",
+        max_length=9,
+        required=False,
+        help_text=_("Tom: ingen etterfølger er avklart."),
+        error_messages={"invalid": _("HPR-nummeret har 7 til 9 siffer.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class WindDownCancelForm(forms.Form):
+    note = forms.CharField(
+        label=_("Hvorfor avbrytes delelisten? (valgfritt)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -575,7 +575,8 @@ def unassigned_count(municipality_id: str) -> int:
 
 
 def list_detail(agreement: Agreement) -> dict[str, Any]:
-    """A list's doctors (regular and substitutes), ceiling changes and reductions."""
+    """A list's doctors (regular and substitutes), ceiling changes, reductions, absences,
+    extensions and shared-list wind-downs (deleliste)."""
     return {
         "periods": list(
             agreement.doctor_periods.select_related("doctor").order_by("-valid_from", "-pk")[:50]
@@ -584,6 +585,9 @@ def list_detail(agreement: Agreement) -> dict[str, Any]:
         "reductions": list(agreement.reductions.order_by("-effective_on", "-pk")[:20]),
         "absences": list(agreement.absences.select_related("doctor")[:20]),
         "extensions": list(agreement.extensions.select_related("doctor")[:20]),
+        "wind_downs": list(
+            agreement.wind_downs.select_related("outgoing", "successor").order_by("-pk")[:10]
+        ),
         "end_age": int(rules.param("agreement_end_age", timezone.localdate())),
         "age_cap": int(rules.param("agreement_extension_age_cap", timezone.localdate())),
     }

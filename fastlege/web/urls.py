@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fastlege.web.views import area, auth, citizen, gp, municipality
+from fastlege.web.views import area, auth, citizen, gp, municipality, wind_down
 
 app_name = "web"
 
@@ -65,6 +65,17 @@ urlpatterns = [
         "kommune/<str:number>/fravaer/<id:absence_id>/avgjor/",
         municipality.absence_decide,
         name="absence_decide",
+    ),
+    path("kommune/<str:number>/deleliste/", wind_down.wind_downs, name="municipality_wind_downs"),
+    path(
+        "kommune/<str:number>/deleliste/<id:wind_down_id>/etterfolger/",
+        wind_down.wind_down_successor,
+        name="wind_down_successor",
+    ),
+    path(
+        "kommune/<str:number>/deleliste/<id:wind_down_id>/avbryt/",
+        wind_down.wind_down_cancel,
+        name="wind_down_cancel",
     ),
     path(
         "kommune/<str:number>/liste/<id:agreement_id>/lavere-listetak/",

@@ -28,13 +28,17 @@ per kind of signal and hands the values to the rules.
     months ago, and a substitute covers the list. Parental leave is left out
     (``long_absence_excluded_reasons``: a planned leave with a return). Its date is
     the day asked about, as for (d).
-(e) **Shared-list wind-downs** (deleliste, for doctors over 60 handing over their
-    practice; domain.md § 2): **not modelled by the registry**, so no signal. The
-    registry has only a flag for a shared list (``Agreement.is_shared_list``,
-    fellesliste, § 20) and allows one open regular GP per list
-    (``one_open_regular_gp_per_list``); it records no wind-down, no second GP and no
-    hand-over date. A GP over 60 on a shared list is not a wind-down by itself, so
-    none is guessed here.
+(e) **Shared-list wind-downs** (deleliste: a regular GP of 60 or more winds down and
+    hands over the practice; Helfo, domain.md § 2; the registry's ``WindDown``,
+    registered by the municipality through ``registry.services.wind_down``). An open
+    wind-down whose outgoing GP is still the list's regular GP and which has **no
+    successor named** is a likely vacancy on its hand-over day (``hand_over_on``):
+    nobody is known to take the list over when the GP leaves. One **with a successor
+    named** is not counted: the list is planned to pass from one GP to the next, as a
+    take-over in (b). It is shown apart as information (``hand_overs``), because a
+    named successor is an agreement, not yet a registered regular period, and can fall
+    through. No signal either when a new regular GP's period is already registered to
+    start on or before the hand-over day (as in (b)).
 
 A list's date is its earliest signal's date. A list is within a horizon of H months
 when that date is on or before the day asked about plus H months (inclusive, as the
@@ -61,7 +65,7 @@ from django.utils.translation import gettext_lazy
 from fastlege.core.tabular import Column
 from fastlege.reference.models import County, Municipality
 from fastlege.registry import rules
-from fastlege.registry.models import Absence, Agreement, DoctorPeriod
+from fastlege.registry.models import Absence, Agreement, DoctorPeriod, WindDown
 from fastlege.registry.periods import in_force_on, not_ended_by
 from fastlege.registry.rules import Parameter
 from fastlege.registry.services.agreements import age_endings
@@ -126,6 +130,7 @@ class Reason(models.TextChoices):
     LIST_ENDS = "liste_avsluttes", gettext_lazy("listen avsluttes")
     SUBSTITUTE_ONLY = "bare_vikar", gettext_lazy("bare vikar over lang tid")
     LONG_ABSENCE = "lenge_borte", gettext_lazy("fastlegen lenge borte, vikar på listen")
+    WIND_DOWN = "deleliste", gettext_lazy("deleliste uten etterfølger")
 
 
 def _fmt(day: datetime.date) -> str:
@@ -174,6 +179,11 @@ class Signal:
             return _("fastlegens periode på listen slutter %(ends)s") % {"ends": _fmt(self.on)}
         if r == Reason.LIST_ENDS:
             return _("avtalen (listen) avsluttes %(ends)s") % {"ends": _fmt(self.on)}
+        if r == Reason.WIND_DOWN and self.related_on is not None:
+            return _(
+                "fastlegen trapper ned fra %(since)s og overdrar listen %(ends)s; "
+                "ingen ny fastlege er navngitt"
+            ) % {"since": _fmt(self.related_on), "ends": _fmt(self.on)}
         if r == Reason.LONG_ABSENCE and self.related_on is not None:
             away = _("fastlegen borte siden %(since)s") % {"since": _fmt(self.related_on)}
             if self.cover_until is None:
@@ -292,6 +302,23 @@ def long_absence_signal(
     if absent_since >= rules.add_months(day, -min_months):
         return None
     return Signal(Reason.LONG_ABSENCE, day, related_on=absent_since, cover_until=cover_until)
+
+
+def wind_down_signal(
+    valid_from: datetime.date,
+    hand_over_on: datetime.date,
+    successor_named: bool,
+    successor_from: datetime.date | None = None,
+) -> Signal | None:
+    """(e) A shared-list wind-down (deleliste) whose GP leaves on ``hand_over_on``: a
+    likely vacancy that day when no successor is named. None when one is named (shown
+    as information, not counted) or when a new regular GP's period is registered to
+    start on or before the hand-over (``successor_from``, a take-over as in (b))."""
+    if successor_named:
+        return None
+    if successor_from is not None and successor_from <= hand_over_on:
+        return None
+    return Signal(Reason.WIND_DOWN, hand_over_on, related_on=valid_from)
 
 
 def horizon_end(day: datetime.date, months: int) -> datetime.date:
@@ -453,8 +480,48 @@ def _signals(
         )
         if signal is not None:
             found[a.pk].append(signal)
-    # (e) shared-list wind-downs: not modelled by the registry (module docstring).
+    # (e) shared-list wind-downs without a successor named.
+    wind_downs = [
+        w for w in _open_wind_downs(list(agreements), day, until) if w.successor_id is None
+    ]
+    starts: dict[int, datetime.date] = {}
+    for agreement_id, start in (
+        DoctorPeriod.objects.filter(
+            role=REGULAR, valid_from__gt=day, agreement_id__in=[w.agreement_id for w in wind_downs]
+        )
+        .order_by("valid_from")
+        .values_list("agreement_id", "valid_from")
+    ):
+        starts.setdefault(agreement_id, start)
+    for w in wind_downs:
+        signal = wind_down_signal(w.valid_from, w.hand_over_on, False, starts.get(w.agreement_id))
+        if signal is not None:
+            found[w.agreement_id].append(signal)
     return found
+
+
+def _open_wind_downs(
+    agreement_ids: list[int], day: datetime.date, until: datetime.date
+) -> list[WindDown]:
+    """The open wind-downs (deleliste) on these lists handing over by ``until`` whose
+    outgoing GP is still the list's regular GP on ``day`` (once the GP has left, the
+    list is taken over or without a GP, and (b)–(d) speak for it)."""
+    still_gp = DoctorPeriod.objects.filter(
+        in_force_on(day),
+        role=REGULAR,
+        agreement_id=models.OuterRef("agreement_id"),
+        doctor_id=models.OuterRef("outgoing_id"),
+    )
+    return list(
+        WindDown.objects.filter(
+            models.Exists(still_gp),
+            status=WindDown.Status.ACTIVE,
+            agreement_id__in=agreement_ids,
+            hand_over_on__lte=until,
+        )
+        .select_related("outgoing", "successor")
+        .order_by("hand_over_on", "pk")
+    )
 
 
 def lists_at_risk(
@@ -521,21 +588,72 @@ class Horizon:
 
 
 @dataclass(frozen=True)
+class HandOver:
+    """A shared-list wind-down (deleliste) with a successor named: information, not a
+    likely vacancy (module docstring, (e))."""
+
+    wind_down: WindDown
+    agreement: Agreement
+    members: int
+
+    @property
+    def municipality(self) -> Municipality:
+        return self.agreement.municipality
+
+
+def hand_overs(
+    actor: Any,
+    area: Municipality | County,
+    day: datetime.date,
+    horizon_months: int = max(HORIZONS_MONTHS),
+) -> list[HandOver]:
+    """The open wind-downs of ``area``'s lists with a successor named that hand over
+    within ``horizon_months`` months, earliest first, with the residents on each list.
+    Scoped as ``lists_at_risk``."""
+    munis = _area_municipalities(actor, area)
+    agreements = {
+        a.pk: a
+        for a in Agreement.objects.filter(in_force_on(day), municipality_id__in=munis)
+        .select_related("practice", "municipality")
+        .order_by("pk")
+    }
+    named = [
+        w
+        for w in _open_wind_downs(list(agreements), day, horizon_end(day, horizon_months))
+        if w.successor_id is not None
+    ]
+    lengths = dict(
+        ListLength.objects.filter(agreement_id__in=[w.agreement_id for w in named]).values_list(
+            "agreement_id", "members"
+        )
+    )
+    return [HandOver(w, agreements[w.agreement_id], lengths.get(w.agreement_id, 0)) for w in named]
+
+
+@dataclass(frozen=True)
 class EarlyWarning:
     area: Municipality | County
     day: datetime.date
     horizons: list[Horizon]
     substitute_only_months: int
+    hand_overs: list[HandOver] = field(default_factory=list)
 
 
 def early_warning(actor: Any, area: Municipality | County, day: datetime.date) -> EarlyWarning:
-    """``lists_at_risk`` for each horizon (6, 12 and 24 months), read once."""
+    """``lists_at_risk`` for each horizon (6, 12 and 24 months), read once, and the
+    planned hand-overs with a successor named (``hand_overs``)."""
     rows = lists_at_risk(actor, area, day, max(HORIZONS_MONTHS))
     horizons = [
         Horizon(m, horizon_end(day, m), [r for r in rows if within(r.on, day, m)])
         for m in HORIZONS_MONTHS
     ]
-    return EarlyWarning(area, day, horizons, int(param("substitute_only_months", day)))
+    return EarlyWarning(
+        area,
+        day,
+        horizons,
+        int(param("substitute_only_months", day)),
+        hand_overs(actor, area, day, max(HORIZONS_MONTHS)),
+    )
 
 
 # --- The table as a file (fastlege.core.tabular, the one export path) -----------------

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from fastlege.reference.models import County, Municipality
 from fastlege.registry.models import DoctorPeriod
 from fastlege.registry.periods import in_force_on
 from fastlege.registry.services.access import scope_of
@@ -137,7 +138,40 @@ def indicators(
     total_code: str = "",
 ) -> AlisIndicatorTable:
     """The indicators per municipality (``(number, name)`` pairs) and their sum."""
-    numbers = [n for n, _name in municipalities]
+    return _grouped_indicators(
+        [(number, name, [number]) for number, name in municipalities], on, total_name, total_code
+    )
+
+
+def indicators_by_county(on: datetime.date, total_name: str) -> AlisIndicatorTable:
+    """The national page: the indicators per county (each the sum of its
+    municipalities, counted as on the county's page) and for the whole country. The
+    caller checks that the viewer is national staff."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for number, county_id in Municipality.objects.order_by("number").values_list(
+        "number", "county_id"
+    ):
+        groups[county_id].append(number)
+    return _grouped_indicators(
+        [
+            (c.number, c.name, groups.get(c.number, []))
+            for c in County.objects.order_by("number").only("number", "name")
+        ],
+        on,
+        total_name,
+    )
+
+
+def _grouped_indicators(
+    groups: Sequence[tuple[str, str, list[str]]],
+    on: datetime.date,
+    total_name: str,
+    total_code: str = "",
+) -> AlisIndicatorTable:
+    """The indicators per group of municipalities (``(code, name, numbers)``) and the
+    sum of all groups: one reading of the registry and the agreements, the same rules
+    (``alis``) for each row and the total."""
+    numbers = [n for _code, _name, members in groups for n in members]
     statuses = competence_statuses(numbers, on)
     per_muni: dict[str, list[AlisAgreement]] = defaultdict(list)
     for a in AlisAgreement.objects.filter(municipality_id__in=numbers).only(
@@ -151,7 +185,9 @@ def indicators(
     ):
         per_muni[a.municipality_id].append(a)
 
-    def build(name: str, code: str, comp: list[alis.Competence], agr: list[AlisAgreement]):
+    def build(name: str, code: str, members: list[str]) -> AlisIndicators:
+        comp = [s for n in members for s in statuses.get(n, [])]
+        agr = [a for n in members for a in per_muni.get(n, [])]
         completed = [a for a in agr if a.completed_on is not None and a.completed_on <= on]
         return AlisIndicators(
             name=name,
@@ -164,11 +200,6 @@ def indicators(
             grant_received=int(sum(a.grant_received_amount or 0 for a in agr)),
         )
 
-    rows = [build(name, n, statuses.get(n, []), per_muni.get(n, [])) for n, name in municipalities]
-    total = build(
-        total_name,
-        total_code,
-        [s for n in numbers for s in statuses.get(n, [])],
-        [a for n in numbers for a in per_muni.get(n, [])],
-    )
+    rows = [build(name, code, members) for code, name, members in groups]
+    total = build(total_name, total_code, numbers)
     return AlisIndicatorTable(on=on, rows=rows, total=total, years=sorted(total.completions))

@@ -70,4 +70,5 @@ urlpatterns = [
         name="alis_complete",
     ),
     path("alis/fylke/<str:number>/", alis.alis_county, name="alis_county"),
+    path("alis/", alis.alis_national, name="alis_national"),
 ]

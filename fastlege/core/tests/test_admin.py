@@ -44,6 +44,7 @@ from fastlege.registry.models import (
     Resident,
     SwitchRequest,
     WaitingListEntry,
+    WindDown,
 )
 
 pytestmark = pytest.mark.django_db
@@ -170,6 +171,12 @@ def world(db: Any) -> dict[str, Any]:
         valid_from=datetime.date(2026, 7, 1),
         valid_to=datetime.date(2026, 7, 22),
         reason=Absence.Reason.HOLIDAY,
+    )
+    WindDown.objects.create(
+        agreement=agreement,
+        outgoing=period.doctor,
+        valid_from=datetime.date(2026, 3, 1),
+        hand_over_on=datetime.date(2027, 1, 1),
     )
     user = User.objects.create_user("kommune5001", password="x")
     role = RoleAssignment.objects.create(user=user, role=Role.MUNICIPALITY, municipality_id="5001")

@@ -8,7 +8,8 @@ Modules: ``citizen`` (switch, cancel, opt out/in), ``waiting`` (waiting lists),
 ``agreements`` (competence, the age limit and extensions, ending on § 12's terms),
 ``ceiling`` (list ceiling changes), ``reduction`` (list reduction by lot),
 ``removal`` (§§ 38–39), ``absence`` (a GP's absence and its cover),
-``population`` (events from the population register),
+``population`` (events from the population register), ``wind_down`` (shared-list
+wind-downs, deleliste),
 ``notifications`` (letters to residents); ``errors`` has the codes.
 """
 
@@ -54,6 +55,11 @@ from fastlege.registry.services.waiting import (
     leave_waiting_list,
     place_from_waiting_list,
 )
+from fastlege.registry.services.wind_down import (
+    cancel_wind_down,
+    name_successor,
+    register_wind_down,
+)
 
 __all__ = [
     "Code",
@@ -64,6 +70,7 @@ __all__ = [
     "assign_gp",
     "cancel_list_reduction",
     "cancel_switch",
+    "cancel_wind_down",
     "close_agreement",
     "create_list",
     "create_print_batch",
@@ -74,6 +81,7 @@ __all__ = [
     "join_waiting_list",
     "leave_waiting_list",
     "mark_read",
+    "name_successor",
     "opt_in",
     "opt_out",
     "place_from_waiting_list",
@@ -86,6 +94,7 @@ __all__ = [
     "register_emigration",
     "register_move",
     "register_substitute",
+    "register_wind_down",
     "remove_resident_for_threats",
     "request_ceiling_change",
     "request_switch",

@@ -76,6 +76,13 @@ class Code(StrEnum):
     ABSENCE_WITHOUT_END = "absence_without_end"
     UNKNOWN_ABSENCE = "unknown_absence"
     UNKNOWN_DECISION = "unknown_decision"
+    # shared-list wind-downs (deleliste)
+    WIND_DOWN_TOO_YOUNG = "wind_down_too_young"
+    WIND_DOWN_EXISTS = "wind_down_exists"
+    WIND_DOWN_HAND_OVER_NOT_AFTER_START = "wind_down_hand_over_not_after_start"
+    WIND_DOWN_SUCCESSOR_IS_OUTGOING = "wind_down_successor_is_outgoing"
+    WIND_DOWN_NOT_ACTIVE = "wind_down_not_active"
+    UNKNOWN_WIND_DOWN = "unknown_wind_down"
     # ceilings and reductions
     CEILING_OUT_OF_RANGE = "ceiling_out_of_range"
     LOW_CEILING_NEEDS_APPROVAL = "low_ceiling_needs_approval"
@@ -220,6 +227,19 @@ MESSAGES: dict[Code, Promise] = {
     ),
     Code.UNKNOWN_ABSENCE: _("Fraværet finnes ikke."),
     Code.UNKNOWN_DECISION: _("Velg en av avgjørelsene."),
+    Code.WIND_DOWN_TOO_YOUNG: _(
+        "Deleliste kan avtales av fastleger som har fylt %(age)s år når nedtrappingen "
+        "starter. Legen er %(actual)s år %(date)s."
+    ),
+    Code.WIND_DOWN_EXISTS: _(
+        "Listen har allerede en avtalt deleliste. Endre eller avbryt den i stedet."
+    ),
+    Code.WIND_DOWN_HAND_OVER_NOT_AFTER_START: _(
+        "Overdragelsen må være etter at nedtrappingen starter."
+    ),
+    Code.WIND_DOWN_SUCCESSOR_IS_OUTGOING: _("Etterfølgeren kan ikke være legen som trapper ned."),
+    Code.WIND_DOWN_NOT_ACTIVE: _("Delelisten er avbrutt og kan ikke endres."),
+    Code.UNKNOWN_WIND_DOWN: _("Delelisten finnes ikke."),
     Code.NO_SUBSTITUTE_CHOSEN: _(
         "Velg en vikar (HPR-nummer) før fraværet godkjennes med vikar, eller godkjenn det "
         "uten vikar."

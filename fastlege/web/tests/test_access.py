@@ -91,6 +91,12 @@ PAGES: list[tuple[str, Callable[[World], str], set[str]]] = [
         MUNI_READERS,
     ),
     ("new_list", lambda w: reverse("web:new_list", args=["5001"]), MUNI_WRITERS),
+    (
+        "wind_downs",
+        lambda w: reverse("web:municipality_wind_downs", args=["5001"]),
+        MUNI_READERS,
+    ),
+    ("alis_national", lambda w: reverse("workforce:alis_national"), {"national"}),
     ("users", lambda w: reverse("web:municipality_users", args=["5001"]), MUNI_WRITERS),
     (
         "oslo",

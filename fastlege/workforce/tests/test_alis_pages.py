@@ -217,3 +217,50 @@ def test_county_governor_cannot_change(users, agreement):
     assert c.post(edit_url(agreement), edit_form(agreement, guidance_group="X")).status_code == 403
     agreement.refresh_from_db()
     assert agreement.guidance_group == "Veiledningsgruppe Midt"
+
+
+NATIONAL_PAGE = reverse("workforce:alis_national")
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("national", 200),
+        ("county_governor", 403),
+        ("municipality", 403),
+        ("citizen", 403),
+        ("gp", 403),
+    ],
+)
+def test_only_national_staff_see_the_national_alis_page(users, who, status):
+    assert client_for(users[who]).get(NATIONAL_PAGE).status_code == status
+
+
+def machine_rows(client: Client, url: str) -> dict[str, dict[str, str]]:
+    r = client.get(url + "?format=csv-maskin")
+    assert r.status_code == 200
+    return {x["omrade"]: x for x in csv.DictReader(io.StringIO(r.content.decode("utf-8-sig")))}
+
+
+def test_the_national_page_shows_each_county_as_its_county_page_does(users, agreement):
+    # Trøndelag: the ALIS doctor in Trondheim (the fixture), a specialist in Melhus and
+    # a GP who is neither in Trondheim; Oslo: one specialist. Counted by hand below.
+    gp(MELHUS, Doctor.Specialty.SPECIALIST)
+    gp(TRONDHEIM, Doctor.Specialty.NONE)
+    gp(OSLO, Doctor.Specialty.SPECIALIST)
+    national = client_for(users["national"])
+    rows = machine_rows(national, NATIONAL_PAGE)
+    trondelag, oslo, norway = rows["Trøndelag"], rows["Oslo"], rows["Hele landet"]
+    assert (trondelag["fastleger"], trondelag["spesialister"]) == ("3", "1")
+    assert (trondelag["i_spesialisering"], trondelag["verken"]) == ("1", "1")
+    assert trondelag["alis_pagar"] == "1"
+    assert (oslo["fastleger"], oslo["spesialister"]) == ("1", "1")
+    assert (norway["fastleger"], norway["spesialister"], norway["alis_pagar"]) == ("4", "2", "1")
+    # The one definition: the county's row is the county page's total.
+    county_total = machine_rows(national, county_page())["Trøndelag"]
+    assert trondelag == county_total
+    html = national.get(NATIONAL_PAGE).content.decode()
+    assert reverse("workforce:alis_county", args=["50"]) in html
+    assert "ALIS i hele landet" in html
+    index = national.get(reverse("workforce:index")).content.decode()
+    assert NATIONAL_PAGE in index

@@ -4,6 +4,7 @@ and a refused double booking shown in Norwegian through the page."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -157,3 +158,24 @@ def test_the_county_governor_adds_a_substitute_and_availability_through_the_page
     )
     page = c.get(county_url("50")).content.decode()
     assert "Per Poolsen" in page and "01.07.2026–01.08.2026" in page
+
+
+def test_each_heading_and_its_id_are_unique_on_the_pool_pages(users):
+    """The municipality's page has two dependency tables (the municipality's and per
+    list): each has its own heading and id, so a screen reader's list of headings and
+    the sections' labels tell them apart."""
+    year = datetime.date.today().year
+    for url, expected in [
+        (
+            muni_url(TRONDHEIM),
+            [f"Vikaravhengighet i Trondheim {year}", f"Vikaravhengighet per liste {year}"],
+        ),
+        (county_url("50"), [f"Vikaravhengighet per kommune {year}"]),
+    ]:
+        html = client_for(users["county_governor"]).get(url).content.decode()
+        headings = re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", html, re.S)
+        assert len(headings) == len(set(headings)), headings
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        assert len(ids) == len(set(ids)), ids
+        for heading in expected:
+            assert heading in headings, (heading, headings)

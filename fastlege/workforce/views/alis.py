@@ -19,7 +19,7 @@ from fastlege.core.tabular import Column
 from fastlege.reference.models import Municipality
 from fastlege.stats import exports as table_files
 from fastlege.stats.rounding import half_up
-from fastlege.web.selectors import county_for_viewer, municipality_for_viewer
+from fastlege.web.selectors import county_for_viewer, municipality_for_viewer, require_national
 from fastlege.workforce import alis, selectors_alis
 from fastlege.workforce.forms_alis import AlisForm, CompleteForm
 from fastlege.workforce.models import AlisAgreement
@@ -291,4 +291,22 @@ def alis_county(request: HttpRequest, number: str) -> HttpResponse:
         request,
         "workforce/alis_area.html",
         {"county": c, "table": table, "rows": [*table.rows, table.total]},
+    )
+
+
+@planner_required
+def alis_national(request: HttpRequest) -> HttpResponse:
+    """National staff: the ALIS indicators per county and for the whole country (as the
+    county governor sees them per municipality)."""
+    require_national(request.user)
+    table = selectors_alis.indicators_by_county(timezone.localdate(), _("Hele landet"))
+    response = _export(
+        request, indicator_columns(table.years), indicator_rows(table), "alis-hele-landet"
+    )
+    if response is not None:
+        return response
+    return render(
+        request,
+        "workforce/alis_national.html",
+        {"table": table, "rows": [*table.rows, table.total]},
     )
