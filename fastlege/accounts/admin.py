@@ -150,6 +150,8 @@ class GroupAdmin(AuditWriteMixin, DjangoGroupAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(FastlegeModelAdmin):
+    # A citizen's role names the resident: the list is a list of people, audited per page.
+    person_path = "resident"
     list_display = ("id", "user", "role", "municipality", "county", "doctor", "resident")
     list_filter = ("role", "county")
     list_select_related = ("user", "municipality", "county", "doctor", "resident")

@@ -225,3 +225,18 @@ def test_every_list_of_peoples_records_records_a_read(
     assert sorted(event.details["ids"]) == sorted(expected)
     assert event.object_type == f"registry.{person}"
     assert event.action == f"admin.list {model._meta.label_lower}"
+
+
+def test_the_role_assignments_list_records_the_citizens_it_shows(
+    admin_client: Client, berg: Resident
+) -> None:
+    from fastlege.accounts.models import Role, RoleAssignment
+    from fastlege.registry.tests.factories import user_with
+
+    user_with(Role.CITIZEN, resident=berg)
+    user_with(Role.MUNICIPALITY, municipality_id="5001")  # names no person
+    response = admin_client.get(admin_url(RoleAssignment, "changelist"))
+    assert response.status_code == 200
+    (event,) = _reads()
+    assert event.details["ids"] == [str(berg.pk)]
+    assert event.object_type == "registry.resident"
