@@ -75,7 +75,15 @@ def _fastlege(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[st
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "EMAIL_BACKEND", "DIALOGUE_SITE_URL", "DJANGO_SETTINGS_MODULE"}
+        # DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser tests in this process (Playwright)
+        if k
+        not in {
+            "DEBUG",
+            "EMAIL_BACKEND",
+            "DIALOGUE_SITE_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "fastlege", *args],
