@@ -34,6 +34,7 @@ from fastlege.core.errors import CodedError
 from fastlege.reference.models import Municipality
 from fastlege.registry.models import Agreement, Doctor
 from fastlege.registry.services.access import scope_of
+from fastlege.registry.services.competence import record_alis_period
 from fastlege.workforce import alis
 from fastlege.workforce.models import AlisAgreement
 
@@ -324,7 +325,20 @@ def create_alis_agreement(actor: Any, municipality_id: str, data: AlisData) -> A
         municipality=municipality_id,
         **_audit_fields({k: v for k, v in fields.items() if k != "supervisor_name"}),
     )
+    _to_registry(actor, agreement)
     return agreement
+
+
+def _to_registry(actor: Any, agreement: AlisAgreement) -> None:
+    """The registry's competence check reads the doctor's ALIS period: in
+    specialisation from the start until completion (``registry.services.competence``)."""
+    record_alis_period(
+        actor,
+        agreement.doctor,
+        agreement.municipality_id,
+        alis_from=agreement.start,
+        alis_to=agreement.completed_on,
+    )
 
 
 def _locked(actor: Any, agreement_id: int) -> AlisAgreement:
@@ -362,6 +376,7 @@ def update_alis_agreement(actor: Any, agreement_id: int, data: AlisData) -> Alis
         agreement,
         changed=_audit_fields({k: v for k, v in changed.items() if k != "supervisor_name"}),
     )
+    _to_registry(actor, agreement)
     return agreement
 
 
@@ -393,4 +408,5 @@ def complete_alis_agreement(
         stays_after_completion=stays_after_completion,
         status=alis.Status.COMPLETED.value,
     )
+    _to_registry(actor, agreement)
     return agreement

@@ -312,3 +312,45 @@ def test_the_demo_makes_agreements_for_gps_in_specialisation_once():
     assert made[current.pk].completed_on is None and made[current.pk].start == D(2024, 1, 1)
     assert made[finished.pk].completed_on == D(2024, 1, 1) <= today
     assert made[finished.pk].municipality_id == MELHUS
+
+
+def test_the_registrys_competence_check_reads_the_alis_agreement(users):
+    """A doctor without specialty may be given a list while an ALIS agreement is in
+    progress (kompetanseforskriften § 3), from its start until its completion, and the
+    registry records the period with an audit row."""
+    doctor = DoctorFactory.create(specialty=NONE)
+    assert not doctor.meets_competence_requirement(D(2026, 1, 15))
+    a = services.create_alis_agreement(
+        users["municipality"], TRONDHEIM, data(doctor, start=D(2025, 9, 1))
+    )
+    doctor.refresh_from_db()
+    assert (doctor.alis_from, doctor.alis_to) == (D(2025, 9, 1), None)
+    assert not doctor.meets_competence_requirement(D(2025, 8, 31))
+    assert doctor.meets_competence_requirement(D(2026, 1, 15))
+    event = AuditEvent.objects.get(action="registry.alis_period")
+    assert event.object_id == str(doctor.pk) and event.actor == users["municipality"]
+
+    services.update_alis_agreement(users["municipality"], a.pk, data(doctor, start=D(2025, 10, 1)))
+    doctor.refresh_from_db()
+    assert doctor.alis_from == D(2025, 10, 1)
+
+    today = timezone.localdate()
+    services.complete_alis_agreement(users["municipality"], a.pk, today, "ja")
+    doctor.refresh_from_db()
+    assert (doctor.alis_from, doctor.alis_to) == (D(2025, 10, 1), today)
+    assert doctor.meets_competence_requirement(today - datetime.timedelta(days=1))
+    assert not doctor.meets_competence_requirement(today)  # HPR's specialist status decides
+    assert AuditEvent.objects.filter(action="registry.alis_period").count() == 3
+
+
+def test_a_refused_alis_agreement_leaves_the_registry_as_it_was(users):
+    doctor = DoctorFactory.create(specialty=NONE)
+    with pytest.raises(AlisRefused):
+        services.create_alis_agreement(
+            users["municipality"],
+            TRONDHEIM,
+            data(doctor, start=D(2025, 9, 1), planned_completion=D(2025, 1, 1)),
+        )
+    doctor.refresh_from_db()
+    assert (doctor.alis_from, doctor.alis_to) == (None, None)
+    assert not AuditEvent.objects.filter(action="registry.alis_period").exists()
