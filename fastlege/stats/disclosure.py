@@ -1,0 +1,374 @@
+"""Disclosure control of the public figures: which cells of a month's tables are hidden.
+
+One place decides it (docs/indicators.md, «Skjerming av små tall»), as Statistics
+Norway (SSB) does for its tables:
+
+* **primary suppression**: a count of people or doctors between 1 and
+  ``SUPPRESSION_THRESHOLD − 1`` is hidden (``indicators.is_suppressed``), and with it
+  every figure computed from it (a share, a mean, a rate per 1 000);
+* **secondary (complementary) suppression**: a hidden cell must not be computable from
+  the published figures. Wherever a total is published with its parts (the
+  municipalities of a county and the county; the counties and the nation; the
+  municipalities of a size group or a centrality class and the group; the groups and
+  the nation; list residents = on lists with a GP + on lists without one; GPs = the sum
+  of the age groups), a relation with exactly one hidden cell gives it away
+  (total − the visible parts). Then the smallest visible cell of the relation (not
+  zero, when possible) is hidden too, and so on until no relation has exactly one
+  hidden cell, across the linked tables (a municipality hidden in the county table
+  makes the county total's relation in the national table count again). A last check
+  solves the published relations exactly (linear algebra over the hidden cells) and
+  hides more while any hidden cell is still determined by a combination of them.
+
+:func:`suppress` is the method on any table of cells and relations;
+:func:`month_pattern` applies it to one month of the count table, which every public
+page, chart, map and export reads through ``selectors.display``.
+
+What it does not cover: an attacker who knows some cells already (a municipality
+knows its own figures, and may then recompute a second hidden cell in its county), and
+bounds (a hidden cell is known to be 1–4 when primary) — SSB's protection intervals.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cache
+from typing import Any
+
+from fastlege.stats.areas import area_keys, municipalities_on
+from fastlege.stats.indicators import (
+    GP_AGE_COHORTS,
+    INDICATORS,
+    SUPPRESSION_THRESHOLD,
+    Indicator,
+)
+from fastlege.stats.models import AreaKind, AreaMonthCount, StatsFill
+
+Cell = Hashable
+#: A published linear relation: the sum of coefficient × cell is zero
+#: (a total +1, its parts −1).
+Relation = tuple[tuple[Cell, int], ...]
+
+
+def suppress(
+    values: Mapping[Cell, int],
+    relations: Sequence[Relation],
+    primary: Iterable[Cell],
+    *,
+    spread: Callable[[Cell, set[Cell]], Iterable[Cell]] | None = None,
+    rank: Callable[[Cell], Any] = lambda cell: 0,
+) -> set[Cell]:
+    """The cells to hide: ``primary`` and the secondary cells that stop any hidden cell
+    being recomputed from ``relations`` and the visible cells.
+
+    ``values``: every cell of the relations. ``spread(cell, hidden)``: the cells that
+    become hidden with ``cell`` (the figures computed from it); none when not given.
+    The secondary cell of a relation with exactly one hidden cell is its smallest
+    visible cell, not zero if possible (a hidden zero protects little), then lowest
+    ``rank``, then the cell itself (deterministic).
+    """
+    hidden: set[Cell] = set()
+    by_cell: dict[Cell, list[int]] = defaultdict(list)
+    for i, rel in enumerate(relations):
+        for cell, _coef in rel:
+            by_cell[cell].append(i)
+    todo: set[int] = set()
+
+    def hide(cell: Cell) -> None:
+        new = [cell]
+        while new:
+            c = new.pop()
+            if c in hidden:
+                continue
+            hidden.add(c)
+            todo.update(by_cell.get(c, ()))
+            if spread is not None:
+                new.extend(x for x in spread(c, hidden) if x not in hidden)
+
+    def smallest(cells: Iterable[Cell]) -> Cell:
+        return min(cells, key=lambda c: (values[c] == 0, values[c], rank(c), repr(c)))
+
+    for cell in primary:
+        hide(cell)
+    while True:
+        while todo:
+            i = min(todo)  # relation order: deterministic
+            todo.discard(i)
+            cells = [c for c, _coef in relations[i]]
+            if sum(1 for c in cells if c in hidden) == 1:
+                visible = [c for c in cells if c not in hidden]
+                if visible:
+                    hide(smallest(visible))
+        determined = _determined(relations, hidden)
+        if not determined:
+            return hidden
+        cell = min(determined, key=repr)
+        # the relation around the determined cell with the fewest hidden cells
+        options = [
+            [c for c, _coef in relations[i] if c not in hidden] for i in by_cell.get(cell, ())
+        ]
+        options = [o for o in options if o]
+        if not options:  # cannot happen: a determined cell lies in a relation
+            return hidden
+        hide(smallest(min(options, key=len)))
+
+
+def _determined(relations: Sequence[Relation], hidden: set[Cell]) -> set[Cell]:
+    """Hidden cells that the relations fix exactly, given every visible cell: the
+    unit vectors in the row space of the relations restricted to the hidden cells
+    (Gauss–Jordan over the rationals, one connected part at a time)."""
+    rows = []
+    for rel in relations:
+        row = {c: coef for c, coef in rel if c in hidden}
+        if row:
+            rows.append(row)
+    out: set[Cell] = set()
+    for part in _connected(rows):
+        out |= _unit_rows(part)
+    return out
+
+
+def _connected(rows: list[dict[Cell, int]]) -> Iterator[list[dict[Cell, int]]]:
+    parent: dict[Cell, Cell] = {}
+
+    def find(c: Cell) -> Cell:
+        while parent.setdefault(c, c) != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    for row in rows:
+        cells = list(row)
+        for c in cells[1:]:
+            parent[find(c)] = find(cells[0])
+    parts: dict[Cell, list[dict[Cell, int]]] = defaultdict(list)
+    for row in rows:
+        parts[find(next(iter(row)))].append(row)
+    yield from parts.values()
+
+
+def _unit_rows(rows: list[dict[Cell, int]]) -> set[Cell]:
+    reduced: list[tuple[Cell, dict[Cell, Fraction]]] = []
+    for given in rows:
+        row = {c: Fraction(v) for c, v in given.items()}
+        for pivot, prow in reduced:
+            if pivot in row:
+                row = _minus(row, row[pivot], prow)
+        if not row:
+            continue
+        pivot = min(row, key=repr)
+        f = row[pivot]
+        row = {c: v / f for c, v in row.items()}
+        reduced = [
+            (p, _minus(prow, prow[pivot], row) if pivot in prow else prow) for p, prow in reduced
+        ]
+        reduced.append((pivot, row))
+    return {p for p, prow in reduced if len(prow) == 1}
+
+
+def _minus(
+    row: dict[Cell, Fraction], factor: Fraction, other: dict[Cell, Fraction]
+) -> dict[Cell, Fraction]:
+    """``row − factor × other``, without zeros."""
+    out = dict(row)
+    for c, v in other.items():
+        out[c] = out.get(c, Fraction(0)) - factor * v
+    return {c: v for c, v in out.items() if v}
+
+
+# --- The count table of one month ---------------------------------------------------
+
+#: A count defined by subtraction: list residents on lists without a regular GP.
+WITHOUT_GP = "on_lists_without_gp"
+_MEDIANS = ("agreement_median_days", "vacancy_median_days", "vacancy_in_year_median_days")
+
+
+class _Reads(dict):  # type: ignore[type-arg]
+    """A row that records which counts a formula reads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read: set[str] = set()
+
+    def __missing__(self, key: str) -> int:
+        self.read.add(key)
+        return 1
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key]
+
+
+@cache
+def depends_on(indicator: Indicator) -> frozenset[str]:
+    """The counts an indicator's published figure rests on: the counts its formula
+    reads and the counts it is suppressed on (``suppress_on``)."""
+    row = _Reads()
+    indicator.value(row)
+    return frozenset(row.read) | frozenset(indicator.suppress_on)
+
+
+def _fields() -> list[str]:
+    return sorted({f for i in INDICATORS for f in depends_on(i)})
+
+
+def _value(row: Mapping[str, Any], field: str) -> int | None:
+    if field == WITHOUT_GP:
+        return int(row["on_lists"]) - int(row["on_lists_with_gp"])
+    v = row.get(field)
+    return None if v is None else int(v)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """The public suppression of one month: per area, the indicators hidden."""
+
+    month: datetime.date
+    hidden: Mapping[tuple[str, str], frozenset[str]]
+    primary: frozenset[tuple[str, str, str]]  # (kind, code, count) below the threshold
+    cells: frozenset[tuple[str, str, str]]  # every hidden (kind, code, count)
+
+    def hides(self, kind: str, code: str, indicator: str) -> bool:
+        return indicator in self.hidden.get((kind, code), frozenset())
+
+
+_KIND_RANK = {
+    AreaKind.MUNICIPALITY.value: 0,
+    AreaKind.SIZE.value: 1,
+    AreaKind.CENTRALITY.value: 1,
+    AreaKind.COUNTY.value: 2,
+    AreaKind.NATION.value: 3,
+}
+
+
+def relations_for(
+    rows: Sequence[Mapping[str, Any]], month: datetime.date
+) -> tuple[dict[tuple[str, str, str], int], list[Relation]]:
+    """The cells (kind, code, count) of a month's rows and the relations between them
+    that the public tables publish."""
+    fields = _fields()
+    additive = [f for f in fields if f not in _MEDIANS]
+    present = {(r["kind"], r["code"]): r for r in rows}
+    values: dict[tuple[str, str, str], int] = {}
+    for (kind, code), r in present.items():
+        for f in fields:
+            v = _value(r, f)
+            if v is not None:
+                values[(kind, code, f)] = v
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for info in municipalities_on(month).values():
+        keys = area_keys(info)
+        muni = keys[0]
+        if muni in present:
+            for key in keys[1:]:
+                groups[key].append(muni)
+    nation = (AreaKind.NATION.value, "")
+    for kind in (AreaKind.COUNTY, AreaKind.SIZE, AreaKind.CENTRALITY):
+        groups[nation + (kind.value,)] = [k for k in present if k[0] == kind]  # type: ignore[index]
+    relations: list[Relation] = []
+
+    def add(cells: list[tuple[tuple[str, str, str], int]]) -> None:
+        if len(cells) > 1 and all(c in values for c, _coef in cells):
+            relations.append(tuple(cells))
+
+    for key in sorted(groups, key=lambda k: (-_KIND_RANK.get(k[0], 0), k)):
+        total = key[:2]
+        parts = groups[key]
+        if total not in present or not parts:
+            continue
+        for f in additive:
+            add([((*total, f), 1), *[((*p, f), -1) for p in sorted(parts)]])
+    cohorts = [c for c, _lo, _hi in GP_AGE_COHORTS]
+    for kind, code in sorted(present):
+        add(
+            [
+                ((kind, code, "on_lists"), 1),
+                ((kind, code, "on_lists_with_gp"), -1),
+                ((kind, code, WITHOUT_GP), -1),
+            ]
+        )
+        add([((kind, code, "gps"), 1), *[((kind, code, c), -1) for c in cohorts]])
+    return values, relations
+
+
+def pattern_for(
+    rows: Sequence[Mapping[str, Any]],
+    month: datetime.date,
+    threshold: int = SUPPRESSION_THRESHOLD,
+) -> Pattern:
+    """The public suppression of the count rows of ``month`` (every area)."""
+    values, relations = relations_for(rows, month)
+    deps = {i.code: depends_on(i) for i in INDICATORS}
+    users: dict[str, list[str]] = defaultdict(list)  # count → indicators resting on it
+    for code, counts in deps.items():
+        for f in counts:
+            users[f].append(code)
+    sensitive = {f for i in INDICATORS for f in i.suppress_on}
+    primary = {
+        cell for cell, v in values.items() if cell[2] in sensitive and 0 < v < threshold
+    }
+
+    def spread(cell: Cell, hidden: set[Cell]) -> Iterator[Cell]:
+        """With a count hidden, its indicators are; a count no visible indicator
+        shows any more is hidden too."""
+        kind, code, _f = cell  # type: ignore[misc]
+        here = {f for f in users if (kind, code, f) in hidden}
+        shown = [i for i, counts in deps.items() if not (counts & here)]
+        visible = set().union(*(deps[i] for i in shown)) if shown else set()
+        for f in users:
+            if f not in visible and (kind, code, f) in values:
+                yield (kind, code, f)
+
+    hidden = suppress(
+        values,
+        relations,
+        sorted(primary),
+        spread=spread,
+        rank=lambda c: _KIND_RANK.get(c[0], 0),  # type: ignore[index]
+    )
+    per_area: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for kind, code, f in hidden:  # type: ignore[misc]
+        per_area[(kind, code)].add(f)
+    shown_hidden = {
+        area: frozenset(i for i, counts in deps.items() if counts & fs)
+        for area, fs in per_area.items()
+    }
+    return Pattern(month, shown_hidden, frozenset(primary), frozenset(hidden))  # type: ignore[arg-type]
+
+
+_CACHE: dict[tuple[Any, ...], Pattern] = {}
+_CACHE_SIZE = 64
+
+
+def month_pattern(month: datetime.date) -> Pattern:
+    """The public suppression of ``month`` as stored now. Kept per process while the
+    month's fill (``StatsFill``) is the same; a month without a fill row is computed
+    every time."""
+    fill = StatsFill.objects.filter(month=month).values_list("pk", "filled_at", "version").first()
+    key = (month, *fill) if fill else None
+    if key is not None and key in _CACHE:
+        return _CACHE[key]
+    from fastlege.stats.selectors import VALUE_FIELDS
+
+    rows = list(AreaMonthCount.objects.filter(month=month).values(*VALUE_FIELDS))
+    pattern = pattern_for(rows, month)
+    if key is not None:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        _CACHE[key] = pattern
+    return pattern
+
+
+class Patterns:
+    """The patterns of the months one page or export reads, each computed once."""
+
+    def __init__(self) -> None:
+        self._by_month: dict[datetime.date, Pattern] = {}
+
+    def hides(self, row: Mapping[str, Any], indicator: Indicator) -> bool:
+        month = row["month"]
+        if month not in self._by_month:
+            self._by_month[month] = month_pattern(month)
+        return self._by_month[month].hides(row["kind"], row["code"], indicator.code)
