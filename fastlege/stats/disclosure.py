@@ -44,8 +44,14 @@ from fastlege.stats.indicators import (
     INDICATORS,
     SUPPRESSION_THRESHOLD,
     Indicator,
+    small_count,
 )
 from fastlege.stats.models import AreaKind, AreaMonthCount, StatsFill
+
+#: The mark of a hidden figure (SSB's «:», «vises ikke av konfidensialitetshensyn»):
+#: below the threshold or hidden as a complement — one mark for both, so that the mark
+#: tells nothing about the figure.
+MARK = ":"
 
 Cell = Hashable
 #: A published linear relation: the sum of coefficient × cell is zero
@@ -210,6 +216,17 @@ def depends_on(indicator: Indicator) -> frozenset[str]:
     return frozenset(row.read) | frozenset(indicator.suppress_on)
 
 
+#: The counts of people or doctors that primary suppression hides when small.
+SENSITIVE: frozenset[str] = frozenset(f for i in INDICATORS for f in i.suppress_on)
+
+
+def sensitive_counts(indicator: Indicator) -> tuple[str, ...]:
+    """The counts of people or doctors an indicator rests on (its ``suppress_on`` first):
+    it is hidden in public when one of them is, primary or secondary; none: always shown."""
+    rest = sorted((depends_on(indicator) & SENSITIVE) - set(indicator.suppress_on))
+    return (*indicator.suppress_on, *rest)
+
+
 def _fields() -> list[str]:
     return sorted({f for i in INDICATORS for f in depends_on(i)})
 
@@ -225,7 +242,7 @@ def _value(row: Mapping[str, Any], field: str) -> int | None:
 class Pattern:
     """The public suppression of one month: per area, the indicators hidden."""
 
-    month: datetime.date
+    month: datetime.date | None
     hidden: Mapping[tuple[str, str], frozenset[str]]
     primary: frozenset[tuple[str, str, str]]  # (kind, code, count) below the threshold
     cells: frozenset[tuple[str, str, str]]  # every hidden (kind, code, count)
@@ -244,7 +261,7 @@ _KIND_RANK = {
 
 
 def relations_for(
-    rows: Sequence[Mapping[str, Any]], month: datetime.date
+    rows: Sequence[Mapping[str, Any]], month: datetime.date | None
 ) -> tuple[dict[tuple[str, str, str], int], list[Relation]]:
     """The cells (kind, code, count) of a month's rows and the relations between them
     that the public tables publish."""
@@ -257,8 +274,8 @@ def relations_for(
             v = _value(r, f)
             if v is not None:
                 values[(kind, code, f)] = v
-    groups: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    for info in municipalities_on(month).values():
+    groups: dict[tuple[str, ...], list[tuple[str, str]]] = defaultdict(list)
+    for info in municipalities_on(month).values() if month else ():
         keys = area_keys(info)
         muni = keys[0]
         if muni in present:
@@ -295,7 +312,7 @@ def relations_for(
 
 def pattern_for(
     rows: Sequence[Mapping[str, Any]],
-    month: datetime.date,
+    month: datetime.date | None,
     threshold: int = SUPPRESSION_THRESHOLD,
 ) -> Pattern:
     """The public suppression of the count rows of ``month`` (every area)."""
@@ -305,9 +322,8 @@ def pattern_for(
     for code, counts in deps.items():
         for f in counts:
             users[f].append(code)
-    sensitive = {f for i in INDICATORS for f in i.suppress_on}
     primary = {
-        cell for cell, v in values.items() if cell[2] in sensitive and 0 < v < threshold
+        cell for cell, v in values.items() if cell[2] in SENSITIVE and small_count(v, threshold)
     }
 
     def spread(cell: Cell, hidden: set[Cell]) -> Iterator[Cell]:
@@ -368,6 +384,10 @@ class Patterns:
         self._by_month: dict[datetime.date, Pattern] = {}
 
     def hides(self, row: Mapping[str, Any], indicator: Indicator) -> bool:
+        if "month" not in row:  # a row on its own, outside the tables: no relations
+            return pattern_for([{"kind": "", "code": "", **row}], None).hides(
+                "", "", indicator.code
+            )
         month = row["month"]
         if month not in self._by_month:
             self._by_month[month] = month_pattern(month)

@@ -27,7 +27,7 @@ from fastlege.reference.models import County, Municipality
 from fastlege.registry import figures
 from fastlege.stats import exports, selectors
 from fastlege.stats.areas import area_name
-from fastlege.stats.definitions import definitions
+from fastlege.stats.definitions import definitions, method_text
 from fastlege.stats.indicators import (
     ALERT_SHARE_WITHOUT_GP_PCT,
     BY_CODE,
@@ -379,6 +379,7 @@ def definitions_view(request: HttpRequest) -> HttpResponse:
         "stats/definitions.html",
         {
             "definitions": definitions(),
+            "suppression_method": method_text(),
             "threshold": SUPPRESSION_THRESHOLD,
             "live_figures": figures.FIGURES,
         },

@@ -67,7 +67,5 @@ def test_spread_hides_what_rests_on_a_hidden_cell():
     # which has its own total.
     values = {"a": 3, "b": 9, "k": 12, "sa": 1, "sb": 6, "sk": 7}
     relations = [_sum("k", "a", "b"), _sum("sk", "sa", "sb")]
-    hidden = suppress(
-        values, relations, ["a"], spread=lambda c, h: ["sa"] if c == "a" else []
-    )
+    hidden = suppress(values, relations, ["a"], spread=lambda c, h: ["sa"] if c == "a" else [])
     assert hidden == {"a", "b", "sa", "sb"}
