@@ -11,7 +11,8 @@ Norway (SSB) does for its tables:
   municipalities of a county and the county; the counties and the nation; the
   municipalities of a size group or a centrality class and the group; the groups and
   the nation; list residents = on lists with a GP + on lists without one; GPs = the sum
-  of the age groups), a relation with exactly one hidden cell gives it away
+  of the age groups; the sum of the ceilings − list residents = free places − places
+  over the ceiling), a relation with exactly one hidden cell gives it away
   (total − the visible parts). Then the smallest visible cell of the relation (not
   zero, when possible) is hidden too, and so on until no relation has exactly one
   hidden cell, across the linked tables (a municipality hidden in the county table
@@ -38,6 +39,7 @@ from fractions import Fraction
 from functools import cache
 from typing import Any
 
+from fastlege.monthly.models import ListMonthSnapshot
 from fastlege.stats.areas import area_keys, municipalities_on
 from fastlege.stats.indicators import (
     GP_AGE_COHORTS,
@@ -250,8 +252,31 @@ class Pattern:
     def hides(self, kind: str, code: str, indicator: str) -> bool:
         return indicator in self.hidden.get((kind, code), frozenset())
 
+    def hides_list(self, agreement: Any, count: str) -> bool:
+        """Is a list's length (``LIST_LENGTH``) or waiting count hidden in the lists
+        table?"""
+        return (LIST, str(agreement), count) in self.cells
+
+
+#: The cells of the lists table on a municipality's page: ("liste", agreement, count).
+LIST = "liste"
+LIST_LENGTH = "length"
+LIST_WAITING = "waiting"
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One list of the month (``ListMonthSnapshot``) as the lists table publishes it."""
+
+    agreement: str
+    municipality: str
+    length: int
+    has_regular_gp: bool
+    waiting: int
+
 
 _KIND_RANK = {
+    LIST: -1,
     AreaKind.MUNICIPALITY.value: 0,
     AreaKind.SIZE.value: 1,
     AreaKind.CENTRALITY.value: 1,
@@ -261,10 +286,12 @@ _KIND_RANK = {
 
 
 def relations_for(
-    rows: Sequence[Mapping[str, Any]], month: datetime.date | None
+    rows: Sequence[Mapping[str, Any]],
+    month: datetime.date | None,
+    lists: Sequence[ListRow] = (),
 ) -> tuple[dict[tuple[str, str, str], int], list[Relation]]:
-    """The cells (kind, code, count) of a month's rows and the relations between them
-    that the public tables publish."""
+    """The cells (kind, code, count) of a month's rows and lists, and the relations
+    between them that the public tables publish."""
     fields = _fields()
     additive = [f for f in fields if f not in _MEDIANS]
     present = {(r["kind"], r["code"]): r for r in rows}
@@ -297,6 +324,25 @@ def relations_for(
             continue
         for f in additive:
             add([((*total, f), 1), *[((*p, f), -1) for p in sorted(parts)]])
+    # a municipality's lists table: its list residents (with and without a regular GP)
+    # and those waiting for its lists, list by list
+    by_muni: dict[str, list[ListRow]] = defaultdict(list)
+    for row in lists:
+        values[(LIST, row.agreement, LIST_LENGTH)] = row.length
+        values[(LIST, row.agreement, LIST_WAITING)] = row.waiting
+        by_muni[row.municipality].append(row)
+    for number, its in sorted(by_muni.items()):
+        muni = (AreaKind.MUNICIPALITY.value, number)
+        if muni not in present:
+            continue
+        for total, field, which in (
+            ("on_lists", LIST_LENGTH, None),
+            ("on_lists_with_gp", LIST_LENGTH, True),
+            (WITHOUT_GP, LIST_LENGTH, False),
+            ("waiting_on_lists", LIST_WAITING, None),
+        ):
+            parts = [r for r in its if which is None or r.has_regular_gp == which]
+            add([((*muni, total), 1), *[((LIST, r.agreement, field), -1) for r in parts]])
     cohorts = [c for c, _lo, _hi in GP_AGE_COHORTS]
     for kind, code in sorted(present):
         add(
@@ -307,23 +353,36 @@ def relations_for(
             ]
         )
         add([((kind, code, "gps"), 1), *[((kind, code, c), -1) for c in cohorts]])
+        # per list, ceiling − length = free places − places over the ceiling
+        add(
+            [
+                ((kind, code, "ceiling_sum"), 1),
+                ((kind, code, "on_lists"), -1),
+                ((kind, code, "free_places_sum"), -1),
+                ((kind, code, "over_ceiling_sum"), 1),
+            ]
+        )
     return values, relations
 
 
 def pattern_for(
     rows: Sequence[Mapping[str, Any]],
     month: datetime.date | None,
+    lists: Sequence[ListRow] = (),
     threshold: int = SUPPRESSION_THRESHOLD,
 ) -> Pattern:
-    """The public suppression of the count rows of ``month`` (every area)."""
-    values, relations = relations_for(rows, month)
+    """The public suppression of the count rows of ``month`` (every area) and of its
+    lists."""
+    values, relations = relations_for(rows, month, lists)
     deps = {i.code: depends_on(i) for i in INDICATORS}
     users: dict[str, list[str]] = defaultdict(list)  # count → indicators resting on it
     for code, counts in deps.items():
         for f in counts:
             users[f].append(code)
     primary = {
-        cell for cell, v in values.items() if cell[2] in SENSITIVE and small_count(v, threshold)
+        cell
+        for cell, v in values.items()
+        if (cell[2] in SENSITIVE or cell[0] == LIST) and small_count(v, threshold)
     }
 
     def spread(cell: Cell, hidden: set[Cell]) -> Iterator[Cell]:
@@ -346,7 +405,8 @@ def pattern_for(
     )
     per_area: dict[tuple[str, str], set[str]] = defaultdict(set)
     for kind, code, f in hidden:  # type: ignore[misc]
-        per_area[(kind, code)].add(f)
+        if kind != LIST:
+            per_area[(kind, code)].add(f)
     shown_hidden = {
         area: frozenset(i for i, counts in deps.items() if counts & fs)
         for area, fs in per_area.items()
@@ -369,7 +429,15 @@ def month_pattern(month: datetime.date) -> Pattern:
     from fastlege.stats.selectors import VALUE_FIELDS
 
     rows = list(AreaMonthCount.objects.filter(month=month).values(*VALUE_FIELDS))
-    pattern = pattern_for(rows, month)
+    lists = [
+        ListRow(str(agreement), muni, length, has_gp, waiting)
+        for agreement, muni, length, has_gp, waiting in ListMonthSnapshot.objects.filter(
+            month=month
+        ).values_list(
+            "agreement_id", "municipality_id", "length", "has_regular_gp", "waiting_count"
+        )
+    ]
+    pattern = pattern_for(rows, month, lists)
     if key is not None:
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.clear()

@@ -8,8 +8,11 @@ the sum of the counties (and of the size groups, and of the centrality classes),
 size group or a centrality class the sum of its municipalities (their membership is
 public: each municipality's page names its group and class), and list residents are
 those on lists with a GP plus those on lists without one. Published rates give counts
-too (share without a GP × list residents). A hidden count is revealed when the
-relations and the visible figures fix it: the test solves them exactly (Gauss–Jordan
+too (share without a GP × list residents), and so do the capacity figures (the sum of
+the ceilings − list residents = free places − places over the ceiling). Each
+municipality's lists table adds up to its list residents (with and without a GP) and
+to those waiting for its lists. A hidden count is revealed when the relations and the
+visible figures fix it: the test solves them exactly (Gauss–Jordan
 over the rationals), which includes the plain case of one hidden cell in a sum.
 """
 
@@ -26,13 +29,19 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from fastlege.accounts.models import Role
+from fastlege.monthly.models import ListMonthSnapshot
 from fastlege.monthly.services import run_month
 from fastlege.reference.models import Municipality
+from fastlege.registry.models import Agreement, ListMembership
+from fastlege.registry.services.waiting import join_waiting_list
+from fastlege.registry.tests.factories import user_with
 from fastlege.stats.indicators import BY_CODE, SUPPRESSION_THRESHOLD
 from fastlege.stats.models import AreaKind, AreaMonthCount
 from fastlege.stats.services import fill_month_from_registry, stats_fill
 
 DEC = datetime.date(2025, 12, 1)
+LAST_DAY = datetime.date(2025, 12, 31)
 JAN = datetime.date(2026, 1, 1)
 MARK = ":"
 
@@ -42,6 +51,9 @@ MUNICIPALITIES = ("5022", "5033", "5056", "1573", "1517")
 
 #: Counts published for every area that add up across areas (the attacker's sums).
 ADDITIVE = (
+    "sum_listetak",
+    "ledige_plasser",
+    "over_listetak",
     "fastleger",
     "kvinnelige_fastleger",
     "listeinnbyggere",
@@ -54,6 +66,9 @@ ADDITIVE = (
     "venteliste_annen_bostedskommune",
     "bytter",
 )
+
+#: The counts of the lists table, cell by cell: ("liste", agreement, count).
+LIST_LENGTH, LIST_WAITING = "liste_lengde", "liste_venteliste"
 
 #: Rates that give a count from a base: count = rate × base ÷ scale.
 RATES = (
@@ -84,6 +99,7 @@ def published(django_db_setup, django_db_blocker) -> Any:
             args = [a for n in MUNICIPALITIES for a in ("--kommune", n)]
             call_command("seed", *args, "--months", "0", stdout=io.StringIO())
             fill_month_from_registry(None, DEC)
+            _queue_for_two_lists()
             run_month(None, JAN)
             stats_fill(None)
             data = _read(Client())
@@ -94,6 +110,35 @@ def published(django_db_setup, django_db_blocker) -> Any:
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
+
+
+#: Hitra: residents queue for two of its lists, closed by hand, 3 for one and 6 for the
+#: other: the lists table shows 3 as hidden and the municipality's 9 waiting.
+QUEUES = ("5056", (3, 6))
+
+
+def _queue_for_two_lists() -> None:
+    number, sizes = QUEUES
+    lists = list(
+        Agreement.objects.filter(municipality_id=number, valid_to__isnull=True).order_by("pk")[
+            : len(sizes)
+        ]
+    )
+    Agreement.objects.filter(pk__in=[a.pk for a in lists]).update(locked_by_hand=True)
+    closed = {a.pk for a in lists}
+    people = (
+        ListMembership.objects.filter(agreement__municipality_id=number, valid_to__isnull=True)
+        .exclude(agreement_id__in=closed)
+        .select_related("resident")
+        .order_by("pk")
+    )
+    queue = iter(m.resident for m in people)
+    for agreement, n in zip(lists, sizes, strict=True):
+        for _ in range(n):
+            person = next(queue)
+            join_waiting_list(
+                user_with(Role.CITIZEN, resident=person), person, agreement.pk, today=LAST_DAY
+            )
 
 
 def _export(client: Client, kind: str) -> dict[tuple[str, str], dict[str, Any]]:
@@ -119,19 +164,31 @@ def _read(client: Client) -> dict[str, Any]:
     # group membership, as each municipality's page shows it
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     pages = {}
+    lists: dict[str, list[tuple[str, bool]]] = {}
     for number in MUNICIPALITIES:
         page = client.get(f"/statistikk/kommune/{number}/?format=json").json()
         pages[number] = page
+        lists[number] = []
+        for row in page["lister"]:
+            agreement = str(row["liste"])
+            lists[number].append((agreement, row["fast_lege"]))
+            shown[("liste", agreement, LIST_LENGTH)] = _number(str(row["listelengde"]))
+            shown[("liste", agreement, LIST_WAITING)] = _number(str(row["venteliste"]))
         for area in page["sammenligning"]:
             if area["kind"] != AreaKind.MUNICIPALITY:
                 groups[(area["kind"], area["code"])].append(number)
     counties = {"nasjon": sorted({c for k, c in groups if k == AreaKind.COUNTY})}
     true = {(r.kind, r.code): r for r in AreaMonthCount.objects.filter(month=JAN)}
-    truth = {
+    truth: dict[Cell, Any] = {
         (kind, code, ind): BY_CODE[ind].value(_row(r))
         for (kind, code), r in true.items()
         for ind in BY_CODE
     }
+    for agreement, length, waiting in ListMonthSnapshot.objects.filter(month=JAN).values_list(
+        "agreement_id", "length", "waiting_count"
+    ):
+        truth[("liste", str(agreement), LIST_LENGTH)] = length
+        truth[("liste", str(agreement), LIST_WAITING)] = waiting
     other_pages = {
         "nasjon": client.get("/statistikk/?format=json").json(),
         **{c: client.get(f"/statistikk/fylke/{c}/?format=json").json() for c in counties["nasjon"]},
@@ -147,6 +204,7 @@ def _read(client: Client) -> dict[str, Any]:
         "pages": pages,
         "other_pages": other_pages,
         "maps": maps,
+        "lists": lists,
         "counties": counties["nasjon"],
         "names": dict(Municipality.objects.values_list("number", "county_id")),
     }
@@ -181,6 +239,28 @@ def _relations(data: dict[str, Any]) -> list[dict[Cell, int]]:
                 (kind, code, "listeinnbyggere_uten_lege"): -1,
             }
         )
+        # list by list, ceiling − length = free places − places over the ceiling
+        out.append(
+            {
+                (kind, code, "sum_listetak"): 1,
+                (kind, code, "listeinnbyggere"): -1,
+                (kind, code, "ledige_plasser"): -1,
+                (kind, code, "over_listetak"): 1,
+            }
+        )
+    for number, its in data["lists"].items():
+        muni = ("kommune", number)
+        for total, count, which in (
+            ("listeinnbyggere", LIST_LENGTH, None),
+            ("listeinnbyggere_med_lege", LIST_LENGTH, True),
+            ("listeinnbyggere_uten_lege", LIST_LENGTH, False),
+            ("venter_pa_listene", LIST_WAITING, None),
+        ):
+            rel = {(*muni, total): 1}
+            for agreement, with_gp in its:
+                if which is None or with_gp == which:
+                    rel[("liste", agreement, count)] = -1
+            out.append(rel)
     return out
 
 
@@ -245,7 +325,8 @@ def attack(shown: dict[Cell, Any], relations: list[dict[Cell, int]]) -> dict[Cel
 
 
 def _hidden(data: dict[str, Any]) -> set[Cell]:
-    return {c for c, v in data["shown"].items() if v == MARK and c[2] in ADDITIVE}
+    counts = (*ADDITIVE, LIST_LENGTH, LIST_WAITING)
+    return {c for c, v in data["shown"].items() if v == MARK and c[2] in counts}
 
 
 def test_the_data_have_small_counts_to_protect(published):
@@ -255,8 +336,11 @@ def test_the_data_have_small_counts_to_protect(published):
     gps = [c for c in published["shown"] if c[2] == "fastleger" and c[0] == "kommune"]
     small = [c for c in gps if 0 < truth[c] < SUPPRESSION_THRESHOLD]
     assert len(small) >= 2
+    # the lists table: one list's 3 waiting are hidden, and so is the other's 6
+    waiting = {c: v for c, v in published["shown"].items() if c[2] == LIST_WAITING}
+    assert sorted(truth[c] for c, v in waiting.items() if v == MARK) == [3, 6]
     for c in published["shown"]:
-        if c[2] in ADDITIVE and _primary(c, truth):
+        if c[2] in (*ADDITIVE, LIST_LENGTH, LIST_WAITING) and _primary(c, truth):
             assert published["shown"][c] == MARK, c
 
 
@@ -270,8 +354,8 @@ def test_the_attack_works_on_primary_suppression_alone(published):
     attack gives back hidden GP counts exactly: the attack is a real one."""
     shown = dict(published["shown"])
     truth = published["truth"]
-    for cell in list(shown):
-        if shown[cell] == MARK and cell[2] in ADDITIVE and not _primary(cell, truth):
+    for cell in _hidden(published):
+        if not _primary(cell, truth):
             shown[cell] = Fraction(truth[cell])
     revealed = attack(shown, _relations(published))
     gps = {c: v for c, v in revealed.items() if c[2] == "fastleger"}
@@ -281,6 +365,8 @@ def test_the_attack_works_on_primary_suppression_alone(published):
 
 def _primary(cell: Cell, truth: dict[Cell, Any]) -> bool:
     kind, code, ind = cell
+    if kind == "liste":
+        return 0 < truth[cell] < SUPPRESSION_THRESHOLD
     n = truth[(kind, code, PRIMARY_BY.get(ind, ind))]
     return 0 < n < SUPPRESSION_THRESHOLD
 
