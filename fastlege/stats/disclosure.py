@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
@@ -55,7 +55,7 @@ from fastlege.stats.models import AreaKind, AreaMonthCount, StatsFill
 #: tells nothing about the figure.
 MARK = ":"
 
-Cell = Hashable
+Cell = Any  # any hashable: a name in the tests, (kind, code, count) for a month
 #: A published linear relation: the sum of coefficient × cell is zero
 #: (a total +1, its parts −1).
 Relation = tuple[tuple[Cell, int], ...]
@@ -115,13 +115,14 @@ def suppress(
             return hidden
         cell = min(determined, key=repr)
         # the relation around the determined cell with the fewest hidden cells
-        options = [
+        options: list[list[Cell]] = [
             [c for c, _coef in relations[i] if c not in hidden] for i in by_cell.get(cell, ())
         ]
         options = [o for o in options if o]
         if not options:  # cannot happen: a determined cell lies in a relation
             return hidden
-        hide(smallest(min(options, key=len)))
+        fewest: list[Cell] = min(options, key=len)
+        hide(smallest(fewest))
 
 
 def _determined(relations: Sequence[Relation], hidden: set[Cell]) -> set[Cell]:
@@ -194,7 +195,7 @@ WITHOUT_GP = "on_lists_without_gp"
 _MEDIANS = ("agreement_median_days", "vacancy_median_days", "vacancy_in_year_median_days")
 
 
-class _Reads(dict):  # type: ignore[type-arg]
+class _Reads(dict):
     """A row that records which counts a formula reads."""
 
     def __init__(self) -> None:
@@ -310,20 +311,21 @@ def relations_for(
                 groups[key].append(muni)
     nation = (AreaKind.NATION.value, "")
     for kind in (AreaKind.COUNTY, AreaKind.SIZE, AreaKind.CENTRALITY):
-        groups[nation + (kind.value,)] = [k for k in present if k[0] == kind]  # type: ignore[index]
+        groups[(*nation, kind.value)] = [k for k in present if k[0] == kind]
     relations: list[Relation] = []
 
     def add(cells: list[tuple[tuple[str, str, str], int]]) -> None:
         if len(cells) > 1 and all(c in values for c, _coef in cells):
             relations.append(tuple(cells))
 
-    for key in sorted(groups, key=lambda k: (-_KIND_RANK.get(k[0], 0), k)):
-        total = key[:2]
-        parts = groups[key]
-        if total not in present or not parts:
+    for group in sorted(groups, key=lambda k: (-_KIND_RANK.get(k[0], 0), k)):
+        # (nation, "", kind): the nation as the sum of the areas of that kind
+        total_kind, total_code = group[0], group[1]
+        parts = groups[group]
+        if (total_kind, total_code) not in present or not parts:
             continue
         for f in additive:
-            add([((*total, f), 1), *[((*p, f), -1) for p in sorted(parts)]])
+            add([((total_kind, total_code, f), 1), *[((*p, f), -1) for p in sorted(parts)]])
     # a municipality's lists table: its list residents (with and without a regular GP)
     # and those waiting for its lists, list by list
     by_muni: dict[str, list[ListRow]] = defaultdict(list)
@@ -332,17 +334,24 @@ def relations_for(
         values[(LIST, row.agreement, LIST_WAITING)] = row.waiting
         by_muni[row.municipality].append(row)
     for number, its in sorted(by_muni.items()):
-        muni = (AreaKind.MUNICIPALITY.value, number)
-        if muni not in present:
+        if (AreaKind.MUNICIPALITY.value, number) not in present:
             continue
-        for total, field, which in (
+        for sum_of, field, which in (
             ("on_lists", LIST_LENGTH, None),
             ("on_lists_with_gp", LIST_LENGTH, True),
             (WITHOUT_GP, LIST_LENGTH, False),
             ("waiting_on_lists", LIST_WAITING, None),
         ):
-            parts = [r for r in its if which is None or r.has_regular_gp == which]
-            add([((*muni, total), 1), *[((LIST, r.agreement, field), -1) for r in parts]])
+            add(
+                [
+                    ((AreaKind.MUNICIPALITY.value, number, sum_of), 1),
+                    *[
+                        ((LIST, one.agreement, field), -1)
+                        for one in its
+                        if which is None or one.has_regular_gp == which
+                    ],
+                ]
+            )
     cohorts = [c for c, _lo, _hi in GP_AGE_COHORTS]
     for kind, code in sorted(present):
         add(
@@ -388,7 +397,7 @@ def pattern_for(
     def spread(cell: Cell, hidden: set[Cell]) -> Iterator[Cell]:
         """With a count hidden, its indicators are; a count no visible indicator
         shows any more is hidden too."""
-        kind, code, _f = cell  # type: ignore[misc]
+        kind, code, _f = cell
         here = {f for f in users if (kind, code, f) in hidden}
         shown = [i for i, counts in deps.items() if not (counts & here)]
         visible = set().union(*(deps[i] for i in shown)) if shown else set()
@@ -401,17 +410,17 @@ def pattern_for(
         relations,
         sorted(primary),
         spread=spread,
-        rank=lambda c: _KIND_RANK.get(c[0], 0),  # type: ignore[index]
+        rank=lambda c: _KIND_RANK.get(c[0], 0),
     )
     per_area: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for kind, code, f in hidden:  # type: ignore[misc]
+    for kind, code, f in hidden:
         if kind != LIST:
             per_area[(kind, code)].add(f)
     shown_hidden = {
         area: frozenset(i for i, counts in deps.items() if counts & fs)
         for area, fs in per_area.items()
     }
-    return Pattern(month, shown_hidden, frozenset(primary), frozenset(hidden))  # type: ignore[arg-type]
+    return Pattern(month, shown_hidden, frozenset(primary), frozenset(hidden))
 
 
 _CACHE: dict[tuple[Any, ...], Pattern] = {}

@@ -184,11 +184,11 @@ def _read(client: Client) -> dict[str, Any]:
         for (kind, code), r in true.items()
         for ind in BY_CODE
     }
-    for agreement, length, waiting in ListMonthSnapshot.objects.filter(month=JAN).values_list(
+    for pk, length, waiting in ListMonthSnapshot.objects.filter(month=JAN).values_list(
         "agreement_id", "length", "waiting_count"
     ):
-        truth[("liste", str(agreement), LIST_LENGTH)] = length
-        truth[("liste", str(agreement), LIST_WAITING)] = waiting
+        truth[("liste", str(pk), LIST_LENGTH)] = length
+        truth[("liste", str(pk), LIST_WAITING)] = waiting
     other_pages = {
         "nasjon": client.get("/statistikk/?format=json").json(),
         **{c: client.get(f"/statistikk/fylke/{c}/?format=json").json() for c in counties["nasjon"]},
@@ -249,14 +249,13 @@ def _relations(data: dict[str, Any]) -> list[dict[Cell, int]]:
             }
         )
     for number, its in data["lists"].items():
-        muni = ("kommune", number)
-        for total, count, which in (
+        for sum_of, count, which in (
             ("listeinnbyggere", LIST_LENGTH, None),
             ("listeinnbyggere_med_lege", LIST_LENGTH, True),
             ("listeinnbyggere_uten_lege", LIST_LENGTH, False),
             ("venter_pa_listene", LIST_WAITING, None),
         ):
-            rel = {(*muni, total): 1}
+            rel = {("kommune", number, sum_of): 1}
             for agreement, with_gp in its:
                 if which is None or with_gp == which:
                     rel[("liste", agreement, count)] = -1
