@@ -76,7 +76,9 @@ def method_text() -> list[str]:
             "det minste andre tallet i summen (helst ikke null), og slik fortsetter det til "
             "ingen sum har nøyaktig ett skjult tall, også på tvers av tabellene: en kommune "
             "som skjules i fylkets tabell, kan gjøre at fylkessummen må skjules i tabellen "
-            "over fylkene. Til slutt kontrolleres det at heller ikke flere summer sammen "
+            "over fylkene. Fastleger som startet og sluttet skjules der antall fastleger er "
+            "skjult denne eller forrige måned (fastleger nå = forrige måned + startet − "
+            "sluttet). Til slutt kontrolleres det at heller ikke flere summer sammen "
             "gir et skjult tall."
         ),
         _(

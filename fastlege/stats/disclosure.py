@@ -68,17 +68,21 @@ def suppress(
     *,
     spread: Callable[[Cell, set[Cell]], Iterable[Cell]] | None = None,
     rank: Callable[[Cell], Any] = lambda cell: 0,
+    fixed: Iterable[Cell] = (),
 ) -> set[Cell]:
     """The cells to hide: ``primary`` and the secondary cells that stop any hidden cell
     being recomputed from ``relations`` and the visible cells.
 
     ``values``: every cell of the relations. ``spread(cell, hidden)``: the cells that
     become hidden with ``cell`` (the figures computed from it); none when not given.
+    ``fixed``: cells already published or hidden elsewhere (last month's), never
+    chosen as a complement.
     The secondary cell of a relation with exactly one hidden cell is its smallest
     visible cell, not zero if possible (a hidden zero protects little), then lowest
     ``rank``, then the cell itself (deterministic).
     """
     hidden: set[Cell] = set()
+    frozen = set(fixed)
     by_cell: dict[Cell, list[int]] = defaultdict(list)
     for i, rel in enumerate(relations):
         for cell, _coef in rel:
@@ -107,7 +111,7 @@ def suppress(
             todo.discard(i)
             cells = [c for c, _coef in relations[i]]
             if sum(1 for c in cells if c in hidden) == 1:
-                visible = [c for c in cells if c not in hidden]
+                visible = [c for c in cells if c not in hidden and c not in frozen]
                 if visible:
                     hide(smallest(visible))
         determined = _determined(relations, hidden)
@@ -116,7 +120,8 @@ def suppress(
         cell = min(determined, key=repr)
         # the relation around the determined cell with the fewest hidden cells
         options: list[list[Cell]] = [
-            [c for c, _coef in relations[i] if c not in hidden] for i in by_cell.get(cell, ())
+            [c for c, _coef in relations[i] if c not in hidden and c not in frozen]
+            for i in by_cell.get(cell, ())
         ]
         options = [o for o in options if o]
         if not options:  # cannot happen: a determined cell lies in a relation
@@ -249,6 +254,7 @@ class Pattern:
     hidden: Mapping[tuple[str, str], frozenset[str]]
     primary: frozenset[tuple[str, str, str]]  # (kind, code, count) below the threshold
     cells: frozenset[tuple[str, str, str]]  # every hidden (kind, code, count)
+    gps: Mapping[tuple[str, str], int]  # the month's GPs per area (next month's relation)
 
     def hides(self, kind: str, code: str, indicator: str) -> bool:
         return indicator in self.hidden.get((kind, code), frozenset())
@@ -286,13 +292,20 @@ _KIND_RANK = {
 }
 
 
+#: Last month's GPs of an area, a cell of this month's problem that cannot be changed
+#: (``suppress(fixed=...)``): GPs = last month's + started − stopped.
+GPS_BEFORE = "gps_last_month"
+
+
 def relations_for(
     rows: Sequence[Mapping[str, Any]],
     month: datetime.date | None,
     lists: Sequence[ListRow] = (),
+    before: Mapping[tuple[str, str], int] | None = None,
 ) -> tuple[dict[tuple[str, str, str], int], list[Relation]]:
     """The cells (kind, code, count) of a month's rows and lists, and the relations
-    between them that the public tables publish."""
+    between them that the public tables publish. ``before``: last month's GPs per area,
+    for the relation GPs = last month's + started − stopped."""
     fields = _fields()
     additive = [f for f in fields if f not in _MEDIANS]
     present = {(r["kind"], r["code"]): r for r in rows}
@@ -353,7 +366,18 @@ def relations_for(
                 ]
             )
     cohorts = [c for c, _lo, _hi in GP_AGE_COHORTS]
+    for area, n in (before or {}).items():
+        if area in present:
+            values[(*area, GPS_BEFORE)] = n
     for kind, code in sorted(present):
+        add(
+            [
+                ((kind, code, "gps"), 1),
+                ((kind, code, GPS_BEFORE), -1),
+                ((kind, code, "gps_started"), -1),
+                ((kind, code, "gps_stopped"), 1),
+            ]
+        )
         add(
             [
                 ((kind, code, "on_lists"), 1),
@@ -374,15 +398,23 @@ def relations_for(
     return values, relations
 
 
+#: Counts of this month that change from last month's GPs: hidden where the GPs are
+#: hidden this month or were last month (else GPs = last month's + started − stopped
+#: would give one from the other).
+GP_FLOWS = ("gps_started", "gps_stopped")
+
+
 def pattern_for(
     rows: Sequence[Mapping[str, Any]],
     month: datetime.date | None,
     lists: Sequence[ListRow] = (),
     threshold: int = SUPPRESSION_THRESHOLD,
+    before: Pattern | None = None,
 ) -> Pattern:
     """The public suppression of the count rows of ``month`` (every area) and of its
-    lists."""
-    values, relations = relations_for(rows, month, lists)
+    lists; ``before``: last month's pattern."""
+    last = dict(before.gps) if before is not None else None
+    values, relations = relations_for(rows, month, lists, last)
     deps = {i.code: depends_on(i) for i in INDICATORS}
     users: dict[str, list[str]] = defaultdict(list)  # count → indicators resting on it
     for code, counts in deps.items():
@@ -393,6 +425,13 @@ def pattern_for(
         for cell, v in values.items()
         if (cell[2] in SENSITIVE or cell[0] == LIST) and small_count(v, threshold)
     }
+    was_hidden = set()
+    if before is not None:
+        was_hidden = {(k, c) for k, c, f in before.cells if f == "gps"}
+    for kind, code in was_hidden:
+        for f in (GPS_BEFORE, *GP_FLOWS):
+            if (kind, code, f) in values:
+                primary.add((kind, code, f))
 
     def spread(cell: Cell, hidden: set[Cell]) -> Iterator[Cell]:
         """With a count hidden, its indicators are; a count no visible indicator
@@ -411,7 +450,9 @@ def pattern_for(
         sorted(primary),
         spread=spread,
         rank=lambda c: _KIND_RANK.get(c[0], 0),
+        fixed=[c for c in values if c[2] == GPS_BEFORE],
     )
+    hidden = {c for c in hidden if c[2] != GPS_BEFORE}
     per_area: dict[tuple[str, str], set[str]] = defaultdict(set)
     for kind, code, f in hidden:
         if kind != LIST:
@@ -420,7 +461,14 @@ def pattern_for(
         area: frozenset(i for i, counts in deps.items() if counts & fs)
         for area, fs in per_area.items()
     }
-    return Pattern(month, shown_hidden, frozenset(primary), frozenset(hidden))
+    gps = {(r["kind"], r["code"]): int(r["gps"]) for r in rows if r.get("gps") is not None}
+    return Pattern(
+        month,
+        shown_hidden,
+        frozenset(c for c in primary if c[2] != GPS_BEFORE),
+        frozenset(hidden),
+        gps,
+    )
 
 
 _CACHE: dict[tuple[Any, ...], Pattern] = {}
@@ -428,14 +476,19 @@ _CACHE_SIZE = 64
 
 
 def month_pattern(month: datetime.date) -> Pattern:
-    """The public suppression of ``month`` as stored now. Kept per process while the
-    month's fill (``StatsFill``) is the same; a month without a fill row is computed
-    every time."""
-    fill = StatsFill.objects.filter(month=month).values_list("pk", "filled_at", "version").first()
-    key = (month, *fill) if fill else None
+    """The public suppression of ``month`` as stored now, which rests on last month's
+    (GPs = last month's + started − stopped). Kept per process while the fills
+    (``StatsFill``) up to the month are the same; without a fill row, computed every
+    time."""
+    fills = tuple(
+        StatsFill.objects.filter(month__lte=month)
+        .order_by("month")
+        .values_list("month", "pk", "filled_at", "version")
+    )
+    key = (month, fills) if fills and fills[-1][0] == month else None
     if key is not None and key in _CACHE:
         return _CACHE[key]
-    from fastlege.stats.selectors import VALUE_FIELDS
+    from fastlege.stats.selectors import VALUE_FIELDS, shift
 
     rows = list(AreaMonthCount.objects.filter(month=month).values(*VALUE_FIELDS))
     lists = [
@@ -446,7 +499,13 @@ def month_pattern(month: datetime.date) -> Pattern:
             "agreement_id", "municipality_id", "length", "has_regular_gp", "waiting_count"
         )
     ]
-    pattern = pattern_for(rows, month, lists)
+    previous = shift(month, -1)
+    before = (
+        month_pattern(previous)
+        if rows and AreaMonthCount.objects.filter(month=previous).exists()
+        else None
+    )
+    pattern = pattern_for(rows, month, lists, before=before)
     if key is not None:
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.clear()

@@ -428,6 +428,8 @@ INDICATORS: tuple[Indicator, ...] = (
         _c("gps_started"),
         False,
         HDIR,
+        # hidden with the GPs: GPs = last month's + started − stopped (stats.disclosure)
+        ("gps",),
         formula_text=_("Fastleger i området denne måneden som ikke var det forrige måned"),
     ),
     Indicator(
@@ -437,6 +439,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _c("gps_stopped"),
         True,
         HDIR,
+        ("gps",),
         formula_text=_("Fastleger i området forrige måned som ikke er det denne måneden"),
     ),
     Indicator(

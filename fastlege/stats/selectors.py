@@ -138,9 +138,12 @@ def display(
     the months' suppression, shared by the figures of one page or export."""
     if counts is None:
         return None
+    value = indicator.value(counts)
+    if value is None:  # no such figure (e.g. GPs started in the first month): nothing hidden
+        return None
     if public and (patterns or Patterns()).hides(counts, indicator):
         return SUPPRESSED
-    return published(indicator.value(counts), indicator.decimals)
+    return published(value, indicator.decimals)
 
 
 def rows_for(

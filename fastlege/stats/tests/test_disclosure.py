@@ -69,3 +69,30 @@ def test_spread_hides_what_rests_on_a_hidden_cell():
     relations = [_sum("k", "a", "b"), _sum("sk", "sa", "sb")]
     hidden = suppress(values, relations, ["a"], spread=lambda c, h: ["sa"] if c == "a" else [])
     assert hidden == {"a", "b", "sa", "sb"}
+
+
+def _rows(**counts: int) -> list[dict[str, object]]:
+    """One municipality's counts (the rest zero; the GPs all 45–54 years old)."""
+    from fastlege.stats.selectors import COUNT_FIELDS
+
+    row: dict[str, object] = dict.fromkeys(COUNT_FIELDS, 0)
+    row.update(kind="kommune", code="5001", **counts)
+    row["gps_age_45_54"] = row["gps"]
+    return [row]
+
+
+def test_gps_started_and_stopped_are_hidden_after_a_hidden_month():
+    # December: 3 GPs (hidden). January: 5 GPs, 2 started, none stopped. Shown,
+    # started and stopped would give December's 3 = 5 − 2 + 0.
+    from fastlege.stats.disclosure import pattern_for
+
+    december = pattern_for(_rows(gps=3), None)
+    assert december.hides("kommune", "5001", "fastleger")
+    assert december.hides("kommune", "5001", "fastleger_startet")  # with the GPs
+    january = pattern_for(_rows(gps=5, gps_started=2, gps_stopped=0), None, before=december)
+    assert not january.hides("kommune", "5001", "fastleger")
+    assert january.hides("kommune", "5001", "fastleger_startet")
+    assert january.hides("kommune", "5001", "fastleger_sluttet")
+    # February: 5 GPs, as in January: nothing hidden any more
+    february = pattern_for(_rows(gps=5, gps_started=0, gps_stopped=0), None, before=january)
+    assert not february.cells

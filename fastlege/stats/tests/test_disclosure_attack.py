@@ -51,6 +51,8 @@ MUNICIPALITIES = ("5022", "5033", "5056", "1573", "1517")
 
 #: Counts published for every area that add up across areas (the attacker's sums).
 ADDITIVE = (
+    "fastleger_startet",
+    "fastleger_sluttet",
     "sum_listetak",
     "ledige_plasser",
     "over_listetak",
@@ -79,7 +81,11 @@ RATES = (
 
 #: The count each additive figure counts people or doctors by (a figure is primary
 #: hidden when that count is 1–4): women among the GPs by the GPs.
-PRIMARY_BY = {"kvinnelige_fastleger": "fastleger"}
+PRIMARY_BY = {
+    "kvinnelige_fastleger": "fastleger",
+    "fastleger_startet": "fastleger",
+    "fastleger_sluttet": "fastleger",
+}
 
 Cell = tuple[str, str, str]  # (kind, code, indicator)
 
@@ -141,10 +147,19 @@ def _queue_for_two_lists() -> None:
             )
 
 
+#: December's cells are the attacker's too: (kind + DEC_TAG, code, indicator).
+DEC_TAG = "@2025-12"
+
+
 def _export(client: Client, kind: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """January's rows under the kind, December's under the kind + ``DEC_TAG``."""
     text = client.get(f"/statistikk/eksport/?omrade={kind}&format=csv-maskin").content.decode()
-    rows = list(csv.DictReader(io.StringIO(text)))
-    return {(kind, r["omradekode"]): r for r in rows if r["maned"] == "2026-01"}
+    tags = {"2026-01": "", "2025-12": DEC_TAG}
+    return {
+        (kind + tags[r["maned"]], r["omradekode"]): r
+        for r in csv.DictReader(io.StringIO(text))
+        if r["maned"] in tags
+    }
 
 
 def _number(text: str) -> Fraction | str | None:
@@ -178,7 +193,10 @@ def _read(client: Client) -> dict[str, Any]:
             if area["kind"] != AreaKind.MUNICIPALITY:
                 groups[(area["kind"], area["code"])].append(number)
     counties = {"nasjon": sorted({c for k, c in groups if k == AreaKind.COUNTY})}
-    true = {(r.kind, r.code): r for r in AreaMonthCount.objects.filter(month=JAN)}
+    true = {
+        (r.kind + ("" if r.month == JAN else DEC_TAG), r.code): r
+        for r in AreaMonthCount.objects.filter(month__in=[DEC, JAN])
+    }
     truth: dict[Cell, Any] = {
         (kind, code, ind): BY_CODE[ind].value(_row(r))
         for (kind, code), r in true.items()
@@ -215,16 +233,30 @@ def _row(r: AreaMonthCount) -> dict[str, Any]:
 
 
 def _relations(data: dict[str, Any]) -> list[dict[Cell, int]]:
-    """The sums the public tables publish, as the attacker writes them down."""
+    """The sums the public tables publish, as the attacker writes them down: each
+    month's, and from December to January, GPs = December's + started − stopped."""
     shown = data["shown"]
-    areas = {(k, c) for k, c, _i in shown}
+    areas = {(k, c) for k, c, _i in shown if k != "liste"}
     sums: list[tuple[tuple[str, str], list[tuple[str, str]]]] = []
-    for (kind, code), members in data["groups"].items():
-        sums.append(((kind, code), [(AreaKind.MUNICIPALITY.value, m) for m in members]))
-    for kind in (AreaKind.COUNTY, AreaKind.SIZE, AreaKind.CENTRALITY):
-        parts = sorted(a for a in areas if a[0] == kind)
-        sums.append(((AreaKind.NATION.value, ""), parts))
+    for tag in ("", DEC_TAG):
+        for (kind, code), members in data["groups"].items():
+            sums.append(
+                ((kind + tag, code), [(AreaKind.MUNICIPALITY.value + tag, m) for m in members])
+            )
+        for kind in (AreaKind.COUNTY, AreaKind.SIZE, AreaKind.CENTRALITY):
+            parts = sorted(a for a in areas if a[0] == kind + tag)
+            sums.append(((AreaKind.NATION.value + tag, ""), parts))
     out = []
+    for kind, code in areas:
+        if not kind.endswith(DEC_TAG) and (kind + DEC_TAG, code) in areas:
+            out.append(
+                {
+                    (kind, code, "fastleger"): 1,
+                    (kind + DEC_TAG, code, "fastleger"): -1,
+                    (kind, code, "fastleger_startet"): -1,
+                    (kind, code, "fastleger_sluttet"): 1,
+                }
+            )
     for total, parts in sums:
         for ind in ADDITIVE:
             rel = {(*total, ind): 1}
@@ -338,9 +370,9 @@ def test_the_data_have_small_counts_to_protect(published):
     # the lists table: one list's 3 waiting are hidden, and so is the other's 6
     waiting = {c: v for c, v in published["shown"].items() if c[2] == LIST_WAITING}
     assert sorted(truth[c] for c, v in waiting.items() if v == MARK) == [3, 6]
-    for c in published["shown"]:
-        if c[2] in (*ADDITIVE, LIST_LENGTH, LIST_WAITING) and _primary(c, truth):
-            assert published["shown"][c] == MARK, c
+    for c, value in published["shown"].items():
+        if value is not None and _primary(c, truth):  # None: no such figure
+            assert value == MARK, c
 
 
 def test_no_hidden_figure_can_be_recomputed(published):
@@ -362,12 +394,31 @@ def test_the_attack_works_on_primary_suppression_alone(published):
     assert all(v == truth[c] for c, v in revealed.items() if c[2] in ("fastleger", "ufordelte"))
 
 
+#: The counts of people or doctors (primary suppression below 5), and those counted by
+#: another one (``PRIMARY_BY``).
+PEOPLE = {
+    "fastleger",
+    "listeinnbyggere",
+    "listeinnbyggere_med_lege",
+    "listeinnbyggere_uten_lege",
+    "ufordelte",
+    "venteliste",
+    "venter_pa_listene",
+    "venteliste_annen_fastlegekommune",
+    "venteliste_annen_bostedskommune",
+    "bytter",
+    *PRIMARY_BY,
+}
+
+
 def _primary(cell: Cell, truth: dict[Cell, Any]) -> bool:
     kind, code, ind = cell
     if kind == "liste":
         return 0 < truth[cell] < SUPPRESSION_THRESHOLD
+    if ind not in PEOPLE:
+        return False
     n = truth[(kind, code, PRIMARY_BY.get(ind, ind))]
-    return 0 < n < SUPPRESSION_THRESHOLD
+    return n is not None and 0 < n < SUPPRESSION_THRESHOLD
 
 
 def test_every_secondary_cell_is_needed(published):
