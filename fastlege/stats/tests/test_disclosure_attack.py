@@ -1,6 +1,8 @@
 """An attacker reads the public statistics and tries to recompute every hidden figure
 (issue 18, finding 4). The figures come through the real pipeline: the seed, the
-December fill from the registry, January's monthly run and the statistics fill.
+December fill from the registry, January's and February's monthly runs and the
+statistics fill; residents queue for two of Hitra's lists and a Hitra GP dies on 31
+January.
 
 The attacker, not logged in, downloads the full export of every kind of area and
 reads the published relations: a county is the sum of its municipalities, the nation
@@ -33,7 +35,8 @@ from fastlege.accounts.models import Role
 from fastlege.monthly.models import ListMonthSnapshot
 from fastlege.monthly.services import run_month
 from fastlege.reference.models import Municipality
-from fastlege.registry.models import Agreement, ListMembership
+from fastlege.registry.models import Agreement, DoctorPeriod, ListMembership
+from fastlege.registry.services.municipality import gp_leaves
 from fastlege.registry.services.waiting import join_waiting_list
 from fastlege.registry.tests.factories import user_with
 from fastlege.stats.indicators import BY_CODE, SUPPRESSION_THRESHOLD
@@ -43,6 +46,8 @@ from fastlege.stats.services import fill_month_from_registry, stats_fill
 DEC = datetime.date(2025, 12, 1)
 LAST_DAY = datetime.date(2025, 12, 31)
 JAN = datetime.date(2026, 1, 1)
+JAN_LAST_DAY = datetime.date(2026, 1, 31)
+FEB = datetime.date(2026, 2, 1)
 MARK = ":"
 
 #: Municipalities with few GPs (KOSTRA 2025: Rennebu 3, Tydal 2, Smøla 3) beside ones
@@ -94,8 +99,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def published(django_db_setup, django_db_blocker) -> Any:
-    """What the public sees of January, and the true figures, read once for the module
-    (the data are built in a transaction rolled back at the end)."""
+    """What the public sees of February (and January), and the true figures, read once
+    for the module (the data are built in a transaction rolled back at the end)."""
     from django.db import transaction
 
     with django_db_blocker.unblock():
@@ -107,6 +112,8 @@ def published(django_db_setup, django_db_blocker) -> Any:
             fill_month_from_registry(None, DEC)
             _queue_for_two_lists()
             run_month(None, JAN)
+            _a_gp_leaves()
+            run_month(None, FEB)
             stats_fill(None)
             data = _read(Client())
         except BaseException:
@@ -147,14 +154,41 @@ def _queue_for_two_lists() -> None:
             )
 
 
-#: December's cells are the attacker's too: (kind + DEC_TAG, code, indicator).
-DEC_TAG = "@2025-12"
+#: The attacker reads February; January's cells are theirs too:
+#: (kind + BEFORE_TAG, code, indicator).
+BEFORE_TAG = "@2026-01"
+
+
+#: Hitra: a GP dies on 31 January, so Hitra has 5 GPs in January and 4 in February
+#: (January's GPs + started − stopped gives one month from the other).
+LEAVES = "5056"
+
+
+def _a_gp_leaves() -> None:
+    agreement = (
+        DoctorPeriod.objects.filter(
+            agreement__municipality_id=LEAVES,
+            agreement__locked_by_hand=False,
+            role=DoctorPeriod.Role.REGULAR,
+            valid_to__isnull=True,
+        )
+        .order_by("-agreement_id")
+        .values_list("agreement_id", flat=True)
+        .first()
+    )
+    gp_leaves(
+        user_with(Role.MUNICIPALITY, municipality_id=LEAVES),
+        agreement,
+        end_date=JAN_LAST_DAY,
+        end_reason=DoctorPeriod.EndReason.DIED,
+        today=JAN_LAST_DAY,
+    )
 
 
 def _export(client: Client, kind: str) -> dict[tuple[str, str], dict[str, Any]]:
-    """January's rows under the kind, December's under the kind + ``DEC_TAG``."""
+    """February's rows under the kind, January's under the kind + ``BEFORE_TAG``."""
     text = client.get(f"/statistikk/eksport/?omrade={kind}&format=csv-maskin").content.decode()
-    tags = {"2026-01": "", "2025-12": DEC_TAG}
+    tags = {"2026-02": "", "2026-01": BEFORE_TAG}
     return {
         (kind + tags[r["maned"]], r["omradekode"]): r
         for r in csv.DictReader(io.StringIO(text))
@@ -194,15 +228,15 @@ def _read(client: Client) -> dict[str, Any]:
                 groups[(area["kind"], area["code"])].append(number)
     counties = {"nasjon": sorted({c for k, c in groups if k == AreaKind.COUNTY})}
     true = {
-        (r.kind + ("" if r.month == JAN else DEC_TAG), r.code): r
-        for r in AreaMonthCount.objects.filter(month__in=[DEC, JAN])
+        (r.kind + ("" if r.month == FEB else BEFORE_TAG), r.code): r
+        for r in AreaMonthCount.objects.filter(month__in=[JAN, FEB])
     }
     truth: dict[Cell, Any] = {
         (kind, code, ind): BY_CODE[ind].value(_row(r))
         for (kind, code), r in true.items()
         for ind in BY_CODE
     }
-    for pk, length, waiting in ListMonthSnapshot.objects.filter(month=JAN).values_list(
+    for pk, length, waiting in ListMonthSnapshot.objects.filter(month=FEB).values_list(
         "agreement_id", "length", "waiting_count"
     ):
         truth[("liste", str(pk), LIST_LENGTH)] = length
@@ -234,11 +268,11 @@ def _row(r: AreaMonthCount) -> dict[str, Any]:
 
 def _relations(data: dict[str, Any]) -> list[dict[Cell, int]]:
     """The sums the public tables publish, as the attacker writes them down: each
-    month's, and from December to January, GPs = December's + started − stopped."""
+    month's, and from January to February, GPs = January's + started − stopped."""
     shown = data["shown"]
     areas = {(k, c) for k, c, _i in shown if k != "liste"}
     sums: list[tuple[tuple[str, str], list[tuple[str, str]]]] = []
-    for tag in ("", DEC_TAG):
+    for tag in ("", BEFORE_TAG):
         for (kind, code), members in data["groups"].items():
             sums.append(
                 ((kind + tag, code), [(AreaKind.MUNICIPALITY.value + tag, m) for m in members])
@@ -248,11 +282,11 @@ def _relations(data: dict[str, Any]) -> list[dict[Cell, int]]:
             sums.append(((AreaKind.NATION.value + tag, ""), parts))
     out = []
     for kind, code in areas:
-        if not kind.endswith(DEC_TAG) and (kind + DEC_TAG, code) in areas:
+        if not kind.endswith(BEFORE_TAG) and (kind + BEFORE_TAG, code) in areas:
             out.append(
                 {
                     (kind, code, "fastleger"): 1,
-                    (kind + DEC_TAG, code, "fastleger"): -1,
+                    (kind + BEFORE_TAG, code, "fastleger"): -1,
                     (kind, code, "fastleger_startet"): -1,
                     (kind, code, "fastleger_sluttet"): 1,
                 }
@@ -367,6 +401,10 @@ def test_the_data_have_small_counts_to_protect(published):
     gps = [c for c in published["shown"] if c[2] == "fastleger" and c[0] == "kommune"]
     small = [c for c in gps if 0 < truth[c] < SUPPRESSION_THRESHOLD]
     assert len(small) >= 2
+    # Hitra: 5 GPs in January, 4 in February, one stopped
+    hitra = ("kommune", LEAVES)
+    assert truth[(hitra[0] + BEFORE_TAG, LEAVES, "fastleger")] == 5
+    assert truth[(*hitra, "fastleger")] == 4 and truth[(*hitra, "fastleger_sluttet")] == 1
     # the lists table: one list's 3 waiting are hidden, and so is the other's 6
     waiting = {c: v for c, v in published["shown"].items() if c[2] == LIST_WAITING}
     assert sorted(truth[c] for c, v in waiting.items() if v == MARK) == [3, 6]
