@@ -4,15 +4,17 @@ One place decides it (docs/indicators.md, «Skjerming av små tall»), as Statis
 Norway (SSB) does for its tables:
 
 * **primary suppression**: a count of people or doctors between 1 and
-  ``SUPPRESSION_THRESHOLD − 1`` is hidden (``indicators.is_suppressed``), and with it
-  every figure computed from it (a share, a mean, a rate per 1 000);
+  ``SUPPRESSION_THRESHOLD − 1`` is hidden (``indicators.small_count``), and with it
+  every figure computed from it (a share, a mean, a rate per 1 000); so is a list
+  length or a list's waiting count of 1–4 in a municipality's lists table;
 * **secondary (complementary) suppression**: a hidden cell must not be computable from
   the published figures. Wherever a total is published with its parts (the
   municipalities of a county and the county; the counties and the nation; the
   municipalities of a size group or a centrality class and the group; the groups and
   the nation; list residents = on lists with a GP + on lists without one; GPs = the sum
   of the age groups; the sum of the ceilings − list residents = free places − places
-  over the ceiling), a relation with exactly one hidden cell gives it away
+  over the ceiling; a municipality's lists table and its list residents and waiting;
+  GPs = last month's + started − stopped), a relation with exactly one hidden cell gives it away
   (total − the visible parts). Then the smallest visible cell of the relation (not
   zero, when possible) is hidden too, and so on until no relation has exactly one
   hidden cell, across the linked tables (a municipality hidden in the county table
@@ -21,8 +23,9 @@ Norway (SSB) does for its tables:
   hides more while any hidden cell is still determined by a combination of them.
 
 :func:`suppress` is the method on any table of cells and relations;
-:func:`month_pattern` applies it to one month of the count table, which every public
-page, chart, map and export reads through ``selectors.display``.
+:func:`month_pattern` applies it to one month of the count table and its lists (resting
+on last month's pattern), which every public page, chart, map and export reads through
+``selectors.display`` (the lists table through ``Pattern.hides_list``).
 
 What it does not cover: an attacker who knows some cells already (a municipality
 knows its own figures, and may then recompute a second hidden cell in its county), and
