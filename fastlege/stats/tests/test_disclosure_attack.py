@@ -176,6 +176,7 @@ def _a_gp_leaves() -> None:
         .values_list("agreement_id", flat=True)
         .first()
     )
+    assert agreement is not None
     gp_leaves(
         user_with(Role.MUNICIPALITY, municipality_id=LEAVES),
         agreement,
