@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from fastlege.stats.disclosure import MARK, sensitive_counts
 from fastlege.stats.indicators import INDICATORS, SUPPRESSION_THRESHOLD, Indicator
 from fastlege.stats.models import AreaMonthCount
 
@@ -35,13 +36,57 @@ def _count_name(name: str) -> str:
 
 
 def suppression_text(indicator: Indicator) -> str:
-    """What public figures hide of this indicator, in Norwegian."""
-    if not indicator.suppress_on:
+    """What public figures hide of this indicator, in Norwegian
+    (``fastlege.stats.disclosure``: primary and secondary suppression)."""
+    names = sensitive_counts(indicator)
+    if not names:
         return _("Ingen skjerming: tallet vises også offentlig.")
-    counts = ", ".join(_count_name(n) for n in indicator.suppress_on)
+    counts = ", ".join(_count_name(n) for n in names)
     return _(
-        "Offentlig vises tallet som «<%(t)s» når antall %(counts)s er mellom 1 og %(last)s."
-    ) % {"t": SUPPRESSION_THRESHOLD, "counts": counts, "last": SUPPRESSION_THRESHOLD - 1}
+        "Offentlig vises tallet som «%(mark)s» når antall %(counts)s er mellom 1 og "
+        "%(last)s, eller når det tallet må skjules for at et annet skjult tall ikke skal "
+        "kunne regnes ut fra summene (sekundær skjerming)."
+    ) % {"mark": MARK, "counts": counts, "last": SUPPRESSION_THRESHOLD - 1}
+
+
+def method_text() -> list[str]:
+    """The suppression method in Norwegian, paragraph by paragraph (the definitions page;
+    docs/indicators.md says the same in English)."""
+    t, last = SUPPRESSION_THRESHOLD, SUPPRESSION_THRESHOLD - 1
+    return [
+        _(
+            "Tall som vises uten innlogging, skjermes slik Statistisk sentralbyrå (SSB) "
+            "skjermer sine tabeller: med primær og sekundær skjerming. Et skjult tall "
+            "vises som «%(mark)s»."
+        )
+        % {"mark": MARK},
+        _(
+            "Primær skjerming: et antall personer eller leger mellom 1 og %(last)s skjules, "
+            "og med det alle tall som er regnet ut fra det (andeler, gjennomsnitt, tall per "
+            "1 000). Null vises. Grensen er %(t)s."
+        )
+        % {"t": t, "last": last},
+        _(
+            "Sekundær skjerming: et skjult tall skal ikke kunne regnes ut fra det som vises. "
+            "Der en sum vises sammen med delene sine (kommunene i et fylke og fylket, "
+            "fylkene og hele landet, kommunene i en størrelsesgruppe eller "
+            "sentralitetsklasse og gruppen, listeinnbyggere på liste med og uten fast "
+            "lege og alle listeinnbyggere, aldersgruppene og alle fastleger), ville ett "
+            "skjult tall alene kunne regnes ut som summen minus de andre. Da skjules også "
+            "det minste andre tallet i summen (helst ikke null), og slik fortsetter det til "
+            "ingen sum har nøyaktig ett skjult tall, også på tvers av tabellene: en kommune "
+            "som skjules i fylkets tabell, kan gjøre at fylkessummen må skjules i tabellen "
+            "over fylkene. Fastleger som startet og sluttet skjules der antall fastleger er "
+            "skjult denne eller forrige måned (fastleger nå = forrige måned + startet − "
+            "sluttet). Til slutt kontrolleres det at heller ikke flere summer sammen "
+            "gir et skjult tall."
+        ),
+        _(
+            "De samme tallene skjules på sidene, i tabellene, kartet, grafene og "
+            "nedlastingene. Innlogget ser du tallene for områdene rollen din gjelder, uten "
+            "skjerming."
+        ),
+    ]
 
 
 def direction_text(indicator: Indicator) -> str:

@@ -428,6 +428,8 @@ INDICATORS: tuple[Indicator, ...] = (
         _c("gps_started"),
         False,
         HDIR,
+        # hidden with the GPs: GPs = last month's + started − stopped (stats.disclosure)
+        ("gps",),
         formula_text=_("Fastleger i området denne måneden som ikke var det forrige måned"),
     ),
     Indicator(
@@ -437,6 +439,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _c("gps_stopped"),
         True,
         HDIR,
+        ("gps",),
         formula_text=_("Fastleger i området forrige måned som ikke er det denne måneden"),
     ),
     Indicator(
@@ -656,19 +659,23 @@ def compute(counts: Counts) -> dict[str, float | int | None]:
     return {i.code: i.value(counts) for i in INDICATORS}
 
 
+def small_count(n: int | None, threshold: int = SUPPRESSION_THRESHOLD) -> bool:
+    """The primary suppression rule: a count of people between 1 and ``threshold − 1``
+    is hidden in public; zero is shown (it identifies nobody)."""
+    return n is not None and 0 < n < threshold
+
+
 def is_suppressed(
     indicator: Indicator, counts: Counts, threshold: int = SUPPRESSION_THRESHOLD
 ) -> bool:
-    """True when a public figure would reveal a count of people below ``threshold``.
-
-    A count of people is hidden when it is between 1 and ``threshold − 1``;
-    zero is shown (it identifies nobody).
-    """
+    """True when a public figure would reveal a count of people below ``threshold``
+    (primary suppression only; the public figures also hide the secondary cells of
+    ``fastlege.stats.disclosure``, which calls :func:`small_count`)."""
     for name in indicator.suppress_on:
         if name == "on_lists_without_gp":
             n = counts["on_lists"] - counts["on_lists_with_gp"]
         else:
             n = counts.get(name)
-        if n is not None and 0 < n < threshold:
+        if small_count(n, threshold):
             return True
     return False

@@ -2,7 +2,8 @@
 
 Every read takes the ``Viewer``: whose figures the user may see unsuppressed. Public
 figures (not logged in, or a role without an area) hide counts below
-``SUPPRESSION_THRESHOLD``; a municipality sees its own municipality's figures as they
+``SUPPRESSION_THRESHOLD`` and the cells that would give them away
+(``fastlege.stats.disclosure``); a municipality sees its own municipality's figures as they
 are, a county governor its county and the county's municipalities, a national
 administrator everything (docs/indicators.md).
 """
@@ -22,15 +23,14 @@ from fastlege.reference.models import County, Municipality
 from fastlege.registry.services import access
 from fastlege.stats import exports, severity
 from fastlege.stats.areas import area_keys, area_name, area_names, municipalities_on
+from fastlege.stats.disclosure import MARK, Patterns
 from fastlege.stats.indicators import (
     ALERT_SHARE_WITHOUT_GP_PCT,
     BY_CODE,
     HEADLINE,
     INDICATORS,
     SERIES,
-    SUPPRESSION_THRESHOLD,
     Indicator,
-    is_suppressed,
 )
 from fastlege.stats.models import AreaKind, AreaMonthCount, StatsFill
 from fastlege.stats.numbers import num
@@ -43,8 +43,8 @@ COUNT_FIELDS = [
 ]
 VALUE_FIELDS = ["month", "kind", "code", *COUNT_FIELDS]
 
-#: Sentinel for a figure hidden by the small-count rule.
-SUPPRESSED = "<5"
+#: The mark of a hidden figure, primary or secondary (``disclosure.MARK``).
+SUPPRESSED = MARK
 
 
 @dataclass(frozen=True)
@@ -127,15 +127,23 @@ def shift(month: datetime.date, months: int) -> datetime.date:
 
 
 def display(
-    indicator: Indicator, counts: dict[str, Any] | None, public: bool
+    indicator: Indicator,
+    counts: dict[str, Any] | None,
+    public: bool,
+    patterns: Patterns | None = None,
 ) -> float | int | str | None:
     """The figure as shown and exported: rounded half up to the indicator's decimals
-    (:mod:`fastlege.stats.rounding`), or «<5» when public and a small count."""
+    (:mod:`fastlege.stats.rounding`), or «:» when public and the month's suppression
+    (:mod:`fastlege.stats.disclosure`, primary and secondary) hides it. ``patterns``:
+    the months' suppression, shared by the figures of one page or export."""
     if counts is None:
         return None
-    if public and is_suppressed(indicator, counts, SUPPRESSION_THRESHOLD):
+    value = indicator.value(counts)
+    if value is None:  # no such figure (e.g. GPs started in the first month): nothing hidden
+        return None
+    if public and (patterns or Patterns()).hides(counts, indicator):
         return SUPPRESSED
-    return published(indicator.value(counts), indicator.decimals)
+    return published(value, indicator.decimals)
 
 
 def rows_for(
@@ -200,17 +208,22 @@ def area_page(
 ) -> AreaPage:
     """Headline figures with change from last month and year, and the time series."""
     public = not _as_viewer(viewer, public).sees(kind, code)
+    patterns = Patterns()
     rows = {r["month"]: r for r in rows_for(kind, [code], None)}
     counts = rows.get(month)
     prev, year_ago = rows.get(shift(month, -1)), rows.get(shift(month, -12))
     headlines = []
     for c in HEADLINE:
         ind = BY_CODE[c]
-        now, m1, y1 = (display(ind, r, public) for r in (counts, prev, year_ago))
+        now, m1, y1 = (display(ind, r, public, patterns) for r in (counts, prev, year_ago))
         cm, cy = _change(ind, now, m1), _change(ind, now, y1)
         headlines.append(Headline(ind, now, m1, y1, cm, cy, _worse(ind, cm), _worse(ind, cy)))
     series = {
-        c: [(m, display(BY_CODE[c], r, public)) for m, r in sorted(rows.items()) if m <= month]
+        c: [
+            (m, display(BY_CODE[c], r, public, patterns))
+            for m, r in sorted(rows.items())
+            if m <= month
+        ]
         for c in series_codes
     }
     return AreaPage(kind, code, name, month, counts, headlines, series, suppressed=public)
@@ -243,13 +256,14 @@ def children(
         child_kind = AreaKind.MUNICIPALITY.value
         rows = rows_for(child_kind, list(names), [month])
     out = []
+    patterns = Patterns()
     for r in rows:
         public = not viewer.sees(child_kind, r["code"])
         out.append(
             {
                 "code": r["code"],
                 "name": names.get(r["code"], r["code"]),
-                "values": {i.code: display(i, r, public) for i in INDICATORS},
+                "values": {i.code: display(i, r, public, patterns) for i in INDICATORS},
                 "suppressed": public,
             }
         )
@@ -327,6 +341,7 @@ def comparison(
         (r["kind"], r["code"]): r for kind, code in keys for r in rows_for(kind, [code], [month])
     }
     out = []
+    patterns = Patterns()
     for kind in order:
         for k, code in keys:
             if k == kind:
@@ -337,7 +352,7 @@ def comparison(
                         "kind": k,
                         "code": code,
                         "name": area_name(k, code),
-                        "values": {i.code: display(i, r, public) for i in INDICATORS},
+                        "values": {i.code: display(i, r, public, patterns) for i in INDICATORS},
                         "suppressed": public,
                     }
                 )
@@ -353,8 +368,11 @@ def map_values(
 ) -> dict[str, Any]:
     """Per municipality number, the indicator's figure for the month."""
     viewer = _as_viewer(viewer, public)
+    patterns = Patterns()
     return {
-        r["code"]: display(indicator, r, not viewer.sees(AreaKind.MUNICIPALITY, r["code"]))
+        r["code"]: display(
+            indicator, r, not viewer.sees(AreaKind.MUNICIPALITY, r["code"]), patterns
+        )
         for r in AreaMonthCount.objects.filter(kind=AreaKind.MUNICIPALITY, month=month).values(
             *VALUE_FIELDS
         )
@@ -381,6 +399,7 @@ def export_rows(
         *exports.INDICATOR_COLUMNS,
     ]
     lines = []
+    patterns = Patterns()
     for r in rows_for(kind, codes, months):
         lines.append(
             [
@@ -388,7 +407,7 @@ def export_rows(
                 r["kind"],
                 r["code"],
                 names.get(r["code"], r["code"]),
-                *[display(i, r, not viewer.sees(kind, r["code"])) for i in INDICATORS],
+                *[display(i, r, not viewer.sees(kind, r["code"]), patterns) for i in INDICATORS],
             ]
         )
     return columns, lines

@@ -173,7 +173,7 @@ def data_table(
     decimals: int | None = None,
 ) -> SafeString:
     """The chart's figures as a table (for screen readers, and anyone who wants the
-    numbers): one row per month, suppressed figures as shown («<5»), none as «–»."""
+    numbers): one row per month, suppressed figures as shown («:»), none as «–»."""
     caption = escape(f"{title} ({unit})" if unit else title)
     value_head = escape(gettext("Verdi") + (f" ({unit})" if unit else ""))
     rows = "".join(
@@ -348,7 +348,8 @@ def choropleth(
     """The map of ``numbers`` coloured by ``values`` in quantile classes
     (:func:`class_bounds`); each municipality links to ``link`` with ``{}`` replaced by
     its number and has a tooltip with its name and figure (with ``unit``). A hidden
-    figure (a text such as «<5») is hatched, a missing one grey: neither is a class.
+    figure (the mark «:», ``selectors.SUPPRESSED``) is hatched, a missing one grey:
+    neither is a class.
     Returns the SVG and the legend."""
     geo = shapes()
     numbers = [n for n in numbers if n in geo]
@@ -379,7 +380,7 @@ def choropleth(
         f'height="{cell:.2f}" fill="#ffffff"/><rect width="{cell / 3:.2f}" '
         f'height="{cell:.2f}" fill="#767676"/></pattern></defs>'
     ]
-    hidden = gettext("skjermet (under %(n)s)") % {"n": SUPPRESSION_THRESHOLD}
+    hidden = gettext("skjermet")
     for n in numbers:
         name, path, _box = geo[n]
         v = values.get(n)

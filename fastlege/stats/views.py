@@ -25,9 +25,9 @@ from fastlege.core.tabular import Column
 from fastlege.monthly.models import ListMonthSnapshot
 from fastlege.reference.models import County, Municipality
 from fastlege.registry import figures
-from fastlege.stats import exports, selectors
+from fastlege.stats import disclosure, exports, selectors
 from fastlege.stats.areas import area_name
-from fastlege.stats.definitions import definitions
+from fastlege.stats.definitions import definitions, method_text
 from fastlege.stats.indicators import (
     ALERT_SHARE_WITHOUT_GP_PCT,
     BY_CODE,
@@ -256,7 +256,11 @@ LIST_COLUMNS = [
 
 
 def _lists(municipality: str, month: datetime.date, public: bool) -> tuple[list, list]:
+    """The lists table: in public, list lengths and waiting counts hidden as the month's
+    suppression says (``disclosure``: of 1–4, and complements that stop them being
+    recomputed from the municipality's totals)."""
     header = [c.key for c in LIST_COLUMNS]
+    pattern = disclosure.month_pattern(month) if public else None
     rows = []
     for pk, practice, ceiling, length, has_gp, is_open, waiting in (
         ListMonthSnapshot.objects.filter(municipality_id=municipality, month=month)
@@ -272,8 +276,13 @@ def _lists(municipality: str, month: datetime.date, public: bool) -> tuple[list,
         )
     ):
         shown: list[Any] = [length, waiting]
-        if public:
-            shown = [selectors.SUPPRESSED if 0 < n < SUPPRESSION_THRESHOLD else n for n in shown]
+        if pattern is not None:
+            shown = [
+                selectors.SUPPRESSED if pattern.hides_list(pk, count) else n
+                for n, count in zip(
+                    shown, (disclosure.LIST_LENGTH, disclosure.LIST_WAITING), strict=True
+                )
+            ]
         rows.append([pk, practice, ceiling, shown[0], has_gp, is_open, shown[1]])
     return header, rows
 
@@ -379,6 +388,7 @@ def definitions_view(request: HttpRequest) -> HttpResponse:
         "stats/definitions.html",
         {
             "definitions": definitions(),
+            "suppression_method": method_text(),
             "threshold": SUPPRESSION_THRESHOLD,
             "live_figures": figures.FIGURES,
         },

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from fastlege.stats.indicators import INDICATORS, SUPPRESSION_THRESHOLD
+from fastlege.stats.indicators import INDICATORS
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "indicators.md"
 
@@ -44,13 +44,30 @@ def test_definitions_page_has_every_indicator_of_the_registry(client):
     page = Sections()
     page.feed(response.content.decode())
     # every indicator, and the section on the live figures of the registry's pages
-    assert set(page.sections) == {i.code for i in INDICATORS} | {"fra-registeret"}
+    assert set(page.sections) == {i.code for i in INDICATORS} | {"fra-registeret", "skjerming"}
     for i in INDICATORS:
         text = page.sections[i.code]
         assert str(i.name) in text, i.code
         assert i.unit in text and i.source in text and str(i.formula_text) in text, i.code
-        hidden = f"«<{SUPPRESSION_THRESHOLD}»" in text
-        assert hidden == bool(i.suppress_on), i.code  # suppression said where it applies
+        hidden = "«:»" in text
+        # suppression said where it applies: on the counts of people or doctors, and on
+        # the figures computed from them (a mean list length gives the list residents)
+        assert hidden == (bool(i.suppress_on) or i.code in RESTING_ON_PEOPLE), i.code
+
+
+#: Figures without counts of their own to suppress on that are computed from a count
+#: of people or doctors: list residents (mean list lengths, free places, occupancy,
+#: reserve capacity) or GPs (GPs per 1 000).
+RESTING_ON_PEOPLE = {
+    "listelengde",
+    "listelengde_alle",
+    "ledige_plasser_netto",
+    "ledige_plasser_med_lege",
+    "ledige_plasser_per_1000",
+    "listebelegg",
+    "reservekapasitet",
+    "fastleger_per_1000",
+}
 
 
 def test_suppression_names_the_counts():

@@ -58,7 +58,7 @@ def test_csv_for_norwegian_excel(client: Client, rennebu: None) -> None:
     assert row[_column(header, "Andel listeinnbyggere uten fast lege")] == "28,8"
     assert row[_column(header, "Fastleger")] == "6"
     assert row[_column(header, "Sum listetak (kapasitet)")] == "9000"  # no thousands space
-    assert row[_column(header, "Ufordelte")] == "<5"  # the suppression mark, not 2
+    assert row[_column(header, "Ufordelte")] == ":"  # the suppression mark, not 2
 
 
 def test_machine_csv_for_programs(client: Client, rennebu: None) -> None:
@@ -74,7 +74,7 @@ def test_machine_csv_for_programs(client: Client, rennebu: None) -> None:
     assert line["omradekode"] == "5022" and line["omradenavn"] == "Rennebu"
     assert line["andel_uten_lege"] == "28.8"
     assert line["fastleger"] == "6"
-    assert line["ufordelte"] == "<5"
+    assert line["ufordelte"] == ":"
 
 
 def test_excel_has_number_cells_with_formats(client: Client, rennebu: None) -> None:
@@ -88,7 +88,7 @@ def test_excel_has_number_cells_with_formats(client: Client, rennebu: None) -> N
     assert share.number_format == "#,##0.0"  # «28,8» in a Norwegian Excel
     gps = cells["Fastleger"]
     assert gps.data_type == "n" and gps.value == 6 and gps.number_format == "#,##0"
-    assert cells["Ufordelte"].value == "<5"
+    assert cells["Ufordelte"].value == ":"
 
 
 def test_logged_in_national_user_gets_the_hidden_count(client: Client, rennebu: None) -> None:

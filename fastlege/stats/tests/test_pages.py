@@ -18,8 +18,9 @@ from fastlege.monthly.services import run_month
 from fastlege.registry.models import DoctorPeriod, Resident
 from fastlege.registry.tests.factories import user_with
 from fastlege.stats.areas import size_group
-from fastlege.stats.indicators import ALERT_SHARE_WITHOUT_GP_PCT, INDICATORS, SUPPRESSION_THRESHOLD
+from fastlege.stats.indicators import ALERT_SHARE_WITHOUT_GP_PCT, INDICATORS
 from fastlege.stats.models import AreaKind, AreaMonthCount
+from fastlege.stats.selectors import SUPPRESSED
 from fastlege.stats.services import fill_month_from_registry, stats_fill
 from fastlege.stats.svg import choropleth, line_chart
 
@@ -88,7 +89,7 @@ def test_suppressed_values_sort_last_in_both_directions(client, filled):
     for direction in ("stigende", "synkende"):
         rows = client.get(f"/statistikk/fylke/50/?sorter=ufordelte&retning={direction}")
         values = [row["values"]["ufordelte"] for row in rows.context["child_rows"]]
-        assert values == [0, f"<{SUPPRESSION_THRESHOLD}"], direction
+        assert values == [0, SUPPRESSED], direction
 
 
 def test_municipality_page_compares_and_lists(client, filled):
@@ -103,7 +104,7 @@ def test_municipality_page_compares_and_lists(client, filled):
     assert head["lister_uten_lege"]["forrige_maned"] == 1
 
 
-SMALL = f"<{SUPPRESSION_THRESHOLD}"
+SMALL = SUPPRESSED  # the mark of a hidden figure
 
 
 @pytest.fixture
@@ -273,7 +274,7 @@ def test_map_colours_municipalities_and_zooms_to_county(client, filled):
 
 
 def test_svg_helpers_need_nothing_from_the_internet():
-    chart = line_chart([(DEC, 1.0), (JAN, "<5"), (datetime.date(2026, 2, 1), 3.0)], "x")
+    chart = line_chart([(DEC, 1.0), (JAN, SUPPRESSED), (datetime.date(2026, 2, 1), 3.0)], "x")
     assert chart.count("<polyline") == 2 and "http://www.w3.org/2000/svg" in chart
     svg, legend = choropleth(
         {"5022": 1, "5026": 9}, ["5022", "5026"], higher_is_worse=True, link="/k/{}/"
