@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,7 @@ def test_the_dependency_check_fails_on_a_vulnerable_pin_and_names_the_fix(monkey
     import subprocess
 
     check = _dependency_check()
-    report = {
+    report: dict[str, Any] = {
         "dependencies": [
             {
                 "name": "django",
