@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 from packaging.requirements import Requirement
