@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.cache import caches
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck
@@ -28,7 +30,19 @@ schema.app = get_wsgi_application()
 
 
 @pytest.fixture
-def national_token(db: Any, settings: Any) -> str:
+def keep_test_connection() -> Any:
+    """As Django's test client does: a request must not close the test's database
+    connection (its transaction holds the test data). schemathesis' WSGI client fires
+    the request signals that would (seen on PostgreSQL: "the connection is closed")."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def national_token(db: Any, settings: Any, keep_test_connection: Any) -> str:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]  # schemathesis' WSGI host
     caches["security"].clear()
     gp_list(ceiling=5, members=3)
