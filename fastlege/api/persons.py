@@ -26,7 +26,7 @@ from django.utils import timezone
 from fastlege.core import audit
 from fastlege.core.models import AuditEvent
 from fastlege.registry.models import Agreement, Doctor, DoctorPeriod, ListMembership, Resident
-from fastlege.registry.periods import in_force, in_force_on
+from fastlege.registry.periods import in_force, in_force_on, periods_overlap
 from fastlege.registry.services.access import Scope, scope_of
 
 #: Persons in one look-up call (FLR has no stated limit; ours keeps a call under 300 ms).
@@ -75,7 +75,7 @@ def _doctor(periods: list[DoctorPeriod], role: str, day: datetime.date) -> dict[
     p = max(now, key=lambda p: (p.valid_from, p.pk))
     return {
         "hpr_number": p.doctor.hpr_number,
-        "name": f"{p.doctor.first_name} {p.doctor.last_name}",
+        "name": p.doctor.full_name,
     }
 
 
@@ -159,13 +159,13 @@ def history(actor: Any, nin: str) -> dict[str, Any]:
         served = [
             {
                 "hpr_number": p.doctor.hpr_number,
-                "name": f"{p.doctor.first_name} {p.doctor.last_name}",
+                "name": p.doctor.full_name,
                 "role": p.role,
                 "from": max(p.valid_from, m.valid_from),
                 "to": min([d for d in (p.valid_to, m.valid_to) if d is not None], default=None),
             }
             for p in sorted(periods[m.agreement_id], key=lambda p: (p.valid_from, p.pk))
-            if _overlap(p.valid_from, p.valid_to, m.valid_from, m.valid_to)
+            if periods_overlap(p.valid_from, p.valid_to, m.valid_from, m.valid_to)
         ]
         out.append(
             {
@@ -181,16 +181,6 @@ def history(actor: Any, nin: str) -> dict[str, Any]:
         )
     _audit(actor, "api.gp_history", [person], persons=1)
     return {"found": True, "places": out}
-
-
-def _overlap(
-    a_from: datetime.date,
-    a_to: datetime.date | None,
-    b_from: datetime.date,
-    b_to: datetime.date | None,
-) -> bool:
-    """Half-open periods share a day (``registry.periods``' convention)."""
-    return (b_to is None or a_from < b_to) and (a_to is None or b_from < a_to)
 
 
 def confirm_gp(actor: Any, nin: str, hpr: str, day: datetime.date) -> bool | None:

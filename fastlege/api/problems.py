@@ -128,7 +128,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = str(exc.code or "refused")
         status_code = _domain_status(code)
         return problem(
-            code if code in KINDS else code,
+            code,
             exc.messages[0],
             getattr(exc, "english", exc.messages[0]),
             status_code=status_code,

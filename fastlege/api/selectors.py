@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from fastlege.reference.models import County, Municipality
 from fastlege.registry import capacity
-from fastlege.registry.models import Agreement, Doctor, DoctorPeriod, Practice, WaitingListEntry
+from fastlege.registry.models import Agreement, Doctor, DoctorPeriod, Practice
 from fastlege.registry.periods import in_force_on
+from fastlege.registry.selectors import waiting_on_list
 from fastlege.registry.services.access import scope_of
 from fastlege.stats.indicators import SUPPRESSION_THRESHOLD
 from fastlege.web.models import ListLength
@@ -62,15 +63,6 @@ def agreements(
     """Lists in force on ``day``, annotated with what the rows need: ``members`` (the
     list-length table), ``incoming`` (promised moves), ``waiting``, the GP and the
     substitute now. ``with_free`` adds the free places to a page of them."""
-    waiting = (
-        WaitingListEntry.objects.filter(
-            agreement_id=OuterRef("pk"), status=WaitingListEntry.Status.WAITING
-        )
-        .order_by()
-        .values("agreement_id")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
     zero = Value(0, output_field=IntegerField())
     members = ListLength.objects.filter(agreement_id=OuterRef("pk")).values("members")
     qs = Agreement.objects.filter(in_force_on(day)).select_related("practice", "municipality")
@@ -86,7 +78,7 @@ def agreements(
     qs = qs.annotate(
         members=Coalesce(Subquery(members, output_field=IntegerField()), zero),
         incoming=capacity.occupancy_annotations()["incoming"],
-        waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), zero),
+        waiting=waiting_on_list(),
     )
     return annotate_gp(qs, day)
 

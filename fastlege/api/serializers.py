@@ -49,7 +49,7 @@ class DoctorSerializer(serializers.ModelSerializer[Doctor]):
         fields = ["hpr_number", "name", "sex", "age", "specialty", "speaks_sami"]
 
     def get_name(self, obj: Doctor) -> str:
-        return f"{obj.first_name} {obj.last_name}"
+        return obj.full_name
 
     def get_age(self, obj: Doctor) -> int:
         day: datetime.date = self.context["day"]

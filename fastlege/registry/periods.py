@@ -23,7 +23,8 @@ a day?" through this module, never by writing the condition out:
 * :func:`not_ended_by` — the period has not ended by ``day`` (in force on
   ``day`` or starting later): the right half of :func:`in_force_on`;
 * :func:`in_force_sql` — the same condition as a fragment of hand-written SQL;
-* :func:`in_force` — the same condition for values in memory.
+* :func:`in_force` — the same condition for values in memory;
+* :func:`periods_overlap` — :func:`overlaps` for two periods in memory.
 
 A ``prefix`` that crosses a multi-valued relation (e.g. ``"memberships__"``)
 must go into a single ``filter()`` call, so that both halves of the condition
@@ -49,6 +50,17 @@ def in_force(valid_from: datetime.date, valid_to: datetime.date | None, day: dat
     """Whether the half-open period ``[valid_from, valid_to)`` is in force on ``day``
     (``valid_to`` None: open-ended). A period ending on ``day`` is not."""
     return valid_from <= day and (valid_to is None or valid_to > day)
+
+
+def periods_overlap(
+    a_from: datetime.date,
+    a_to: datetime.date | None,
+    b_from: datetime.date,
+    b_to: datetime.date | None,
+) -> bool:
+    """Whether two half-open periods share at least one day (an empty end: open-ended);
+    :func:`overlaps` for values in memory."""
+    return (b_to is None or a_from < b_to) and (a_to is None or b_from < a_to)
 
 
 def not_ended_by(day: datetime.date, prefix: str = "") -> Q:

@@ -108,13 +108,8 @@ def free_places(agreement: Agreement | int) -> int:
     return capacity.list_free_places(Agreement.objects.only("ceiling").get(pk=pk))
 
 
-def lists_with_free_places(
-    municipality_id: str, on: datetime.date | None = None
-) -> QuerySet[Agreement]:
-    """The municipality's lists in force on ``on``, annotated with ``members``,
-    ``incoming`` (pending moves onto the list), ``free`` (may be negative when the list
-    is above its ceiling) and ``waiting``. One query."""
-    on = on or timezone.localdate()
+def waiting_on_list() -> Coalesce:
+    """The number waiting on the list now, as an annotation of a query on Agreement."""
     waiting = (
         WaitingListEntry.objects.filter(
             agreement_id=OuterRef("pk"), status=WaitingListEntry.Status.WAITING
@@ -124,11 +119,22 @@ def lists_with_free_places(
         .annotate(n=Count("*"))
         .values("n")
     )
-    zero = Value(0, output_field=IntegerField())
+    return Coalesce(
+        Subquery(waiting, output_field=IntegerField()), Value(0, output_field=IntegerField())
+    )
+
+
+def lists_with_free_places(
+    municipality_id: str, on: datetime.date | None = None
+) -> QuerySet[Agreement]:
+    """The municipality's lists in force on ``on``, annotated with ``members``,
+    ``incoming`` (pending moves onto the list), ``free`` (may be negative when the list
+    is above its ceiling) and ``waiting``. One query."""
+    on = on or timezone.localdate()
     return capacity.with_places_left(
         Agreement.objects.filter(in_force_on(on), municipality_id=municipality_id)
         .select_related("practice")
-        .annotate(waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), zero))
+        .annotate(waiting=waiting_on_list())
     ).order_by("pk")
 
 

@@ -15,7 +15,6 @@ from django.db.models import (
     CharField,
     Count,
     F,
-    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -23,7 +22,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
 
@@ -42,6 +41,7 @@ from fastlege.registry.models import (
     WaitingListEntry,
 )
 from fastlege.registry.periods import in_force_on
+from fastlege.registry.selectors import waiting_on_list
 from fastlege.registry.services import access
 from fastlege.registry.services.agreements import AgeEnding, age_endings
 from fastlege.registry.services.errors import Code, refuse
@@ -148,24 +148,11 @@ def lists_in_force(
     """The municipality's lists in force on ``day`` with ``incoming`` (pending moves onto
     the list) and ``waiting``, and ``members`` when ``live_lengths`` (else ``with_free``
     takes them from ``list_lengths``). ``free`` is added by ``with_free``."""
-    waiting = (
-        WaitingListEntry.objects.filter(
-            agreement_id=OuterRef("pk"), status=WaitingListEntry.Status.WAITING
-        )
-        .order_by()
-        .values("agreement_id")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    zero = Value(0, output_field=IntegerField())
     occupancy = capacity.occupancy_annotations()
     qs = (
         Agreement.objects.filter(in_force_on(day), municipality_id=municipality_id)
         .select_related("practice")
-        .annotate(
-            incoming=occupancy["incoming"],
-            waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), zero),
-        )
+        .annotate(incoming=occupancy["incoming"], waiting=waiting_on_list())
     )
     if live_lengths:
         qs = qs.annotate(members=occupancy["members"])

@@ -19,19 +19,24 @@ EARLIEST_DAY = datetime.date(2000, 1, 1)
 LATEST_DAY_AHEAD = datetime.timedelta(days=366 * 2)
 
 
+def day_out_of_range(day: datetime.date) -> str | None:
+    """Why ``day`` is outside what the API answers about (Norwegian), or None."""
+    if EARLIEST_DAY <= day <= timezone.localdate() + LATEST_DAY_AHEAD:
+        return None
+    return f"Datoen må ligge mellom {EARLIEST_DAY:%d.%m.%Y} og to år frem."
+
+
 def day_param(request: Request, name: str = "on") -> datetime.date:
     raw = request.query_params.get(name, "")
-    today = timezone.localdate()
     if raw == "":
-        return today
+        return timezone.localdate()
     try:
         day = datetime.date.fromisoformat(raw)
     except ValueError:
         raise UnknownField({name: ["Datoen må skrives ÅÅÅÅ-MM-DD."]}) from None
-    if not EARLIEST_DAY <= day <= today + LATEST_DAY_AHEAD:
-        raise UnknownField(
-            {name: [f"Datoen må ligge mellom {EARLIEST_DAY:%d.%m.%Y} og to år frem."]}
-        )
+    why = day_out_of_range(day)
+    if why is not None:
+        raise UnknownField({name: [why]})
     return day
 
 

@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 from fastlege.api import persons
 from fastlege.api.pagination import KeysetPagination
 from fastlege.api.problems import problem
-from fastlege.api.views.base import EARLIEST_DAY, LATEST_DAY_AHEAD, ReadView, day_param
+from fastlege.api.views.base import ReadView, day_out_of_range, day_param
 from fastlege.core.identity import parse_nin
 from fastlege.registry.models import Agreement, ListMembership
 from fastlege.registry.periods import in_force_on
@@ -68,11 +68,9 @@ class NinField(serializers.CharField):
 class DayField(serializers.DateField):
     def to_internal_value(self, value: Any) -> datetime.date:
         day = super().to_internal_value(value)
-        if not EARLIEST_DAY <= day <= timezone.localdate() + LATEST_DAY_AHEAD:
-            raise serializers.ValidationError(
-                f"Datoen må ligge mellom {EARLIEST_DAY:%d.%m.%Y} og to år frem.",
-                code="out_of_range",
-            )
+        why = day_out_of_range(day)
+        if why is not None:
+            raise serializers.ValidationError(why, code="out_of_range")
         return day
 
 

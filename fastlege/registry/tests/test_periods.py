@@ -20,6 +20,7 @@ from fastlege.registry.periods import (
     in_force_sql,
     not_ended_by,
     overlaps,
+    periods_overlap,
 )
 from fastlege.registry.tests.factories import AgreementFactory, MembershipFactory
 
@@ -124,6 +125,15 @@ OVERLAPS = {
 def test_overlaps(periods, window, expected):
     ids = set(Agreement.objects.filter(overlaps(*window)).values_list("pk", flat=True))
     assert _answers(ids, *periods) == expected
+
+
+@pytest.mark.parametrize(("window", "expected"), OVERLAPS.items())
+def test_periods_overlap_in_memory_answers_as_the_database(window, expected):
+    start, end = window
+    answers = (periods_overlap(START, END, start, end), periods_overlap(START, None, start, end))
+    assert answers == expected
+    # the relation is symmetric
+    assert periods_overlap(start, end, START, END) == expected[0]
 
 
 # day → (bounded period not ended by the day?, open period not ended?)
