@@ -24,7 +24,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fastlege.core import audit
-from fastlege.core.models import AuditEvent
 from fastlege.registry.models import Agreement, Doctor, DoctorPeriod, ListMembership, Resident
 from fastlege.registry.periods import in_force, in_force_on, periods_overlap
 from fastlege.registry.services.access import Scope, scope_of
@@ -97,16 +96,11 @@ def _place(m: ListMembership, periods: list[DoctorPeriod], day: datetime.date) -
 
 
 def _audit(actor: Any, action: str, residents: Iterable[Resident], **details: Any) -> None:
-    ids = sorted({r.pk for r in residents})
-    audit.record(
-        actor,
-        action,
-        None,
-        kind=AuditEvent.Kind.READ,
-        reason="api",
-        residents=ids,
-        **details,
-    )
+    """One READ row naming the persons read, in the shape of every list read
+    (``audit.record_list_read``: ``object_type`` registry.resident, ``details["ids"]``),
+    so «who has seen this person in a list» finds API reads too."""
+    ids = [str(pk) for pk in sorted({r.pk for r in residents})]
+    audit.record_list_read(actor, Resident._meta.label_lower, ids, "api", action, **details)
 
 
 def gp_on(actor: Any, asked: Sequence[Asked]) -> list[dict[str, Any]]:
@@ -217,13 +211,4 @@ def audit_members(
     actor: Any, agreement: Agreement, residents: Iterable[Resident], day: datetime.date
 ) -> None:
     """One READ row for a page of a list's members, naming them by id."""
-    ids = sorted({r.pk for r in residents})
-    audit.record(
-        actor,
-        "api.list_members",
-        agreement,
-        kind=AuditEvent.Kind.READ,
-        reason="api",
-        residents=ids,
-        on=day.isoformat(),
-    )
+    _audit(actor, "api.list_members", residents, agreement=agreement.pk, on=day.isoformat())

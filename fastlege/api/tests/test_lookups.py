@@ -85,7 +85,8 @@ def test_many_persons_each_on_their_own_day_are_answered_in_the_order_asked() ->
     assert results[1]["list"] is None
     event = AuditEvent.objects.get(action="api.gp_lookup")
     assert event.kind == AuditEvent.Kind.READ
-    assert sorted(event.details["residents"]) == sorted([anne.pk, bo.pk])
+    assert sorted(event.details["ids"]) == sorted([str(anne.pk), str(bo.pk)])
+    assert event.object_type == "registry.resident"
     assert anne.nin not in json.dumps(event.details) and unknown not in json.dumps(event.details)
 
 
@@ -156,7 +157,7 @@ def test_the_history_names_every_place_and_the_doctors_who_served_it() -> None:
     assert places[0]["doctors"][0]["hpr_number"] == regular_gp(first).hpr_number
     assert places[0]["doctors"][0]["from"] == "2021-01-01"  # clipped to the membership
     assert places[0]["doctors"][0]["to"] == "2026-03-01"
-    assert AuditEvent.objects.get(action="api.gp_history").details["residents"] == [person.pk]
+    assert AuditEvent.objects.get(action="api.gp_history").details["ids"] == [str(person.pk)]
 
 
 def test_confirm_gp_answers_for_the_gp_then_and_only_about_oneself_for_a_gp() -> None:
@@ -196,7 +197,8 @@ def test_a_lists_members_for_its_municipality_and_gp_paged_and_audited() -> None
     )
     assert nins == expected
     events = AuditEvent.objects.filter(action="api.list_members").order_by("pk")
-    assert [len(e.details["residents"]) for e in events] == [3, 2]
+    assert [len(e.details["ids"]) for e in events] == [3, 2]
+    assert {e.details["agreement"] for e in events} == {agreement.pk}
     gp = token(Role.GP, doctor_id=regular_gp(agreement).pk)
     assert Client().get(url, HTTP_AUTHORIZATION=f"Bearer {gp}").status_code == 200
     neighbour = token(Role.MUNICIPALITY, municipality_id="5025")
