@@ -71,3 +71,19 @@ class ApiToken(models.Model):
 
     def valid_at(self, when: object) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > when)  # type: ignore[operator]
+
+
+class RateCounter(models.Model):
+    """Calls in the current one-minute window of one caller (an API client, or the
+    hashed address of a call without a token): ``fastlege.api.throttling``."""
+
+    key = models.CharField(_("nøkkel"), max_length=80, primary_key=True)
+    window_start = models.BigIntegerField(_("vinduets start (Unix-sekunder)"))
+    calls = models.PositiveIntegerField(_("kall i vinduet"))
+
+    class Meta:
+        verbose_name = _("kallteller")
+        verbose_name_plural = _("kalltellere")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.calls}"

@@ -15,21 +15,33 @@ the members of its own lists (for ``confirm``: itself).
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from django.db.models import Q
 from django.utils import timezone
 
-from fastlege.core import audit
+from fastlege.core import audit, fastpath
 from fastlege.registry.models import Agreement, Doctor, DoctorPeriod, ListMembership, Resident
-from fastlege.registry.periods import in_force, in_force_on, periods_overlap
+from fastlege.registry.periods import in_force, in_force_on, overlaps_sql, periods_overlap
 from fastlege.registry.services.access import Scope, scope_of
 
 #: Persons in one look-up call (FLR has no stated limit; ours keeps a call under 300 ms).
 MAX_PERSONS_PER_CALL = 1000
+
+
+class _Resident(Protocol):
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def nin(self) -> str: ...
+    @property
+    def municipality_id(self) -> Any: ...
+
+
+P = TypeVar("P", bound=_Resident)
 
 
 @dataclass(frozen=True)
@@ -38,8 +50,9 @@ class Asked:
     day: datetime.date
 
 
-def _visible(scope: Scope, residents: Iterable[Resident]) -> dict[str, Resident]:
-    """The residents the caller may read, by number."""
+def _visible(scope: Scope, residents: Iterable[P]) -> dict[str, P]:
+    """The residents the caller may read, by number (a ``Resident`` or anything with
+    its ``pk``, ``nin`` and ``municipality_id``)."""
     out = {}
     gp_members: set[int] = set()
     listed = list(residents)
@@ -51,7 +64,9 @@ def _visible(scope: Scope, residents: Iterable[Resident]) -> dict[str, Resident]
         ).values("agreement_id")
         gp_members = set(
             ListMembership.objects.filter(
-                in_force_on(today), resident__in=listed, agreement_id__in=own_lists
+                in_force_on(today),
+                resident_id__in=[r.pk for r in listed],
+                agreement_id__in=own_lists,
             ).values_list("resident_id", flat=True)
         )
     for r in listed:
@@ -67,35 +82,7 @@ def _periods_by_agreement(agreement_ids: set[int]) -> dict[int, list[DoctorPerio
     return periods
 
 
-def _doctor(periods: list[DoctorPeriod], role: str, day: datetime.date) -> dict[str, Any] | None:
-    now = [p for p in periods if p.role == role and in_force(p.valid_from, p.valid_to, day)]
-    if not now:
-        return None
-    p = max(now, key=lambda p: (p.valid_from, p.pk))
-    return {
-        "hpr_number": p.doctor.hpr_number,
-        "name": p.doctor.full_name,
-    }
-
-
-def _place(m: ListMembership, periods: list[DoctorPeriod], day: datetime.date) -> dict[str, Any]:
-    a: Agreement = m.agreement
-    return {
-        "agreement": a.pk,
-        "municipality": a.municipality_id,
-        "practice": {
-            "id": a.practice_id,
-            "name": a.practice.name,
-            "org_number": a.practice.org_number,
-        },
-        "member_from": m.valid_from,
-        "member_to": m.valid_to,
-        "gp": _doctor(periods, DoctorPeriod.Role.REGULAR, day),
-        "substitute": _doctor(periods, DoctorPeriod.Role.SUBSTITUTE, day),
-    }
-
-
-def _audit(actor: Any, action: str, residents: Iterable[Resident], **details: Any) -> None:
+def _audit(actor: Any, action: str, residents: Iterable[_Resident], **details: Any) -> None:
     """One READ row naming the persons read, in the shape of every list read
     (``audit.record_list_read``: ``object_type`` registry.resident, ``details["ids"]``),
     so «who has seen this person in a list» finds API reads too."""
@@ -103,35 +90,133 @@ def _audit(actor: Any, action: str, residents: Iterable[Resident], **details: An
     audit.record_list_read(actor, Resident._meta.label_lower, ids, "api", action, **details)
 
 
+# A person's list place and the doctors serving it, for many persons over a window of
+# days, as one statement (the hot path: the API's most frequent call). Periods through
+# the one definition (``registry.periods.overlaps_sql``); the window is
+# [earliest day asked, day after the latest), and each person's own day is picked in
+# memory by ``periods.in_force``. The persons: ``= ANY(array)`` on PostgreSQL (one
+# prepared statement for any number), a JSON array through ``json_each`` on SQLite.
+_GP_ON_SELECT = (
+    "SELECT r.id, r.nin, r.municipality_id, m.id, m.agreement_id, m.valid_from, m.valid_to, "
+    "a.municipality_id, a.practice_id, p.name, p.org_number, "
+    "dp.id, dp.role, dp.valid_from, dp.valid_to, d.hpr_number, d.first_name, d.last_name "
+    "FROM registry_resident r "
+    "LEFT JOIN registry_listmembership m ON m.resident_id = r.id AND "
+    + overlaps_sql("m", "%(start)s", "%(end)s")
+    + " LEFT JOIN registry_agreement a ON a.id = m.agreement_id "
+    "LEFT JOIN registry_practice p ON p.id = a.practice_id "
+    "LEFT JOIN registry_doctorperiod dp ON dp.agreement_id = m.agreement_id AND "
+    + overlaps_sql("dp", "%(start)s", "%(end)s")
+    + " LEFT JOIN registry_doctor d ON d.id = dp.doctor_id "
+)
+_GP_ON_WHERE = {
+    "postgresql": "WHERE r.nin = ANY(%(nins)s)",
+    "sqlite": "WHERE r.nin IN (SELECT value FROM json_each(%(nins)s))",
+}
+
+
+@dataclass(frozen=True)
+class _Person:
+    pk: int
+    nin: str
+    municipality_id: str
+
+
+@dataclass(frozen=True)
+class _Period:
+    pk: int
+    role: str
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+    hpr_number: str
+    name: str
+
+
+@dataclass
+class _Place:
+    pk: int
+    agreement_id: int
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+    municipality_id: str
+    practice: dict[str, Any]
+    periods: list[_Period]
+
+
+def _gp_rows(
+    nins: list[str], start: datetime.date, end: datetime.date
+) -> tuple[dict[str, _Person], dict[int, list[_Place]]]:
+    conn = fastpath.db()
+    where = _GP_ON_WHERE["postgresql" if conn.vendor == "postgresql" else "sqlite"]
+    params = {
+        "start": start,
+        "end": end,
+        "nins": nins if conn.vendor == "postgresql" else json.dumps(nins),
+    }
+    persons: dict[str, _Person] = {}
+    places: dict[int, dict[int, _Place]] = defaultdict(dict)
+    with fastpath.execute(_GP_ON_SELECT + where, params, conn) as cursor:
+        rows = cursor.fetchall()
+    for row in rows:
+        (rid, nin, muni, mid, agreement, m_from, m_to, a_muni, practice, p_name, p_org) = row[:11]
+        persons.setdefault(nin, _Person(rid, nin, muni))
+        if mid is None:
+            continue
+        place = places[rid].get(mid)
+        if place is None:
+            practice_info = {"id": practice, "name": p_name, "org_number": p_org}
+            place = places[rid][mid] = _Place(
+                mid, agreement, m_from, m_to, a_muni, practice_info, []
+            )
+        if row[11] is not None:
+            dp_id, role, dp_from, dp_to, hpr, first, last = row[11:]
+            place.periods.append(_Period(dp_id, role, dp_from, dp_to, hpr, f"{first} {last}"))
+    return persons, {rid: list(by_id.values()) for rid, by_id in places.items()}
+
+
+def _serving(periods: list[_Period], role: str, day: datetime.date) -> dict[str, Any] | None:
+    now = [p for p in periods if p.role == role and in_force(p.valid_from, p.valid_to, day)]
+    if not now:
+        return None
+    p = max(now, key=lambda p: (p.valid_from, p.pk))
+    return {"hpr_number": p.hpr_number, "name": p.name}
+
+
 def gp_on(actor: Any, asked: Sequence[Asked]) -> list[dict[str, Any]]:
     """For each asked person, in the order asked: ``found`` (known and in the caller's
     area) and ``list`` (the list they were on that day, with the GP and substitute
     then) or ``None`` when they had none."""
     scope = scope_of(actor)
-    residents = _visible(scope, Resident.objects.filter(nin__in={a.nin for a in asked}))
-    ids = [r.pk for r in residents.values()]
-    memberships: dict[int, list[ListMembership]] = defaultdict(list)
     days = {a.day for a in asked}
-    if ids:
-        earliest, latest = min(days), max(days)
-        for m in ListMembership.objects.filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=earliest),
-            resident_id__in=ids,
-            valid_from__lte=latest,
-        ).select_related("agreement__practice"):
-            memberships[m.resident_id].append(m)
-    periods = _periods_by_agreement({m.agreement_id for ms in memberships.values() for m in ms})
+    known, places = _gp_rows(
+        sorted({a.nin for a in asked}), min(days), max(days) + datetime.timedelta(days=1)
+    )
+    residents = _visible(scope, known.values())
     answers = []
     for i, a in enumerate(asked):
         person = residents.get(a.nin)
         if person is None:
             answers.append({"index": i, "on": a.day, "found": False, "list": None})
             continue
-        now = [m for m in memberships[person.pk] if in_force(m.valid_from, m.valid_to, a.day)]
-        place = _place(now[0], periods[now[0].agreement_id], a.day) if now else None
-        answers.append({"index": i, "on": a.day, "found": True, "list": place})
+        now = [p for p in places.get(person.pk, ()) if in_force(p.valid_from, p.valid_to, a.day)]
+        answers.append({"index": i, "on": a.day, "found": True, "list": _place_of(now, a.day)})
     _audit(actor, "api.gp_lookup", residents.values(), persons=len(asked))
     return answers
+
+
+def _place_of(now: list[_Place], day: datetime.date) -> dict[str, Any] | None:
+    if not now:
+        return None
+    place = now[0]
+    return {
+        "agreement": place.agreement_id,
+        "municipality": place.municipality_id,
+        "practice": place.practice,
+        "member_from": place.valid_from,
+        "member_to": place.valid_to,
+        "gp": _serving(place.periods, DoctorPeriod.Role.REGULAR, day),
+        "substitute": _serving(place.periods, DoctorPeriod.Role.SUBSTITUTE, day),
+    }
 
 
 def history(actor: Any, nin: str) -> dict[str, Any]:

@@ -36,7 +36,7 @@ connection, and nothing else changes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any, TypeVar
 
@@ -71,7 +71,7 @@ def _raw_cursor(conn: BaseDatabaseWrapper) -> Any:
     return psycopg.Cursor(raw)
 
 
-def execute(sql: str, params: Sequence[Any], conn: BaseDatabaseWrapper | None = None) -> Any:
+def execute(sql: str, params: Sequence[Any] | Mapping[str, Any], conn: BaseDatabaseWrapper | None = None) -> Any:
     """Run one statement on the current connection (and transaction); the cursor.
 
     On PostgreSQL, with ``settings.DATABASE_PREPARED_STATEMENTS`` on, the

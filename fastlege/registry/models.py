@@ -610,6 +610,9 @@ class ListMembership(models.Model):
             ),
             models.Index(fields=["resident", "valid_from"], name="membership_history_idx"),
             models.Index(fields=["agreement", "valid_from"], name="membership_list_hist_idx"),
+            # A list's members page by page in the API (keyset on the membership's id,
+            # fastlege.api.pagination): read in order, no sort of the whole list.
+            models.Index(fields=["agreement", "id"], name="membership_list_page_idx"),
         ]
 
     def __str__(self) -> str:

@@ -23,6 +23,7 @@ a day?" through this module, never by writing the condition out:
 * :func:`not_ended_by` — the period has not ended by ``day`` (in force on
   ``day`` or starting later): the right half of :func:`in_force_on`;
 * :func:`in_force_sql` — the same condition as a fragment of hand-written SQL;
+* :func:`overlaps_sql` — :func:`overlaps` as a fragment of hand-written SQL;
 * :func:`in_force` — the same condition for values in memory;
 * :func:`periods_overlap` — :func:`overlaps` for two periods in memory.
 
@@ -107,6 +108,21 @@ def in_force_sql(alias: str, param: str = "%s") -> str:
     )
 
 
+def overlaps_sql(alias: str, start: str, end: str) -> str:
+    """:func:`overlaps` for hand-written SQL on the table aliased ``alias``: the period
+    shares at least one day with ``[start, end)``, both given as named placeholders
+    (e.g. ``%(start)s``). ``alias`` must be a constant of the code, as for
+    :func:`in_force_sql`."""
+    if not _ALIAS.fullmatch(alias):
+        raise ValueError(f"not a plain SQL alias: {alias!r}")
+    for param in (start, end):
+        if not _PLACEHOLDER.fullmatch(param):
+            raise ValueError(f"not a query placeholder: {param!r}")
+    return (
+        f"(({alias}.valid_to IS NULL OR {alias}.valid_to > {start}) AND {alias}.valid_from < {end})"
+    )
+
+
 __all__ = [
     "IN_FORCE_SQL_PARAMS",
     "in_force",
@@ -114,4 +130,6 @@ __all__ = [
     "in_force_sql",
     "not_ended_by",
     "overlaps",
+    "overlaps_sql",
+    "periods_overlap",
 ]

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -123,7 +124,43 @@ def test_each_client_has_its_own_rate_limit() -> None:
 def test_calls_without_a_token_are_limited_per_address(monkeypatch) -> None:
     from fastlege.api import throttling
 
-    monkeypatch.setattr(throttling, "ANONYMOUS_RATE", "2/min")
+    monkeypatch.setattr(throttling, "ANONYMOUS_RATE", 2)
     one, two = Client(REMOTE_ADDR="10.0.0.1"), Client(REMOTE_ADDR="10.0.0.2")
     assert [one.get(URL).status_code for _ in range(3)] == [200, 200, 429]
     assert two.get(URL).status_code == 200
+
+
+def test_the_rate_window_counts_each_call_and_starts_again_each_minute() -> None:
+    from fastlege.api import throttling
+    from fastlege.api.models import RateCounter
+
+    minute = 1_800_000_000 // 60 * 60  # a window's first second
+    assert throttling.count_call("k", minute + 1) == (1, 59)
+    assert throttling.count_call("k", minute + 59.5)[0] == 2
+    assert throttling.count_call("other", minute + 30)[0] == 1  # each key by itself
+    assert throttling.count_call("k", minute + 60) == (1, 60)  # the next minute
+    with connection.cursor() as cur:
+        throttling.prune(cur, minute + 60 + throttling.KEEP_SECONDS + 1)
+    assert not RateCounter.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_rate_window_loses_no_call_when_many_count_at_once() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    from fastlege.api import throttling
+    from fastlege.api.models import RateCounter
+
+    def calls(_: int) -> None:
+        try:
+            for _ in range(25):
+                throttling.count_call("shared", 1_800_000_010)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(calls, range(8)))
+    assert RateCounter.objects.get(key="shared").calls == 200

@@ -18,6 +18,8 @@ from fastlege.api.services.clients import register_client
 from fastlege.core.models import AuditEvent
 from fastlege.registry.models import DoctorPeriod, ListMembership
 from fastlege.registry.tests.factories import (
+    DoctorFactory,
+    DoctorPeriodFactory,
     MembershipFactory,
     ResidentFactory,
     gp_list,
@@ -88,6 +90,46 @@ def test_many_persons_each_on_their_own_day_are_answered_in_the_order_asked() ->
     assert sorted(event.details["ids"]) == sorted([str(anne.pk), str(bo.pk)])
     assert event.object_type == "registry.resident"
     assert anne.nin not in json.dumps(event.details) and unknown not in json.dumps(event.details)
+
+
+def test_the_gp_and_the_substitute_are_those_serving_on_each_day_asked() -> None:
+    """Days at the edges of half-open periods, written out from the calendar: GP A
+    until 1 April (the end day is B's first), a substitute from 1 to 15 May."""
+    agreement = gp_list()
+    person = member(agreement)
+    DoctorPeriod.objects.filter(agreement=agreement).update(valid_to=D(2026, 4, 1))
+    a = regular_gp(agreement)
+    b = DoctorFactory.create()
+    DoctorPeriodFactory.create(agreement=agreement, doctor=b, valid_from=D(2026, 4, 1))
+    sub = DoctorFactory.create()
+    DoctorPeriodFactory.create(
+        agreement=agreement,
+        doctor=sub,
+        role=DoctorPeriod.Role.SUBSTITUTE,
+        substitute_for=b,
+        valid_from=D(2026, 5, 1),
+        valid_to=D(2026, 5, 15),
+    )
+    days = ["2026-03-31", "2026-04-01", "2026-05-01", "2026-05-14", "2026-05-15"]
+    results = post(
+        token(), "gp", {"persons": [{"nin": person.nin, "on": day} for day in days]}
+    ).json()["results"]
+    gps = [r["list"]["gp"]["hpr_number"] for r in results]
+    subs = [(r["list"]["substitute"] or {}).get("hpr_number") for r in results]
+    assert gps == [a.hpr_number, b.hpr_number, b.hpr_number, b.hpr_number, b.hpr_number]
+    assert subs == [None, None, sub.hpr_number, sub.hpr_number, None]
+    assert {r["list"]["practice"]["org_number"] for r in results} == {agreement.practice.org_number}
+
+
+def test_a_gps_client_reads_only_the_persons_on_its_own_list_now() -> None:
+    mine, other = gp_list(), gp_list()
+    on_mine, on_other = member(mine), member(other)
+    secret = token(Role.GP, doctor_id=regular_gp(mine).pk)
+    results = post(secret, "gp", {"persons": [{"nin": on_mine.nin}, {"nin": on_other.nin}]}).json()[
+        "results"
+    ]
+    assert [r["found"] for r in results] == [True, False]
+    assert results[0]["list"]["agreement"] == mine.pk
 
 
 def test_a_person_outside_the_municipalitys_area_is_answered_as_unknown() -> None:

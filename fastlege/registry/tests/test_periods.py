@@ -20,6 +20,7 @@ from fastlege.registry.periods import (
     in_force_sql,
     not_ended_by,
     overlaps,
+    overlaps_sql,
     periods_overlap,
 )
 from fastlege.registry.tests.factories import AgreementFactory, MembershipFactory
@@ -125,6 +126,33 @@ OVERLAPS = {
 def test_overlaps(periods, window, expected):
     ids = set(Agreement.objects.filter(overlaps(*window)).values_list("pk", flat=True))
     assert _answers(ids, *periods) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("window", "expected"), [(w, e) for w, e in OVERLAPS.items() if w[1] is not None]
+)
+def test_overlaps_sql_in_the_database(periods, window, expected):
+    table = connection.ops.quote_name(Agreement._meta.db_table)
+    condition = overlaps_sql("a", "%(start)s", "%(end)s")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.id FROM {table} a WHERE {condition}",  # noqa: S608
+            {"start": window[0], "end": window[1]},
+        )
+        ids = {row[0] for row in cursor.fetchall()}
+    assert _answers(ids, *periods) == expected
+
+
+@pytest.mark.parametrize("alias", ["", "a; DROP TABLE x", "a.b"])
+def test_overlaps_sql_refuses_anything_but_a_plain_alias(alias):
+    with pytest.raises(ValueError):
+        overlaps_sql(alias, "%(a)s", "%(b)s")
+
+
+def test_overlaps_sql_refuses_anything_but_placeholders():
+    with pytest.raises(ValueError):
+        overlaps_sql("a", "%(a)s", "'2026-01-01'")
 
 
 @pytest.mark.parametrize(("window", "expected"), OVERLAPS.items())
