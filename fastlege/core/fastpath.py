@@ -71,7 +71,9 @@ def _raw_cursor(conn: BaseDatabaseWrapper) -> Any:
     return psycopg.Cursor(raw)
 
 
-def execute(sql: str, params: Sequence[Any] | Mapping[str, Any], conn: BaseDatabaseWrapper | None = None) -> Any:
+def execute(
+    sql: str, params: Sequence[Any] | Mapping[str, Any], conn: BaseDatabaseWrapper | None = None
+) -> Any:
     """Run one statement on the current connection (and transaction); the cursor.
 
     On PostgreSQL, with ``settings.DATABASE_PREPARED_STATEMENTS`` on, the

@@ -238,6 +238,19 @@ def test_a_lists_members_for_its_municipality_and_gp_paged_and_audited() -> None
         ListMembership.objects.filter(agreement=agreement).values_list("resident__nin", flat=True)
     )
     assert nins == expected
+    rows = {
+        m.pk: {
+            "id": m.pk,
+            "nin": m.resident.nin,
+            "name": f"{m.resident.first_name} {m.resident.last_name}",
+            "birth_date": m.resident.birth_date.isoformat(),
+            "member_from": m.valid_from.isoformat(),
+            "member_to": None,
+        }
+        for m in ListMembership.objects.filter(agreement=agreement).select_related("resident")
+    }
+    assert [r["id"] for r in first["results"] + rest["results"]] == sorted(rows)
+    assert first["results"] + rest["results"] == [rows[pk] for pk in sorted(rows)]
     events = AuditEvent.objects.filter(action="api.list_members").order_by("pk")
     assert [len(e.details["ids"]) for e in events] == [3, 2]
     assert {e.details["agreement"] for e in events} == {agreement.pk}
