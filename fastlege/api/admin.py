@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from fastlege.api.models import ApiClient, ApiToken
+from fastlege.api.models import ApiClient, ApiToken, RateCounter
 from fastlege.api.services import clients
 from fastlege.api.services.errors import ApiClientError
 from fastlege.core.admin_tools import ReadOnlyModelAdmin
@@ -49,3 +49,11 @@ class ApiTokenAdmin(ReadOnlyModelAdmin):
                 self.message_user(request, exc.messages[0], messages.ERROR)
                 return
         self.message_user(request, _("%(n)s nøkler trukket tilbake.") % {"n": done})
+
+
+@admin.register(RateCounter)
+class RateCounterAdmin(ReadOnlyModelAdmin):
+    """The current minute's calls per caller: read-only, to see who is near the limit."""
+
+    list_display = ["key", "window_start", "calls"]
+    not_figures = ("window_start",)
