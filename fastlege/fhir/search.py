@@ -277,17 +277,19 @@ def bundle(request: HttpRequest, kind: ResourceType, page: Page) -> dict[str, An
     links = [{"relation": "self", "url": request.build_absolute_uri()}]
     if page.next_query is not None:
         links.append({"relation": "next", "url": request.build_absolute_uri(f"?{page.next_query}")})
-    return {
+    body: dict[str, Any] = {
         "resourceType": "Bundle",
         "type": "searchset",
         "total": page.total,
         "link": links,
-        "entry": [
+    }
+    if page.resources:  # FHIR JSON has no empty arrays
+        body["entry"] = [
             {
                 "fullUrl": request.build_absolute_uri(f"/fhir/{kind.name}/{r['id']}"),
                 "resource": r,
                 "search": {"mode": "match"},
             }
             for r in page.resources
-        ],
-    }
+        ]
+    return body
