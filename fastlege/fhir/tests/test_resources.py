@@ -170,6 +170,7 @@ def test_an_unknown_id_is_an_operation_outcome_404() -> None:
         f"/fhir/PractitionerRole/{ended.pk}",
         "/fhir/Patient/1",
         "/fhir/Practitioner/1/_history/2",
+        "/fhir/PractitionerRole/" + "9" * 25,
     ):
         body = fhir_get(url, 404)
         assert body["resourceType"] == "OperationOutcome", url
