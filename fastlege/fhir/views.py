@@ -31,6 +31,17 @@ def fhir_response(body: dict[str, Any], status: int = 200, **headers: str) -> Ht
     return response
 
 
+#: Media types in ``Accept`` that JSON answers (FHIR's own and plain JSON, and wildcards).
+JSON_TYPES = frozenset({p.CONTENT_TYPE, "application/json", "application/*", "*/*"})
+
+
+def accepts_json(accept: str) -> bool:
+    """Whether an ``Accept`` header (empty: anything) allows the JSON answer."""
+    if not accept.strip():
+        return True
+    return any(part.split(";")[0].strip().lower() in JSON_TYPES for part in accept.split(","))
+
+
 def fhir_view(view: Callable[..., dict[str, Any]]) -> Callable[..., HttpResponse]:
     """GET only, the rate limit, and every refusal as an OperationOutcome."""
 
@@ -44,6 +55,12 @@ def fhir_view(view: Callable[..., dict[str, Any]]) -> Callable[..., HttpResponse
                     "method_not_allowed",
                     "Bare lesing (GET) støttes.",
                     "Only reads (GET) are supported.",
+                )
+            if not accepts_json(request.headers.get("Accept", "")):
+                raise FhirError(
+                    "not_acceptable",
+                    "Bare JSON leveres (application/fhir+json).",
+                    "Only JSON is served (application/fhir+json).",
                 )
             throttle = ClientRateThrottle()
             if not throttle.allow_request(request, None):

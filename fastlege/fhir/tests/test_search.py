@@ -163,6 +163,14 @@ def test_only_reads_of_json_are_served() -> None:
     outcome("/fhir/Practitioner", 405, "not-supported", "method_not_allowed", method="post")
     outcome("/fhir/Practitioner?_format=xml", 406, "not-supported", "not_acceptable")
     assert fhir_get("/fhir/Practitioner?_format=json")["resourceType"] == "Bundle"
+    xml = Client().get("/fhir/metadata", HTTP_ACCEPT="application/fhir+xml")
+    assert xml.status_code == 406
+    assert validate(xml.json())["issue"][0]["details"]["coding"][0]["code"] == "not_acceptable"
+    for accept in ("application/fhir+json", "application/json", "text/html, */*;q=0.8"):
+        assert fhir_get("/fhir/metadata", HTTP_ACCEPT=accept)["resourceType"] == (
+            "CapabilityStatement"
+        )
+    assert Client().head("/fhir/metadata").status_code == 200
     outcome("/fhir/", 404, "not-found", "not_found")
     outcome("/fhir/Patient?name=x", 404, "not-found", "not_found")
 
