@@ -55,7 +55,6 @@ def capability_statement(base_url: str) -> dict[str, Any]:
                         + [
                             {
                                 "name": COUNT,
-                                "definition": "http://hl7.org/fhir/SearchParameter/Resource-count",
                                 "type": "number",
                                 "documentation": "Entries per page, 1-1000 (default 100).",
                             }

@@ -11,6 +11,7 @@ from typing import Any
 
 from fastlege.fhir import profiles as p
 from fastlege.registry.models import Agreement, Doctor, DoctorPeriod, Practice, Sex
+from fastlege.registry.services.common import is_closed_for_new
 
 GENDER = {Sex.FEMALE: "female", Sex.MALE: "male"}
 
@@ -129,7 +130,7 @@ def practitioner_role(
         {"url": p.LIST_CEILING, "valueUnsignedInt": agreement.ceiling},
         {"url": p.LIST_LENGTH, "valueUnsignedInt": members},
         {"url": p.LIST_FREE_PLACES, "valueUnsignedInt": free},
-        {"url": p.LIST_OPEN, "valueBoolean": agreement.is_open},
+        {"url": p.LIST_OPEN, "valueBoolean": not is_closed_for_new(agreement)},
     ]
     for period in substitutes:
         doctor = period.doctor

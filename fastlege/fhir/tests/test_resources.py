@@ -11,7 +11,7 @@ from django.core.cache import caches
 from fastlege.fhir.tests.validation import extension, fhir_get
 from fastlege.reference.models import Municipality, PostalCode
 from fastlege.registry import selectors as registry
-from fastlege.registry.models import DoctorPeriod, Practice, SwitchRequest
+from fastlege.registry.models import Agreement, DoctorPeriod, Practice, SwitchRequest
 from fastlege.registry.tests.factories import DoctorFactory, ResidentFactory, add_members, gp_list
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +119,12 @@ def test_a_full_list_has_no_free_places_and_a_closed_list_says_so() -> None:
 
     assert extension(body, FASTLEGE + "gp-list-free-places") == [0]
     assert extension(body, FASTLEGE + "gp-list-length") == [4]
+    assert extension(body, FASTLEGE + "gp-list-open") == [False]
+    # Closed by hand (at the GP's or the municipality's wish) with the status still open:
+    # closed for new residents all the same.
+    by_hand = gp_list(ceiling=10)
+    Agreement.objects.filter(pk=by_hand.pk).update(is_open=True, locked_by_hand=True)
+    body = fhir_get(f"/fhir/PractitionerRole/{by_hand.pk}")
     assert extension(body, FASTLEGE + "gp-list-open") == [False]
 
 
