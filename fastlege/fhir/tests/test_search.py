@@ -226,3 +226,14 @@ def test_a_page_of_100_lists_costs_the_same_few_queries_as_a_page_of_one(
     with django_assert_max_num_queries(4):
         assert len(fhir_get("/fhir/PractitionerRole?municipality=5001&_count=1")["entry"]) == 1
     assert any(link["relation"] == "next" for link in bundle["link"])
+
+
+@pytest.mark.postgres
+def test_name_search_ignores_the_case_of_norwegian_letters() -> None:
+    """PostgreSQL folds Æ, Ø and Å (SQLite's LIKE folds ASCII only)."""
+    agreement = gp_list()
+    Doctor.objects.filter(pk=gp_of(agreement).pk).update(last_name="Østby")
+    Practice.objects.filter(pk=agreement.practice_id).update(name="Ålesund legesenter")
+
+    assert ids("/fhir/Practitioner?name=øst") == {gp_of(agreement).hpr_number}
+    assert ids("/fhir/Organization?name=ÅLESUND") == {agreement.practice.org_number}
