@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "fastlege.stats",
     "fastlege.workforce",
     "fastlege.api",
+    "fastlege.fhir",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc as static files from PyPI

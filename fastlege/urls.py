@@ -17,6 +17,7 @@ urlpatterns = [
     path("metrikker/", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("fastlege.api.urls")),
+    path("fhir/", include("fastlege.fhir.urls")),
     path("konto/", include("fastlege.accounts.urls")),
     path("", include("fastlege.web.urls")),
     path("dialog/", include("fastlege.dialogue.urls")),
