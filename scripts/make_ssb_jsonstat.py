@@ -218,7 +218,9 @@ def _with_floats(o: Any) -> Any:
 
 
 def render(dataset: dict[str, Any]) -> bytes:
-    return (json.dumps(_with_floats(dataset), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return (
+        json.dumps(_with_floats(dataset), ensure_ascii=False, separators=(",", ":")) + "\n"
+    ).encode("utf-8")
 
 
 FILES = {"ssb_12005.json": kostra_12005, "ssb_07459.json": population_07459}

@@ -55,8 +55,7 @@ MESSAGES: dict[Code, tuple[Promise, str]] = {
             "Dimensjonen %(dimension)s har %(n)s kategorier; last ned tabellen med "
             "bare summen for den."
         ),
-        "The dimension %(dimension)s has %(n)s categories; download the table with "
-        "its total only.",
+        "The dimension %(dimension)s has %(n)s categories; download the table with its total only.",
     ),
     Code.SSB_BAD_CELLS: (
         _("%(n)s feil i filen; ingenting er lagret."),
