@@ -25,7 +25,7 @@ from fastlege.core.tabular import Column
 from fastlege.monthly.models import ListMonthSnapshot
 from fastlege.reference.models import County, Municipality
 from fastlege.registry import figures
-from fastlege.stats import disclosure, exports, selectors
+from fastlege.stats import disclosure, exports, kostra, selectors
 from fastlege.stats.areas import area_name
 from fastlege.stats.definitions import definitions, method_text
 from fastlege.stats.indicators import (
@@ -168,7 +168,11 @@ def _area(
     if fmt == "json":
         data = {
             "underomrader": child_rows,
-            **{k: v for k, v in extra.items() if k in ("varsler", "sammenligning", "lister")},
+            **{
+                k: v
+                for k, v in extra.items()
+                if k in ("varsler", "sammenligning", "lister", "ssb_historikk")
+            },
         }
         return exports.json_response(_page_json(page, data))
     charts = [
@@ -235,10 +239,28 @@ def county(request: HttpRequest, number: str) -> HttpResponse:
     c = get_object_or_404(County, number=number)
     month = _month(request)
     alerts = selectors.county_alerts(number, month)
+    history_code = request.GET.get("historikk", kostra.HISTORY[0])
+    if history_code not in kostra.HISTORY:
+        raise Http404(_("Ukjent indikator."))
+    history = kostra.county_history(number, history_code, _viewer(request))
     extra = {
         "alerts": alerts,
         "alert_threshold": ALERT_SHARE_WITHOUT_GP_PCT,
         "varsler": [a.__dict__ for a in alerts],
+        "county_history": history,
+        "history_indicators": [BY_CODE[c] for c in kostra.HISTORY],
+        "history_indicator": BY_CODE[history_code],
+        "ssb_historikk": {
+            "indikator": history_code,
+            "kommuner": [
+                {
+                    "kode": r["code"],
+                    "ssb": {str(y): v for y, v in r["ssb"].items()},
+                    "registeret_desember": {str(y): v for y, v in r["registry"].items()},
+                }
+                for r in history.rows
+            ],
+        },
     }
     return _area(request, AreaKind.COUNTY, number, c.name, "stats/area.html", extra)
 
@@ -294,8 +316,14 @@ def municipality(request: HttpRequest, number: str) -> HttpResponse:
     viewer = _viewer(request)
     header, lists = _lists(number, month, not viewer.sees(AreaKind.MUNICIPALITY, number))
     comparison = selectors.comparison(number, month, viewer=viewer)
+    history = kostra.municipality_history(number, viewer)
     extra = {
         "municipality": m,
+        "history": history,
+        "history_indicators": [BY_CODE[c] for c in kostra.HISTORY],
+        "ssb_historikk": [
+            {"ar": h.year, "ssb": h.ssb, "registeret_desember": h.registry} for h in history
+        ],
         "comparison": comparison,
         "sammenligning": comparison,
         "lists_header": header,
