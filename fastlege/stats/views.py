@@ -19,13 +19,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from fastlege.core.tabular import Column
-from fastlege.monthly.models import ListMonthSnapshot
 from fastlege.reference.models import County, Municipality
 from fastlege.registry import figures
-from fastlege.stats import disclosure, exports, kostra, selectors
+from fastlege.stats import exports, kostra, opendata, selectors
 from fastlege.stats.areas import area_name
 from fastlege.stats.definitions import definitions, method_text
 from fastlege.stats.indicators import (
@@ -265,47 +263,15 @@ def county(request: HttpRequest, number: str) -> HttpResponse:
     return _area(request, AreaKind.COUNTY, number, c.name, "stats/area.html", extra)
 
 
-#: The lists table of a municipality (page and downloads).
-LIST_COLUMNS = [
-    Column("liste", _lazy("Liste (avtalenummer)")),
-    Column("legekontor", _lazy("Legekontor")),
-    Column("listetak", _lazy("Listetak")),
-    Column("listelengde", _lazy("Listelengde")),
-    Column("fast_lege", _lazy("Fast lege")),
-    Column("apen", _lazy("Åpen for nye")),
-    Column("venteliste", _lazy("På venteliste")),
-]
+#: The lists table of a municipality (page and downloads): ``selectors.LIST_COLUMNS``.
+LIST_COLUMNS = selectors.LIST_COLUMNS
 
 
 def _lists(municipality: str, month: datetime.date, public: bool) -> tuple[list, list]:
     """The lists table: in public, list lengths and waiting counts hidden as the month's
-    suppression says (``disclosure``: of 1–4, and complements that stop them being
-    recomputed from the municipality's totals)."""
+    suppression says (``selectors.list_rows``)."""
     header = [c.key for c in LIST_COLUMNS]
-    pattern = disclosure.month_pattern(month) if public else None
-    rows = []
-    for pk, practice, ceiling, length, has_gp, is_open, waiting in (
-        ListMonthSnapshot.objects.filter(municipality_id=municipality, month=month)
-        .order_by("practice__name", "agreement_id")
-        .values_list(
-            "agreement_id",
-            "practice__name",
-            "ceiling",
-            "length",
-            "has_regular_gp",
-            "is_open",
-            "waiting_count",
-        )
-    ):
-        shown: list[Any] = [length, waiting]
-        if pattern is not None:
-            shown = [
-                selectors.SUPPRESSED if pattern.hides_list(pk, count) else n
-                for n, count in zip(
-                    shown, (disclosure.LIST_LENGTH, disclosure.LIST_WAITING), strict=True
-                )
-            ]
-        rows.append([pk, practice, ceiling, shown[0], has_gp, is_open, shown[1]])
+    rows = [r[1:] for r in selectors.list_rows(month, public=public, municipality=municipality)]
     return header, rows
 
 
@@ -421,3 +387,31 @@ def definitions_view(request: HttpRequest) -> HttpResponse:
             "live_figures": figures.FIGURES,
         },
     )
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    """The months of open data with their files (``fastlege.stats.opendata``)."""
+    return render(
+        request,
+        "stats/open_data.html",
+        {
+            "months": [(m, opendata.file_names(m)) for m in opendata.months()],
+            "licence": opendata.LICENCE,
+            "threshold": SUPPRESSION_THRESHOLD,
+        },
+    )
+
+
+def open_data_file(request: HttpRequest, month: str, name: str) -> HttpResponse:
+    """One file of a month's open data, made as ``fastlege open-data`` writes it."""
+    try:
+        year, number = (int(p) for p in month.split("-"))
+        day = datetime.date(year, number, 1)
+    except ValueError:
+        raise Http404(_("Ugyldig måned.")) from None
+    if day not in opendata.months() or name not in opendata.file_names(day):
+        raise Http404(_("Ukjent fil."))
+    found = next(f for f in opendata.month_files(day) if f.name == name)
+    response = HttpResponse(found.content, content_type=found.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.name}"'
+    return response
