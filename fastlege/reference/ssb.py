@@ -108,6 +108,14 @@ def _table_of(ds: jsonstat.Dataset, contents: jsonstat.Dimension) -> str:
     return table
 
 
+def _municipality(region: str, known: set[str]) -> str | None:
+    """The register's municipality number of an SSB region code, or None. SSB's
+    harmonised municipality series (valueset ``agg_KommSummer``) may name a
+    municipality ``K-<number>``; both forms are read."""
+    number = region[2:] if region.startswith("K-") else region
+    return number if number in known else None
+
+
 def _decimals(f: Any) -> int | None:
     return getattr(f, "decimal_places", None)
 
@@ -166,7 +174,8 @@ def _read(
             refuse(Code.SSB_EXTRA_DIMENSION, dimension=d.id, n=len(d.categories))
     known = set(Municipality.objects.values_list("number", flat=True))
     fields = _fields(table)
-    report.skipped_regions = [r for r in region.categories if r not in known]
+    municipality = {r: _municipality(r, known) for r in region.categories}
+    report.skipped_regions = [r for r, m in municipality.items() if m is None]
     report.ignored_contents = [c for c in contents.categories if c not in fields]
     problems: list[Problem] = []
     years: dict[str, int] = {}
@@ -179,8 +188,9 @@ def _read(
     r_at, t_at, c_at = at[region.id], at[time.id], at[contents.id]
     out: dict[tuple[str, int], dict[str, Any]] = {}
     for cell in ds.cells():
-        muni, year, code = cell.categories[r_at], cell.categories[t_at], cell.categories[c_at]
-        if cell.value is None or muni not in known or code not in fields or year not in years:
+        muni = municipality[cell.categories[r_at]]
+        year, code = cell.categories[t_at], cell.categories[c_at]
+        if cell.value is None or muni is None or code not in fields or year not in years:
             continue
         f = fields[code]
         value, problem = _checked(cell.value, _decimals(f), getattr(f, "max_digits", None))

@@ -227,6 +227,15 @@ def test_a_sparse_value_object_and_aggregates_are_read_as_ssb_writes_them():
     assert parse(json.dumps(ds)).size == 18
 
 
+def test_a_municipality_named_as_in_ssbs_harmonised_series_is_read():
+    _empty()
+    ds = _small_dataset()
+    ds["dimension"]["KOKkommuneregion0000"]["category"]["index"] = ["EAK", "K-5022", "5026"]
+    report = _load(ds)
+    assert report.skipped_regions == ["EAK"]
+    assert KostraGpTrend.objects.get(municipality_id="5022", year=2020).mean_list_length == 810
+
+
 def test_every_bad_cell_is_reported_with_its_position_and_nothing_is_stored():
     _empty()
     ds = _small_dataset()
