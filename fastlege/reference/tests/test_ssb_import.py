@@ -11,6 +11,8 @@ import copy
 import csv
 import io
 import json
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -318,3 +320,13 @@ def test_the_command_reports_counts_dry_run_and_bad_cells(tmp_path):
     (tmp_path / "tom.json").write_text("{")
     with pytest.raises(CommandError, match="ikke gyldig JSON"):
         call_command("import_ssb", str(tmp_path / "tom.json"), stdout=io.StringIO())
+
+
+def test_the_shipped_json_stat_files_are_current_with_the_csvs():
+    """``scripts/make_ssb_jsonstat.py --check``: the committed files are what the
+    script writes from the CSVs today (same bytes)."""
+    script = Path(__file__).resolve().parents[3] / "scripts" / "make_ssb_jsonstat.py"
+    done = subprocess.run(  # noqa: S603 - our own script, fixed arguments
+        [sys.executable, str(script), "--check"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
