@@ -48,7 +48,7 @@ class LoadResult:
         return any(self.created.values()) or any(self.updated.values())
 
 
-def _sync(model, key: tuple[str, ...], rows: list[dict], result: LoadResult) -> None:
+def sync(model, key: tuple[str, ...], rows: list[dict], result: LoadResult) -> None:
     """Create missing rows and update changed ones; leave equal rows untouched."""
     name = model._meta.model_name
     existing = {tuple(getattr(obj, k) for k in key): obj for obj in model.objects.all()}
@@ -83,7 +83,7 @@ def load_reference() -> LoadResult:
         }
         for r in read_csv("fylker_2024.csv")
     ]
-    _sync(County, ("number",), counties, result)
+    sync(County, ("number",), counties, result)
     municipalities = [
         {
             "number": r["kommunenummer"],
@@ -96,7 +96,7 @@ def load_reference() -> LoadResult:
         }
         for r in read_csv("kommuner_2024.csv")
     ]
-    _sync(Municipality, ("number",), municipalities, result)
+    sync(Municipality, ("number",), municipalities, result)
     populations = [
         {
             "municipality_id": r["kommunenummer"],
@@ -105,7 +105,7 @@ def load_reference() -> LoadResult:
         }
         for r in read_csv("befolkning_kommune_2020_2026.csv")
     ]
-    _sync(MunicipalityPopulation, ("municipality_id", "year"), populations, result)
+    sync(MunicipalityPopulation, ("municipality_id", "year"), populations, result)
     postal = [
         {
             "code": r["postnummer"],
@@ -119,7 +119,7 @@ def load_reference() -> LoadResult:
     for p in postal:
         if p["municipality_id"] not in known:
             p["municipality_id"] = None
-    _sync(PostalCode, ("code",), postal, result)
+    sync(PostalCode, ("code",), postal, result)
     kostra = []
     for r in read_csv("fastlege_kommune_2025.csv"):
         if not r["lister_totalt"]:
@@ -144,7 +144,7 @@ def load_reference() -> LoadResult:
                 "reserve_capacity": _int(r["reservekapasitet"]),
             }
         )
-    _sync(KostraGpFigures, ("municipality_id", "year"), kostra, result)
+    sync(KostraGpFigures, ("municipality_id", "year"), kostra, result)
     trend = [
         {
             "municipality_id": r["kommunenummer"],
@@ -155,7 +155,7 @@ def load_reference() -> LoadResult:
         }
         for r in read_csv("fastlege_kommune_trend.csv")
     ]
-    _sync(KostraGpTrend, ("municipality_id", "year"), trend, result)
+    sync(KostraGpTrend, ("municipality_id", "year"), trend, result)
     pairs = border_pairs()
     borders = [
         {"municipality_id": a, "neighbour_id": b}
@@ -172,5 +172,5 @@ def load_reference() -> LoadResult:
         if (m, n) not in wanted
     ]
     MunicipalityBorder.objects.filter(pk__in=stale).delete()
-    _sync(MunicipalityBorder, ("municipality_id", "neighbour_id"), borders, result)
+    sync(MunicipalityBorder, ("municipality_id", "neighbour_id"), borders, result)
     return result

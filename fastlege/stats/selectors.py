@@ -16,12 +16,14 @@ from typing import Any
 
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from fastlege.core.tabular import Column
+from fastlege.monthly.models import ListMonthSnapshot
 from fastlege.reference.models import County, Municipality
 from fastlege.registry.services import access
-from fastlege.stats import exports, severity
+from fastlege.stats import disclosure, exports, severity
 from fastlege.stats.areas import area_keys, area_name, area_names, municipalities_on
 from fastlege.stats.disclosure import MARK, Patterns
 from fastlege.stats.indicators import (
@@ -411,3 +413,52 @@ def export_rows(
             ]
         )
     return columns, lines
+
+
+#: The lists table of a municipality (its page, the page's downloads, the open data).
+LIST_COLUMNS = [
+    Column("liste", _lazy("Liste (avtalenummer)")),
+    Column("legekontor", _lazy("Legekontor")),
+    Column("listetak", _lazy("Listetak")),
+    Column("listelengde", _lazy("Listelengde")),
+    Column("fast_lege", _lazy("Fast lege")),
+    Column("apen", _lazy("Åpen for nye")),
+    Column("venteliste", _lazy("På venteliste")),
+]
+
+
+def list_rows(
+    month: datetime.date, *, public: bool, municipality: str | None = None
+) -> list[list[Any]]:
+    """The month's lists (of one municipality, or all): the municipality number, then
+    the ``LIST_COLUMNS``, by municipality, practice name and agreement. ``public``:
+    list lengths and waiting counts hidden as the month's suppression says
+    (``disclosure``: of 1–4, and complements that stop them being recomputed from the
+    municipality's totals)."""
+    pattern = disclosure.month_pattern(month) if public else None
+    snapshots = ListMonthSnapshot.objects.filter(month=month)
+    if municipality is not None:
+        snapshots = snapshots.filter(municipality_id=municipality)
+    rows = []
+    for muni, pk, practice, ceiling, length, has_gp, is_open, waiting in snapshots.order_by(
+        "municipality_id", "practice__name", "agreement_id"
+    ).values_list(
+        "municipality_id",
+        "agreement_id",
+        "practice__name",
+        "ceiling",
+        "length",
+        "has_regular_gp",
+        "is_open",
+        "waiting_count",
+    ):
+        shown: list[Any] = [length, waiting]
+        if pattern is not None:
+            shown = [
+                SUPPRESSED if pattern.hides_list(pk, count) else n
+                for n, count in zip(
+                    shown, (disclosure.LIST_LENGTH, disclosure.LIST_WAITING), strict=True
+                )
+            ]
+        rows.append([muni, pk, practice, ceiling, shown[0], has_gp, is_open, shown[1]])
+    return rows

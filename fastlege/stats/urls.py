@@ -12,4 +12,6 @@ urlpatterns = [
     path("kart/", views.map_view, name="map"),
     path("eksport/", views.export_all, name="export"),
     path("definisjoner/", views.definitions_view, name="definitions"),
+    path("apne-data/", views.open_data, name="open_data"),
+    path("apne-data/<str:month>/<str:name>", views.open_data_file, name="open_data_file"),
 ]

@@ -19,13 +19,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from fastlege.core.tabular import Column
-from fastlege.monthly.models import ListMonthSnapshot
 from fastlege.reference.models import County, Municipality
 from fastlege.registry import figures
-from fastlege.stats import disclosure, exports, selectors
+from fastlege.stats import exports, kostra, opendata, selectors
 from fastlege.stats.areas import area_name
 from fastlege.stats.definitions import definitions, method_text
 from fastlege.stats.indicators import (
@@ -168,7 +166,11 @@ def _area(
     if fmt == "json":
         data = {
             "underomrader": child_rows,
-            **{k: v for k, v in extra.items() if k in ("varsler", "sammenligning", "lister")},
+            **{
+                k: v
+                for k, v in extra.items()
+                if k in ("varsler", "sammenligning", "lister", "ssb_historikk")
+            },
         }
         return exports.json_response(_page_json(page, data))
     charts = [
@@ -235,55 +237,41 @@ def county(request: HttpRequest, number: str) -> HttpResponse:
     c = get_object_or_404(County, number=number)
     month = _month(request)
     alerts = selectors.county_alerts(number, month)
+    history_code = request.GET.get("historikk", kostra.HISTORY[0])
+    if history_code not in kostra.HISTORY:
+        raise Http404(_("Ukjent indikator."))
+    history = kostra.county_history(number, history_code, _viewer(request))
     extra = {
         "alerts": alerts,
         "alert_threshold": ALERT_SHARE_WITHOUT_GP_PCT,
         "varsler": [a.__dict__ for a in alerts],
+        "county_history": history,
+        "history_indicators": [BY_CODE[c] for c in kostra.HISTORY],
+        "history_indicator": BY_CODE[history_code],
+        "ssb_historikk": {
+            "indikator": history_code,
+            "kommuner": [
+                {
+                    "kode": r["code"],
+                    "ssb": {str(y): v for y, v in r["ssb"].items()},
+                    "registeret_desember": {str(y): v for y, v in r["registry"].items()},
+                }
+                for r in history.rows
+            ],
+        },
     }
     return _area(request, AreaKind.COUNTY, number, c.name, "stats/area.html", extra)
 
 
-#: The lists table of a municipality (page and downloads).
-LIST_COLUMNS = [
-    Column("liste", _lazy("Liste (avtalenummer)")),
-    Column("legekontor", _lazy("Legekontor")),
-    Column("listetak", _lazy("Listetak")),
-    Column("listelengde", _lazy("Listelengde")),
-    Column("fast_lege", _lazy("Fast lege")),
-    Column("apen", _lazy("Åpen for nye")),
-    Column("venteliste", _lazy("På venteliste")),
-]
+#: The lists table of a municipality (page and downloads): ``selectors.LIST_COLUMNS``.
+LIST_COLUMNS = selectors.LIST_COLUMNS
 
 
 def _lists(municipality: str, month: datetime.date, public: bool) -> tuple[list, list]:
     """The lists table: in public, list lengths and waiting counts hidden as the month's
-    suppression says (``disclosure``: of 1–4, and complements that stop them being
-    recomputed from the municipality's totals)."""
+    suppression says (``selectors.list_rows``)."""
     header = [c.key for c in LIST_COLUMNS]
-    pattern = disclosure.month_pattern(month) if public else None
-    rows = []
-    for pk, practice, ceiling, length, has_gp, is_open, waiting in (
-        ListMonthSnapshot.objects.filter(municipality_id=municipality, month=month)
-        .order_by("practice__name", "agreement_id")
-        .values_list(
-            "agreement_id",
-            "practice__name",
-            "ceiling",
-            "length",
-            "has_regular_gp",
-            "is_open",
-            "waiting_count",
-        )
-    ):
-        shown: list[Any] = [length, waiting]
-        if pattern is not None:
-            shown = [
-                selectors.SUPPRESSED if pattern.hides_list(pk, count) else n
-                for n, count in zip(
-                    shown, (disclosure.LIST_LENGTH, disclosure.LIST_WAITING), strict=True
-                )
-            ]
-        rows.append([pk, practice, ceiling, shown[0], has_gp, is_open, shown[1]])
+    rows = [r[1:] for r in selectors.list_rows(month, public=public, municipality=municipality)]
     return header, rows
 
 
@@ -294,8 +282,14 @@ def municipality(request: HttpRequest, number: str) -> HttpResponse:
     viewer = _viewer(request)
     header, lists = _lists(number, month, not viewer.sees(AreaKind.MUNICIPALITY, number))
     comparison = selectors.comparison(number, month, viewer=viewer)
+    history = kostra.municipality_history(number, viewer)
     extra = {
         "municipality": m,
+        "history": history,
+        "history_indicators": [BY_CODE[c] for c in kostra.HISTORY],
+        "ssb_historikk": [
+            {"ar": h.year, "ssb": h.ssb, "registeret_desember": h.registry} for h in history
+        ],
         "comparison": comparison,
         "sammenligning": comparison,
         "lists_header": header,
@@ -393,3 +387,31 @@ def definitions_view(request: HttpRequest) -> HttpResponse:
             "live_figures": figures.FIGURES,
         },
     )
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    """The months of open data with their files (``fastlege.stats.opendata``)."""
+    return render(
+        request,
+        "stats/open_data.html",
+        {
+            "months": [(m, opendata.file_names(m)) for m in opendata.months()],
+            "licence": opendata.LICENCE,
+            "threshold": SUPPRESSION_THRESHOLD,
+        },
+    )
+
+
+def open_data_file(request: HttpRequest, month: str, name: str) -> HttpResponse:
+    """One file of a month's open data, made as ``fastlege open-data`` writes it."""
+    try:
+        year, number = (int(p) for p in month.split("-"))
+        day = datetime.date(year, number, 1)
+    except ValueError:
+        raise Http404(_("Ugyldig måned.")) from None
+    if day not in opendata.months() or name not in opendata.file_names(day):
+        raise Http404(_("Ukjent fil."))
+    found = next(f for f in opendata.month_files(day) if f.name == name)
+    response = HttpResponse(found.content, content_type=found.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.name}"'
+    return response
