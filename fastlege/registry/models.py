@@ -245,7 +245,9 @@ class Agreement(models.Model):
                 fields=["municipality", "external_id"],
                 condition=~Q(external_id=""),
                 name="agreement_external_id_unique",
-                violation_error_message=_("Kommunen har allerede en avtale med denne avtale-id-en."),
+                violation_error_message=_(
+                    "Kommunen har allerede en avtale med denne avtale-id-en."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["municipality", "valid_to"], name="agreement_muni_idx")]

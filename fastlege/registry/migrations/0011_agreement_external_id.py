@@ -4,20 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reference', '0004_set_sami_language_area'),
-        ('registry', '0010_membership_list_page_idx'),
+        ("reference", "0004_set_sami_language_area"),
+        ("registry", "0010_membership_list_page_idx"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agreement',
-            name='external_id',
-            field=models.CharField(blank=True, default='', help_text='Avtalens id i filene kommunen leste inn (avtale_id). Unik i kommunen; en ny innlesing av de samme filene finner avtalen igjen med den.', max_length=40, verbose_name='avtale-id i kommunens fil'),
+            model_name="agreement",
+            name="external_id",
+            field=models.CharField(
+                blank=True,
+                default="",
+                help_text=(
+                    "Avtalens id i filene kommunen leste inn (avtale_id). Unik i kommunen; "
+                    "en ny innlesing av de samme filene finner avtalen igjen med den."
+                ),
+                max_length=40,
+                verbose_name="avtale-id i kommunens fil",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('municipality', 'external_id'), name='agreement_external_id_unique', violation_error_message='Kommunen har allerede en avtale med denne avtale-id-en.'),
+            model_name="agreement",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("municipality", "external_id"),
+                name="agreement_external_id_unique",
+                violation_error_message="Kommunen har allerede en avtale med denne avtale-id-en.",
+            ),
         ),
     ]
