@@ -341,3 +341,13 @@ def test_the_command_prints_the_report_and_refuses_bad_files(tmp_path, capsys):
     assert "members.csv linje 2, kolonne fodselsnummer" in capsys.readouterr().err
     call_command("import_registry", str(SAMPLE), "--municipality", MELHUS)
     assert Practice.objects.filter(municipality_id=MELHUS).count() == len(rows("practices.csv"))
+
+
+def test_docs_describe_every_column_of_every_file():
+    from fastlege.registry.import_files import COLUMNS
+
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "import.md").read_text()
+    for kind, columns in COLUMNS.items():
+        section = docs.split(f"### `{kind}.csv`", 1)[1].split("###", 1)[0]
+        for column in columns:
+            assert f"`{column.name}`" in section, (kind, column.name)
