@@ -4,8 +4,9 @@
 
 Synthetic and reproducible (a fixed random seed): three practices, eleven GPs,
 twelve agreements (one without a regular GP, one ended in 2024 whose residents
-moved on) and about three hundred residents with valid synthetic identity numbers
-(Tenor convention, month + 80; accepted where ``ALLOW_SYNTHETIC_NIN`` is on).
+moved on) and three hundred residents with valid synthetic identity numbers
+(Tenor convention, month + 80; accepted where ``ALLOW_SYNTHETIC_NIN`` is on), six of
+them D-numbers.
 Organisation numbers carry a valid check digit; HPR numbers are nine digits
 starting with 9, like the demo's. docs/import.md describes the files.
 """
@@ -188,7 +189,7 @@ def main() -> None:
         while True:
             born = D(rng.randint(1935, 2024), rng.randint(1, 12), rng.randint(1, 28))
             individual = rng.randint(0, 499) if born.year < 2000 else rng.randint(500, 999)
-            nin = make_synthetic_nin(born, individual)
+            nin = make_synthetic_nin(born, individual, d_number=n % 50 == 25)
             if nin and nin not in used:
                 used.add(nin)
                 break

@@ -103,6 +103,11 @@ def test_the_melhus_sample_loads_with_counts_equal_to_its_lines():
         assert agreement.practice.municipality_id == MELHUS
     placed = ListMembership.objects.filter(agreement__municipality_id=MELHUS)
     assert set(placed.values_list("begin_reason", flat=True)) == {"migrert"}
+    d_numbers = {n for n in people if int(n[0]) >= 4}  # day + 40
+    assert d_numbers
+    assert Resident.objects.filter(has_d_number=True).filter(nin__in=people).count() == len(
+        d_numbers
+    )
     ended = Agreement.objects.get(external_id="MEL-012")
     assert ended.valid_to == datetime.date(2024, 1, 1)
     assert not ended.memberships.filter(valid_to__isnull=True).exists()
