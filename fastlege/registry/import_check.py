@@ -164,7 +164,10 @@ class Check:
                 table,
                 line,
                 column,
-                _("Gjelder kommune %(other)s; bare %(own)s sine egne kan leses inn her.")
+                _(
+                    "Gjelder kommune %(other)s; her kan bare legekontorer og avtaler i "
+                    "%(own)s leses inn."
+                )
                 % {"other": number, "own": self.muni.name},
             )
             return False
