@@ -4,8 +4,9 @@
 what to create, what to update and what is already there, matched by the natural
 keys (organisation number, HPR number, the file's agreement id, identity number +
 agreement + start day). Every bad line becomes a ``Problem``; a line that refers to
-a bad line elsewhere is not reported twice. Nothing is written here
-(``registry.services.file_import`` writes the plan).
+a bad line elsewhere is not reported twice. ``members.csv`` is checked by
+``registry.import_members``. Nothing is written here (``registry.services.file_import``
+writes the plan).
 
 The rules checked, besides each cell's format:
 
@@ -34,26 +35,23 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from fastlege.core.identity import ParsedNin, parse_nin
 from fastlege.reference.models import Municipality, PostalCode
 from fastlege.registry import import_files as f
 from fastlege.registry import rules
 from fastlege.registry.import_files import CellError, Problem, Table
+from fastlege.registry.import_members import MemberCheck
 from fastlege.registry.models import (
     Agreement,
     Doctor,
     DoctorPeriod,
     ListMembership,
     Practice,
-    Resident,
 )
 from fastlege.registry.periods import in_force, periods_overlap
 from fastlege.registry.validators import validate_hpr_number, validate_org_number
 
-CHUNK = 500
 SEX = {"k": "K", "kvinne": "K", "m": "M", "mann": "M"}
 SPECIALTY = {str(v): str(v) for v in Doctor.Specialty.values}
-MEMBER_END = {str(v): str(v) for v in ListMembership.EndReason.values}
 PRACTICE_FIELDS = ("name", "address", "postal_code_id", "is_municipal")
 DOCTOR_FIELDS = (
     "first_name",
@@ -99,16 +97,6 @@ class Plan:
     new_memberships: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     changed_memberships: list[tuple[ListMembership, dict[str, Any]]] = field(default_factory=list)
     unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-
-
-@dataclass
-class _Member:
-    line: int
-    nin: str
-    agreement: str
-    valid_from: datetime.date
-    valid_to: datetime.date | None
-    end_reason: str
 
 
 class Check:
@@ -313,7 +301,7 @@ class Check:
                 and values["alis_to"]
                 and values["alis_to"] <= values["alis_from"]
             ):
-                self.bad(table, line, "alis_til", _period_message())
+                self.bad(table, line, "alis_til", f.period_message())
             if len(self.problems) == before and hpr:
                 rows[hpr] = values
         existing = {d.hpr_number: d for d in Doctor.objects.filter(hpr_number__in=list(rows))}
@@ -453,7 +441,7 @@ class Check:
                 _("Listetak under 500 må godkjennes av kommunen (fastlegeforskriften § 10)."),
             )
         if v["valid_to"] and v["valid_to"] <= v["valid_from"]:
-            self.bad(table, line, "gyldig_til", _period_message())
+            self.bad(table, line, "gyldig_til", f.period_message())
             return
         if not v["gp_hpr"]:
             if v["gp_from"]:
@@ -563,235 +551,8 @@ class Check:
         else:
             self.plan.new_gp_periods.append(_gp_period(key, v))
 
-    # --- members.csv -------------------------------------------------------------
-
     def check_members(self, table: Table) -> None:
-        first: dict[Any, int] = {}
-        by_person: dict[str, list[_Member]] = defaultdict(list)
-        people: dict[str, dict[str, Any]] = {}
-        for line, row in table.rows:
-            before = len(self.problems)
-            parsed: ParsedNin | None = self.cell(
-                table, line, "fodselsnummer", _nin, row["fodselsnummer"]
-            )
-            names = (
-                self.cell(table, line, "fornavn", f.text, row["fornavn"], 80, needed=True),
-                self.cell(table, line, "etternavn", f.text, row["etternavn"], 80, needed=True),
-            )
-            home = row.get("bostedskommune", "") or self.muni.number
-            if home not in self.municipalities:
-                self.bad(table, line, "bostedskommune", _("Ukjent kommunenummer."))
-            postal = self.postal(table, line, row.get("postnr", ""))
-            key = row["avtale_id"]
-            if not key:
-                self.bad(table, line, "avtale_id", _("Feltet må fylles ut."))
-            start = self.cell(table, line, "fra", f.date, row["fra"], needed=True)
-            end = self.cell(table, line, "til", f.date, row.get("til", ""))
-            reason = self.cell(
-                table, line, "sluttarsak", f.choice, row.get("sluttarsak", ""), MEMBER_END
-            )
-            if start and end and end <= start:
-                self.bad(table, line, "til", _period_message())
-            if reason and not end:
-                self.bad(table, line, "sluttarsak", _("Sluttårsak krever en dato i til."))
-            if len(self.problems) != before or parsed is None:
-                continue
-            nin = parsed.number
-            if self.duplicate(table, first, (nin, key, start), line, "fra"):
-                continue
-            member = _Member(line, nin, key, start, end, reason or "")
-            clash = next(
-                (
-                    m
-                    for m in by_person[nin]
-                    if periods_overlap(m.valid_from, m.valid_to, start, end)
-                ),
-                None,
-            )
-            if clash is not None:
-                self.bad(
-                    table,
-                    line,
-                    "fra",
-                    _(
-                        "Overlapper listeplassen på linje %(line)s for samme person "
-                        "(én fastlegeliste om gangen)."
-                    )
-                    % {"line": clash.line},
-                )
-                continue
-            by_person[nin].append(member)
-            people.setdefault(
-                nin,
-                {
-                    "first_name": names[0],
-                    "last_name": names[1],
-                    "birth_date": parsed.birth_date,
-                    "sex": parsed.sex,
-                    "municipality_id": home,
-                    "postal_code_id": postal,
-                },
-            )
-        self._member_agreements(table, by_person)
-        self._members_against_registry(table, by_person, people)
-
-    def _member_agreements(self, table: Table, by_person: dict[str, list[_Member]]) -> None:
-        """Each place's agreement: in agreements.csv, or already in the registry with that
-        id; and the place lies within the agreement's period."""
-        wanted = {m.agreement for ms in by_person.values() for m in ms} - set(self.agreements)
-        for agreement in Agreement.objects.filter(municipality=self.muni, external_id__in=wanted):
-            self.agreements[agreement.external_id] = {
-                "pk": agreement.pk,
-                "valid_from": agreement.valid_from,
-                "valid_to": agreement.valid_to,
-                "ceiling": agreement.ceiling,
-            }
-        for nin, members in by_person.items():
-            kept = []
-            for m in members:
-                known = self.agreements.get(m.agreement)
-                if known is None:
-                    if m.agreement not in self.seen["agreements"]:
-                        self.bad(
-                            table,
-                            m.line,
-                            "avtale_id",
-                            _(
-                                "Avtalen finnes verken i agreements.csv eller blant kommunens "
-                                "avtaler."
-                            ),
-                        )
-                    continue
-                a_from, a_to = known["valid_from"], known["valid_to"]
-                if m.valid_from < a_from or (a_to and (m.valid_to is None or m.valid_to > a_to)):
-                    self.bad(
-                        table, m.line, "fra", _("Listeplassen ligger utenfor avtalens gyldighet.")
-                    )
-                    continue
-                kept.append(m)
-            by_person[nin] = kept
-
-    def _members_against_registry(
-        self, table: Table, by_person: dict[str, list[_Member]], people: dict[str, dict[str, Any]]
-    ) -> None:
-        nins = [n for n, ms in by_person.items() if ms]
-        residents: dict[str, tuple[int, str]] = {}
-        for i in range(0, len(nins), CHUNK):
-            for pk, nin, status in Resident.objects.filter(nin__in=nins[i : i + CHUNK]).values_list(
-                "pk", "nin", "status"
-            ):
-                residents[nin] = (pk, status)
-        held: dict[int, list[ListMembership]] = defaultdict(list)
-        ids = [pk for pk, _status in residents.values()]
-        for i in range(0, len(ids), CHUNK):
-            for membership in ListMembership.objects.filter(resident_id__in=ids[i : i + CHUNK]):
-                held[membership.resident_id].append(membership)
-        on_list: dict[str, set[Any]] = defaultdict(set)  # agreement key -> people in force today
-        for nin in nins:
-            found = residents.get(nin)
-            if found is None:
-                self.plan.new_residents[nin] = people[nin]
-            else:
-                self.plan.unchanged["residents"] += 1
-            for m in by_person[nin]:
-                if self._member_plan(table, m, found, held) and in_force(
-                    m.valid_from, m.valid_to, self.today
-                ):
-                    on_list[m.agreement].add(found[0] if found else nin)
-        self._over_ceiling(table, by_person, residents, on_list)
-
-    def _member_plan(
-        self,
-        table: Table,
-        m: _Member,
-        found: tuple[int, str] | None,
-        held: dict[int, list[ListMembership]],
-    ) -> bool:
-        agreement_pk = self.agreements[m.agreement].get("pk")
-        values = {"valid_to": m.valid_to, "end_reason": m.end_reason}
-        if found is None:
-            self.plan.new_memberships.append(
-                (m.nin, m.agreement, {"valid_from": m.valid_from, **values})
-            )
-            return True
-        pk, status = found
-        if status != Resident.Status.RESIDENT and m.valid_to is None:
-            self.bad(
-                table,
-                m.line,
-                "fodselsnummer",
-                _("Personen er ikke registrert som bosatt og kan ikke få en åpen listeplass."),
-            )
-            return False
-        mine = held[pk]
-        same = next(
-            (h for h in mine if h.agreement_id == agreement_pk and h.valid_from == m.valid_from),
-            None,
-        )
-        others = [h for h in mine if h is not same]
-        if any(periods_overlap(h.valid_from, h.valid_to, m.valid_from, m.valid_to) for h in others):
-            self.bad(
-                table,
-                m.line,
-                "fra",
-                _(
-                    "Overlapper en listeplass personen allerede har i registeret "
-                    "(én fastlegeliste om gangen)."
-                ),
-            )
-            return False
-        if same is None:
-            self.plan.new_memberships.append(
-                (m.nin, m.agreement, {"valid_from": m.valid_from, **values})
-            )
-        elif (same.valid_to, same.end_reason) != (m.valid_to, m.end_reason):
-            self.plan.changed_memberships.append((same, values))
-        else:
-            self.plan.unchanged["members"] += 1
-        return True
-
-    def _over_ceiling(
-        self,
-        table: Table,
-        by_person: dict[str, list[_Member]],
-        residents: dict[str, tuple[int, str]],
-        on_list: dict[str, set[Any]],
-    ) -> None:
-        """Warn of lists above their ceiling today: the file's places in force today, and
-        the registry's current members of the list that the files do not mention."""
-        in_files: dict[str, set[int]] = defaultdict(set)
-        for nin, members in by_person.items():
-            if nin in residents:
-                for m in members:
-                    in_files[m.agreement].add(residents[nin][0])
-        for key, people in on_list.items():
-            agreement = self.agreements[key]
-            count = len(people)
-            if agreement.get("pk"):
-                count += (
-                    ListMembership.objects.filter(agreement_id=agreement["pk"])
-                    .filter(valid_from__lte=self.today)
-                    .exclude(valid_to__lte=self.today)
-                    .exclude(resident_id__in=in_files[key])
-                    .count()
-                )
-            if count > agreement["ceiling"]:
-                self.warnings.append(
-                    Problem(
-                        table.file,
-                        0,
-                        "avtale_id",
-                        _(
-                            "Liste %(key)s får %(count)s innbyggere, over listetaket %(ceiling)s "
-                            "(listereduksjon, fastlegeforskriften § 11)."
-                        )
-                        % {"key": key, "count": count, "ceiling": agreement["ceiling"]},
-                    )
-                )
-
-
-def _period_message() -> str:
-    return _("Perioden kan ikke slutte før eller samme dag som den starter.")
+        MemberCheck(self).run(table)
 
 
 def _org(value: str) -> str:
@@ -802,10 +563,6 @@ def _org(value: str) -> str:
 
 def _required_choice(value: str, choices: dict[str, str]) -> str:
     return f.required(f.choice(value, choices))
-
-
-def _nin(value: str) -> ParsedNin:
-    return parse_nin(f.required(value))
 
 
 def _optional_hpr(value: str) -> str:

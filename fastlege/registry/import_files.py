@@ -337,6 +337,10 @@ def _read_workbook(file: str, content: bytes, problems: list[Problem]) -> dict[s
 # --- Cells ------------------------------------------------------------------------
 
 
+def period_message() -> str:
+    return _("Perioden kan ikke slutte før eller samme dag som den starter.")
+
+
 def required(value: str) -> str:
     if not value:
         raise CellError(_("Feltet må fylles ut."))
