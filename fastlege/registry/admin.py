@@ -254,15 +254,16 @@ class AgreementAdmin(FastlegeModelAdmin):
         PracticeFilter,
     )
     list_select_related = ("municipality", "practice")
-    search_fields = ("=id", "=practice__org_number", "^practice__name")
+    search_fields = ("=id", "=practice__org_number", "^practice__name", "=external_id")
     search_help_text = _(
-        "Listenummer, legekontorets organisasjonsnummer eller begynnelsen av kontorets navn."
+        "Listenummer, legekontorets organisasjonsnummer, begynnelsen av kontorets navn "
+        "eller avtale-id-en fra kommunens fil."
     )
     autocomplete_fields = ("municipality", "practice")
     inlines = (DoctorPeriodInline,)
     ordering = ("-id",)
     sortable_by = ("id", "ceiling", "has_regular_gp")
-    readonly_fields = ("created_at", "list_length_detail", "links")
+    readonly_fields = ("created_at", "external_id", "list_length_detail", "links")
     fieldsets = (
         (None, {"fields": ("municipality", "practice", "valid_from", "valid_to", "end_reason")}),
         (
@@ -279,7 +280,7 @@ class AgreementAdmin(FastlegeModelAdmin):
                 )
             },
         ),
-        (_("Se også"), {"fields": ("links", "created_at")}),
+        (_("Se også"), {"fields": ("links", "external_id", "created_at")}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Agreement]:

@@ -219,6 +219,16 @@ class Agreement(models.Model):
         ),
     )
     created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
+    external_id = models.CharField(
+        _("avtale-id i kommunens fil"),
+        max_length=40,
+        blank=True,
+        default="",
+        help_text=_(
+            "Avtalens id i filene kommunen leste inn (avtale_id). Unik i kommunen; "
+            "en ny innlesing av de samme filene finner avtalen igjen med den."
+        ),
+    )
 
     class Meta:
         verbose_name = _("fastlegeavtale (liste)")
@@ -231,6 +241,14 @@ class Agreement(models.Model):
                 violation_error_message=_("Listetaket må være mellom 0 og 2 500."),
             ),
             period_check("agreement_period_valid"),
+            models.UniqueConstraint(
+                fields=["municipality", "external_id"],
+                condition=~Q(external_id=""),
+                name="agreement_external_id_unique",
+                violation_error_message=_(
+                    "Kommunen har allerede en avtale med denne avtale-id-en."
+                ),
+            ),
         ]
         indexes = [models.Index(fields=["municipality", "valid_to"], name="agreement_muni_idx")]
 

@@ -74,6 +74,12 @@ def may_change_municipality(actor: Any, number: str) -> bool:
     return scope.everything or number in scope.municipalities
 
 
+def may_import_registry(actor: Any, number: str) -> bool:
+    """Only the municipality's own officers load its registry from files
+    (``registry.services.file_import``); national staff do not decide for it."""
+    return number in access.scope_of(actor).municipalities
+
+
 def county_for_viewer(actor: Any, number: str) -> County:
     county = County.objects.filter(number=number).first()
     if county is None:

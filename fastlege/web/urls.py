@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fastlege.web.views import area, auth, citizen, gp, municipality, wind_down
+from fastlege.web.views import area, auth, citizen, gp, municipality, registry_import, wind_down
 
 app_name = "web"
 
@@ -67,6 +67,11 @@ urlpatterns = [
         name="absence_decide",
     ),
     path("kommune/<str:number>/deleliste/", wind_down.wind_downs, name="municipality_wind_downs"),
+    path(
+        "kommune/<str:number>/innlesing/",
+        registry_import.registry_import,
+        name="registry_import",
+    ),
     path(
         "kommune/<str:number>/deleliste/<id:wind_down_id>/etterfolger/",
         wind_down.wind_down_successor,

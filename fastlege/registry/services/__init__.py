@@ -10,7 +10,8 @@ Modules: ``citizen`` (switch, cancel, opt out/in), ``waiting`` (waiting lists),
 ``removal`` (§§ 38–39), ``absence`` (a GP's absence and its cover),
 ``population`` (events from the population register), ``wind_down`` (shared-list
 wind-downs, deleliste),
-``notifications`` (letters to residents); ``errors`` has the codes.
+``notifications`` (letters to residents), ``file_import`` (a municipality's registry
+loaded from files, docs/import.md); ``errors`` has the codes.
 """
 
 from fastlege.registry.services.absence import decide_absence, register_absence

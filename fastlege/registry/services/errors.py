@@ -106,6 +106,8 @@ class Code(StrEnum):
     UNKNOWN_NOTIFICATION = "unknown_notification"
     REASON_REQUIRED = "reason_required"
     UNKNOWN_MUNICIPALITY = "unknown_municipality"
+    # import from files
+    IMPORT_REFUSED = "import_refused"
 
 
 MESSAGES: dict[Code, Promise] = {
@@ -275,6 +277,10 @@ MESSAGES: dict[Code, Promise] = {
     Code.UNKNOWN_NOTIFICATION: _("Meldingen finnes ikke."),
     Code.REASON_REQUIRED: _("Vedtaket må ha en begrunnelse."),
     Code.UNKNOWN_MUNICIPALITY: _("Kommunen finnes ikke."),
+    Code.IMPORT_REFUSED: _(
+        "Filene ble ikke lest inn: %(count)s feil. Ingenting er endret; rett linjene og "
+        "les inn filene på nytt."
+    ),
 }
 
 

@@ -78,6 +78,7 @@ def overview(request: HttpRequest, number: str) -> HttpResponse:
         {
             "o": o,
             "can_change": ws.may_change_municipality(request.user, number),
+            "can_import": ws.may_import_registry(request.user, number),
             "query": query_without_page(request),
             "stats_month": latest_month(),
             "stats_url": reverse("stats:municipality", args=[number]),
