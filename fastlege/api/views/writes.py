@@ -94,7 +94,9 @@ class EndRequest(StrictSerializer):
     end_date = DayField(help_text="Siste dag er dagen før; den 1. i en måned fram i tid.")
     end_reason = serializers.ChoiceField(choices=Agreement.EndReason.choices)
     reason_text = serializers.CharField(
-        max_length=2000, help_text="Kommunens skriftlige begrunnelse (§ 12)."
+        max_length=2000,
+        allow_blank=True,
+        help_text="Kommunens skriftlige begrunnelse (§ 12); påkrevd etter regelen.",
     )
     targets = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
