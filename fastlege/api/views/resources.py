@@ -14,8 +14,8 @@ from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from fastlege.api.pagination import KeysetPagination
-from fastlege.api.problems import UnknownField
+from fastlege.api.pagination import KeysetPagination, limit_from, unsign
+from fastlege.api.problems import BadCursor, UnknownField
 from fastlege.api.views.base import ReadView, day_out_of_range
 from fastlege.api.views.public import COUNTY, MUNICIPALITY, _number
 from fastlege.dialogue import selectors as dialogue
@@ -63,18 +63,38 @@ class IndicatorSerializer(serializers.Serializer[Indicator]):
         return suppression_text(obj)
 
 
+class IndicatorPagination(KeysetPagination):
+    """Pages of the fixed list of indicators, in its order, keyed by the code."""
+
+    key_field = "code"
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any]:
+        self.request = request
+        self.scope = request.path
+        self.limit = limit_from(request)
+        codes = [i.code for i in INDICATORS]
+        after = request.query_params.get("after")
+        start = 0
+        if after:
+            last = unsign(after, self.scope)
+            if last not in codes:
+                raise BadCursor({"after": ["Sidemarkøren er ugyldig eller endret."]})
+            start = codes.index(last) + 1
+        rows = list(INDICATORS[start : start + self.limit + 1])
+        self.has_next = len(rows) > self.limit
+        self.page = rows[: self.limit]
+        return self.page
+
+
 @extend_schema(tags=["statistikk"])
 class IndicatorList(ReadView, generics.ListAPIView[Any]):
     """The indicators, each with its one definition (``fastlege.stats.indicators``): the
-    same list as the statistics' definitions page, on one page (it is short and fixed)."""
+    same list, in the same order, as the statistics' definitions page."""
 
     serializer_class = IndicatorSerializer
+    pagination_class = IndicatorPagination
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = self.get_serializer(INDICATORS, many=True).data
-        return Response({"results": data, "next": None})
-
-    def get_queryset(self) -> Any:  # pragma: no cover - list() answers without one
+    def get_queryset(self) -> Any:
         return INDICATORS
 
 
