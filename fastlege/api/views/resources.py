@@ -188,6 +188,8 @@ class IndicatorSeries(ReadView, generics.ListAPIView[Any]):
         assert page is not None
         viewer = stats.viewer_for(request.user)
         patterns = Patterns()
+        kind, code = self.area()
+        name = area_name(kind, code)  # one area per answer: its name read once
         rows = []
         for row in page:
             counts = {f: getattr(row, f) for f in stats.VALUE_FIELDS}
@@ -198,7 +200,7 @@ class IndicatorSeries(ReadView, generics.ListAPIView[Any]):
                     "month": row.month,
                     "kind": row.kind,
                     "area": row.code,
-                    "name": area_name(row.kind, row.code),
+                    "name": name,
                     "values": {c: None if v == stats.SUPPRESSED else v for c, v in shown.items()},
                     "hidden": [c for c, v in shown.items() if v == stats.SUPPRESSED],
                 }
