@@ -300,6 +300,12 @@ def test_an_unknown_or_wrongly_typed_field_is_refused_and_nothing_written() -> N
     )
     assert body["errors"][0]["field"] == "reason"
     refused(town.post(f"agreements/{agreement.pk}/status/", {"open": "kanskje"}), 400, "invalid")
+    end = {"end_date": first_of_month(8).isoformat(), "end_reason": "annet", "reason_text": "x"}
+    huge = refused(
+        town.post(f"agreements/{agreement.pk}/end/", {**end, "targets": [10**19]}), 400, "invalid"
+    )
+    assert huge["errors"][0]["field"] == "targets[0]"
+    refused(town.post("agreements/999999999/status/", {"open": False}), 404, "not_found")
     assert snapshot() == before
 
 

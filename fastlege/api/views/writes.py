@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from fastlege.api import writes
 from fastlege.api.views.base import ReadView
 from fastlege.api.views.lookups import DayField, NinField, StrictSerializer
+from fastlege.core.converters import MAX_ID
 from fastlege.registry.models import Agreement, CeilingChange, ListReduction, SwitchRequest
 from fastlege.registry.services import (
     approve_ceiling_change,
@@ -78,7 +79,9 @@ class Persons(StrictSerializer):
 
 
 class PlanItem(StrictSerializer):
-    agreement = serializers.IntegerField(min_value=1, help_text="Listen de flyttes til.")
+    agreement = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="Listen de flyttes til."
+    )
     count = serializers.IntegerField(min_value=1, max_value=10_000)
 
 
@@ -99,7 +102,7 @@ class EndRequest(StrictSerializer):
         help_text="Kommunens skriftlige begrunnelse (§ 12); påkrevd etter regelen.",
     )
     targets = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         max_length=200,
         help_text="Listene innbyggerne flyttes til; ellers alle åpne lister i kommunen.",
