@@ -10,6 +10,7 @@ header.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core import signing
@@ -73,6 +74,8 @@ class KeysetPagination(BasePagination):
         if not self.has_next or not self.page:
             return None
         last = getattr(self.page[-1], self.key_field)
+        if isinstance(last, datetime.date):  # a month's key (the indicators' series)
+            last = last.isoformat()
         url = self.request.build_absolute_uri()
         url = replace_query_param(url, "after", sign(last, self.scope))
         return replace_query_param(url, "limit", self.limit)

@@ -45,10 +45,25 @@ KINDS: dict[str, tuple[int, str, str]] = {
     "method_not_allowed": (405, "Metoden er ikke tillatt", "Method not allowed"),
     "not_acceptable": (406, "Kan ikke levere det formatet", "Not acceptable"),
     "unsupported_media_type": (415, "Ukjent innholdstype", "Unsupported media type"),
+    "conflict": (409, "I strid med det som er registrert nå", "Conflicts with the current state"),
     "refused": (422, "Avvist etter reglene", "Refused by the rules"),
     "throttled": (429, "For mange forespørsler", "Too many requests"),
     "server_error": (500, "Feil på serveren", "Server error"),
 }
+
+#: Refusals that say the thing asked about is no longer (or already) in the state the
+#: request needs — someone else decided, withdrew or prepared it first: 409, not 422.
+CONFLICT_CODES = frozenset(
+    {
+        "ceiling_change_pending",
+        "ceiling_change_not_pending",
+        "reduction_already_prepared",
+        "reduction_not_prepared",
+        "switch_already_pending",
+        "switch_not_pending",
+        "switch_already_effective",
+    }
+)
 
 ENGLISH_DETAILS = {
     "not_authenticated": "Send an API token: 'Authorization: Bearer flk_…'.",
@@ -69,7 +84,8 @@ def problem(
     instance: str = "",
     headers: dict[str, str] | None = None,
 ) -> Response:
-    kind = KINDS.get(code, KINDS["refused"])
+    fallback = KINDS["conflict"] if status_code == status.HTTP_409_CONFLICT else KINDS["refused"]
+    kind = KINDS.get(code, fallback)
     status_code = status_code or kind[0]
     body: dict[str, Any] = {
         "type": f"urn:fastlege:problem:{code}",
@@ -116,6 +132,8 @@ def _domain_status(code: str) -> int:
         return status.HTTP_403_FORBIDDEN
     if code.startswith("unknown_") or code.endswith("_not_found"):
         return status.HTTP_404_NOT_FOUND
+    if code in CONFLICT_CODES:
+        return status.HTTP_409_CONFLICT
     return status.HTTP_422_UNPROCESSABLE_ENTITY
 
 
@@ -132,6 +150,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             exc.messages[0],
             getattr(exc, "english", exc.messages[0]),
             status_code=status_code,
+            errors=_where(exc, code, exc.messages[0]),
             instance=instance,
         )
     if isinstance(exc, DjangoValidationError):
@@ -183,9 +202,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         str(exc.detail),
         getattr(exc, "english", ENGLISH_DETAILS.get(code, KINDS[code][2])),
         status_code=exc.status_code,
+        errors=_where(exc, code, str(exc.detail)),
         instance=instance,
         headers=headers,
     )
+
+
+def _where(exc: Exception, code: str, detail: str) -> list[dict[str, Any]] | None:
+    """The item of a batch a refusal is about (``exc.field``, e.g. ``persons[3]``)."""
+    field = getattr(exc, "field", None)
+    return [{"field": field, "code": code, "detail": detail}] if field else None
 
 
 class BadCursor(exceptions.ValidationError):

@@ -54,6 +54,7 @@ PROBLEM_STATUSES = {
     "404": "Finnes ikke, eller utenfor nøkkelens område",
     "405": "Metoden er ikke tillatt",
     "406": "Kan ikke levere det formatet",
+    "409": "I strid med det som er registrert nå (avgjort, trukket eller forberedt av andre)",
     "415": "Ukjent innholdstype",
     "422": "Avvist etter reglene",
     "429": "For mange forespørsler",

@@ -5,7 +5,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from fastlege.api.views import lookups, public
+from fastlege.api.views import lookups, public, resources, writes
 
 app_name = "api"
 
@@ -26,6 +26,33 @@ urlpatterns = [
     path(
         "agreements/<id:pk>/members/", lookups.AgreementMembers.as_view(), name="agreement-members"
     ),
+    path(
+        "agreements/<id:pk>/ceiling-changes/",
+        writes.CeilingChanges.as_view(),
+        name="ceiling-changes",
+    ),
+    path(
+        "ceiling-changes/<id:pk>/approve/", writes.CeilingApprove.as_view(), name="ceiling-approve"
+    ),
+    path("ceiling-changes/<id:pk>/refuse/", writes.CeilingRefuse.as_view(), name="ceiling-refuse"),
+    path(
+        "ceiling-changes/<id:pk>/withdraw/",
+        writes.CeilingWithdraw.as_view(),
+        name="ceiling-withdraw",
+    ),
+    path("agreements/<id:pk>/status/", writes.ListOpen.as_view(), name="agreement-status"),
+    path("agreements/<id:pk>/placements/", writes.Placements.as_view(), name="placements"),
+    path("agreements/<id:pk>/moves/", writes.Moves.as_view(), name="moves"),
+    path("agreements/<id:pk>/reductions/", writes.Reductions.as_view(), name="reductions"),
+    path("reductions/<id:pk>/cancel/", writes.ReductionCancel.as_view(), name="reduction-cancel"),
+    path("agreements/<id:pk>/end/", writes.EndAgreement.as_view(), name="agreement-end"),
+    path("indicators/", resources.IndicatorList.as_view(), name="indicators"),
+    path("indicators/series/", resources.IndicatorSeries.as_view(), name="indicator-series"),
+    path("measures/", resources.MeasureList.as_view(), name="measures"),
+    path("measures/<id:pk>/", resources.MeasureDetail.as_view(), name="measure"),
+    path("meetings/", resources.MeetingList.as_view(), name="meetings"),
+    path("meetings/<id:pk>/", resources.MeetingDetail.as_view(), name="meeting"),
+    path("consultations/", resources.ConsultationList.as_view(), name="consultations"),
     path("lookup/gp/", lookups.GpLookup.as_view(), name="lookup-gp"),
     path("lookup/history/", lookups.GpHistory.as_view(), name="lookup-history"),
     path("lookup/confirm-gp/", lookups.ConfirmGp.as_view(), name="lookup-confirm"),

@@ -4,6 +4,7 @@ registers a client whose printed token works."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import shlex
@@ -15,16 +16,24 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from fastlege.accounts.models import Role
 from fastlege.api.models import ApiClient
 from fastlege.api.services.clients import register_client
 from fastlege.registry.models import DoctorPeriod, ListMembership
-from fastlege.registry.tests.factories import gp_list, user_with
+from fastlege.registry.services import request_ceiling_change
+from fastlege.registry.tests.factories import ResidentFactory, gp_list, user_with
 
 pytestmark = pytest.mark.django_db
 DOC = Path(settings.PROJECT_DIR) / "docs" / "api.md"
 EXAMPLE = re.compile(r"^(curl .+)\n# → (\d{3})$", re.MULTILINE)
+
+
+def first_of_month_ahead(months: int) -> datetime.date:
+    today = timezone.localdate()
+    total = today.year * 12 + today.month - 1 + months
+    return datetime.date(total // 12, total % 12 + 1, 1)
 
 
 def examples() -> list[tuple[str, int]]:
@@ -75,13 +84,28 @@ def test_every_example_on_the_api_page_gives_the_status_it_shows() -> None:
         ListMembership.objects.filter(agreement=agreement).select_related("resident")[0].resident
     )
     gp = DoctorPeriod.objects.get(agreement=agreement).doctor
+    first = first_of_month_ahead(2)
+    # the writes' lists: one with room, one over its ceiling, one to end, one with a request
+    target, long_list, ending = (
+        gp_list(ceiling=100),
+        gp_list(ceiling=5, members=8),
+        gp_list(members=2),
+    )
+    change = request_ceiling_change(None, gp_list(ceiling=1000), 1200, effective_on=first)
     values = {
         "TOKEN": register_client(user_with(Role.NATIONAL), name="Docs", role=Role.NATIONAL).secret,
         "FASTLEGE": "",
         "NIN": person.nin,
         "HPR": gp.hpr_number,
         "AGREEMENT": str(agreement.pk),
+        "TARGET": str(target.pk),
+        "LONG_LIST": str(long_list.pk),
+        "ENDING": str(ending.pk),
+        "CHANGE": str(change.pk),
+        "UNASSIGNED": ResidentFactory.create(municipality_id="5001").nin,
+        "FIRST": first.isoformat(),
     }
+    assert len({command for command, _ in examples()}) == len(examples()), "each one differs"
     results = {command: run_curl(command, values) for command, _ in examples()}
     assert results == {command: status for command, status in examples()}
 

@@ -284,7 +284,192 @@ MESSAGES: dict[Code, Promise] = {
 }
 
 
+#: The same refusals in English, for the API's problem responses (``detail_en``); the
+#: same ``%(name)s`` parameters as the Norwegian text.
+ENGLISH: dict[Code, str] = {
+    Code.NOT_AUTHORISED: "You are not allowed to do this.",
+    Code.CHILD_DECIDES_SELF: (
+        "The child is 16 or older and chooses their own GP (pasientrettighetsforskriften "
+        "§ 6). Parents need a power of attorney."
+    ),
+    Code.CHILD_TOO_YOUNG: (
+        "Children under 12 cannot ask to switch themselves; the person with parental "
+        "responsibility does (pasientrettighetsforskriften § 6)."
+    ),
+    Code.PARENTAL_CONSENT_REQUIRED: (
+        "Children aged 12 to 16 may ask to switch only with the consent of the person "
+        "with parental responsibility (pasientrettighetsforskriften § 6)."
+    ),
+    Code.UNKNOWN_PERSON: "The person is not in the GP register.",
+    Code.PERSON_NOT_RESIDENT: (
+        "The person is not registered as resident in Norway and has no right to a GP "
+        "(pasientrettighetsforskriften § 2)."
+    ),
+    Code.NOT_IN_SCHEME: (
+        "The person has opted out of the GP scheme. Register them in the scheme again first."
+    ),
+    Code.ALREADY_IN_SCHEME: "The person is already in the GP scheme.",
+    Code.RESIDENT_EXISTS: "The person is already registered as resident.",
+    Code.INVALID_NIN: "The identity number is not valid: %(detail)s",
+    Code.UNKNOWN_MOTHER: "The mother is not in the GP register.",
+    Code.SAME_MUNICIPALITY: "The person already lives in this municipality.",
+    Code.NOT_A_MEMBER: "The person is not on this GP list.",
+    Code.ALREADY_ON_A_LIST: "The person is already on a GP list and is not unassigned.",
+    Code.UNKNOWN_LIST: "The GP list does not exist.",
+    Code.UNKNOWN_DOCTOR: "The doctor is not in the register.",
+    Code.UNKNOWN_PRACTICE: "The practice does not exist.",
+    Code.LIST_ENDED: "The GP list has ended and cannot be chosen.",
+    Code.LIST_FULL: (
+        "The GP list is full: there is no free place once pending moves are counted. "
+        "You may join the waiting list."
+    ),
+    Code.LIST_CLOSED: "The GP list is closed to new residents.",
+    Code.LIST_HAS_FREE_PLACES: (
+        "The GP list has free places. Switch directly instead of joining the waiting list."
+    ),
+    Code.ALREADY_ON_LIST: "The person is already on this GP list.",
+    Code.REMOVED_FROM_GP: (
+        "The person was removed from this GP's list after a decision on threats or violence "
+        "and cannot choose the same GP again (pasientrettighetsforskriften § 2)."
+    ),
+    Code.PRACTICE_OTHER_MUNICIPALITY: "The practice is not in the municipality.",
+    Code.TARGET_OTHER_MUNICIPALITY: "The target list does not belong to the same municipality.",
+    Code.TARGET_SAME_LIST: "The target list cannot be the same list.",
+    Code.NO_FREE_LIST: "No GP list in the municipality has a free place.",
+    Code.INSUFFICIENT_CAPACITY: (
+        "There are not enough free places: %(needed)s are needed, %(free)s are free."
+    ),
+    Code.SWITCH_QUOTA_USED: (
+        "The person has already switched GP %(used)s times in %(year)s; at most %(limit)s "
+        "switches a calendar year are allowed (pasientrettighetsforskriften § 6)."
+    ),
+    Code.SWITCH_ALREADY_PENDING: (
+        "The person already has a pending switch. Cancel it before registering a new one."
+    ),
+    Code.SWITCH_NOT_PENDING: "The switch is no longer pending and cannot be changed.",
+    Code.SWITCH_ALREADY_EFFECTIVE: "The switch has already taken effect and cannot be cancelled.",
+    Code.ALREADY_WAITING: "The person is already on this GP's waiting list.",
+    Code.NOT_WAITING: "The person is not on any waiting list.",
+    Code.GP_NOT_ON_AGREEMENT: "The doctor is not the regular GP of this list.",
+    Code.LIST_HAS_GP: "The list already has a regular GP in this period.",
+    Code.LIST_WITHOUT_GP: "The list has no regular GP.",
+    Code.DOCTOR_TOO_OLD: (
+        "The doctor has reached the age limit for a GP agreement (fastlegeforskriften § 12)."
+    ),
+    Code.NOTICE_TOO_SHORT: (
+        "The notice is too short: %(months)s months' notice is required unless the "
+        "municipality approves a shorter one (%(basis)s)."
+    ),
+    Code.TERMINATION_NOTICE_TOO_SHORT: (
+        "The municipality must terminate the agreement with %(months)s months' notice "
+        "(fastlegeforskriften § 12). A shorter notice needs the GP's agreement; a serious "
+        "breach or loss of authorisation ends the agreement at once."
+    ),
+    Code.TERMINATION_REASON_REQUIRED: (
+        "The municipality must give a written, valid reason when it ends a GP agreement "
+        "(fastlegeforskriften § 12)."
+    ),
+    Code.INVALID_END_REASON: "This end reason cannot be registered here.",
+    Code.AGE_LIMIT_REACHED: (
+        "The doctor has reached the age limit of 70, and the agreement has no extension "
+        "covering %(date)s. The municipality may extend the agreement for a limited time, "
+        "but not beyond %(cap)s years (fastlegeforskriften § 12)."
+    ),
+    Code.AGE_LIMIT_NOT_REACHED: (
+        "The doctor does not reach the age limit before %(date)s; choose another end reason "
+        "(fastlegeforskriften § 12)."
+    ),
+    Code.EXTENSION_BEYOND_CAP: (
+        "The agreement cannot be extended beyond the doctor's %(cap)s birthday: at the latest "
+        "until %(latest)s (fastlegeforskriften § 12)."
+    ),
+    Code.EXTENSION_NOT_NEEDED: (
+        "The doctor is under 70 for the whole period; the agreement runs without an "
+        "extension until %(ends)s (fastlegeforskriften § 12)."
+    ),
+    Code.COMPETENCE_REQUIREMENT_NOT_MET: (
+        "The doctor does not meet the competence requirement for GPs from %(date)s: the "
+        "doctor must be a specialist in general practice, have an ALIS agreement in force "
+        "from the start date, or have a documented exemption (kompetanseforskriften § 3)."
+    ),
+    Code.SUBSTITUTE_DOUBLE_CLAIM: (
+        "The substitute period overlaps other substitute periods so that they exceed 100 % "
+        "for the same time. Reimbursement cannot be claimed twice for the same time."
+    ),
+    Code.SUBSTITUTE_IS_LIST_GP: "The substitute cannot be the list's own regular GP.",
+    Code.PERCENTAGE_OUT_OF_RANGE: "The percentage must be between 1 and 100.",
+    Code.ABSENCE_ALREADY_DECIDED: "The municipality has already decided this absence.",
+    Code.ABSENCE_WITHOUT_END: (
+        "The absence has no end date yet. A substitute period needs an end date; ask the GP "
+        "for the last day of absence, or approve without a substitute."
+    ),
+    Code.UNKNOWN_ABSENCE: "The absence does not exist.",
+    Code.UNKNOWN_DECISION: "Choose one of the decisions.",
+    Code.WIND_DOWN_TOO_YOUNG: (
+        "A shared list (deleliste) may be agreed by GPs who are %(age)s or older when the "
+        "wind-down starts. The doctor is %(actual)s on %(date)s."
+    ),
+    Code.WIND_DOWN_EXISTS: (
+        "The list already has an agreed shared list. Change or cancel it instead."
+    ),
+    Code.WIND_DOWN_HAND_OVER_NOT_AFTER_START: (
+        "The hand-over must come after the wind-down starts."
+    ),
+    Code.WIND_DOWN_SUCCESSOR_IS_OUTGOING: (
+        "The successor cannot be the doctor who is winding down."
+    ),
+    Code.WIND_DOWN_NOT_ACTIVE: "The shared list has been cancelled and cannot be changed.",
+    Code.UNKNOWN_WIND_DOWN: "The shared list does not exist.",
+    Code.NO_SUBSTITUTE_CHOSEN: (
+        "Choose a substitute (HPR number) before approving the absence with a substitute, "
+        "or approve it without one."
+    ),
+    Code.CEILING_OUT_OF_RANGE: (
+        "The list ceiling must be between %(low)s and %(high)s (fastlegeforskriften § 10)."
+    ),
+    Code.LOW_CEILING_NEEDS_APPROVAL: (
+        "A list ceiling under 500 must be approved by the municipality (fastlegeforskriften § 10)."
+    ),
+    Code.CEILING_UNCHANGED: "The list ceiling is already %(ceiling)s.",
+    Code.CEILING_CHANGE_PENDING: "A request for a new list ceiling is already pending.",
+    Code.CEILING_CHANGE_NOT_PENDING: (
+        "The request for a new list ceiling has already been decided."
+    ),
+    Code.REDUCTION_FROM_GP_ONLY: (
+        "The municipality cannot lower an agreed list ceiling itself; the request must come "
+        "from the GP (fastlegeforskriften § 11)."
+    ),
+    Code.NO_REDUCTION_NEEDED: "The list is not longer than its ceiling; nobody has to move.",
+    Code.REDUCTION_EXCEEDS_EXCESS: (
+        "At most %(excess)s persons may be moved to reach the list ceiling, not %(requested)s."
+    ),
+    Code.REDUCTION_ALREADY_PREPARED: "A reduction has already been prepared for this month.",
+    Code.REDUCTION_NOT_PREPARED: ("The reduction is no longer prepared and cannot be changed."),
+    Code.INVALID_COUNT: "The number must be a positive integer.",
+    Code.INVALID_PERIOD: "The period cannot end before or on the day it starts.",
+    Code.NOT_FIRST_OF_MONTH: (
+        "Changes to GP lists take effect on the 1st of a month. Choose the 1st."
+    ),
+    Code.DATE_IN_PAST: "The date cannot be in the past.",
+    Code.DATE_IN_FUTURE: "The date cannot be in the future.",
+    Code.OUTSIDE_AGREEMENT: "The period lies outside the GP agreement's validity.",
+    Code.NOTHING_TO_PRINT: "There are no new letters to print.",
+    Code.UNKNOWN_NOTIFICATION: "The notification does not exist.",
+    Code.REASON_REQUIRED: "The decision needs a reason.",
+    Code.UNKNOWN_MUNICIPALITY: "The municipality does not exist.",
+}
+
+
+class RegistryError(DomainError):
+    """A refusal of the registry: the Norwegian message, and ``english`` for the API."""
+
+    def __init__(self, code: Code, params: dict[str, Any] | None = None) -> None:
+        message = str(MESSAGES[code])
+        super().__init__(message % params if params else message, code=code.value)
+        english = ENGLISH[code]
+        self.english = english % params if params else english
+
+
 def refuse(code: Code, **params: Any) -> NoReturn:
     """Raise the registry's domain error for ``code``."""
-    message = str(MESSAGES[code])
-    raise DomainError(message % params if params else message, code=code.value)
+    raise RegistryError(code, params or None)
