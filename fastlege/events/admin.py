@@ -35,6 +35,7 @@ class EventAdmin(ReadOnlyModelAdmin):
 
 
 class SubscriptionForm(forms.ModelForm):
+    url = forms.URLField(label=_("adresse"), max_length=500, assume_scheme="https")
     event_types = forms.MultipleChoiceField(
         label=_("hendelsestyper"),
         choices=EventType.choices,
