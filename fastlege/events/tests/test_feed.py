@@ -32,7 +32,7 @@ def token(role: str = Role.NATIONAL, **scope: Any) -> str:
 
 
 def get(secret: str | None, query: str = "") -> Any:
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"} if secret else {}
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {secret}"} if secret else {}
     return Client().get(URL + query, **headers)
 
 
