@@ -41,11 +41,8 @@ def subscribe(url: str, owner: ApiClient | None = None, **kw: Any) -> subscripti
 
 def positions_after(cursor: int) -> list[int]:
     publish()
-    return list(
-        Event.objects.filter(position__gt=cursor)
-        .order_by("position")
-        .values_list("position", flat=True)
-    )
+    found = Event.objects.filter(position__gt=cursor).order_by("position")
+    return [int(p or 0) for p in found.values_list("position", flat=True)]
 
 
 def test_a_receiver_that_fails_three_times_then_recovers_gets_every_event_in_order() -> None:
