@@ -187,12 +187,15 @@ def _payload(source: Source, row: str, postgres: bool) -> str:
 
 def _columns(source: Source, row: str, type_sql: str, postgres: bool) -> str:
     when = "now()" if postgres else "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+    municipality = source.municipality.format(r=row)
+    if postgres and source.municipality == _LIST_MUNICIPALITY:
+        municipality = "a.municipality_id"  # joined: see _list_join
     return ", ".join(
         [
             type_sql,
             when,
             source.agreement.format(r=row),
-            source.municipality.format(r=row),
+            municipality,
             row + ".id",
             _payload(source, row, postgres),
         ]
@@ -208,21 +211,33 @@ def _update_type(source: Source, old: str, new: str) -> str:
     )
 
 
+def _list_join(source: Source, row: str) -> str:
+    """PostgreSQL: the list's municipality by a join with the lists (a hash join over a
+    bulk statement's rows: half the cost of a subquery per row in the monthly update)."""
+    if source.municipality != _LIST_MUNICIPALITY:
+        return ""
+    return " LEFT JOIN registry_agreement a ON a.id = " + row + ".agreement_id"
+
+
 def _postgres(source: Source) -> tuple[list[str], list[str]]:
     prefix = "events_" + source.name
     changed = " OR ".join("n." + c + " IS DISTINCT FROM o." + c for c in source.changed_columns())
     bodies = {
         "insert": _insert_select(
             _columns(source, "r", "'" + source.created + "'", True),
-            " FROM new_rows r ORDER BY r.id",
+            " FROM new_rows r" + _list_join(source, "r") + " ORDER BY r.id",
         ),
         "delete": _insert_select(
             _columns(source, "r", "'" + source.deleted + "'", True),
-            " FROM old_rows r ORDER BY r.id",
+            " FROM old_rows r" + _list_join(source, "r") + " ORDER BY r.id",
         ),
         "update": _insert_select(
             _columns(source, "n", _update_type(source, "o", "n"), True),
-            " FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE " + changed + " ORDER BY n.id",
+            " FROM new_rows n JOIN old_rows o ON o.id = n.id"
+            + _list_join(source, "n")
+            + " WHERE ("
+            + changed
+            + ") ORDER BY n.id",
         ),
     }
     transition = {
