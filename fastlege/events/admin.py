@@ -10,11 +10,12 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from fastlege.core import audit
 from fastlege.core.admin_tools import FastlegeModelAdmin, ReadOnlyModelAdmin
-from fastlege.events.models import Event, EventType, Subscription
+from fastlege.events.models import PERSON_TYPES, Event, EventType, Subscription
 from fastlege.events.services import subscriptions
 
 
@@ -32,6 +33,23 @@ class EventAdmin(ReadOnlyModelAdmin):
     not_figures = ("id", "position", "object_id")
     ordering = ["-id"]
     show_full_result_count = False
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """A list place's event names a person (by id): opening it is a read."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        event = Event.objects.filter(pk=object_id).only("type", "payload").first()
+        if response.status_code == 200 and event is not None and event.type in PERSON_TYPES:
+            resident = event.payload.get("resident")
+            audit.record_list_read(
+                request.user, "registry.resident", [str(resident)], "admin", "admin.event"
+            )
+        return response
 
 
 class SubscriptionForm(forms.ModelForm):

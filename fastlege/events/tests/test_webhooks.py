@@ -172,3 +172,15 @@ def test_the_admin_registers_a_subscription_and_shows_the_secret_once(
         {"client": owner.pk, "url": "http://ekstern.test/hook", "event_types": []},
     )
     assert refused.status_code == 200 and Subscription.objects.count() == 1
+
+
+def test_opening_a_list_place_event_in_the_admin_is_a_read_of_the_person(
+    admin_client: Client,
+) -> None:
+    person = member(gp_list())
+    event = Event.objects.filter(type="PatientOnContractCreated").order_by("-id").first()
+    assert event is not None
+    response = admin_client.get(f"/admin/events/event/{event.pk}/change/")
+    assert response.status_code == 200
+    read = AuditEvent.objects.filter(action="admin.event").get()
+    assert read.kind == AuditEvent.Kind.READ and read.details["ids"] == [str(person.pk)]
