@@ -185,3 +185,28 @@ def test_missing_triggers_are_installed_again_after_migrate() -> None:
     assert sql.TRIGGERS.ensure(connection) is True
     assert sql.TRIGGERS.installed(connection) == sql.TRIGGERS.expected(connection)
     assert sql.TRIGGERS.ensure(connection) is False  # all there: nothing done
+
+
+def test_the_monthly_updates_bulk_moves_are_events_in_order() -> None:
+    """The monthly update writes its moves with bulk statements; each move is an
+    ended place on the old list and a new place on the new one, in one transaction."""
+    from fastlege.monthly.services import run_month
+    from fastlege.monthly.tests.world import MONTH, switch
+
+    old, new = gp_list(ceiling=5), gp_list(ceiling=5)
+    person = ResidentFactory.create(municipality_id="5001")
+    MembershipFactory.create(resident=person, agreement=old)
+    switch(person, new)
+    mark = high_water()
+
+    run_month(None, MONTH)
+
+    mine = [e for e in events_since(mark) if e.payload.get("resident") == person.pk]
+    assert [(e.type, e.agreement_id) for e in mine] == [
+        ("PatientOnContractCanceled", old.pk),
+        ("PatientOnContractCreated", new.pk),
+    ]
+    assert mine[0].payload["valid_to"] == MONTH.isoformat()
+    assert mine[0].payload["end_reason"] == "bytte"
+    assert mine[1].payload["valid_from"] == MONTH.isoformat()
+    assert mine[1].payload["begin_reason"] == "valgt"
