@@ -41,26 +41,28 @@ class Source:
     ended: str  # the type of an update that ends the row (valid_to set)
     agreement: str
     municipality: str
-    #: (key, PostgreSQL expression, SQLite expression) of the payload
-    fields: tuple[tuple[str, str, str], ...]
+    #: (key, source column, PostgreSQL expression, SQLite expression) of the payload
+    fields: tuple[tuple[str, str, str, str], ...]
 
     def changed_columns(self) -> tuple[str, ...]:
-        return _COLUMNS[self.name]
+        """The columns whose change is an update event: the payload's sources."""
+        return tuple(column for _key, column, _pg, _lite in self.fields if column != "id")
 
 
-def _plain(key: str, column: str | None = None) -> tuple[str, str, str]:
+def _plain(key: str, column: str | None = None) -> tuple[str, str, str, str]:
     column = column or key
-    return (key, "{r}." + column, "{r}." + column)
+    return (key, column, "{r}." + column, "{r}." + column)
 
 
-def _flag(key: str, column: str) -> tuple[str, str, str]:
+def _flag(key: str, column: str) -> tuple[str, str, str, str]:
     """A boolean: native in PostgreSQL; 0/1 in SQLite, written as JSON true/false."""
-    return (key, "{r}." + column, "json(CASE WHEN {r}." + column + " THEN 'true' ELSE 'false' END)")
+    lite = "json(CASE WHEN {r}." + column + " THEN 'true' ELSE 'false' END)"
+    return (key, column, "{r}." + column, lite)
 
 
-def _hpr(key: str, column: str) -> tuple[str, str, str]:
+def _hpr(key: str, column: str) -> tuple[str, str, str, str]:
     lookup = "(SELECT d.hpr_number FROM registry_doctor d WHERE d.id = {r}." + column + ")"  # noqa: S608
-    return (key, lookup, lookup)
+    return (key, column, lookup, lookup)
 
 
 _LIST_MUNICIPALITY = (
@@ -133,40 +135,6 @@ SOURCES = (
     ),
 )
 
-#: The columns whose change is an update event (the payload's sources).
-_COLUMNS = {
-    "agreement": (
-        "municipality_id",
-        "practice_id",
-        "ceiling",
-        "is_open",
-        "locked_by_hand",
-        "is_shared_list",
-        "is_salaried",
-        "valid_from",
-        "valid_to",
-        "end_reason",
-    ),
-    "period": (
-        "agreement_id",
-        "doctor_id",
-        "role",
-        "substitute_for_id",
-        "percentage",
-        "valid_from",
-        "valid_to",
-        "end_reason",
-    ),
-    "membership": (
-        "agreement_id",
-        "resident_id",
-        "valid_from",
-        "valid_to",
-        "begin_reason",
-        "end_reason",
-    ),
-}
-
 _INSERT = (
     "INSERT INTO events_event "
     "(type, occurred_at, agreement_id, municipality_id, object_id, payload) "
@@ -180,7 +148,7 @@ def _insert_select(columns: str, rest: str) -> str:
 
 def _payload(source: Source, row: str, postgres: bool) -> str:
     parts = []
-    for key, pg, lite in source.fields:
+    for key, _column, pg, lite in source.fields:
         parts.append("'" + key + "', " + (pg if postgres else lite).format(r=row))
     return ("jsonb_build_object(" if postgres else "json_object(") + ", ".join(parts) + ")"
 
