@@ -25,14 +25,22 @@ class EventAdmin(ReadOnlyModelAdmin):
         "position",
         "type",
         "occurred_at",
-        "agreement_id",
-        "municipality_id",
+        "list_id",
+        "list_municipality",
         "object_id",
     ]
     list_filter = ["type"]
     not_figures = ("id", "position", "object_id")
     ordering = ["-id"]
     show_full_result_count = False
+
+    @admin.display(description=_("liste"), ordering="agreement_id")
+    def list_id(self, obj: Event) -> int:
+        return obj.agreement_id
+
+    @admin.display(description=_("kommune"), ordering="municipality_id")
+    def list_municipality(self, obj: Event) -> str:
+        return obj.municipality_id or ""
 
     def change_view(
         self,
