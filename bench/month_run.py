@@ -406,6 +406,11 @@ def main() -> None:
     parser.add_argument("--reductions", type=int, default=20)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--without-event-triggers",
+        action="store_true",
+        help="drop the outbox's triggers (fastlege/events/sql.py) in the run's copy: their cost",
+    )
     args = parser.parse_args()
     if args.scale != "national" and args.switches == 60_000:
         share = {"trondelag": 480_000, "kommune": 20_000}.get(args.scale, 480_000) / 5_550_000
@@ -452,6 +457,9 @@ def main() -> None:
         if args.db == "postgres":
             analyse(url)
         run_url = copy_database(url, args.db)
+        if args.without_event_triggers:
+            subprocess.run([sys.executable, __file__, "--drop-event-triggers", run_url], check=True)
+            print("outbox triggers dropped for this run (--without-event-triggers)")
         # The project's bytecode, as `pip install` writes it: with PYTHONDONTWRITEBYTECODE
         # set (as on the development machine) every run would compile ~100 modules again
         # (0.3 s of a Trøndelag run).
@@ -485,6 +493,9 @@ def _baseline_only(argv: list[str]) -> None:
     from fastlege.monthly.models import MonthRun
 
     run = MonthRun.objects.get(month=MONTH, status="fullfort")
+    from fastlege.events.models import Event
+
+    print(f"\noutbox events written by the run: {Event.objects.count():,}".replace(",", " "))
     print("\nThe run's own time per step (s):", run.step_seconds)
     print(
         f"moved {run.moved:,}, ended {run.ended_memberships:,}, unassigned placed "
@@ -502,8 +513,20 @@ def _baseline_only(argv: list[str]) -> None:
     print(f"\nratio run ÷ bulk write: {wall / elapsed:.1f} ({wall:.1f} s ÷ {elapsed:.2f} s)")
 
 
+def _drop_event_triggers(argv: list[str]) -> None:
+    _django(argv[0])
+    from django.db import connection
+
+    from fastlege.events import sql
+
+    sql.TRIGGERS.drop(connection)
+    assert sql.TRIGGERS.installed(connection) == 0
+
+
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--prepare-only":
+    if len(sys.argv) > 1 and sys.argv[1] == "--drop-event-triggers":
+        _drop_event_triggers(sys.argv[2:])
+    elif len(sys.argv) > 1 and sys.argv[1] == "--prepare-only":
         _prepare_only(sys.argv[2:])
     elif len(sys.argv) > 1 and sys.argv[1] == "--baseline-only":
         _baseline_only(sys.argv[2:])

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "fastlege.workforce",
     "fastlege.api",
     "fastlege.fhir",
+    # The registry's events: the outbox, its feed and webhooks (docs/events.md).
+    "fastlege.events",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc as static files from PyPI

@@ -6,6 +6,7 @@ from drf_spectacular.views import (
 )
 
 from fastlege.api.views import lookups, public, resources, writes
+from fastlege.events.api import EventFeed
 
 app_name = "api"
 
@@ -56,6 +57,7 @@ urlpatterns = [
     path("lookup/gp/", lookups.GpLookup.as_view(), name="lookup-gp"),
     path("lookup/history/", lookups.GpHistory.as_view(), name="lookup-history"),
     path("lookup/confirm-gp/", lookups.ConfirmGp.as_view(), name="lookup-confirm"),
+    path("events/", EventFeed.as_view(), name="events"),
     # Anything else under /api/v1/ is a problem+json 404, never the HTML page.
     re_path(r"^.*$", public.not_found, name="not-found"),
 ]

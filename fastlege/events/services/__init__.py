@@ -1,0 +1,2 @@
+"""Writes of the events app: publishing the outbox, managing webhook subscriptions,
+delivering to them."""
