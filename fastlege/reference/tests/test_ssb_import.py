@@ -98,9 +98,9 @@ def test_the_shipped_12005_file_gives_exactly_the_csv_figures():
     rows = _csv("fastlege_kommune_trend.csv")
     assert len(trend) == len(rows) == 2131
     for row in rows:
-        stored = trend[(row["kommunenummer"], int(row["aar"]))]
+        in_trend = trend[(row["kommunenummer"], int(row["aar"]))]
         for column, field in TREND_COLUMNS.items():
-            assert _same(getattr(stored, field), _value(row[column])), (row, field)
+            assert _same(getattr(in_trend, field), _value(row[column])), (row, field)
     assert KostraGpTrend.objects.get(municipality_id="5032", year=2025).mean_list_length == 883
     cells = {
         (r["kommunenummer"], r["aar"], field)
