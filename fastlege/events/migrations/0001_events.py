@@ -8,7 +8,11 @@ from fastlege.events import sql
 
 
 def install(apps, schema_editor):
-    sql.TRIGGERS.install(schema_editor.connection)
+    # On SQLite the triggers are made after the whole migrate (EventsConfig's
+    # post_migrate), never inside it: a trigger that names registry_agreement breaks
+    # SQLite's rebuild of that table in any later registry migration.
+    if schema_editor.connection.vendor != "sqlite":
+        sql.TRIGGERS.install(schema_editor.connection)
 
 
 def drop(apps, schema_editor):

@@ -457,6 +457,10 @@ ENGLISH: dict[Code, str] = {
     Code.UNKNOWN_NOTIFICATION: "The notification does not exist.",
     Code.REASON_REQUIRED: "The decision needs a reason.",
     Code.UNKNOWN_MUNICIPALITY: "The municipality does not exist.",
+    Code.IMPORT_REFUSED: (
+        "The files were not imported: %(count)s errors. Nothing was changed; correct the "
+        "lines and import the files again."
+    ),
 }
 
 
