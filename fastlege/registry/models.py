@@ -1107,6 +1107,7 @@ class Notification(models.Model):
         WAITING_LIST_PLACEMENT = "venteliste", _("plass fra venteliste")
         PLACEMENT = "tildelt", _("tildelt fastlege")
         MOVED_MUNICIPALITY = "flytting", _("flyttet til ny kommune")
+        RECEIPT = "kvittering", _("kvittering for egen handling")
 
     resident = models.ForeignKey(
         Resident,

@@ -29,6 +29,11 @@ urlpatterns = [
     ),
     path("innbygger/person/<id:person_id>/meldinger/", citizen.notifications, name="notifications"),
     path(
+        "innbygger/person/<id:person_id>/kvittering/<id:notification_id>/",
+        citizen.receipt,
+        name="receipt",
+    ),
+    path(
         "innbygger/person/<id:person_id>/meldinger/<id:notification_id>/lest/",
         citizen.notification_read,
         name="notification_read",

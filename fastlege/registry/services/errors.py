@@ -168,7 +168,8 @@ MESSAGES: dict[Code, Promise] = {
         "%(limit)s ganger per kalenderår (pasientrettighetsforskriften § 6)."
     ),
     Code.SWITCH_ALREADY_PENDING: _(
-        "Personen har allerede et bytte som venter. Kanseller det før et nytt bytte registreres."
+        "Det er allerede registrert et bytte som venter. Kanseller det før et nytt bytte "
+        "registreres."
     ),
     Code.SWITCH_NOT_PENDING: _("Byttet venter ikke lenger og kan ikke endres."),
     Code.SWITCH_ALREADY_EFFECTIVE: _("Byttet har allerede trådt i kraft og kan ikke kanselleres."),

@@ -173,7 +173,7 @@ def _post(world: World, persona: str, url: str, data: dict | None = None) -> int
 @pytest.mark.parametrize("persona", sorted(LOGGED_IN - {"citizen"}))
 def test_nobody_else_can_switch_the_citizens_gp(world: World, persona: str) -> None:
     url = reverse("web:switch", args=[world.citizen.pk])
-    assert _post(world, persona, url, {"agreement": world.free_list.pk}) == 404
+    assert _post(world, persona, url, {"agreement": world.free_list.pk, "bekreft": "ja"}) == 404
     assert not SwitchRequest.objects.filter(resident=world.citizen).exists()
 
 

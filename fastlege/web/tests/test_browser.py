@@ -137,6 +137,8 @@ def test_axe_on_every_page_of_every_role(
 def test_citizen_switches_gp_without_javascript(
     site: World, live_server: Any, browser: Any
 ) -> None:
+    """Find, a summary to confirm (from which day, the year's quota), a receipt, then the
+    pending switch on Min fastlege, and cancelling it with its own confirmation."""
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     login(page, live_server.url, site.users["citizen"])
@@ -144,24 +146,53 @@ def test_citizen_switches_gp_without_javascript(
     page.select_option("#id_kommune", "5001")
     page.click("main form button[type=submit]")
     gp = DoctorPeriod.objects.get(agreement=site.free_list).doctor.full_name
-    page.click(f"button[aria-label='Bytt til {gp}']")
-    assert "Byttet er registrert" in page.inner_text("main")
-    assert gp in page.inner_text("[data-testid=pending-switch]")
+    page.click(f"[aria-label='Bytt til {gp}']")
+    effective = rules.first_of_next_month(datetime.date.today())
+    assert effective.strftime("%d.%m.%Y") in page.inner_text("[data-testid=effective-on]")
+    assert "nummer 1 av 2" in page.inner_text("[data-testid=quota]")
+    assert not SwitchRequest.objects.exists()  # nothing before the citizen confirms
+    page.click("main form button[type=submit]")
+    assert gp in page.inner_text("[data-testid=receipt]")
     assert SwitchRequest.objects.get(resident=site.citizen).to_agreement_id == site.free_list.pk
+    page.click("text=Til Min fastlege")
+    assert gp in page.inner_text("[data-testid=pending-switch]")
+    # While the switch waits, the search offers no second switch but the way to cancel.
+    page.goto(live_server.url + reverse("web:find_for", args=[site.citizen.pk]) + "?kommune=5001")
+    assert "Du har allerede bedt om å bytte" in page.inner_text("[data-testid=pending-notice]")
+    assert not page.query_selector(f"[aria-label='Bytt til {gp}']")
+    page.click("[data-testid=pending-notice] >> text=Kanseller byttet")
+    page.click("main form button[type=submit]")
+    assert "er kansellert" in page.inner_text("[data-testid=receipt]")
+    switch = SwitchRequest.objects.get(resident=site.citizen)
+    assert switch.status == SwitchRequest.Status.CANCELLED
     context.close()
 
 
 def test_citizen_joins_a_waiting_list_and_sees_the_place(
-    site: World, live_server: Any, browser: Any
+    site: World, live_server: Any, browser: Any, browser_tools: Tools
 ) -> None:
-    context = browser.new_context(java_script_enabled=False)
+    context = browser.new_context()
     page = context.new_page()
     login(page, live_server.url, site.users["citizen"])
     page.goto(live_server.url + reverse("web:find_for", args=[site.citizen.pk]) + "?kommune=5001")
     gp = DoctorPeriod.objects.get(agreement=site.full_list).doctor.full_name
-    page.click(f"button[aria-label='Sett på venteliste hos {gp}']")
+    page.click(f"[aria-label='Sett på venteliste hos {gp}']")
+    assert gp in page.inner_text("[data-testid=summary]")
+    check_axe(page, browser_tools, "the waiting list's summary")
+    page.click("text=Sett meg på ventelisten")
+    assert "Du står nå på ventelisten" in page.inner_text("[data-testid=receipt]")
+    check_axe(page, browser_tools, "the waiting list's receipt")
+    page.click("text=Til Min fastlege")
     assert "nummer 1 av 1" in page.inner_text("[data-testid=waiting-place]")
     assert WaitingListEntry.objects.get(resident=site.citizen).agreement_id == site.full_list.pk
+    # Leaving asks first, and the receipt says it is done.
+    page.click("text=Meld deg av ventelisten")
+    assert "mister du plassen" in page.inner_text("[data-testid=summary]")
+    page.click("text=Meld meg av ventelisten")
+    assert "ikke lenger på ventelisten" in page.inner_text("[data-testid=receipt]")
+    assert not WaitingListEntry.objects.filter(
+        resident=site.citizen, status=WaitingListEntry.Status.WAITING
+    ).exists()
     context.close()
 
 
@@ -203,7 +234,11 @@ def test_the_monthly_update_shows_the_switch_on_the_citizens_page(
     page = citizen.new_page()
     login(page, live_server.url, site.users["citizen"])
     page.goto(live_server.url + reverse("web:find_for", args=[site.citizen.pk]) + "?kommune=5001")
-    page.click(f"button[aria-label='Bytt til {new_gp}']")
+    page.click(f"[aria-label='Bytt til {new_gp}']")
+    check_axe(page, browser_tools, "the switch's summary")
+    page.click("main form button[type=submit]")
+    check_axe(page, browser_tools, "the switch's receipt")
+    page.click("text=Til Min fastlege")
     assert new_gp in page.inner_text("[data-testid=pending-switch]")
     assert old_gp in page.inner_text("[data-testid=current-gp]")
     switch = SwitchRequest.objects.get(resident=site.citizen)

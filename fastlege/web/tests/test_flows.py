@@ -118,7 +118,7 @@ def test_posts_need_the_csrf_token(world: World) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.users["citizen"])
     url = reverse("web:switch", args=[world.citizen.pk])
-    assert client.post(url, {"agreement": world.free_list.pk}).status_code == 403
+    assert client.post(url, {"agreement": world.free_list.pk, "bekreft": "ja"}).status_code == 403
     assert not SwitchRequest.objects.exists()
 
 
@@ -153,40 +153,56 @@ def test_citizen_sees_gp_and_switches_without_javascript(world: World) -> None:
     gp = DoctorPeriod.objects.get(agreement=world.open_list).doctor
     assert gp.full_name in page
     search = client.get(reverse("web:find_for", args=[world.citizen.pk]), {"kommune": "5001"})
-    assert f'name="agreement" value="{world.free_list.pk}"' in search.content.decode()
+    confirm_url = f"{reverse('web:switch', args=[world.citizen.pk])}?agreement={world.free_list.pk}"
+    assert confirm_url in search.content.decode()
+    # The button leads to a summary; nothing is written before the citizen confirms.
+    summary = client.get(confirm_url)
+    assert 'data-testid="summary"' in summary.content.decode()
+    assert not SwitchRequest.objects.exists()
     r = client.post(
         reverse("web:switch", args=[world.citizen.pk]),
-        {"agreement": world.free_list.pk},
+        {"agreement": world.free_list.pk, "bekreft": "ja"},
         follow=True,
     )
-    assert "Byttet er registrert" in messages_of(r)
+    assert 'data-testid="receipt"' in r.content.decode()
     switch = SwitchRequest.objects.get(resident=world.citizen)
     assert switch.to_agreement_id == world.free_list.pk
-    assert 'data-testid="pending-switch"' in r.content.decode()
-    r = client.post(reverse("web:cancel_switch", args=[world.citizen.pk, switch.pk]), follow=True)
+    page = client.get(reverse("web:person", args=[world.citizen.pk])).content.decode()
+    assert 'data-testid="pending-switch"' in page
+    cancel = reverse("web:cancel_switch", args=[world.citizen.pk, switch.pk])
+    client.get(cancel)  # the confirmation page cancels nothing
+    switch.refresh_from_db()
+    assert switch.status == SwitchRequest.Status.PENDING
+    client.post(cancel, {"bekreft": "ja"})
     switch.refresh_from_db()
     assert switch.status == SwitchRequest.Status.CANCELLED
 
 
 def test_parent_switches_for_child(world: World) -> None:
     client = world.client("citizen")
-    client.post(reverse("web:switch", args=[world.child.pk]), {"agreement": world.free_list.pk})
+    client.post(
+        reverse("web:switch", args=[world.child.pk]),
+        {"agreement": world.free_list.pk, "bekreft": "ja"},
+    )
     assert SwitchRequest.objects.get(resident=world.child).to_agreement_id == world.free_list.pk
 
 
 def test_switch_to_a_full_list_is_refused_in_norwegian_and_changes_nothing(world: World) -> None:
     r = world.client("citizen").post(
         reverse("web:switch", args=[world.citizen.pk]),
-        {"agreement": world.full_list.pk},
+        {"agreement": world.full_list.pk, "bekreft": "ja"},
         follow=True,
     )
     assert "Fastlegelisten er full" in messages_of(r)
+    assert 'data-testid="summary"' in r.content.decode()  # back on the summary
     assert not SwitchRequest.objects.exists()
 
 
 def test_bad_list_id_is_a_norwegian_error(world: World) -> None:
     r = world.client("citizen").post(
-        reverse("web:switch", args=[world.citizen.pk]), {"agreement": "abc"}, follow=True
+        reverse("web:switch", args=[world.citizen.pk]),
+        {"agreement": "abc", "bekreft": "ja"},
+        follow=True,
     )
     assert "Ugyldig liste" in messages_of(r)
     assert not SwitchRequest.objects.exists()
@@ -196,12 +212,15 @@ def test_join_waiting_list_and_see_the_place_then_leave(world: World) -> None:
     client = world.client("citizen")
     r = client.post(
         reverse("web:join_waiting", args=[world.citizen.pk]),
-        {"agreement": world.full_list.pk},
+        {"agreement": world.full_list.pk, "bekreft": "ja"},
         follow=True,
     )
-    assert "Du står nå på ventelisten" in messages_of(r)
-    assert "nummer 1 av 1" in r.content.decode()
-    client.post(reverse("web:leave_waiting", args=[world.citizen.pk]))
+    assert "Du står nå på ventelisten" in r.content.decode()
+    page = client.get(reverse("web:person", args=[world.citizen.pk])).content.decode()
+    assert "nummer 1 av 1" in page
+    client.get(reverse("web:leave_waiting", args=[world.citizen.pk]))  # only asks
+    assert WaitingListEntry.objects.filter(status=WaitingListEntry.Status.WAITING).exists()
+    client.post(reverse("web:leave_waiting", args=[world.citizen.pk]), {"bekreft": "ja"})
     assert not WaitingListEntry.objects.filter(status=WaitingListEntry.Status.WAITING).exists()
 
 
@@ -419,7 +438,10 @@ def test_after_the_monthly_update_the_citizens_page_shows_the_new_gp(world: Worl
     from fastlege.monthly.services import run_month
 
     client = world.client("citizen")
-    client.post(reverse("web:switch", args=[world.citizen.pk]), {"agreement": world.free_list.pk})
+    client.post(
+        reverse("web:switch", args=[world.citizen.pk]),
+        {"agreement": world.free_list.pk, "bekreft": "ja"},
+    )
     switch = SwitchRequest.objects.get(resident=world.citizen)
     # The monthly update puts the switch into force on the 1st (run on that day: a month
     # whose 1st has not come is refused); the national administrator's page shows the run.

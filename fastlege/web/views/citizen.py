@@ -6,7 +6,12 @@ person the user may not act for gives 404. Every page works without JavaScript."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,22 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fastlege.core.errors import DomainError
 from fastlege.registry import rules
 from fastlege.registry import selectors as rs
-from fastlege.registry.models import Agreement, Resident
-from fastlege.registry.services import (
-    cancel_switch,
-    join_waiting_list,
-    leave_waiting_list,
-    mark_read,
-    opt_in,
-    opt_out,
-    request_switch,
-)
+from fastlege.registry.models import Agreement, Notification, Resident
+from fastlege.registry.services import mark_read, opt_in, opt_out, receipts
 from fastlege.registry.services.access import regular_gp_on
+from fastlege.registry.services.errors import Code
 from fastlege.web import selectors as ws
 from fastlege.web.forms import ListChoiceForm, SearchForm
-from fastlege.web.views.common import act, form_errors, query_without_page
+from fastlege.web.views.common import act, query_without_page
 
 PAGE = 50  # notifications per page
 
@@ -133,77 +132,142 @@ def find_for_person(request: HttpRequest, person_id: int) -> HttpResponse:
     context = _search(request)
     context["person"] = person
     context["effective_on"] = rules.switch_effective_on(timezone.localdate())
+    pending = rs.pending_switch(request.user, person)
+    context["pending"] = pending
+    context["pending_label"] = ws.agreement_label(pending.to_agreement) if pending else ""
     return render(request, "web/citizen/find.html", context)
 
 
-def _chosen_list(request: HttpRequest) -> int | None:
-    form = ListChoiceForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-        return None
-    return int(form.cleaned_data["agreement"])
+def _chosen_list(data: Any) -> int | None:
+    form = ListChoiceForm(data)
+    return int(form.cleaned_data["agreement"]) if form.is_valid() else None
 
 
-@require_POST
+def _confirmed(request: HttpRequest) -> bool:
+    return request.method == "POST" and request.POST.get("bekreft") == "ja"
+
+
+def _refused_or_receipt(
+    request: HttpRequest, person: Resident, operation: Callable[[], Any], again: str
+) -> HttpResponse:
+    """Run a confirmed action; on refusal back to the summary with the Norwegian reason,
+    else to the receipt (post/redirect/get: a reload never repeats the action)."""
+    try:
+        _, note = operation()
+    except DomainError as exc:
+        if exc.code == Code.NOT_AUTHORISED:
+            raise PermissionDenied(exc.messages[0]) from exc
+        messages.error(request, exc.messages[0])
+        return HttpResponseRedirect(again)
+    return HttpResponseRedirect(reverse("web:receipt", args=[person.pk, note.pk]))
+
+
 @login_required
 def switch(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Bytte fastlege: a summary (from which day, the year's quota, a waiting place) to
+    confirm, then the switch and its receipt (pasientrettighetsforskriften § 6)."""
     person = _person(request, person_id)
-    back = reverse("web:person", args=[person.pk])
-    agreement = _chosen_list(request)
-    if agreement is None:
-        return HttpResponseRedirect(back)
-    return act(
+    agreement = _chosen_list(request.POST if request.method == "POST" else request.GET)
+    if agreement is None or not Agreement.objects.filter(pk=agreement).exists():
+        messages.error(request, _("Ugyldig liste. Velg en fastlegeliste."))
+        return HttpResponseRedirect(reverse("web:find_for", args=[person.pk]))
+    again = f"{reverse('web:switch', args=[person.pk])}?agreement={agreement}"
+    if _confirmed(request):
+        return _refused_or_receipt(
+            request,
+            person,
+            lambda: receipts.switch_with_receipt(request.user, person, agreement),
+            again,
+        )
+    summary = receipts.switch_summary(request.user, person, agreement)
+    return render(
         request,
-        lambda: request_switch(request.user, person, agreement),
-        success=_("Byttet er registrert. Du får ny fastlege fra %(date)s.")
-        % {"date": rules.switch_effective_on(timezone.localdate()).strftime("%d.%m.%Y")},
-        redirect_to=back,
+        "web/citizen/confirm_switch.html",
+        {"person": person, "s": summary, "is_self": person.pk in _own_ids(request)},
     )
 
 
-@require_POST
 @login_required
 def cancel(request: HttpRequest, person_id: int, switch_id: int) -> HttpResponse:
     person = _person(request, person_id)
-    back = reverse("web:person", args=[person.pk])
     pending = rs.pending_switch(request.user, person)
     if pending is None or pending.pk != switch_id:
         raise Http404
-    return act(
+    again = reverse("web:cancel_switch", args=[person.pk, pending.pk])
+    if _confirmed(request):
+        return _refused_or_receipt(
+            request,
+            person,
+            lambda: receipts.cancel_switch_with_receipt(request.user, person, pending.pk),
+            again,
+        )
+    return render(
         request,
-        lambda: cancel_switch(request.user, pending),
-        success=_("Byttet er kansellert."),
-        redirect_to=back,
+        "web/citizen/confirm_cancel.html",
+        {
+            "person": person,
+            "pending": pending,
+            "label": ws.agreement_label(pending.to_agreement, pending.effective_on),
+        },
     )
 
 
-@require_POST
 @login_required
 def join_waiting(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _person(request, person_id)
-    back = reverse("web:person", args=[person.pk])
-    agreement = _chosen_list(request)
-    if agreement is None:
-        return HttpResponseRedirect(back)
-    return act(
-        request,
-        lambda: join_waiting_list(request.user, person, agreement),
-        success=_("Du står nå på ventelisten."),
-        redirect_to=back,
-    )
+    agreement = _chosen_list(request.POST if request.method == "POST" else request.GET)
+    if agreement is None or not Agreement.objects.filter(pk=agreement).exists():
+        messages.error(request, _("Ugyldig liste. Velg en fastlegeliste."))
+        return HttpResponseRedirect(reverse("web:find_for", args=[person.pk]))
+    again = f"{reverse('web:join_waiting', args=[person.pk])}?agreement={agreement}"
+    if _confirmed(request):
+        return _refused_or_receipt(
+            request,
+            person,
+            lambda: receipts.join_waiting_with_receipt(request.user, person, agreement),
+            again,
+        )
+    summary = receipts.waiting_summary(request.user, person, agreement)
+    return render(request, "web/citizen/confirm_waiting.html", {"person": person, "s": summary})
 
 
-@require_POST
 @login_required
 def leave_waiting(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _person(request, person_id)
     back = reverse("web:person", args=[person.pk])
-    return act(
-        request,
-        lambda: leave_waiting_list(request.user, person),
-        success=_("Du står ikke lenger på ventelisten."),
-        redirect_to=back,
+    if _confirmed(request):
+        return _refused_or_receipt(
+            request,
+            person,
+            lambda: receipts.leave_waiting_with_receipt(request.user, person),
+            back,
+        )
+    place = rs.waiting_position(request.user, person)
+    if place is None:
+        messages.error(request, _("Du står ikke på noen venteliste."))
+        return HttpResponseRedirect(back)
+    label = ws.agreement_label(
+        Agreement.objects.select_related("practice").get(pk=place.agreement_id)
     )
+    return render(
+        request,
+        "web/citizen/confirm_leave.html",
+        {"person": person, "place": place, "label": label},
+    )
+
+
+@login_required
+def receipt(request: HttpRequest, person_id: int, notification_id: int) -> HttpResponse:
+    """The receipt just written, as it stands in Meldinger."""
+    person = _person(request, person_id)
+    note = (
+        rs.notifications_for(request.user, person)
+        .filter(pk=notification_id, kind=Notification.Kind.RECEIPT)
+        .first()
+    )
+    if note is None:
+        raise Http404
+    return render(request, "web/citizen/receipt.html", {"person": person, "note": note})
 
 
 @login_required
@@ -241,8 +305,6 @@ def opt_out_page(request: HttpRequest, person_id: int) -> HttpResponse:
                 redirect_to=back,
             )
         if request.POST.get("confirm") != "yes":
-            from django.contrib import messages
-
             messages.error(request, _("Kryss av for at du har lest hva reservasjon betyr."))
             return HttpResponseRedirect(back)
         return act(
