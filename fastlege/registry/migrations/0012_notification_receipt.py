@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0010_membership_list_page_idx'),
+        ('registry', '0011_agreement_external_id'),
     ]
 
     operations = [
