@@ -90,7 +90,7 @@ def test_the_receipt_mail_goes_after_the_commit_and_names_nobody(
     assert message.to == ["ingrid@example.no"]
     gp = DoctorPeriod.objects.get(agreement=target).doctor
     for secret in (person.nin, person.first_name, person.last_name, gp.last_name):
-        assert secret not in message.subject + message.body
+        assert secret not in f"{message.subject} {message.body}"
     # no address, no e-mail; the receipt is in Meldinger all the same
     other, quiet, _ = _person_with_user(email="")
     with django_capture_on_commit_callbacks(execute=True):
