@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from django.db import connection, connections, transaction
 
 from fastlege.accounts.models import Role
 from fastlege.api.services.clients import register_client
+from fastlege.core.testing.threads import in_thread, require_postgres
 from fastlege.events.models import Event, Subscription
 from fastlege.events.selectors import events_after
 from fastlege.events.services import subscriptions
@@ -54,33 +55,6 @@ TABLES = [  # children first, for the clean-up
     "registry_doctor",
     "registry_practice",
 ]
-
-
-def require_postgres() -> None:
-    if connection.vendor == "postgresql":
-        return
-    if os.environ.get("REQUIRE_POSTGRES", "") not in ("", "0"):
-        pytest.fail("REQUIRE_POSTGRES er satt, men databasen er ikke PostgreSQL.")
-    pytest.skip("trenger PostgreSQL (kjøres i PostgreSQL-delen av make test)")
-
-
-def in_thread(fn: Callable[[], Any]) -> Any:
-    box: dict[str, Any] = {}
-
-    def worker() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the test
-            box["error"] = exc
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=worker)
-    thread.start()
-    thread.join()
-    if "error" in box:
-        raise box["error"]
-    return box.get("value")
 
 
 @pytest.fixture

@@ -21,48 +21,20 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection
 
+from fastlege.core.testing.threads import in_thread, require_postgres
 from fastlege.monthly.models import MonthRun
 from fastlege.monthly.tests.world import MONTH, dump, random_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 ROOT = Path(settings.PROJECT_DIR)
-
-
-def require_postgres() -> None:
-    if connection.vendor == "postgresql":
-        return
-    if os.environ.get("REQUIRE_POSTGRES", "") not in ("", "0"):
-        pytest.fail("REQUIRE_POSTGRES er satt, men databasen er ikke PostgreSQL.")
-    pytest.skip("trenger PostgreSQL (kjøres i PostgreSQL-delen av make test)")
-
-
-def in_thread(fn: Callable[[], Any]) -> Any:
-    box: dict[str, Any] = {}
-
-    def worker() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the test
-            box["error"] = exc
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=worker)
-    thread.start()
-    thread.join()
-    if "error" in box:
-        raise box["error"]
-    return box.get("value")
 
 
 TABLES = [  # children first, for the clean-up

@@ -13,17 +13,17 @@ own, in a helper thread; the test's own transaction only reads.
 from __future__ import annotations
 
 import datetime
-import os
 import threading
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from fastlege.core.errors import DomainError
 from fastlege.core.models import AuditEvent
+from fastlege.core.testing.threads import in_thread, require_postgres
 from fastlege.registry.models import (
     Agreement,
     Doctor,
@@ -42,34 +42,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 D = datetime.date
 TODAY = D(2026, 3, 10)
 THREADS = 8
-
-
-def require_postgres() -> None:
-    if connection.vendor == "postgresql":
-        return
-    if os.environ.get("REQUIRE_POSTGRES", "") not in ("", "0"):
-        pytest.fail("REQUIRE_POSTGRES er satt, men databasen er ikke PostgreSQL.")
-    pytest.skip("trenger PostgreSQL (kjøres i PostgreSQL-delen av make test)")
-
-
-def in_thread(fn: Callable[[], Any]) -> Any:
-    """Run ``fn`` on a connection of its own, so what it writes is committed at once."""
-    box: dict[str, Any] = {}
-
-    def worker() -> None:
-        try:
-            box["result"] = fn()
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
-            box["error"] = exc
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=worker)
-    thread.start()
-    thread.join(timeout=120)
-    if "error" in box:
-        raise box["error"]
-    return box.get("result")
 
 
 def _cleanup(ids: list[int], audit_after: int) -> None:
