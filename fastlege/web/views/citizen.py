@@ -162,28 +162,51 @@ def _refused_or_receipt(
     return HttpResponseRedirect(reverse("web:receipt", args=[person.pk, note.pk]))
 
 
+def _chosen_or_back(request: HttpRequest, person: Resident) -> int | HttpResponse:
+    """The list chosen (in the form or the address), or back to the search."""
+    agreement = _chosen_list(request.POST if request.method == "POST" else request.GET)
+    if agreement is None or not Agreement.objects.filter(pk=agreement).exists():
+        messages.error(request, _("Ugyldig liste. Velg en fastlegeliste."))
+        return HttpResponseRedirect(reverse("web:find_for", args=[person.pk]))
+    return agreement
+
+
+def _summary_or_back(
+    request: HttpRequest, person: Resident, read: Callable[[], Any], template: str, **extra: Any
+) -> HttpResponse:
+    """The confirmation page; a refusal already known (e.g. a child of 16 chooses for
+    themselves, § 6) is said on the person's page instead."""
+    try:
+        summary = read()
+    except DomainError as exc:
+        if exc.code == Code.NOT_AUTHORISED:
+            raise PermissionDenied(exc.messages[0]) from exc
+        messages.error(request, exc.messages[0])
+        return HttpResponseRedirect(reverse("web:person", args=[person.pk]))
+    return render(request, template, {"person": person, "s": summary, **extra})
+
+
 @login_required
 def switch(request: HttpRequest, person_id: int) -> HttpResponse:
     """Bytte fastlege: a summary (from which day, the year's quota, a waiting place) to
     confirm, then the switch and its receipt (pasientrettighetsforskriften § 6)."""
     person = _person(request, person_id)
-    agreement = _chosen_list(request.POST if request.method == "POST" else request.GET)
-    if agreement is None or not Agreement.objects.filter(pk=agreement).exists():
-        messages.error(request, _("Ugyldig liste. Velg en fastlegeliste."))
-        return HttpResponseRedirect(reverse("web:find_for", args=[person.pk]))
-    again = f"{reverse('web:switch', args=[person.pk])}?agreement={agreement}"
+    agreement = _chosen_or_back(request, person)
+    if isinstance(agreement, HttpResponse):
+        return agreement
     if _confirmed(request):
         return _refused_or_receipt(
             request,
             person,
             lambda: receipts.switch_with_receipt(request.user, person, agreement),
-            again,
+            f"{reverse('web:switch', args=[person.pk])}?agreement={agreement}",
         )
-    summary = receipts.switch_summary(request.user, person, agreement)
-    return render(
+    return _summary_or_back(
         request,
+        person,
+        lambda: receipts.switch_summary(request.user, person, agreement),
         "web/citizen/confirm_switch.html",
-        {"person": person, "s": summary, "is_self": person.pk in _own_ids(request)},
+        is_self=person.pk in _own_ids(request),
     )
 
 
@@ -215,20 +238,22 @@ def cancel(request: HttpRequest, person_id: int, switch_id: int) -> HttpResponse
 @login_required
 def join_waiting(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _person(request, person_id)
-    agreement = _chosen_list(request.POST if request.method == "POST" else request.GET)
-    if agreement is None or not Agreement.objects.filter(pk=agreement).exists():
-        messages.error(request, _("Ugyldig liste. Velg en fastlegeliste."))
-        return HttpResponseRedirect(reverse("web:find_for", args=[person.pk]))
-    again = f"{reverse('web:join_waiting', args=[person.pk])}?agreement={agreement}"
+    agreement = _chosen_or_back(request, person)
+    if isinstance(agreement, HttpResponse):
+        return agreement
     if _confirmed(request):
         return _refused_or_receipt(
             request,
             person,
             lambda: receipts.join_waiting_with_receipt(request.user, person, agreement),
-            again,
+            f"{reverse('web:join_waiting', args=[person.pk])}?agreement={agreement}",
         )
-    summary = receipts.waiting_summary(request.user, person, agreement)
-    return render(request, "web/citizen/confirm_waiting.html", {"person": person, "s": summary})
+    return _summary_or_back(
+        request,
+        person,
+        lambda: receipts.waiting_summary(request.user, person, agreement),
+        "web/citizen/confirm_waiting.html",
+    )
 
 
 @login_required
