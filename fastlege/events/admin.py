@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from fastlege.core import audit
@@ -22,21 +23,33 @@ from fastlege.events.services import subscriptions
 @admin.register(Event)
 class EventAdmin(ReadOnlyModelAdmin):
     list_display = [
-        "position",
+        "position_shown",
         "type",
         "occurred_at",
         "list_id",
         "list_municipality",
-        "object_id",
+        "object_shown",
     ]
     list_filter = ["type"]
     not_figures = ("id", "position", "object_id")
     ordering = ["-id"]
     show_full_result_count = False
 
+    # Positions and ids are identifiers (a feed cursor, a row's id), written as codes,
+    # not as figures with a thousands separator.
+    @admin.display(description=Event._meta.get_field("position").verbose_name, ordering="position")
+    def position_shown(self, obj: Event) -> str:
+        return format_html("<code>{}</code>", obj.position) if obj.position else "–"
+
+    @admin.display(
+        description=Event._meta.get_field("object_id").verbose_name, ordering="object_id"
+    )
+    def object_shown(self, obj: Event) -> str:
+        return format_html("<code>{}</code>", obj.object_id)
+
     @admin.display(description=_("liste"), ordering="agreement_id")
-    def list_id(self, obj: Event) -> int:
-        return obj.agreement_id
+    def list_id(self, obj: Event) -> str:
+        return format_html("<code>{}</code>", obj.agreement_id)
 
     @admin.display(description=_("kommune"), ordering="municipality_id")
     def list_municipality(self, obj: Event) -> str:

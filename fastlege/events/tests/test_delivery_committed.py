@@ -76,10 +76,6 @@ def committed() -> Iterator[None]:
 
         def clean() -> None:
             with connection.cursor() as cur:
-                cur.execute(
-                    "DELETE FROM web_listlength WHERE agreement_id > %s",
-                    [marks["registry_agreement"]],
-                )
                 for table in TABLES:
                     if table == "auth_user":
                         cur.execute(
@@ -87,6 +83,12 @@ def committed() -> Iterator[None]:
                             [marks["auth_user"]],
                         )
                     cur.execute(f"DELETE FROM {table} WHERE id > %s", [marks[table]])  # noqa: S608
+                # after the memberships (whose triggers keep it): the lengths of the lists
+                # made here, which the deletes above have brought back to 0
+                cur.execute(
+                    "DELETE FROM web_listlength WHERE agreement_id > %s",
+                    [marks["registry_agreement"]],
+                )
                 # last: the events the clean-up itself wrote go too
                 cur.execute("DELETE FROM events_event WHERE id > %s", [marks["events_event"]])
 
