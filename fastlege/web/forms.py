@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from fastlege.accounts.forms import LOCKED_MESSAGE, LockedMessageMixin
-from fastlege.core.admin_tools import NIN_PATTERN
+from fastlege.core.admin_tools import NIN_HTML_PATTERN, NIN_PATTERN
 from fastlege.core.converters import MAX_ID
 from fastlege.registry.models import Absence, DoctorPeriod
 
@@ -376,3 +376,25 @@ class WindDownCancelForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class MemberSearchForm(forms.Form):
+    """The GP searches their list by name. A GET form, so the term is in the URL: an
+    identity number is refused by the browser (``pattern``) and by the form."""
+
+    navn = forms.CharField(
+        label=_("Søk på navn"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"pattern": NIN_HTML_PATTERN, "autocomplete": "off"}),
+        help_text=_("Fornavn eller etternavn, eller begynnelsen av dem. Ikke fødselsnummer."),
+    )
+    etter = forms.IntegerField(required=False, min_value=0, max_value=MAX_ID)
+
+    def clean_navn(self) -> str:
+        term = " ".join(str(self.cleaned_data.get("navn") or "").split())
+        if contains_nin(term):
+            raise forms.ValidationError(
+                _("Søk på navn. Fødselsnummer kan ikke brukes her, fordi søket står i adressen.")
+            )
+        return term

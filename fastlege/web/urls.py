@@ -1,6 +1,15 @@
 from django.urls import path
 
-from fastlege.web.views import area, auth, citizen, gp, municipality, registry_import, wind_down
+from fastlege.web.views import (
+    area,
+    auth,
+    citizen,
+    gp,
+    gp_list,
+    municipality,
+    registry_import,
+    wind_down,
+)
 
 app_name = "web"
 
@@ -46,6 +55,24 @@ urlpatterns = [
         "fastlege/listetak/<id:change_id>/trekk/", gp.ceiling_withdraw, name="gp_ceiling_withdraw"
     ),
     path("fastlege/liste/<id:agreement_id>/fravaer/", gp.absence, name="gp_absence"),
+    path("fastlege/liste/<id:agreement_id>/personer/", gp_list.members, name="gp_members"),
+    path("fastlege/liste/<id:agreement_id>/endringer/", gp_list.movements, name="gp_movements"),
+    path("fastlege/liste/<id:agreement_id>/venteliste/", gp_list.waiting, name="gp_waiting"),
+    path(
+        "fastlege/liste/<id:agreement_id>/fravaer/oversikt/",
+        gp_list.absences,
+        name="gp_absences",
+    ),
+    path(
+        "fastlege/liste/<id:agreement_id>/nytt-listetak/",
+        gp_list.ceiling,
+        name="gp_ceiling_page",
+    ),
+    path(
+        "fastlege/fravaer/<id:absence_id>/endre/",
+        gp_list.absence_change,
+        name="gp_absence_change",
+    ),
     # municipality
     path("kommune/<str:number>/", municipality.overview, name="municipality"),
     path("kommune/<str:number>/ny-liste/", municipality.new_list, name="new_list"),

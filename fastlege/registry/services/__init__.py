@@ -14,7 +14,7 @@ wind-downs, deleliste),
 loaded from files, docs/import.md); ``errors`` has the codes.
 """
 
-from fastlege.registry.services.absence import decide_absence, register_absence
+from fastlege.registry.services.absence import change_absence, decide_absence, register_absence
 from fastlege.registry.services.agreements import end_agreements_at_age_limit, extend_agreement
 from fastlege.registry.services.ceiling import (
     apply_ceiling_change,
@@ -64,6 +64,7 @@ from fastlege.registry.services.wind_down import (
 
 __all__ = [
     "Code",
+    "change_absence",
     "decide_absence",
     "register_absence",
     "apply_ceiling_change",

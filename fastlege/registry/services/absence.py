@@ -12,7 +12,12 @@ regional substitute pool (``fastlege.workforce``).
 
 Dates: ``valid_to`` is the first day the GP is back (the project's periods are
 half-open); the pages ask for the last day of the absence, so a one-day absence
-is ``valid_from`` = the day, ``valid_to`` = the day after.
+is ``valid_from`` = the day, ``valid_to`` = the day after. Nothing in the regulation
+sets a shortest absence: a one-day absence is an absence.
+
+Until the municipality has decided, the GP may change an absence (``change_absence``):
+its days, its reason and the proposed substitute; an absence whose proposed substitute
+was refused may be changed too (a new proposal), and goes back to the municipality.
 """
 
 from __future__ import annotations
@@ -52,21 +57,10 @@ def register_absence(
     today = today_or(today)
     target = get_agreement(agreement, lock=True)
     access.require_gp_or_municipality(actor, target, today)
-    if reason not in Absence.Reason.values:
-        refuse(Code.INVALID_PERIOD)
-    if valid_to is not None and valid_to <= valid_from:
-        refuse(Code.INVALID_PERIOD)
-    if not in_force(target.valid_from, target.valid_to, valid_from):
-        refuse(Code.OUTSIDE_AGREEMENT)
-    period = access.regular_gp_on(target.pk, valid_from)
-    if period is None:
-        refuse(Code.LIST_WITHOUT_GP)
-    proposed = doctor_by_hpr(proposed_substitute_hpr) if proposed_substitute_hpr.strip() else None
-    if proposed is not None and proposed.pk == period.doctor_id:
-        refuse(Code.SUBSTITUTE_IS_LIST_GP)
+    doctor_id, proposed = _checked(target, valid_from, valid_to, reason, proposed_substitute_hpr)
     absence = Absence.objects.create(
         agreement=target,
-        doctor_id=period.doctor_id,
+        doctor_id=doctor_id,
         valid_from=valid_from,
         valid_to=valid_to,
         reason=reason,
@@ -81,6 +75,100 @@ def register_absence(
         proposed_substitute=proposed.pk if proposed else None,
     )
     return absence
+
+
+def _checked(
+    agreement: Agreement,
+    valid_from: datetime.date,
+    valid_to: datetime.date | None,
+    reason: str,
+    proposed_substitute_hpr: str,
+) -> tuple[int, Any]:
+    """The checks of a reported or changed absence: a known reason, a period that ends
+    after it starts (one day at least), inside the agreement, on a list with a regular
+    GP, a proposed substitute in the registry who is not that GP. Returns (the GP's
+    doctor id, the proposed substitute or None)."""
+    if reason not in Absence.Reason.values:
+        refuse(Code.INVALID_PERIOD)
+    if valid_to is not None and valid_to <= valid_from:
+        refuse(Code.INVALID_PERIOD)
+    if not in_force(agreement.valid_from, agreement.valid_to, valid_from):
+        refuse(Code.OUTSIDE_AGREEMENT)
+    period = access.regular_gp_on(agreement.pk, valid_from)
+    if period is None:
+        refuse(Code.LIST_WITHOUT_GP)
+    proposed = doctor_by_hpr(proposed_substitute_hpr) if proposed_substitute_hpr.strip() else None
+    if proposed is not None and proposed.pk == period.doctor_id:
+        refuse(Code.SUBSTITUTE_IS_LIST_GP)
+    return period.doctor_id, proposed
+
+
+#: An absence the GP may still change: not decided, or its proposed substitute refused.
+CHANGEABLE = (Status.REPORTED, Status.REJECTED)
+
+
+@transaction.atomic
+def change_absence(
+    actor: Any,
+    absence: Absence | int,
+    *,
+    valid_from: datetime.date,
+    valid_to: datetime.date | None,
+    reason: str,
+    proposed_substitute_hpr: str = "",
+    today: datetime.date | None = None,
+) -> Absence:
+    """The list's regular GP (or the municipality) changes an absence the municipality
+    has not decided: its days (``valid_to`` the first day back, empty: not known), its
+    reason and the proposed substitute (empty: none). An absence whose proposed
+    substitute was refused may be changed with a new proposal; it is then reported
+    again and waits for the municipality (fastlegeforskriften § 16 (2) e). The same
+    checks as ``register_absence``; an approved absence is refused."""
+    today = today_or(today)
+    pk = absence.pk if isinstance(absence, Absence) else absence
+    target = Absence.objects.select_for_update().filter(pk=pk).first()
+    if target is None:
+        refuse(Code.UNKNOWN_ABSENCE)
+    agreement = get_agreement(target.agreement_id, lock=True)
+    access.require_gp_or_municipality(actor, agreement, today)
+    if target.status not in CHANGEABLE:
+        refuse(Code.ABSENCE_ALREADY_DECIDED)
+    doctor_id, proposed = _checked(agreement, valid_from, valid_to, reason, proposed_substitute_hpr)
+    before = {
+        "valid_from": target.valid_from.isoformat(),
+        "valid_to": target.valid_to.isoformat() if target.valid_to else None,
+        "reason": target.reason,
+        "proposed_substitute": target.proposed_substitute_id,
+        "status": target.status,
+    }
+    target.doctor_id = doctor_id
+    target.valid_from = valid_from
+    target.valid_to = valid_to
+    target.reason = reason
+    target.proposed_substitute = proposed
+    target.status = Status.REPORTED
+    target.decided_at = None
+    target.save(
+        update_fields=[
+            "doctor",
+            "valid_from",
+            "valid_to",
+            "reason",
+            "proposed_substitute",
+            "status",
+            "decided_at",
+        ]
+    )
+    audit.record(
+        actor,
+        "absence.changed",
+        target,
+        agreement=agreement.pk,
+        before=before,
+        reason=reason,
+        proposed_substitute=proposed.pk if proposed else None,
+    )
+    return target
 
 
 #: The municipality's decisions on a reported absence.
