@@ -231,7 +231,7 @@ def waiting_page(actor: Any, agreement: Agreement, page: str | int | None = 1) -
     )
     the_page = page_of(entries, page)  # type: ignore[arg-type]
     for offset, entry in enumerate(the_page.object_list):
-        entry.position = the_page.start_index() + offset  # type: ignore[attr-defined]
+        entry.position = the_page.start_index() + offset
     _audit(actor, agreement, [e.resident_id for e in the_page.object_list], "web.gp_waiting")
     return the_page
 
