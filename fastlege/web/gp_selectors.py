@@ -53,6 +53,15 @@ def own_list(actor: Any, agreement_id: int, day: datetime.date | None = None) ->
     return Agreement.objects.select_related("practice", "municipality").get(pk=agreement_id)
 
 
+def is_own_list(actor: Any, agreement_id: int) -> bool:
+    """Whether ``actor`` is the list's regular GP today (``own_list`` without the 404)."""
+    try:
+        own_list(actor, agreement_id)
+    except Http404:
+        return False
+    return True
+
+
 def _audit(actor: Any, agreement: Agreement, ids: list[int], action: str) -> None:
     if ids:
         audit.record_list_read(

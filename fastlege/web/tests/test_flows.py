@@ -278,12 +278,27 @@ def test_gp_asks_for_a_new_ceiling_and_municipality_approves(world: World) -> No
 
 
 def test_ceiling_above_2500_is_refused_in_norwegian(world: World) -> None:
+    """The GP gets the ceiling page back with the reason and what was typed."""
     r = world.client("gp").post(
         reverse("web:gp_ceiling", args=[world.open_list.pk]),
         {"new_ceiling": "3000", "effective_on": world.change.effective_on.isoformat()},
-        follow=True,
     )
-    assert "2 500" in messages_of(r)
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert "over 2 500" in html and 'value="3000"' in html
+    assert CeilingChange.objects.count() == 1
+
+
+def test_a_ceiling_refused_by_the_service_comes_back_to_the_gp_filled_in(world: World) -> None:
+    # a request is already pending on the list: a second one is refused
+    r = world.client("gp").post(
+        reverse("web:gp_ceiling", args=[world.open_list.pk]),
+        {"new_ceiling": "40", "effective_on": world.change.effective_on.isoformat()},
+    )
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert 'value="40"' in html and "Nytt listetak" in html
+    assert "søknad" in html.split('class="errorlist')[1].split("</ul>")[0].lower()
     assert CeilingChange.objects.count() == 1
 
 

@@ -6,6 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,8 +20,10 @@ from fastlege.registry.services import (
     withdraw_ceiling_change,
 )
 from fastlege.registry.services.errors import Code
+from fastlege.web import gp_selectors as gs
 from fastlege.web import selectors as ws
 from fastlege.web.forms import AbsenceForm, CeilingRequestForm
+from fastlege.web.views import gp_list
 from fastlege.web.views.common import act, form_errors, refused_is_forbidden
 
 
@@ -50,20 +53,32 @@ def _home(
 @require_POST
 @login_required
 def ceiling_request(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    """The GP (or the municipality) asks for a new ceiling. Refused or invalid, the
+    list's GP gets the ceiling page back with what was typed and why (400); others
+    the message on Mine lister, as before."""
     back = reverse("web:gp_home")
     form = CeilingRequestForm(request.POST, firsts=ws.upcoming_firsts())
+    own = gs.is_own_list(request.user, agreement_id)
     if not form.is_valid():
+        if own:
+            return gp_list.ceiling_page(request, agreement_id, form)
         form_errors(request, form)
         return HttpResponseRedirect(back)
     effective_on = datetime.date.fromisoformat(form.cleaned_data["effective_on"])
-    return act(
-        request,
-        lambda: request_ceiling_change(
+    try:
+        request_ceiling_change(
             request.user, agreement_id, form.cleaned_data["new_ceiling"], effective_on=effective_on
-        ),
-        success=_("Søknaden om nytt listetak er sendt til kommunen."),
-        redirect_to=back,
-    )
+        )
+    except DomainError as exc:
+        if exc.code == Code.NOT_AUTHORISED:
+            raise PermissionDenied(exc.messages[0]) from exc
+        if not own:
+            messages.error(request, exc.messages[0])
+            return HttpResponseRedirect(back)
+        form.add_error(None, exc.messages[0])
+        return gp_list.ceiling_page(request, agreement_id, form)
+    messages.success(request, _("Søknaden om nytt listetak er sendt til kommunen."))
+    return HttpResponseRedirect(back)
 
 
 @require_POST

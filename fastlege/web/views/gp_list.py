@@ -143,12 +143,20 @@ def ceiling(request: HttpRequest, agreement_id: int) -> HttpResponse:
     """A new ceiling: the rules (§§ 10–11, the six months' notice) and, for the ceiling
     and date in the form (a GET, nothing is saved), how many would have to move; the
     request itself is sent to ``gp.ceiling_request``."""
+    return ceiling_page(request, agreement_id)
+
+
+def ceiling_page(
+    request: HttpRequest, agreement_id: int, refused: CeilingRequestForm | None = None
+) -> HttpResponse:
+    """The ceiling page; with ``refused`` (a request sent and refused), that form with
+    what the GP typed and why, status 400."""
     context = _context(request, agreement_id, "ceiling")
     agreement = context["agreement"]
     firsts = ws.upcoming_firsts()
-    form = CeilingRequestForm(request.GET or None, firsts=firsts)
+    form = refused or CeilingRequestForm(request.GET or None, firsts=firsts)
     preview = None
-    if form.is_bound and form.is_valid():
+    if refused is None and form.is_bound and form.is_valid():
         preview = gs.ceiling_preview(
             request.user,
             agreement,  # type: ignore[arg-type]
