@@ -389,7 +389,12 @@ class MemberSearchForm(forms.Form):
         widget=forms.TextInput(attrs={"pattern": NIN_HTML_PATTERN, "autocomplete": "off"}),
         help_text=_("Fornavn eller etternavn, eller begynnelsen av dem. Ikke fødselsnummer."),
     )
-    etter = forms.IntegerField(required=False, min_value=0, max_value=MAX_ID)
+    #: The keyset: the last resident id of the page before; anything else is the first page.
+    etter = forms.CharField(required=False, max_length=20)
+
+    def clean_etter(self) -> int | None:
+        value = str(self.cleaned_data.get("etter") or "")
+        return int(value) if value.isdigit() and int(value) <= MAX_ID else None
 
     def clean_navn(self) -> str:
         term = " ".join(str(self.cleaned_data.get("navn") or "").split())

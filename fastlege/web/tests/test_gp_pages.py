@@ -122,6 +122,10 @@ def test_members_come_a_page_at_a_time_by_keyset(site):
     second = site["gp"].get(url("gp_members", site) + f"?etter={last_on_first}")
     assert second.content.decode().count('data-testid="member"') == 3
     assert 'rel="next"' not in second.content.decode()  # the last page
+    # a page marker that is no id is the first page, not an error
+    odd = site["gp"].get(url("gp_members", site) + "?etter=abc")
+    assert odd.status_code == 200
+    assert odd.content.decode().count('data-testid="member"') == gp_selectors.PAGE_SIZE
     ids = [e.details["ids"] for e in reads()]
     assert ids[1] == [str(pk) for pk in sorted(p.pk for p in people)[-3:]]
 

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fastlege.core.errors import DomainError
@@ -29,7 +30,7 @@ from fastlege.web.views.common import query_without_page
 
 def _context(request: HttpRequest, agreement_id: int, current: str) -> dict[str, object]:
     agreement = gs.own_list(request.user, agreement_id)
-    return {"agreement": agreement, "current": current, "day": datetime.date.today()}
+    return {"agreement": agreement, "current": current}
 
 
 @login_required
@@ -50,7 +51,6 @@ def members(request: HttpRequest, agreement_id: int) -> HttpResponse:
         rows=[(m, gs.age_of(m.birth_date)) for m in page.members] if page else [],
         name=name,
         after=after,
-        today=datetime.date.today(),
         row=ws.list_row(context["agreement"]),  # type: ignore[arg-type]
     )
     return render(request, "web/gp/members.html", context, status=200 if page else 400)
@@ -163,7 +163,7 @@ def ceiling_page(
             form.cleaned_data["new_ceiling"],
             datetime.date.fromisoformat(form.cleaned_data["effective_on"]),
         )
-    today = datetime.date.today()
+    today = timezone.localdate()
     months = int(rules.param("reduction_notice_months", today))
     context.update(
         form=form,
