@@ -84,6 +84,13 @@ PAGES: list[tuple[str, Callable[[World], str], set[str]]] = [
     ("opt_out", lambda w: reverse("web:opt_out", args=[w.citizen.pk]), {"citizen"}),
     ("other_person", lambda w: reverse("web:person", args=[w.other.pk]), {"other_citizen"}),
     ("gp_home", lambda w: reverse("web:gp_home"), {"gp"}),
+    # the GP's own list (issue 20 item 7): only its regular GP, national staff included
+    ("gp_members", lambda w: reverse("web:gp_members", args=[w.open_list.pk]), {"gp"}),
+    ("gp_movements", lambda w: reverse("web:gp_movements", args=[w.open_list.pk]), {"gp"}),
+    ("gp_waiting", lambda w: reverse("web:gp_waiting", args=[w.open_list.pk]), {"gp"}),
+    ("gp_absences", lambda w: reverse("web:gp_absences", args=[w.open_list.pk]), {"gp"}),
+    ("gp_ceiling_page", lambda w: reverse("web:gp_ceiling_page", args=[w.open_list.pk]), {"gp"}),
+    ("gp_other_list", lambda w: reverse("web:gp_members", args=[w.oslo_list.pk]), set()),
     ("municipality", lambda w: reverse("web:municipality", args=["5001"]), MUNI_READERS),
     (
         "municipality_list",
