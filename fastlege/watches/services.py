@@ -31,7 +31,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -254,12 +254,14 @@ def _active_watches(kind: str, cutoff: datetime.datetime) -> QuerySet[Watch]:
 
 def _search_watches(cutoff: datetime.datetime) -> QuerySet[Any, Any]:
     """Search watches with each filter as a text column (``''``: any)."""
-    empty = Value("")
+    empty = Value("", output_field=TextField())
     return (
         _active_watches(Watch.Kind.SEARCH, cutoff)
         .annotate(
-            f_sex=Coalesce(KeyTextTransform("sex", "filters"), empty),
-            f_specialty=Coalesce(KeyTextTransform("specialty", "filters"), empty),
+            f_sex=Coalesce(KeyTextTransform("sex", "filters"), empty, output_field=TextField()),
+            f_specialty=Coalesce(
+                KeyTextTransform("specialty", "filters"), empty, output_field=TextField()
+            ),
         )
         .values("id", "resident_id", "municipality_id", "f_sex", "f_specialty")
     )
