@@ -31,7 +31,16 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -212,33 +221,34 @@ class NoticeResult:
     seconds: float
 
 
-def _sql(qs: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+def _sql(qs: QuerySet[Any, Any]) -> tuple[str, tuple[Any, ...]]:
     sql, params = qs.query.sql_with_params()
     return sql, tuple(params)
 
 
 def _insert_notices(
-    watches: QuerySet[Any, Any], opened: QuerySet[ListMonthSnapshot], on: str, month: datetime.date
+    watches: QuerySet[Any, Any],
+    opened: QuerySet[ListMonthSnapshot],
+    on: str,
+    month: datetime.date,
+    stamp: datetime.datetime,
 ) -> int:
     """``INSERT … SELECT`` the notices of ``watches`` joined to ``opened`` ``on`` a
-    condition over ``w`` (watch) and ``o`` (opened list); existing notices are kept."""
+    condition over ``w`` (watch) and ``o`` (opened list); existing notices are kept.
+    A new notice whose watcher has an address is stamped ``emailed_at = stamp``."""
     w_sql, w_params = _sql(watches)
     o_sql, o_params = _sql(opened.values("agreement_id", "municipality_id", "places", *_GP))
     ops = connection.ops
     table = WatchNotice._meta.db_table
+    at = ops.adapt_datetimefield_value(stamp)
     # ``WHERE true``: SQLite needs a WHERE before ON CONFLICT after a join.
     sql = (
         f"INSERT INTO {table} (watch_id, resident_id, agreement_id, month, free_places, "  # noqa: S608
-        f"created_at, emailed_at) SELECT w.id, w.resident_id, o.agreement_id, %s, o.places, "
-        f"%s, NULL FROM ({w_sql}) w JOIN ({o_sql}) o ON {on} WHERE true "
-        "ON CONFLICT DO NOTHING"
+        "created_at, emailed_at) SELECT w.id, w.resident_id, o.agreement_id, %s, o.places, "
+        f"%s, CASE WHEN w.mail THEN %s ELSE NULL END FROM ({w_sql}) w JOIN ({o_sql}) o "
+        f"ON {on} WHERE true ON CONFLICT DO NOTHING"
     )
-    params = (
-        ops.adapt_datefield_value(month),
-        ops.adapt_datetimefield_value(timezone.now()),
-        *w_params,
-        *o_params,
-    )
+    params = (ops.adapt_datefield_value(month), at, at, *w_params, *o_params)
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return max(cur.rowcount, 0)
@@ -248,8 +258,14 @@ _GP = ("regular_gp_sex", "regular_gp_specialty")
 
 
 def _active_watches(kind: str, cutoff: datetime.datetime) -> QuerySet[Watch]:
-    """Watches of ``kind`` active now and set up before the month's run ended."""
-    return Watch.objects.filter(kind=kind, ended_at__isnull=True, created_at__lte=cutoff).order_by()
+    """Watches of ``kind`` active now and set up before the month's run ended, with
+    ``mail``: the user who set it up is active and has an e-mail address."""
+    has_mail = Q(created_by__is_active=True) & ~Q(created_by__email="")
+    return (
+        Watch.objects.filter(kind=kind, ended_at__isnull=True, created_at__lte=cutoff)
+        .annotate(mail=ExpressionWrapper(has_mail, output_field=BooleanField()))
+        .order_by()
+    )
 
 
 def _search_watches(cutoff: datetime.datetime) -> QuerySet[Any, Any]:
@@ -263,7 +279,7 @@ def _search_watches(cutoff: datetime.datetime) -> QuerySet[Any, Any]:
                 KeyTextTransform("specialty", "filters"), empty, output_field=TextField()
             ),
         )
-        .values("id", "resident_id", "municipality_id", "f_sex", "f_specialty")
+        .values("id", "resident_id", "mail", "municipality_id", "f_sex", "f_specialty")
     )
 
 
@@ -282,13 +298,15 @@ def notify_watchers(month: datetime.date, *, actor: Any = None) -> NoticeResult:
         if run is None or run.finished_at is None:
             refuse(Code.MONTH_NOT_RUN, month=f"{month:%Y-%m}")
         opened = opened_lists(month)
+        stamp = timezone.now()
         notices = _insert_notices(
-            _active_watches(Watch.Kind.LIST, run.finished_at).values(
-                "id", "resident_id", "agreement_id"
-            ),
+            _active_watches(Watch.Kind.LIST, run.finished_at).values(  # type: ignore[misc]
+                "id", "resident_id", "mail", "agreement_id"
+            ),  # (``mail`` is an annotation the stubs do not see)
             opened,
             "w.agreement_id = o.agreement_id",
             month,
+            stamp,
         )
         notices += _insert_notices(
             _search_watches(run.finished_at),
@@ -297,8 +315,9 @@ def notify_watchers(month: datetime.date, *, actor: Any = None) -> NoticeResult:
             " AND (w.f_sex = '' OR w.f_sex = o.regular_gp_sex)"
             " AND (w.f_specialty = '' OR w.f_specialty = o.regular_gp_specialty)",
             month,
+            stamp,
         )
-        emails = _email_after_commit(month)
+        emails = _email_after_commit(month, stamp)
         audit.record(
             actor, "watch.notified", run, month=f"{month:%Y-%m}", notices=notices, emails=emails
         )
@@ -308,17 +327,17 @@ def notify_watchers(month: datetime.date, *, actor: Any = None) -> NoticeResult:
     return NoticeResult(month, opened_count, notices, emails, seconds)
 
 
-def _email_after_commit(month: datetime.date) -> int:
-    """Mark the month's notices not yet e-mailed whose watcher has an address, and send
-    one e-mail per address after commit. No personal data: a place opened; log in."""
-    unsent = WatchNotice.objects.filter(
-        Q(month=month, emailed_at__isnull=True, watch__created_by__is_active=True)
-        & ~Q(watch__created_by__email="")
+def _email_after_commit(month: datetime.date, stamp: datetime.datetime) -> int:
+    """One e-mail per address of the notices this pass wrote (stamped ``stamp``), sent
+    after commit. No personal data: a place opened; log in."""
+    addresses = list(
+        WatchNotice.objects.filter(month=month, emailed_at=stamp)
+        .order_by()
+        .values_list("watch__created_by__email", flat=True)
+        .distinct()
     )
-    addresses = sorted(set(unsent.values_list("watch__created_by__email", flat=True)))
     if not addresses:
         return 0
-    WatchNotice.objects.filter(pk__in=unsent.values("pk")).update(emailed_at=timezone.now())
     site = getattr(settings, "DIALOGUE_SITE_URL", "").rstrip("/")
     subject = _("Det er blitt ledig plass hos en fastlege du følger med på")
     body = "\n\n".join(
@@ -332,7 +351,7 @@ def _email_after_commit(month: datetime.date) -> int:
         ]
     )
     sender = getattr(settings, "DEFAULT_FROM_EMAIL", None)
-    messages = [(subject, body, sender, [address]) for address in addresses]
+    messages = [(subject, body, sender, [address]) for address in sorted(addresses)]
 
     def send() -> None:
         try:
