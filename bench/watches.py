@@ -11,7 +11,8 @@ What it does:
 1. when the database has no residents: ``migrate``, ``load_reference`` and
    ``seed`` at ``--scale`` with ``--months 3`` of history (the monthly update writes
    the snapshots the pass reads); not timed;
-2. removes earlier bench watches and writes ``--watches`` new ones in bulk
+2. removes earlier bench watches and writes (unless the same number is already there
+   and ``--fresh`` is not given) ``--watches`` new ones in bulk
    (deterministic, ``--seed``): 80 % watch one list in force (a random resident and a
    random list; at most one active watch per person and list), 20 % watch a search in
    a random municipality of the seed with random filters (the GP's sex, specialist
@@ -62,7 +63,7 @@ def seed_if_empty(url: str, scale: str) -> None:
     manage(env, "seed", *SCALES[scale], "--months", "3")
 
 
-def make_watches(n: int, users: int, seed: int) -> dict[str, int]:
+def make_watches(n: int, users: int, seed: int, fresh: bool) -> dict[str, int]:
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
 
@@ -76,6 +77,15 @@ def make_watches(n: int, users: int, seed: int) -> dict[str, int]:
     assert run.finished_at is not None
     made = run.finished_at - datetime.timedelta(days=1)
     User = get_user_model()
+    if Watch.objects.count() == n and not fresh:  # the same load as last time: keep it
+        return {
+            "residents": Resident.objects.count(),
+            "lists": Agreement.objects.filter(valid_to__isnull=True).count(),
+            "list_watches": Watch.objects.filter(kind="liste").count(),
+            "search_watches": Watch.objects.filter(kind="sok").count(),
+            "users": User.objects.filter(username__startswith=BENCH_USER).count(),
+            "month": int(run.month.strftime("%Y%m")),
+        }
     with transaction.atomic():
         WatchNotice.objects.all().delete()
         Watch.objects.all().delete()
@@ -183,6 +193,9 @@ def main() -> None:
     parser.add_argument("--watches", type=int, default=500_000)
     parser.add_argument("--users", type=int, default=50_000, help="watchers with an e-mail")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--fresh", action="store_true", help="write the watches again even if they are there"
+    )
     args = parser.parse_args()
 
     os.environ.update(environment(args.url))
@@ -196,7 +209,7 @@ def main() -> None:
     print(f"Database: {connection.vendor}  Scale: {args.scale}")
     seed_if_empty(args.url, args.scale)
     started = time.perf_counter()
-    load = make_watches(args.watches, args.users, args.seed)
+    load = make_watches(args.watches, args.users, args.seed, args.fresh)
     print(f"Watches written in {time.perf_counter() - started:.1f} s: {load}")
     month = datetime.date(load["month"] // 100, load["month"] % 100, 1)
     print(f"$ fastlege notify-watchers --month {month:%Y-%m}   (in process, timed)")

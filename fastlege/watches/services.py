@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
@@ -62,6 +62,9 @@ log = logging.getLogger("fastlege.watches")
 
 #: At most this many active watches (lists and searches) per person.
 MAX_WATCHES = 20
+
+#: Addresses per e-mail (blind copies) in the monthly pass.
+EMAIL_BATCH = 100
 
 #: The filters a search may hold, and their allowed values: what the monthly snapshot
 #: records about the list's regular GP. A filter added to the search page must be added
@@ -351,11 +354,17 @@ def _email_after_commit(month: datetime.date, stamp: datetime.datetime) -> int:
         ]
     )
     sender = getattr(settings, "DEFAULT_FROM_EMAIL", None)
-    messages = [(subject, body, sender, [address]) for address in sorted(addresses)]
+    ordered = sorted(addresses)
+    # The text is the same for everyone and names no one: one message per batch of
+    # blind copies (no recipient sees another), not 45 000 messages a month.
+    messages = [
+        EmailMessage(subject, body, sender, bcc=ordered[i : i + EMAIL_BATCH])
+        for i in range(0, len(ordered), EMAIL_BATCH)
+    ]
 
     def send() -> None:
         try:
-            send_mass_mail(messages, fail_silently=False)
+            get_connection().send_messages(messages)
         except Exception:  # the notices are on the page; the e-mail is a courtesy
             log.warning("watch e-mails not sent", exc_info=True)
 

@@ -223,7 +223,7 @@ def test_one_email_per_address_after_commit_without_personal_data_and_never_twic
         callback()
 
     assert first.emails == 1
-    assert [m.to for m in mail.outbox] == [["ingrid@example.no"]]
+    assert [(m.to, m.bcc) for m in mail.outbox] == [([], ["ingrid@example.no"])]
     body = f"{mail.outbox[0].subject}\n{mail.outbox[0].body}"
     for private in (with_mail.first_name, with_mail.last_name, lists["opened"].practice.name):
         assert private not in body
@@ -280,3 +280,22 @@ def test_the_scheduled_run_tells_watchers_after_each_month() -> None:
     ]
     assert WatchNotice.objects.get().free_places == 2
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_every_address_gets_the_notice_once_in_batches_of_blind_copies(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(services, "EMAIL_BATCH", 2)
+    addresses = [f"person{i}@example.no" for i in range(5)]
+    for address in addresses:
+        person, user = citizen(address)
+        services.watch_list(user, person, world["lists"]["opened"])
+        services.watch_search(user, person, "5001")  # two notices, one e-mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.notify_watchers(FEB)
+
+    assert result.emails == 5
+    assert [len(m.bcc) for m in mail.outbox] == [2, 2, 1]
+    assert sorted(a for m in mail.outbox for a in m.bcc) == addresses
+    assert all(m.to == [] for m in mail.outbox)
