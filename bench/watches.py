@@ -207,6 +207,7 @@ def main() -> None:
 
     print(f"Machine: {machine()}")
     print(f"Database: {connection.vendor}  Scale: {args.scale}")
+    print("Load average before: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     seed_if_empty(args.url, args.scale)
     started = time.perf_counter()
     load = make_watches(args.watches, args.users, args.seed, args.fresh)
@@ -224,6 +225,7 @@ def main() -> None:
             f"{label}: {seconds:.2f} s — lists opened {result.opened}, "
             f"notices {result.notices}, e-mails {result.emails} (sent {sent})"
         )
+    print("Load average after: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":
