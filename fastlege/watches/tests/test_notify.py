@@ -4,12 +4,12 @@ told, once, in Meldinger on the watch page and by one e-mail per address after c
 from __future__ import annotations
 
 import datetime
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.utils import timezone
 
 from fastlege.accounts.models import Role
@@ -254,10 +254,8 @@ def test_only_the_system_or_national_staff_run_it_and_only_after_the_month(
 def test_the_command_reports_and_refuses_a_month_not_run(world: dict[str, Any]) -> None:
     person, user = citizen()
     services.watch_list(user, person, world["lists"]["opened"])
-    from io import StringIO
-
     out = StringIO()
-    call_command("notify-watchers".replace("-", "_"), "--month", "2026-02", stdout=out)
+    call_command("notify_watchers", "--month", "2026-02", stdout=out)
     assert "2026-02: 6 lister fikk ledig plass, 1 nye meldinger" in out.getvalue()
     with pytest.raises(CommandError, match="ikke fullført"):
         call_command("notify_watchers", "--month", "2026-03")
@@ -279,7 +277,6 @@ def test_the_scheduled_run_tells_watchers_after_each_month() -> None:
         (watcher.pk, full.pk, FEB)
     ]
     assert WatchNotice.objects.get().free_places == 2
-    assert connection.vendor in {"sqlite", "postgresql"}
 
 
 def test_every_address_gets_the_notice_once_in_batches_of_blind_copies(
