@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "fastlege.fhir",
     # The registry's events: the outbox, its feed and webhooks (docs/events.md).
     "fastlege.events",
+    "fastlege.watches",  # Si fra når det blir plass (docs/watches.md)
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc as static files from PyPI

@@ -20,6 +20,7 @@ urlpatterns = [
     path("fhir/", include("fastlege.fhir.urls")),
     path("konto/", include("fastlege.accounts.urls")),
     path("", include("fastlege.web.urls")),
+    path("", include("fastlege.watches.urls")),
     path("dialog/", include("fastlege.dialogue.urls")),
     path("statistikk/", include("fastlege.stats.urls")),
     path("tiltak/", include("fastlege.measures.urls")),

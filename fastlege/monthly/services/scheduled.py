@@ -98,7 +98,19 @@ def run_due(today: datetime.date | None = None, *, notify: bool = True) -> DueRe
             if notify:
                 result.notified = notify_failure(month, result.error)
             return result
+        _notify_watchers(month)
     return result
+
+
+def _notify_watchers(month: datetime.date) -> None:
+    """Si fra når det blir plass (docs/watches.md): after the month is committed. A failure
+    is logged and leaves the month run as it is; ``notify-watchers --month`` repeats it."""
+    from fastlege.watches.services import notify_watchers  # the app above this one
+
+    try:
+        notify_watchers(month)
+    except Exception:
+        log.exception("month-run --due: notify-watchers %s failed", f"{month:%Y-%m}")
 
 
 def national_admin_addresses() -> list[str]:
