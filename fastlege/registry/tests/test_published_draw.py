@@ -136,3 +136,11 @@ def test_the_method_keeps_households_whole_and_honours_exclusions():
     assert {draw.draw(households, [(7, 2), (8, 2)], seed=s)[0][0] for s in range(20)} != {
         result[0][0]
     }  # another seed, another order
+
+
+@pytest.mark.django_db
+def test_the_pseudonym_key_is_not_shown_in_the_admin(muni, admin_client):
+    reduction, _targets = reduced(muni)
+    page = admin_client.get(f"/admin/registry/listreduction/{reduction.pk}/change/")
+    assert page.status_code == 200
+    assert reduction.pseudonym_key not in page.content.decode()
