@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 
 from fastlege.registry import draw
 from fastlege.registry.models import Agreement, ListReduction, ReductionDraw, Resident
-from fastlege.registry.selectors import notifications_for
+from fastlege.registry.selectors import _own
 from fastlege.registry.services.notifications import list_label
 from fastlege.registry.services.reduction import published_households, recorded_input
 
@@ -70,10 +70,10 @@ class OwnDraw:
 
 
 def own_draws(actor: Any, person: Resident) -> list[OwnDraw]:
-    """The published reductions that moved ``person`` (checked and logged as reading
-    the person's messages), with their household's pseudonym so they can find
-    themselves on the public page."""
-    notifications_for(actor, person)  # the same access rule and audit as Meldinger
+    """The published reductions that moved ``person``, with their household's
+    pseudonym so they can find themselves on the public page. The person themselves
+    or who acts for them; anyone else's read (staff) is audit-logged."""
+    _own(actor, person, "innsyn i trekning")
     out = []
     for row in ReductionDraw.objects.filter(
         resident_id=person.pk, reduction__algorithm=draw.METHOD

@@ -10,6 +10,7 @@ import json
 import pytest
 
 from fastlege.accounts.models import Role
+from fastlege.core.errors import DomainError
 from fastlege.registry import draw
 from fastlege.registry.models import ReductionDraw, Resident
 from fastlege.registry.published_draws import own_draws, publication
@@ -144,3 +145,14 @@ def test_the_pseudonym_key_is_not_shown_in_the_admin(muni, admin_client):
     page = admin_client.get(f"/admin/registry/listreduction/{reduction.pk}/change/")
     assert page.status_code == 200
     assert reduction.pseudonym_key not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_only_the_person_and_who_acts_for_them_see_their_pseudonym(muni):
+    reduction, _targets = reduced(muni)
+    row = ReductionDraw.objects.filter(reduction=reduction).first()
+    assert row is not None
+    person = Resident.objects.get(pk=row.resident_id)
+    stranger = Resident.objects.exclude(household=person.household).exclude(pk=person.pk).first()
+    with pytest.raises(DomainError):
+        own_draws(user_with(Role.CITIZEN, resident=stranger), person)
