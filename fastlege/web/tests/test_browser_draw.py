@@ -12,10 +12,23 @@ from typing import Any
 
 from django.urls import reverse
 
-from fastlege.core.testing.browser import PHONE, Tools, check_axe, horizontal_overflow
+from fastlege.core.testing.browser import (
+    PHONE,
+    SCREENSHOTS,
+    Tools,
+    check_axe,
+    horizontal_overflow,
+)
 from fastlege.web.tests.conftest import World, login
 from fastlege.web.tests.test_draw_pages import SCRIPT
 from fastlege.web.tests.test_language_english import _reduction_with
+
+
+def screenshot(page: Any, name: str) -> None:
+    """With ``FASTLEGE_SCREENSHOTS`` set, the page as docs/screenshots shows it."""
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
 
 
 def test_a_moved_resident_checks_the_draw(
@@ -34,6 +47,7 @@ def test_a_moved_resident_checks_the_draw(
     assert "2" in row and "–" not in row  # the household of two, drawn to a list
     assert page.inner_text("[data-testid=seed]") == str(reduction.seed)
     check_axe(page, browser_tools, "the draw page (desktop)")
+    screenshot(page, "draw-desktop")
     with page.expect_download() as download:
         page.click("text=Last ned trekningen som JSON")
     saved = tmp_path / "trekning.json"
@@ -50,6 +64,7 @@ def test_a_moved_resident_checks_the_draw(
     page.set_viewport_size(PHONE)
     check_axe(page, browser_tools, "the draw page (phone)")
     assert horizontal_overflow(page) <= 0
+    screenshot(page, "draw-phone")
     context.close()
 
 
@@ -65,6 +80,7 @@ def test_the_citizen_chooses_english(
     assert page.get_attribute("html", "lang") == "en"
     assert "My GP" in page.inner_text("h1")
     check_axe(page, browser_tools, "the person's page in English (desktop)")
+    screenshot(page, "citizen-english-desktop")
     page.click("text=Messages")
     assert "Messages" in page.inner_text("h1")
     page.goto(live_server.url + reverse("web:about"))
@@ -73,6 +89,7 @@ def test_the_citizen_chooses_english(
     page.set_viewport_size(PHONE)
     check_axe(page, browser_tools, "about the service in English (phone)")
     assert horizontal_overflow(page) <= 0
+    screenshot(page, "about-english-phone")
     page.click("footer >> text=Norsk")
     assert page.get_attribute("html", "lang") == "nb"
     assert "Om tjenesten" in page.inner_text("h1")
