@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, register_converter
+from django.views.generic.base import RedirectView
 
 from fastlege.core import metrics, views
 from fastlege.core.converters import IdConverter
@@ -14,6 +16,8 @@ admin.site.index_title = "Fastlegeordningen"
 urlpatterns = [
     path("", views.home, name="home"),
     path("helse/", views.health, name="health"),
+    path("favicon.ico", RedirectView.as_view(url=static("core/favicon.svg"), permanent=True)),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("metrikker/", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("fastlege.api.urls")),

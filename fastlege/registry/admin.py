@@ -818,6 +818,8 @@ class ListReductionAdmin(ReadOnlyModelAdmin):
     )
     list_filter = ("status", AgreementFilter)
     list_select_related = ("agreement__practice", "decided_by")
+    # The key behind the published pseudonyms stays secret (docs/draw.md).
+    exclude = ("pseudonym_key",)
     ordering = ("-id",)
     sortable_by = ("id", "effective_on")
 

@@ -50,6 +50,7 @@ class NotificationBatchOperationsAdmin(ReadOnlyModelAdmin):
 class ListReductionOperationsAdmin(ReadOnlyModelAdmin):
     list_display = ("id", "agreement", "effective_on", "ceiling", "to_move", "drawn", "status")
     list_select_related = ("agreement",)
+    exclude = ("pseudonym_key",)  # secret: the key behind the published pseudonyms
     ordering = ("-id",)
 
 

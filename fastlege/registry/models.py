@@ -1189,6 +1189,21 @@ class ListReduction(models.Model):
     drawn = models.PositiveIntegerField(_("antall trukket ut"), default=0)
     seed = models.BigIntegerField(_("frø for loddtrekningen"))
     algorithm = models.CharField(_("trekningsmetode"), max_length=20, default="v1")
+    seed_given = models.BooleanField(
+        _("frø oppgitt av den som forberedte"),
+        default=False,
+        help_text=_("Nei: frøet ble trukket tilfeldig av systemet da reduksjonen ble forberedt."),
+    )
+    pseudonym_key = models.CharField(
+        _("nøkkel for husstandspseudonymer"),
+        max_length=64,
+        blank=True,
+        default="",
+        help_text=_(
+            "Hemmelig nøkkel (heksadesimal) som husstandenes pseudonymer i den publiserte "
+            "trekningen lages med. Tom for trekninger med metode v1."
+        ),
+    )
     plan = models.JSONField(
         _("fordeling på lister"),
         default=dict,

@@ -1,9 +1,11 @@
 from django.urls import path
 
 from fastlege.web.views import (
+    about,
     area,
     auth,
     citizen,
+    draw,
     gp,
     gp_list,
     municipality,
@@ -19,6 +21,9 @@ urlpatterns = [
     path("start/", auth.start, name="start"),
     path("ingen-rolle/", auth.no_role, name="no_role"),
     path("finn-fastlege/", citizen.find_gp, name="find_gp"),
+    path("om-tjenesten/", about.about, name="about"),
+    path("trekning/<id:reduction_id>/", draw.draw_page, name="draw"),
+    path("trekning/<id:reduction_id>/trekning.json", draw.draw_json, name="draw_json"),
     # citizen
     path("innbygger/", citizen.citizen_home, name="citizen_home"),
     path("innbygger/person/<id:person_id>/", citizen.person_page, name="person"),

@@ -3,9 +3,10 @@
 The municipality says how many residents must move to which lists; the
 system draws them by lot, keeping households together (children aged 16 or
 more count on their own). The seed and the input are recorded so the draw can
-be reproduced. Each drawn resident gets a pending move to the new list from the
-1st of the month, which does not count as one of their two switches, and a
-letter.
+be reproduced, and the draw is published so anyone can check it
+(``fastlege.registry.draw``, docs/draw.md). Each drawn resident gets a pending
+move to the new list from the 1st of the month, which does not count as one of
+their two switches, and a letter.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fastlege.core import audit
-from fastlege.registry import rules
+from fastlege.registry import draw, rules
 from fastlege.registry.models import (
     Agreement,
     CeilingChange,
@@ -128,7 +129,8 @@ def prepare_list_reduction(
     ``plan``: ``(target list, number)`` pairs, lists in the same municipality
     with that many free places (counting pending moves). At most the excess
     over the ceiling may be moved. ``seed`` is recorded; without one a random
-    seed is chosen.
+    seed is chosen. Whether the seed was given is recorded and published with the
+    draw (docs/draw.md).
     """
     today = today_or(today)
     source = get_agreement(agreement)
@@ -165,8 +167,12 @@ def prepare_list_reduction(
     candidates = basis.candidates
     units = basis.units
     forbidden = _forbidden_pairs([m.id for m in candidates], targets, locked, effective_on)
+    seed_given = seed is not None
     seed = seed if seed is not None else secrets.randbits(63)
-    result = rules.draw_reduction(units, targets, seed, _allowed(forbidden))
+    key = draw.new_key()
+    while len({draw.pseudonym(key, seed, u) for u in units}) < len(units):
+        key = draw.new_key()  # two households with one pseudonym: about 1 in 10⁸
+    result = _draw_published(units, targets, seed, key, forbidden)
 
     reduction = ListReduction.objects.create(
         agreement=source,
@@ -176,6 +182,9 @@ def prepare_list_reduction(
         to_move=to_move,
         drawn=result.drawn,
         seed=seed,
+        seed_given=seed_given,
+        algorithm=draw.METHOD,
+        pseudonym_key=key,
         plan={"targets": [[t, n] for t, n in targets], "forbidden": sorted(forbidden)},
         units=units,
         decided_by=_user(actor),
@@ -277,11 +286,62 @@ def _allowed(forbidden: set[tuple[int, int]]) -> Any:
     return lambda unit, target: not any((rid, target) in forbidden for rid in unit)
 
 
-def reproduce_draw(reduction: ListReduction) -> rules.DrawResult:
-    """Run the recorded draw again from its seed and input; gives the same result."""
+def published_households(
+    units: list[list[int]],
+    targets: list[tuple[int, int]],
+    seed: int,
+    key: str,
+    forbidden: set[tuple[int, int]],
+) -> list[draw.Household]:
+    """The households of a ``sha256-v2`` draw as they are published, in ``units`` order."""
+    return [
+        draw.Household(
+            pseudonym=draw.pseudonym(key, seed, unit),
+            size=len(unit),
+            excluded=tuple(t for t, _n in targets if any((r, t) in forbidden for r in unit)),
+        )
+        for unit in units
+    ]
+
+
+def _draw_published(
+    units: list[list[int]],
+    targets: list[tuple[int, int]],
+    seed: int,
+    key: str,
+    forbidden: set[tuple[int, int]],
+) -> rules.DrawResult:
+    """The ``sha256-v2`` draw as assignments of units; the unit number is the
+    household's place in the draw order."""
+    households = published_households(units, targets, seed, key, forbidden)
+    unit_of = {h.pseudonym: tuple(u) for h, u in zip(households, units, strict=True)}
+    rank = {
+        name: number
+        for number, name in enumerate(
+            sorted(unit_of, key=lambda n: (draw.order_key(seed, n), n)), start=1
+        )
+    }
+    return rules.DrawResult(
+        tuple((rank[name], unit_of[name], t) for name, t in draw.draw(households, targets, seed))
+    )
+
+
+def recorded_input(
+    reduction: ListReduction,
+) -> tuple[list[tuple[int, int]], set[tuple[int, int]]]:
     plan = reduction.plan
     targets = [(int(t), int(n)) for t, n in plan["targets"]]
     forbidden = {(int(r), int(t)) for r, t in plan.get("forbidden", [])}
+    return targets, forbidden
+
+
+def reproduce_draw(reduction: ListReduction) -> rules.DrawResult:
+    """Run the recorded draw again from its seed and input; gives the same result."""
+    targets, forbidden = recorded_input(reduction)
+    if reduction.algorithm == draw.METHOD:
+        return _draw_published(
+            reduction.units, targets, reduction.seed, reduction.pseudonym_key, forbidden
+        )
     return rules.draw_reduction(reduction.units, targets, reduction.seed, _allowed(forbidden))
 
 

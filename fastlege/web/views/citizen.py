@@ -23,6 +23,7 @@ from fastlege.core.errors import DomainError
 from fastlege.registry import rules
 from fastlege.registry import selectors as rs
 from fastlege.registry.models import Agreement, Notification, Resident
+from fastlege.registry.published_draws import own_draws
 from fastlege.registry.services import mark_read, opt_in, opt_out, receipts
 from fastlege.registry.services.access import regular_gp_on
 from fastlege.registry.services.errors import Code
@@ -299,7 +300,12 @@ def receipt(request: HttpRequest, person_id: int, notification_id: int) -> HttpR
 def notifications(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _person(request, person_id)
     rows = list(rs.notifications_for(request.user, person)[:PAGE])
-    return render(request, "web/citizen/notifications.html", {"person": person, "rows": rows})
+    draws = own_draws(request.user, person)
+    return render(
+        request,
+        "web/citizen/notifications.html",
+        {"person": person, "rows": rows, "draws": draws},
+    )
 
 
 @require_POST
