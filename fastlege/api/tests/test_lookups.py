@@ -260,3 +260,24 @@ def test_a_lists_members_for_its_municipality_and_gp_paged_and_audited() -> None
     refused = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {neighbour}")
     assert refused.status_code == 403 and refused["Content-Type"] == "application/problem+json"
     assert Client().get(url).status_code == 401
+
+
+def test_field_errors_are_in_the_language_the_program_asks_for() -> None:
+    """The web pages ignore Accept-Language (the footer's switch chooses); the API keeps
+    it: a field error's detail is Norwegian by default and English when asked."""
+    secret = token()
+
+    def detail(**headers: str) -> str:
+        response = Client().post(
+            "/api/v1/lookup/gp/",
+            json.dumps({"persons": "ikke en liste"}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {secret}",
+            **headers,
+        )
+        assert response.status_code == 400
+        return str(response.json()["errors"][0]["detail"])
+
+    norwegian, english = detail(), detail(HTTP_ACCEPT_LANGUAGE="en")
+    assert norwegian != english
+    assert "list" in english.lower() and "liste" in norwegian.lower()
