@@ -102,7 +102,9 @@ class Practice(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(57), MaxValueValidator(72)],
-        help_text=_("WGS84. Tom: kartet og avstanden bruker postnummerets eller kommunens midtpunkt."),
+        help_text=_(
+            "WGS84. Tom: kartet og avstanden bruker postnummerets eller kommunens midtpunkt."
+        ),
     )
     longitude = models.DecimalField(
         _("lengdegrad"),

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from fastlege.web.views import area, auth, citizen, gp, municipality, registry_import, wind_down
+from fastlege.web.views import (
+    area,
+    auth,
+    citizen,
+    gp,
+    municipality,
+    public,
+    registry_import,
+    wind_down,
+)
 
 app_name = "web"
 
@@ -10,6 +19,13 @@ urlpatterns = [
     path("start/", auth.start, name="start"),
     path("ingen-rolle/", auth.no_role, name="no_role"),
     path("finn-fastlege/", citizen.find_gp, name="find_gp"),
+    path("finn-fastlege/liste/<id:agreement_id>/", public.gp_page, name="gp_page"),
+    path("finn-fastlege/legekontor/<id:practice_id>/", public.practice_page, name="practice_page"),
+    path(
+        "finn-fastlege/legekontor/<id:practice_id>/endre/",
+        public.practice_edit,
+        name="practice_edit",
+    ),
     # citizen
     path("innbygger/", citizen.citizen_home, name="citizen_home"),
     path("innbygger/person/<id:person_id>/", citizen.person_page, name="person"),
