@@ -101,7 +101,10 @@ class Practice(models.Model):
         decimal_places=5,
         null=True,
         blank=True,
-        validators=[MinValueValidator(57), MaxValueValidator(72)],
+        validators=[
+            MinValueValidator(57, _("Breddegraden må være mellom 57 og 72 (Norge).")),
+            MaxValueValidator(72, _("Breddegraden må være mellom 57 og 72 (Norge).")),
+        ],
         help_text=_(
             "WGS84. Tom: kartet og avstanden bruker postnummerets eller kommunens midtpunkt."
         ),
@@ -112,7 +115,10 @@ class Practice(models.Model):
         decimal_places=5,
         null=True,
         blank=True,
-        validators=[MinValueValidator(4), MaxValueValidator(32)],
+        validators=[
+            MinValueValidator(4, _("Lengdegraden må være mellom 4 og 32 (Norge).")),
+            MaxValueValidator(32, _("Lengdegraden må være mellom 4 og 32 (Norge).")),
+        ],
         help_text=_("WGS84."),
     )
 
