@@ -29,6 +29,8 @@ from fastlege.registry.models import Practice
 from fastlege.stats import svg
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
+#: The map's width in px (scaled down to the column on a phone: ``svg.map`` in site.css).
+MAP_WIDTH = 480
 
 
 @dataclass(frozen=True)
@@ -116,8 +118,8 @@ def municipality_map(
         )
     return mark_safe(  # noqa: S308 – the texts in it are escaped
         f'<svg role="img" aria-label="{escape(label)}" viewBox="{x0 - pad} {y0 - pad} {w} {h}" '
-        f'xmlns="http://www.w3.org/2000/svg" class="map find-map" width="100%" '
-        f'preserveAspectRatio="xMidYMid meet">'
+        f'xmlns="http://www.w3.org/2000/svg" class="map find-map" '
+        f'width="{MAP_WIDTH}" height="{round(MAP_WIDTH * h / w)}">'
         f'<path d="{path}" fill="#eff3ff" stroke="#3182bd" stroke-width="{r / 3:.1f}"/>'
         f'<g fill="#bd0026">{"".join(dots)}</g></svg>'
     )
