@@ -5,7 +5,8 @@ searching only decides which buttons the page shows.
 
 A bounded number of queries whatever the municipality's size (Oslo: 611 lists):
 the lists with their figures (``selectors.list_figures``, five), the doctors of all of
-them (``selectors.with_doctors``, two), and the filters and sorting in Python. Kept
+them when the GP's sex, language or specialty is asked for, else of the page shown
+(``selectors.with_doctors``, two), and the filters and sorting in Python. Kept
 apart from ``fastlege.web.selectors``, which is long enough."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import F
 from django.http import Http404
@@ -64,7 +66,7 @@ class Filters:
 
 
 def _keep(a: Agreement, f: Filters) -> bool:
-    gp = a.gp  # type: ignore[attr-defined]
+    gp: Any = getattr(a, "gp", None)
     if f.only_free and not a.takes_new:  # type: ignore[attr-defined]
         return False
     if (f.sex or f.language or f.specialty) and gp is None:
@@ -98,10 +100,13 @@ def search(
     """The lists of ``municipality`` in force on ``day`` that pass ``filters``, sorted.
 
     Every row has the registry's figures (``free``, ``takes_new``, ``waiting``, …),
-    its GP (``gp``, ``gp_name``, …), ``point`` and, when a postal code is given,
-    ``distance_km`` from it. Sorted by free places (most first) or by distance
-    (nearest first); ties by practice name."""
-    rows = ws.with_doctors(ws.list_figures(municipality, day), day)
+    ``point`` and, when a postal code is given, ``distance_km`` from it; its GP
+    (``gp``, ``gp_name``, …) only when a filter needed it (``describe`` the rows
+    shown). Sorted by free places (most first) or by distance (nearest first); ties
+    by practice name."""
+    rows = ws.list_figures(municipality, day)
+    if filters.sex or filters.language or filters.specialty:
+        ws.with_doctors(rows, day)  # all of them, to filter; else only the page shown
     locator = Locator(municipality, (a.practice for a in rows))
     origin = locator.of_postal_code(postal_code) if postal_code else None
     for a in rows:
@@ -112,14 +117,23 @@ def search(
             else None
         )
     rows = [a for a in rows if _keep(a, filters)]
-    for a in rows:
-        gp = a.gp  # type: ignore[attr-defined]
-        a.language_names = language_names(gp.languages) if gp else ""  # type: ignore[attr-defined]
     if filters.sort == SORT_DISTANCE and origin is not None:
         rows.sort(key=lambda a: (a.distance_km is None, a.distance_km or 0, a.practice.name, a.pk))  # type: ignore[attr-defined]
     else:
         rows.sort(key=lambda a: (-a.free, a.practice.name, a.pk))  # type: ignore[attr-defined]
     return Result(rows, origin, locator)
+
+
+def describe(rows: list[Agreement], day: datetime.date) -> list[Agreement]:
+    """The GP of each row shown (``selectors.with_doctors`` unless the search already
+    read them) and ``language_names``."""
+    missing = [a for a in rows if not hasattr(a, "gp")]
+    if missing:
+        ws.with_doctors(missing, day)
+    for a in rows:
+        gp = a.gp  # type: ignore[attr-defined]
+        a.language_names = language_names(gp.languages) if gp else ""  # type: ignore[attr-defined]
+    return rows
 
 
 # -- the GP's and the practice's public pages --------------------------------------------
@@ -141,9 +155,8 @@ def public_list(agreement_id: int, day: datetime.date) -> Agreement:
     row = ws.list_row(agreement, day) if agreement else None
     if row is None:
         raise Http404
-    ws.with_doctors([row], day)
+    describe([row], day)
     row.age_band = age_band(row.gp.birth_date, day) if row.gp else None  # type: ignore[attr-defined]
-    row.language_names = language_names(row.gp.languages) if row.gp else ""  # type: ignore[attr-defined]
     return row
 
 
