@@ -53,6 +53,21 @@ def test_the_gp_page_shows_the_gp_and_the_list(world: World) -> None:
     assert reverse("web:practice_page", args=[agreement.practice_id]) in html
 
 
+def test_the_gp_page_offers_a_citizen_the_switch_and_anonymous_nothing(world: World) -> None:
+    free = reverse("web:gp_page", args=[world.free_list.pk])
+    full = reverse("web:gp_page", args=[world.full_list.pk])
+    switch = reverse("web:switch", args=[world.citizen.pk])
+    waiting = reverse("web:join_waiting", args=[world.citizen.pk])
+    citizen = world.client("citizen")
+    assert f"{switch}?agreement={world.free_list.pk}" in citizen.get(free).content.decode()
+    assert f"{waiting}?agreement={world.full_list.pk}" in citizen.get(full).content.decode()
+    html = citizen.get(free, {"person": str(world.child.pk)}).content.decode()
+    assert reverse("web:switch", args=[world.child.pk]) in html
+    for client in (Client(), world.client("gp")):
+        html = client.get(free).content.decode()
+        assert "/bytt/" not in html and "/venteliste/" not in html
+
+
 def test_unknown_or_ended_lists_and_practices_are_404(world: World) -> None:
     c = Client()
     assert c.get(reverse("web:gp_page", args=[987654])).status_code == 404

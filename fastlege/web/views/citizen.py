@@ -172,15 +172,20 @@ def find_gp(request: HttpRequest) -> HttpResponse:
     """Finn fastlege, one page for everyone: anyone sees the lists (public, § 6); a
     logged-in citizen also gets the buttons to switch or wait, for themselves or (with
     ``?person=``) a child they act for, and starts in their own municipality."""
-    person = None
-    if request.user.is_authenticated:
-        persons = ws.persons_i_act_for(request.user)
-        chosen = request.GET.get("person", "")
-        own = _own_ids(request)
-        person = next((p for p in persons if str(p.pk) == chosen), None) or next(
-            (p for p in persons if p.pk in own), None
-        )
-    return _find(request, person)
+    return _find(request, choosing_for(request))
+
+
+def choosing_for(request: HttpRequest) -> Resident | None:
+    """Whom a logged-in citizen chooses a GP for: ``?person=`` if they act for that
+    person (themselves or a child, § 5), else themselves; ``None`` for anyone else."""
+    if not request.user.is_authenticated:
+        return None
+    persons = ws.persons_i_act_for(request.user)
+    chosen = request.GET.get("person", "")
+    own = _own_ids(request)
+    return next((p for p in persons if str(p.pk) == chosen), None) or next(
+        (p for p in persons if p.pk in own), None
+    )
 
 
 @login_required

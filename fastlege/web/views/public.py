@@ -18,14 +18,17 @@ from fastlege.core.errors import DomainError
 from fastlege.registry.services.practice import INFO_FIELDS, may_edit_practice, update_practice_info
 from fastlege.web import search
 from fastlege.web.forms import PracticeInfoForm
+from fastlege.web.views.citizen import choosing_for
 
 
 def gp_page(request: HttpRequest, agreement_id: int) -> HttpResponse:
     """A list and its GP: who the GP is (age in bands), the list's ceiling, free places
-    (the registry's definition), how many wait, a substitute now."""
+    (the registry's definition), how many wait, a substitute now; for a logged-in
+    citizen the button to switch here or join the waiting list."""
     today = timezone.localdate()
     row = search.public_list(agreement_id, today)
-    return render(request, "web/public/gp.html", {"a": row, "today": today})
+    person = choosing_for(request)
+    return render(request, "web/public/gp.html", {"a": row, "person": person})
 
 
 def practice_page(request: HttpRequest, practice_id: int) -> HttpResponse:
