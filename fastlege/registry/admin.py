@@ -155,6 +155,7 @@ class DoctorAdmin(FastlegeModelAdmin):
                     "competence_exemption",
                     "competence_exemption_until",
                     "speaks_sami",
+                    "languages",
                 )
             },
         ),

@@ -28,6 +28,7 @@ from fastlege.registry.periods import overlaps
 from fastlege.registry.validators import (
     validate_ceiling,
     validate_hpr_number,
+    validate_language_codes,
     validate_org_number,
 )
 
@@ -82,6 +83,44 @@ class Practice(models.Model):
         related_name="practices",
     )
     is_municipal = models.BooleanField(_("kommunalt legekontor"), default=False)
+    # What a citizen choosing a GP reads on the practice's page; entered by the
+    # practice's GP or the municipality (``registry.services.practice``).
+    phone = models.CharField(_("telefon"), max_length=20, blank=True)
+    website = models.URLField(_("nettside"), max_length=200, blank=True)
+    booking_url = models.URLField(_("timebestilling"), max_length=200, blank=True)
+    opening_hours = models.TextField(_("åpningstider"), max_length=500, blank=True)
+    accessibility = models.TextField(
+        _("tilgjengelighet"),
+        max_length=500,
+        blank=True,
+        help_text=_("For eksempel trinnfri inngang, heis, parkering for forflytningshemmede."),
+    )
+    latitude = models.DecimalField(
+        _("breddegrad"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(57, _("Breddegraden må være mellom 57 og 72 (Norge).")),
+            MaxValueValidator(72, _("Breddegraden må være mellom 57 og 72 (Norge).")),
+        ],
+        help_text=_(
+            "WGS84. Tom: kartet og avstanden bruker postnummerets eller kommunens midtpunkt."
+        ),
+    )
+    longitude = models.DecimalField(
+        _("lengdegrad"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(4, _("Lengdegraden må være mellom 4 og 32 (Norge).")),
+            MaxValueValidator(32, _("Lengdegraden må være mellom 4 og 32 (Norge).")),
+        ],
+        help_text=_("WGS84."),
+    )
 
     class Meta:
         verbose_name = _("legekontor")
@@ -117,6 +156,16 @@ class Doctor(models.Model):
         help_text=_(
             "Legen snakker samisk. Gir samisktalende forrang på ventelisten når listen er i "
             "forvaltningsområdet for samisk språk (fastlegeforskriften § 36)."
+        ),
+    )
+    languages = models.CharField(
+        _("språk"),
+        max_length=100,
+        blank=True,
+        validators=[validate_language_codes],
+        help_text=_(
+            "Språk legen snakker med pasienter i tillegg til norsk: koder etter ISO 639-1 "
+            "skilt med komma, for eksempel «en,pl»."
         ),
     )
     alis_from = models.DateField(_("ALIS-avtale fra"), null=True, blank=True)

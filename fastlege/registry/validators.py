@@ -51,3 +51,48 @@ def validate_ceiling(value: int) -> None:
             code="ceiling_out_of_range",
             params={"low": low, "high": high},
         )
+
+
+#: Languages a GP may be found by (ISO 639-1 code → name in bokmål): the largest
+#: immigrant languages in Norway (SSB), English and the Sami languages. Norwegian
+#: is not listed: every GP speaks it.
+LANGUAGES: dict[str, str] = {
+    "se": "nordsamisk",
+    "en": "engelsk",
+    "sv": "svensk",
+    "da": "dansk",
+    "de": "tysk",
+    "fr": "fransk",
+    "es": "spansk",
+    "it": "italiensk",
+    "pl": "polsk",
+    "lt": "litauisk",
+    "ru": "russisk",
+    "uk": "ukrainsk",
+    "ar": "arabisk",
+    "so": "somali",
+    "fa": "persisk",
+    "ur": "urdu",
+    "ti": "tigrinja",
+    "tr": "tyrkisk",
+    "th": "thai",
+    "vi": "vietnamesisk",
+    "tl": "tagalog",
+    "ta": "tamil",
+}
+
+
+def language_codes(value: str) -> list[str]:
+    """The codes of a ``Doctor.languages`` value, in the order written."""
+    return [c.strip() for c in value.split(",") if c.strip()]
+
+
+def validate_language_codes(value: str) -> None:
+    """ISO 639-1 codes separated by commas, each one of ``LANGUAGES``."""
+    unknown = [c for c in language_codes(value) if c not in LANGUAGES]
+    if unknown:
+        raise ValidationError(
+            _("Ukjent språkkode: %(codes)s. Bruk koder som «en» eller «pl», skilt med komma."),
+            code="language_code",
+            params={"codes": ", ".join(unknown)},
+        )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import models
 from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -15,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from fastlege.accounts.forms import LOCKED_MESSAGE, LockedMessageMixin
 from fastlege.core.admin_tools import NIN_HTML_PATTERN, NIN_PATTERN
 from fastlege.core.converters import MAX_ID
-from fastlege.registry.models import Absence, DoctorPeriod
+from fastlege.registry.models import Absence, Doctor, DoctorPeriod, Practice
+from fastlege.registry.services.practice import INFO_FIELDS
+from fastlege.registry.validators import LANGUAGES
 
 
 class LoginForm(LockedMessageMixin, AuthenticationForm):
@@ -65,6 +69,37 @@ class SearchForm(forms.Form):
         error_messages={"invalid": _("Postnummeret må ha fire siffer.")},
     )
     bare_ledige = forms.BooleanField(label=_("Vis bare lister som tar imot nye"), required=False)
+    kjonn = forms.ChoiceField(
+        label=_("Legens kjønn"),
+        required=False,
+        choices=[("", _("Alle")), ("K", _("Kvinne")), ("M", _("Mann"))],
+    )
+    sprak = forms.ChoiceField(
+        label=_("Legen snakker"),
+        required=False,
+        choices=[("", _("Alle språk")), *sorted(LANGUAGES.items(), key=lambda kv: kv[1])],
+    )
+    spesialist = forms.ChoiceField(
+        label=_("Spesialist i allmennmedisin"),
+        required=False,
+        choices=[("", _("Alle")), *Doctor.Specialty.choices],
+    )
+    maks_km = forms.IntegerField(
+        label=_("Høyst så mange km fra postnummeret"),
+        required=False,
+        min_value=1,
+        max_value=1000,
+        error_messages={
+            "invalid": _("Skriv avstanden som et helt antall kilometer."),
+            "min_value": _("Avstanden må være minst 1 km."),
+            "max_value": _("Avstanden kan være høyst 1000 km."),
+        },
+    )
+    sortering = forms.ChoiceField(
+        label=_("Sorter etter"),
+        required=False,
+        choices=[("ledige", _("Flest ledige plasser")), ("avstand", _("Avstand fra postnummeret"))],
+    )
 
     def __init__(self, *args: Any, municipalities: list[tuple[str, str]], **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -77,6 +112,51 @@ class SearchForm(forms.Form):
         data = super().clean() or {}
         if not data.get("kommune") and not data.get("postnummer"):
             raise forms.ValidationError(_("Velg en kommune eller skriv et postnummer."))
+        if not data.get("postnummer"):
+            if data.get("maks_km"):
+                self.add_error("maks_km", _("Skriv et postnummer for å søke etter avstand."))
+            if data.get("sortering") == "avstand":
+                self.add_error("sortering", _("Skriv et postnummer for å sortere etter avstand."))
+        return data
+
+
+def _https_urls(field: Any, **kwargs: Any) -> Any:
+    """Model form fields; a web address written without a scheme gets https://."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class PracticeInfoForm(forms.ModelForm):
+    """What a practice tells citizens (``registry.services.practice.INFO_FIELDS``)."""
+
+    class Meta:
+        model = Practice
+        formfield_callback = _https_urls
+        fields = list(INFO_FIELDS)
+        error_messages = {
+            "website": {"invalid": _("Skriv en gyldig nettadresse, som https://legekontoret.no.")},
+            "booking_url": {
+                "invalid": _("Skriv en gyldig nettadresse, som https://legekontoret.no/time.")
+            },
+        }
+        widgets = {
+            "opening_hours": forms.Textarea(attrs={"rows": 3}),
+            "accessibility": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_phone(self) -> str:
+        phone = str(self.cleaned_data.get("phone") or "").strip()
+        if phone and not re.fullmatch(r"\+?[0-9 ]{8,15}", phone):
+            raise forms.ValidationError(
+                _("Skriv telefonnummeret med siffer, for eksempel 22 12 34 56.")
+            )
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise forms.ValidationError(_("Fyll ut både breddegrad og lengdegrad, eller ingen."))
         return data
 
 

@@ -344,7 +344,8 @@ def _periods_on(day: datetime.date) -> QuerySet[DoctorPeriod]:
 def with_doctors(rows: list[Agreement], day: datetime.date) -> list[Agreement]:
     """For the rows shown: the regular GP now (``gp_name``, ``gp_sex``), a substitute now
     (``substitute_name``) and, for a list without a regular GP, when it lost its last
-    one (``vacant_since``). Two queries for the whole page."""
+    one (``vacant_since``); ``gp`` (the ``Doctor``) and ``gp_since`` (on the list since).
+    Two queries for the whole page."""
     ids = [a.pk for a in rows]
     latest: dict[tuple[int, str], DoctorPeriod] = {}
     for p in (
@@ -364,6 +365,8 @@ def with_doctors(rows: list[Agreement], day: datetime.date) -> list[Agreement]:
     for a in rows:
         gp = latest.get((a.pk, REGULAR))
         sub = latest.get((a.pk, SUBSTITUTE))
+        a.gp = gp.doctor if gp else None  # type: ignore[attr-defined]
+        a.gp_since = gp.valid_from if gp else None  # type: ignore[attr-defined]
         a.gp_name = gp.doctor.full_name if gp else None  # type: ignore[attr-defined]
         a.gp_sex = gp.doctor.sex if gp else None  # type: ignore[attr-defined]
         a.substitute_name = sub.doctor.full_name if sub else None  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from fastlege.web.views import (
     gp,
     gp_list,
     municipality,
+    public,
     registry_import,
     wind_down,
 )
@@ -24,6 +25,13 @@ urlpatterns = [
     path("om-tjenesten/", about.about, name="about"),
     path("trekning/<id:reduction_id>/", draw.draw_page, name="draw"),
     path("trekning/<id:reduction_id>/trekning.json", draw.draw_json, name="draw_json"),
+    path("finn-fastlege/liste/<id:agreement_id>/", public.gp_page, name="gp_page"),
+    path("finn-fastlege/legekontor/<id:practice_id>/", public.practice_page, name="practice_page"),
+    path(
+        "finn-fastlege/legekontor/<id:practice_id>/endre/",
+        public.practice_edit,
+        name="practice_edit",
+    ),
     # citizen
     path("innbygger/", citizen.citizen_home, name="citizen_home"),
     path("innbygger/person/<id:person_id>/", citizen.person_page, name="person"),

@@ -10,8 +10,9 @@ Modules: ``citizen`` (switch, cancel, opt out/in), ``waiting`` (waiting lists),
 ``removal`` (§§ 38–39), ``absence`` (a GP's absence and its cover),
 ``population`` (events from the population register), ``wind_down`` (shared-list
 wind-downs, deleliste),
-``notifications`` (letters to residents), ``file_import`` (a municipality's registry
-loaded from files, docs/import.md); ``errors`` has the codes.
+``notifications`` (letters to residents), ``practice`` (what a practice tells
+citizens), ``file_import`` (a municipality's registry loaded from files,
+docs/import.md); ``errors`` has the codes.
 """
 
 from fastlege.registry.services.absence import change_absence, decide_absence, register_absence
@@ -49,6 +50,7 @@ from fastlege.registry.services.population import (
     register_emigration,
     register_move,
 )
+from fastlege.registry.services.practice import update_practice_info
 from fastlege.registry.services.reduction import cancel_list_reduction, prepare_list_reduction
 from fastlege.registry.services.removal import remove_resident_for_threats
 from fastlege.registry.services.waiting import (
@@ -63,6 +65,7 @@ from fastlege.registry.services.wind_down import (
 )
 
 __all__ = [
+    "update_practice_info",
     "Code",
     "change_absence",
     "decide_absence",

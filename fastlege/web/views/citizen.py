@@ -27,6 +27,7 @@ from fastlege.registry.published_draws import own_draws
 from fastlege.registry.services import mark_read, opt_in, opt_out, receipts
 from fastlege.registry.services.access import regular_gp_on
 from fastlege.registry.services.errors import Code
+from fastlege.web import geo, search
 from fastlege.web import selectors as ws
 from fastlege.web.forms import ListChoiceForm, SearchForm
 from fastlege.web.views.common import act, query_without_page
@@ -102,41 +103,96 @@ def history(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "web/citizen/history.html", {"person": person, "rows": rows})
 
 
-def _search(request: HttpRequest) -> dict[str, object]:
-    municipalities = [(m.number, m.name) for m in ws.all_municipalities()]
-    form = SearchForm(request.GET or None, municipalities=municipalities)
+def _filters(data: dict[str, Any]) -> search.Filters:
+    return search.Filters(
+        sex=data["kjonn"],
+        language=data["sprak"],
+        specialty=data["spesialist"],
+        only_free=data["bare_ledige"],
+        max_km=data["maks_km"],
+        sort=data["sortering"] or search.SORT_FREE,
+    )
+
+
+def _search(request: HttpRequest, start_in: str | None) -> dict[str, object]:
+    """The search form and, once asked (or at once in ``start_in``, the person's own
+    municipality), one page of results with the municipality's map."""
+    data: Any = request.GET
+    if not any(k in request.GET for k in SEARCH_KEYS) and start_in:
+        data = {"kommune": start_in}
+    municipalities = search.municipality_choices()
+    form = SearchForm(data or None, municipalities=municipalities)
     context: dict[str, object] = {"form": form, "results": None}
-    if request.GET and form.is_valid():
+    if data and form.is_valid():
         place = ws.resolve_place(form.cleaned_data["kommune"], form.cleaned_data["postnummer"])
         if place is None:
             form.add_error("postnummer", _("Fant ingen kommune for dette postnummeret."))
-        else:
-            context["place"] = place
-            rows = ws.find_lists(
-                place.municipality.number, only_free=form.cleaned_data["bare_ledige"]
-            )
-            page = ws.page_of(rows, request.GET.get("side"))
-            ws.with_doctors(list(page.object_list), timezone.localdate())
-            context["results"] = page
-            context["query"] = query_without_page(request)
+            return context
+        today = timezone.localdate()
+        number = place.municipality.number
+        code = place.postal_code.code if place.postal_code else None
+        found = search.search(number, _filters(form.cleaned_data), postal_code=code, day=today)
+        name = dict(municipalities).get(number, place.municipality.name)
+        page = ws.page_of(found.rows, request.GET.get("side"))
+        search.describe(list(page.object_list), today)
+        context.update(
+            place=place,
+            place_name=name,
+            results=page,
+            query=query_without_page(request),
+            by_distance=found.origin is not None,
+            map=geo.municipality_map(
+                number,
+                _("Kart over %(name)s med legekontorene i søket") % {"name": name},
+                [(a.practice.name, a.point) for a in found.rows if a.point],  # type: ignore[attr-defined]
+                found.origin,
+            ),
+        )
     return context
 
 
+#: Query parameters that make a search (others, like ``person``, do not).
+SEARCH_KEYS = ("kommune", "postnummer")
+
+
+def _find(request: HttpRequest, person: Resident | None) -> HttpResponse:
+    context = _search(request, person.municipality_id if person else None)
+    if person is not None:
+        pending = rs.pending_switch(request.user, person)
+        context.update(
+            person=person,
+            persons=ws.persons_i_act_for(request.user),
+            effective_on=rules.switch_effective_on(timezone.localdate()),
+            pending=pending,
+            pending_label=ws.agreement_label(pending.to_agreement) if pending else "",
+        )
+    return render(request, "web/citizen/find.html", context)
+
+
 def find_gp(request: HttpRequest) -> HttpResponse:
-    """Public: lists with free places in a municipality or near a postal code (§ 6)."""
-    return render(request, "web/citizen/find.html", _search(request))
+    """Finn fastlege, one page for everyone: anyone sees the lists (public, § 6); a
+    logged-in citizen also gets the buttons to switch or wait, for themselves or (with
+    ``?person=``) a child they act for, and starts in their own municipality."""
+    return _find(request, choosing_for(request))
+
+
+def choosing_for(request: HttpRequest) -> Resident | None:
+    """Whom a logged-in citizen chooses a GP for: ``?person=`` if they act for that
+    person (themselves or a child, § 5), else themselves; ``None`` for anyone else."""
+    if not request.user.is_authenticated:
+        return None
+    persons = ws.persons_i_act_for(request.user)
+    chosen = request.GET.get("person", "")
+    own = _own_ids(request)
+    return next((p for p in persons if str(p.pk) == chosen), None) or next(
+        (p for p in persons if p.pk in own), None
+    )
 
 
 @login_required
 def find_for_person(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = _person(request, person_id)
-    context = _search(request)
-    context["person"] = person
-    context["effective_on"] = rules.switch_effective_on(timezone.localdate())
-    pending = rs.pending_switch(request.user, person)
-    context["pending"] = pending
-    context["pending_label"] = ws.agreement_label(pending.to_agreement) if pending else ""
-    return render(request, "web/citizen/find.html", context)
+    """The same search for one person the user acts for (404 for anyone else)."""
+    return _find(request, _person(request, person_id))
 
 
 def _chosen_list(data: Any) -> int | None:
