@@ -10,6 +10,7 @@ urlpatterns = [
     path("start/", auth.start, name="start"),
     path("ingen-rolle/", auth.no_role, name="no_role"),
     path("finn-fastlege/", citizen.find_gp, name="find_gp"),
+    path("ventetid/", citizen.waiting_time_method, name="waiting_time_method"),
     # citizen
     path("innbygger/", citizen.citizen_home, name="citizen_home"),
     path("innbygger/person/<id:person_id>/", citizen.person_page, name="person"),
