@@ -126,6 +126,7 @@ class WaitEstimate:
     needed: int  # places that must open first (position − free places now; ≥ 1)
     low: int | None  # months, ``None`` when not known or past ``max_months``
     high: int | None
+    median: int | None  # the month by which half have had their turn (the back-test's point)
     opened: int  # places opened for the queue in the window
     window: int  # months the window covers
     as_of: datetime.date | None  # the last month of the history
@@ -211,6 +212,7 @@ def estimate(
         needed=needed,
         low=None,
         high=None,
+        median=None,
         opened=opened,
         window=window,
         as_of=months[-1].month if months else None,
@@ -219,19 +221,20 @@ def estimate(
     if window < params.min_history_months:
         return unknown
     if position <= places_left_now:  # a free place now: the next run
-        return replace(unknown, kind=Kind.RANGE, low=1, high=1)
+        return replace(unknown, kind=Kind.RANGE, low=1, high=1, median=1)
     if opened == 0:
         return replace(unknown, kind=Kind.NONE_OPENED)
     cap = params.max_months
-    low, high = (
+    low, median, high = (
         _first_month(needed, opened, window, params.prior_shape, q, cap)
-        for q in (params.low_quantile, params.high_quantile)
+        for q in (params.low_quantile, 0.5, params.high_quantile)
     )
     return replace(
         unknown,
         kind=Kind.RANGE if high <= cap else Kind.LONGER,
         low=low if low <= cap else None,
         high=high if high <= cap else None,
+        median=median if median <= cap else None,
     )
 
 
