@@ -17,7 +17,9 @@ reason ``venteliste``). Written out, that is members leaving, plus ceiling
 increases (less decreases), less the people who joined *not* from the waiting list
 (newborns on a parent's list, unassigned residents who come first, switches while
 the list was open): the places the queue could have had. Over a window the sum
-telescopes, so a month without a run (a gap) costs nothing but its share.
+telescopes, so a month without a run (a gap) costs nothing but its share. The places
+the queue actually got are a floor: a ceiling cut in the window (the list reduced,
+its members moved off) does not make the places given from the queue disappear.
 
 **Assumptions.** Places open at a steady rate λ per month, at random (a Poisson
 process: a month's openings do not depend on the last month's). λ is not known;
@@ -53,13 +55,15 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from fastlege.monthly.models import ListMonthSnapshot
 from fastlege.registry import capacity, rules
-from fastlege.registry.models import Agreement, ListMembership
+from fastlege.registry.models import Agreement, ListMembership, WaitingListEntry
 from fastlege.registry.selectors import QueuePlace, waiting_on_list
 
 
@@ -79,9 +83,18 @@ class Parameters:
     prior_shape: float = 0.5
     #: Ranges reaching past this many months are shown as "more than …".
     max_months: int = 36
+    #: Count on those ahead leaving the queue without a place, at the list's past rate.
+    count_leavers: bool = True
 
 
 PARAMETERS = Parameters()
+
+#: A waiting place that ended without a place on the list.
+LEFT_WITHOUT_A_PLACE = (
+    WaitingListEntry.Status.LEFT,
+    WaitingListEntry.Status.REPLACED,
+    WaitingListEntry.Status.ENDED,
+)
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,8 @@ class MonthFigures:
     ceiling: int
     length: int
     from_waiting_list: int = 0
+    waiting: int = 0  # in the queue after the run
+    left_waiting_list: int = 0  # left the queue without a place during the month
 
 
 @dataclass(frozen=True)
@@ -159,6 +174,19 @@ def openings(history: Sequence[MonthFigures]) -> list[int]:
     ]
 
 
+def leaving_share(history: Sequence[MonthFigures]) -> float:
+    """The share of a queue that leaves it without a place in a month: those who left over
+    the window ÷ the queue's person-months (0 with no queue in the window)."""
+    exposure = sum(m.waiting for m in history)
+    return min(1.0, sum(m.left_waiting_list for m in history) / exposure) if exposure else 0.0
+
+
+def still_ahead(ahead: int, leaving: float, months: int) -> int:
+    """Of ``ahead`` people, how many are expected still in the queue after ``months``
+    (rounded up: a part of a person still stands ahead)."""
+    return math.ceil(ahead * (1.0 - leaving) ** months - 1e-9)
+
+
 def turn_by(months: int, needed: int, opened: int, window: int, prior: float = 0.5) -> float:
     """P(at least ``needed`` places open within ``months``) when ``opened`` places opened
     in ``window`` months: 1 − the negative-binomial CDF at ``needed − 1`` (summed in
@@ -177,12 +205,23 @@ def turn_by(months: int, needed: int, opened: int, window: int, prior: float = 0
 
 
 @functools.lru_cache(maxsize=65536)
-def _first_month(needed: int, opened: int, window: int, prior: float, q: float, cap: int) -> int:
-    """The first whole month ``j`` in 1..cap with ``turn_by(j) ≥ q``; ``cap + 1`` if none.
-    A binary search: ``turn_by`` grows with ``j``."""
+def _first_month(
+    ahead: int,
+    places_left_now: int,
+    leaving: float,
+    opened: int,
+    window: int,
+    prior: float,
+    q: float,
+    cap: int,
+) -> int:
+    """The first whole month ``j`` in 1..cap with ``turn_by(j) ≥ q`` for the places needed
+    by then (those still ahead + 1 − places left now); ``cap + 1`` if none. A binary
+    search: ``turn_by`` grows with ``j`` and the places needed shrink."""
     lo, hi = 1, cap + 1
     while lo < hi:
         mid = (lo + hi) // 2
+        needed = still_ahead(ahead, leaving, mid) + 1 - places_left_now
         if turn_by(mid, needed, opened, window, prior) >= q:
             hi = mid
         else:
@@ -203,7 +242,9 @@ def estimate(
     agreement_id = history.agreement_id if history else 0
     months = _window(history.months if history else (), params.window_months)
     window = ListHistory(agreement_id, months).span
-    opened = max(0, sum(openings(months)))
+    # What the queue got is a floor: a cut in the ceiling does not hide places given out.
+    opened = max(0, sum(openings(months)), sum(m.from_waiting_list for m in months[1:]))
+    leaving = leaving_share(months) if params.count_leavers else 0.0
     needed = max(1, position - places_left_now)
     unknown = WaitEstimate(
         agreement_id=agreement_id,
@@ -226,7 +267,9 @@ def estimate(
         return replace(unknown, kind=Kind.NONE_OPENED)
     cap = params.max_months
     low, median, high = (
-        _first_month(needed, opened, window, params.prior_shape, q, cap)
+        _first_month(
+            position - 1, places_left_now, leaving, opened, window, params.prior_shape, q, cap
+        )
         for q in (params.low_quantile, 0.5, params.high_quantile)
     )
     return replace(
@@ -246,7 +289,7 @@ def _window(months: Sequence[MonthFigures], window_months: int) -> tuple[MonthFi
     return tuple(m for m in months if _month_number(m.month) >= first)
 
 
-# --- Reading the history (one list or many in two queries) ---------------------------
+# --- Reading the history (one list or many in three queries) ---------------------------
 
 
 def latest_month() -> datetime.date | None:
@@ -261,8 +304,9 @@ def histories(
     params: Parameters = PARAMETERS,
 ) -> dict[int, ListHistory]:
     """The lists' histories up to the snapshot of ``as_of`` (default: the last run), the
-    last ``params.window_months`` months: one query on the snapshots and one on the list
-    places begun from a waiting list. ``agreement_ids=None``: every list."""
+    last ``params.window_months`` months: three queries (the snapshots, the list places
+    begun from a waiting list, the waiting places left without a place). ``agreement_ids=None``:
+    every list."""
     as_of = as_of or latest_month()
     if as_of is None:
         return {}
@@ -274,27 +318,41 @@ def histories(
         valid_from__gt=start,
         valid_from__lt=after,
     )
+    began = datetime.datetime.combine(start, datetime.time())
+    ended = datetime.datetime.combine(after, datetime.time())
+    leavers = WaitingListEntry.objects.filter(
+        status__in=LEFT_WITHOUT_A_PLACE,
+        ended_at__gte=timezone.make_aware(began),
+        ended_at__lt=timezone.make_aware(ended),
+    )
     if agreement_ids is not None:
         ids = sorted(set(agreement_ids))
         snapshots = snapshots.filter(agreement_id__in=ids)
         joins = joins.filter(agreement_id__in=ids)
-    came: dict[tuple[int, datetime.date], int] = {}
-    for agreement_id, month, n in (
-        joins.annotate(m=TruncMonth("valid_from"))
+        leavers = leavers.filter(agreement_id__in=ids)
+    came = _by_month(joins, "valid_from")
+    left = _by_month(leavers, "ended_at")
+    rows: dict[int, list[MonthFigures]] = defaultdict(list)
+    for agreement_id, month, ceiling, length, waiting in snapshots.order_by(
+        "agreement_id", "month"
+    ).values_list("agreement_id", "month", "ceiling", "length", "waiting_count"):
+        key = (agreement_id, month)
+        rows[agreement_id].append(
+            MonthFigures(month, ceiling, length, came.get(key, 0), waiting, left.get(key, 0))
+        )
+    return {pk: ListHistory(pk, tuple(months)) for pk, months in rows.items()}
+
+
+def _by_month(rows: QuerySet[Any], field: str) -> dict[tuple[int, datetime.date], int]:
+    """Counts of ``rows`` per (list, month of ``field``)."""
+    return {
+        (agreement_id, _as_date(month)): n
+        for agreement_id, month, n in rows.annotate(m=TruncMonth(field))
         .order_by()
         .values("agreement_id", "m")
         .annotate(n=Count("*"))
         .values_list("agreement_id", "m", "n")
-    ):
-        came[(agreement_id, _as_date(month))] = n
-    rows: dict[int, list[MonthFigures]] = defaultdict(list)
-    for agreement_id, month, ceiling, length in snapshots.order_by(
-        "agreement_id", "month"
-    ).values_list("agreement_id", "month", "ceiling", "length"):
-        rows[agreement_id].append(
-            MonthFigures(month, ceiling, length, came.get((agreement_id, month), 0))
-        )
-    return {pk: ListHistory(pk, tuple(months)) for pk, months in rows.items()}
+    }
 
 
 def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
@@ -306,7 +364,7 @@ def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
 
 def for_lists(agreement_ids: Iterable[int]) -> dict[int, WaitEstimate]:
     """The expected wait of someone joining each list's queue now (place = those
-    waiting + 1), for many lists: three queries (the lists' places left and queues,
+    waiting + 1), for many lists: four queries (the lists' places left and queues,
     and ``histories``)."""
     ids = sorted(set(agreement_ids))
     now = {

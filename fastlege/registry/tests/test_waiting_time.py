@@ -135,3 +135,30 @@ def test_many_lists_at_once_give_what_each_list_alone_gives() -> None:
     assert together[lists[1].pk].opened == 4
     assert together[lists[2].pk].kind == Kind.UNKNOWN
     assert together[lists[3].pk].kind == Kind.UNKNOWN
+
+
+def test_a_ceiling_cut_does_not_hide_the_places_the_queue_got() -> None:
+    history = steady([1] * 11 + [0])
+    cut = MonthFigures(history.months[-1].month, ceiling=70, length=100, from_waiting_list=0)
+    reduced = type(history)(history.agreement_id, (*history.months[:-1], cut))
+    assert sum(wt.openings(reduced.months)) == 11 - 30  # the ceiling cut by 30
+    assert wt.estimate(reduced, 1).opened == 11  # but the queue got 11
+
+
+def test_those_ahead_who_leave_the_queue_shorten_the_wait() -> None:
+    # 12 a year, a tenth of the queue leaving each month: the tenth in line.
+    base = steady([1] * 12)
+    leaving = type(base)(
+        base.agreement_id,
+        tuple(
+            MonthFigures(m.month, m.ceiling, m.length, m.from_waiting_list, 10, 1)
+            for m in base.months
+        ),
+    )
+    assert wt.leaving_share(leaving.months) == pytest.approx(13 / 130)
+    # After j months 9 × 0.9^j are still ahead: 8.1 → 9, 7.29 → 8, 6.56 → 7.
+    assert [wt.still_ahead(9, 0.1, j) for j in (1, 2, 3)] == [9, 8, 7]
+    slow, fast = wt.estimate(base, 10), wt.estimate(leaving, 10)
+    assert fast.high is not None and slow.high is not None
+    assert fast.low is not None and slow.low is not None
+    assert fast.high < slow.high and fast.low <= slow.low
