@@ -26,15 +26,16 @@ process: a month's openings do not depend on the last month's). λ is not known;
 with ``x`` places opened in ``W`` months, λ is taken as Gamma(x + ½, W) (the
 Jeffreys prior of a Poisson rate), so a short or quiet history gives a wider
 range. The queue keeps its order (first come, first served; § 36 order is already
-in the position), nobody ahead leaves the queue without a place (if some do, the
-wait is shorter: the range errs long), and places go out only in the monthly run,
-so a wait is a whole number of months. The person at place ``k`` gets a place in
-the run where the ``k − free places now``-th place opens.
+in the position); those ahead leave the queue without a place at the list's past
+monthly share (``leaving_share``), evenly through the queue; and places go out only
+in the monthly run, so a wait is a whole number of months. The person at place
+``k`` gets a place in the run where the ``still ahead + 1 − places left now``-th
+place opens.
 
 **The range.** With those assumptions the number of places opening in the next
 ``j`` months is negative-binomial, NB(r = x + ½, p = W / (W + j)), and
 
-    P(wait ≤ j months) = P(NB ≥ needed)
+    P(wait ≤ j months) = P(NB ≥ still_ahead(k − 1, j) + 1 − places_left_now)
 
 The range is the first ``j`` where that reaches ``low_quantile`` and the first
 where it reaches ``high_quantile`` (``PARAMETERS``). The back-test of this method
