@@ -32,6 +32,7 @@ urlpatterns = [
         public.practice_edit,
         name="practice_edit",
     ),
+    path("ventetid/", citizen.waiting_time_method, name="waiting_time_method"),
     # citizen
     path("innbygger/", citizen.citizen_home, name="citizen_home"),
     path("innbygger/person/<id:person_id>/", citizen.person_page, name="person"),

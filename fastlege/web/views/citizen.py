@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fastlege.core.errors import DomainError
-from fastlege.registry import rules
+from fastlege.registry import rules, waiting_time
 from fastlege.registry import selectors as rs
 from fastlege.registry.models import Agreement, Notification, Resident
 from fastlege.registry.published_draws import own_draws
@@ -84,6 +84,7 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
         "pending": pending,
         "pending_label": ws.agreement_label(pending.to_agreement) if pending else "",
         "place": place,
+        "estimate": waiting_time.for_place(place) if place else None,
         "place_label": ws.agreement_label(
             Agreement.objects.select_related("practice").get(pk=place.agreement_id)
         )
@@ -94,6 +95,18 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
         "age": rules.age_on(person.birth_date, timezone.localdate()),
     }
     return render(request, "web/citizen/person.html", context)
+
+
+def waiting_time_method(request: HttpRequest) -> HttpResponse:
+    """Public: how the expected wait is estimated, in plain Norwegian
+    (``registry.waiting_time``; its figures from ``waiting_time.PARAMETERS``)."""
+    p = waiting_time.PARAMETERS
+    low, high = round(100 * p.low_quantile), round(100 * p.high_quantile)
+    return render(
+        request,
+        "web/citizen/waiting_time_method.html",
+        {"p": p, "low": low, "high": high, "inside": high - low},
+    )
 
 
 @login_required
@@ -310,6 +323,7 @@ def join_waiting(request: HttpRequest, person_id: int) -> HttpResponse:
         person,
         lambda: receipts.waiting_summary(request.user, person, agreement),
         "web/citizen/confirm_waiting.html",
+        estimate=waiting_time.for_list(agreement),
     )
 
 
