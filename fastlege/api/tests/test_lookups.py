@@ -267,7 +267,7 @@ def test_field_errors_are_in_the_language_the_program_asks_for() -> None:
     it: a field error's detail is Norwegian by default and English when asked."""
     secret = token()
 
-    def detail(**headers: str) -> str:
+    def detail(**headers: Any) -> str:
         response = Client().post(
             "/api/v1/lookup/gp/",
             json.dumps({"persons": "ikke en liste"}),
