@@ -179,3 +179,14 @@ def test_the_service_refuses_unknown_fields(world: World, **_: Any) -> None:
 
     with pytest.raises(ValueError, match="not practice information"):
         update_practice_info(None, world.open_list.practice_id, name="Nytt navn")
+
+
+def test_a_full_lists_page_shows_the_expected_wait_and_a_free_list_none(world: World) -> None:
+    """Issue 20 item 4: a list that takes no newcomers says how long its queue may wait
+    (the estimate of registry.waiting_time for a newcomer, here without history:
+    «ukjent»); a list with free places has no wait to show."""
+    full = Client().get(reverse("web:gp_page", args=[world.full_list.pk])).content.decode()
+    free = Client().get(reverse("web:gp_page", args=[world.free_list.pk])).content.decode()
+    assert 'data-testid="expected-wait"' in full and "ukjent" in full
+    assert reverse("web:waiting_time_method") in full
+    assert 'data-testid="expected-wait"' not in free

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fastlege.core.errors import DomainError
+from fastlege.registry import waiting_time
 from fastlege.registry.services.practice import INFO_FIELDS, may_edit_practice, update_practice_info
 from fastlege.web import search
 from fastlege.web.forms import PracticeInfoForm
@@ -28,7 +29,9 @@ def gp_page(request: HttpRequest, agreement_id: int) -> HttpResponse:
     today = timezone.localdate()
     row = search.public_list(agreement_id, today)
     person = choosing_for(request)
-    return render(request, "web/public/gp.html", {"a": row, "person": person})
+    # A full or closed list: how long a newcomer to its queue may wait (issue 20 item 4).
+    wait = None if getattr(row, "takes_new", False) else waiting_time.for_list(row.pk)
+    return render(request, "web/public/gp.html", {"a": row, "person": person, "wait": wait})
 
 
 def practice_page(request: HttpRequest, practice_id: int) -> HttpResponse:
