@@ -182,14 +182,6 @@ def waiting_summary(
     )
 
 
-def current_waiting_place(
-    actor: Any, resident: Resident, *, today: datetime.date | None = None
-) -> WaitingPlace | None:
-    today = today_or(today)
-    access.require_for_resident(actor, resident, today, parental_consent=True)
-    return _waiting_place(resident, today)
-
-
 def _email_after_commit(actor: Any, subject: str) -> None:
     address = getattr(actor, "email", "") or ""
     if not address:

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,11 +25,10 @@ from fastlege.registry.models import Agreement, Notification, Resident
 from fastlege.registry.published_draws import own_draws
 from fastlege.registry.services import mark_read, opt_in, opt_out, receipts
 from fastlege.registry.services.access import regular_gp_on
-from fastlege.registry.services.errors import Code
 from fastlege.web import geo, search
 from fastlege.web import selectors as ws
 from fastlege.web.forms import ListChoiceForm, SearchForm
-from fastlege.web.views.common import act, query_without_page
+from fastlege.web.views.common import act, query_without_page, say_refusal
 
 PAGE = 50  # notifications per page
 
@@ -225,9 +223,7 @@ def _refused_or_receipt(
     try:
         _, note = operation()
     except DomainError as exc:
-        if exc.code == Code.NOT_AUTHORISED:
-            raise PermissionDenied(exc.messages[0]) from exc
-        messages.error(request, exc.messages[0])
+        say_refusal(request, exc)
         return HttpResponseRedirect(again)
     return HttpResponseRedirect(reverse("web:receipt", args=[person.pk, note.pk]))
 
@@ -249,9 +245,7 @@ def _summary_or_back(
     try:
         summary = read()
     except DomainError as exc:
-        if exc.code == Code.NOT_AUTHORISED:
-            raise PermissionDenied(exc.messages[0]) from exc
-        messages.error(request, exc.messages[0])
+        say_refusal(request, exc)
         return HttpResponseRedirect(reverse("web:person", args=[person.pk]))
     return render(request, template, {"person": person, "s": summary, **extra})
 

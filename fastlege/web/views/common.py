@@ -32,6 +32,14 @@ def refused_is_forbidden(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     return wrapper
 
 
+def say_refusal(request: HttpRequest, exc: DomainError) -> None:
+    """A refusal as the person sees it: lack of access is HTTP 403, any other refusal
+    its Norwegian message on the next page."""
+    if exc.code == Code.NOT_AUTHORISED:
+        raise PermissionDenied(exc.messages[0]) from exc
+    messages.error(request, exc.messages[0])
+
+
 def act(
     request: HttpRequest,
     operation: Callable[[], Any],
@@ -44,9 +52,7 @@ def act(
     try:
         operation()
     except DomainError as exc:
-        if exc.code == Code.NOT_AUTHORISED:
-            raise PermissionDenied(exc.messages[0]) from exc
-        messages.error(request, exc.messages[0])
+        say_refusal(request, exc)
     else:
         messages.success(request, success)
     return HttpResponseRedirect(redirect_to)
