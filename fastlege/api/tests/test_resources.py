@@ -71,7 +71,12 @@ def api_figures(row: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     ("query", "kind", "code"),
-    [("municipality=5022", "kommune", "5022"), ("county=50", "fylke", "50"), ("", "nasjon", "")],
+    [
+        ("municipality=5022", "kommune", "5022"),
+        ("municipality=5026", "kommune", "5026"),
+        ("county=50", "fylke", "50"),
+        ("", "nasjon", ""),
+    ],
 )
 def test_the_series_gives_the_public_statistics_pages_figures(
     filled: None, query: str, kind: str, code: str

@@ -192,7 +192,14 @@ class IndicatorSeries(ReadView, generics.ListAPIView[Any]):
         name = area_name(kind, code)  # one area per answer: its name read once
         rows = []
         for row in page:
-            counts = {f: getattr(row, f) for f in stats.VALUE_FIELDS}
+            # The row as the statistics pages hand it to ``display``: with its month and
+            # area, so the month's secondary suppression applies, not only the primary.
+            counts = {
+                "month": row.month,
+                "kind": row.kind,
+                "code": row.code,
+                **{f: getattr(row, f) for f in stats.VALUE_FIELDS},
+            }
             public = not viewer.sees(row.kind, row.code)
             shown = {i.code: stats.display(i, counts, public, patterns) for i in indicators}
             rows.append(
