@@ -54,6 +54,33 @@ def setup(scale: str) -> None:
         call_command("seed", *args, "--months", "0", verbosity=0)
 
 
+def issue20_subjects(muni: str, doctor: int) -> tuple[int, int, int, int, str, int | None]:
+    """A full and an open list, the GP's list and practice, a postal code of the
+    municipality and a reduction (if any) for the issue-20 pages."""
+    from fastlege.reference.models import PostalCode
+    from fastlege.registry.models import Agreement, DoctorPeriod, ListReduction
+    from fastlege.registry.selectors import free_places
+
+    lists = list(
+        Agreement.objects.filter(valid_to__isnull=True, municipality_id=muni)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    full = next((pk for pk in lists if free_places(pk) <= 0), lists[0])
+    open_ = next((pk for pk in lists if free_places(pk) > 0), lists[-1])
+    gp_list = (
+        DoctorPeriod.objects.filter(doctor_id=doctor, valid_to__isnull=True)
+        .values_list("agreement_id", flat=True)
+        .get()  # the GP of the largest municipality has one list
+    )
+    practice = Agreement.objects.filter(pk=gp_list).values_list("practice_id", flat=True).get()
+    postcode = (
+        PostalCode.objects.filter(municipality_id=muni).values_list("code", flat=True).first()
+    )
+    reduction = ListReduction.objects.order_by("pk").values_list("pk", flat=True).first()
+    return full, open_, gp_list, practice, postcode or "", reduction
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", choices=sorted(SCALES), default="existing")
@@ -68,9 +95,11 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from fastlege.accounts.models import Role, RoleAssignment
     from fastlege.core.models import AuditEvent
+    from fastlege.core.testing.logins import verified_login
     from fastlege.registry.models import Agreement, DoctorPeriod, ListMembership
 
     settings.ALLOWED_HOSTS = ["*"]
@@ -107,6 +136,8 @@ def main() -> None:
         .values_list("doctor_id", flat=True)
         .first()
     )
+    assert doctor is not None, "no regular GP in the largest municipality"
+    full_list, open_list, gp_list, practice, postcode, reduction = issue20_subjects(muni, doctor)
     made: list[Any] = []
 
     def user(role: str, **scope: Any) -> Any:
@@ -134,14 +165,43 @@ def main() -> None:
         ("GP's lists", "gp", reverse("web:gp_home")),
         (f"county {county}", "county_governor", reverse("web:county", args=[county])),
         ("national", "national", reverse("web:national")),
+        # issue 20: the citizen's and the GP's new pages
+        (f"public search in {muni}", None, reverse("web:find_gp") + f"?kommune={muni}"),
+        (
+            f"public search in {muni}, by distance",
+            None,
+            reverse("web:find_gp") + f"?postnummer={postcode}&sortering=avstand",
+        ),
+        ("GP page (full list)", None, reverse("web:gp_page", args=[full_list])),
+        ("practice page", None, reverse("web:practice_page", args=[practice])),
+        ("waiting-time method", None, reverse("web:waiting_time_method")),
+        ("about the service", None, reverse("web:about")),
+        (
+            "confirm a switch",
+            "citizen",
+            reverse("web:switch", args=[citizen]) + f"?agreement={open_list}",
+        ),
+        (
+            "confirm joining a waiting list",
+            "citizen",
+            reverse("web:join_waiting", args=[citizen]) + f"?agreement={full_list}",
+        ),
+        ("citizen's watches", "citizen", reverse("watches:watches", args=[citizen])),
+        ("GP's members (page 1)", "gp", reverse("web:gp_members", args=[gp_list])),
+        ("GP's members, name search", "gp", reverse("web:gp_members", args=[gp_list]) + "?q=an"),
+        ("GP's joiners and leavers", "gp", reverse("web:gp_movements", args=[gp_list])),
+        ("GP's waiting list", "gp", reverse("web:gp_waiting", args=[gp_list])),
     ]
+    if reduction is not None:
+        pages.append(("a list reduction's draw", None, reverse("web:draw", args=[reduction])))
     print(f"# bench/web.py on {connection.vendor}, {platform.processor() or platform.machine()}")
     print(f"# largest municipality {muni}: {n_lists} lists, {members} list residents")
     print(f"{'page':45} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8}")
     try:
         for name, persona, url in pages:
             client = Client()
-            client.force_login(personas[persona])
+            if persona is not None:
+                verified_login(client, personas[persona])  # staff pass the second factor
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
             times = []
@@ -158,6 +218,7 @@ def main() -> None:
     finally:
         AuditEvent.objects.filter(pk__gt=first_audit, actor__in=made).delete()
         RoleAssignment.objects.filter(user__in=made).delete()
+        TOTPDevice.objects.filter(user__in=made).delete()
         User.objects.filter(pk__in=[u.pk for u in made]).delete()
 
 
