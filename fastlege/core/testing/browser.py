@@ -166,6 +166,26 @@ def check_axe(page: Any, tools: Tools, where: str) -> None:
     assert problems == [], f"WCAG 2.1 AA violations on {where}: {problems}"
 
 
+def screenshot(page: Any, name: str) -> None:
+    """With ``FASTLEGE_SCREENSHOTS`` set, the page as docs/screenshots shows it."""
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+
+
+def screenshots_at_both_sizes(page: Any, name: str) -> None:
+    """The page at desktop and phone size (``<name>-desktop.png``, ``<name>-phone.png``);
+    the page's own size is put back afterwards."""
+    if not SCREENSHOTS:
+        return
+    size = page.viewport_size
+    for viewport, dims in VIEWPORTS.items():
+        page.set_viewport_size(dims)
+        screenshot(page, f"{name}-{viewport}")
+    if size:
+        page.set_viewport_size(size)
+
+
 def horizontal_overflow(page: Any) -> int:
     """How many pixels the page scrolls sideways (0 or less: it fits)."""
     return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from fastlege.core.testing.browser import VIEWPORTS, Tools, check_axe
+from fastlege.core.testing.browser import VIEWPORTS, Tools, check_axe, screenshots_at_both_sizes
 from fastlege.watches import services
 from fastlege.watches.models import Watch
 from fastlege.watches.tests.test_notify import a_run, snapshot
@@ -35,6 +35,7 @@ def test_citizen_watches_a_full_list_and_a_search_and_is_told_when_a_place_opens
     page.click("text=Følg med på søket")
     watches = page.inner_text("[data-testid=watches]")
     assert site.full_list.practice.name in watches and "kvinnelig lege" in watches
+    assert f"(liste {site.full_list.pk})" in watches  # which list, by its number
     assert Watch.objects.filter(resident=site.citizen, ended_at__isnull=True).count() == 2
 
     # The monthly update: the full list was full in January and has a place in February.
@@ -46,7 +47,9 @@ def test_citizen_watches_a_full_list_and_a_search_and_is_told_when_a_place_opens
     page.reload()
     notices = page.inner_text("[data-testid=notices]")
     assert "02.2026" in notices and site.full_list.practice.name in notices
+    assert "(1 ledig etter oppdateringen)" in notices  # one place: singular
     check_axe(page, browser_tools, "the watch page with a notice (phone)")
+    screenshots_at_both_sizes(page, "citizen-watches")
     page.set_viewport_size(VIEWPORTS["desktop"])
     check_axe(page, browser_tools, "the watch page with a notice (desktop)")
 

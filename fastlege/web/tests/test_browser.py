@@ -25,6 +25,7 @@ from fastlege.core.testing.browser import (
     Tools,
     check_axe,
     horizontal_overflow,
+    screenshots_at_both_sizes,
 )
 from fastlege.dialogue.models import ForumCase
 from fastlege.monthly.models import MonthRun
@@ -151,8 +152,10 @@ def test_citizen_switches_gp_without_javascript(
     assert effective.strftime("%d.%m.%Y") in page.inner_text("[data-testid=effective-on]")
     assert "nummer 1 av 2" in page.inner_text("[data-testid=quota]")
     assert not SwitchRequest.objects.exists()  # nothing before the citizen confirms
+    screenshots_at_both_sizes(page, "citizen-confirm-switch")
     page.click("main form button[type=submit]")
     assert gp in page.inner_text("[data-testid=receipt]")
+    screenshots_at_both_sizes(page, "citizen-switch-receipt")
     assert SwitchRequest.objects.get(resident=site.citizen).to_agreement_id == site.free_list.pk
     page.click("text=Til Min fastlege")
     assert gp in page.inner_text("[data-testid=pending-switch]")
@@ -179,8 +182,10 @@ def test_citizen_joins_a_waiting_list_and_sees_the_place(
     page.click(f"[aria-label='Sett på venteliste hos {gp}']")
     assert gp in page.inner_text("[data-testid=summary]")
     check_axe(page, browser_tools, "the waiting list's summary")
+    screenshots_at_both_sizes(page, "citizen-confirm-waiting")
     page.click("text=Sett meg på ventelisten")
     assert "Du står nå på ventelisten" in page.inner_text("[data-testid=receipt]")
+    screenshots_at_both_sizes(page, "citizen-waiting-receipt")
     check_axe(page, browser_tools, "the waiting list's receipt")
     page.click("text=Til Min fastlege")
     assert "nummer 1 av 1" in page.inner_text("[data-testid=waiting-place]")

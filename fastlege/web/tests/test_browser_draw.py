@@ -14,21 +14,14 @@ from django.urls import reverse
 
 from fastlege.core.testing.browser import (
     PHONE,
-    SCREENSHOTS,
     Tools,
     check_axe,
     horizontal_overflow,
+    screenshot,
 )
 from fastlege.web.tests.conftest import World, login
 from fastlege.web.tests.test_draw_pages import SCRIPT
 from fastlege.web.tests.test_language_english import _reduction_with
-
-
-def screenshot(page: Any, name: str) -> None:
-    """With ``FASTLEGE_SCREENSHOTS`` set, the page as docs/screenshots shows it."""
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
 
 
 def test_a_moved_resident_checks_the_draw(
