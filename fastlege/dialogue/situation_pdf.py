@@ -1,0 +1,193 @@
+"""The printable situation report (PDF), rendered from a version's stored data.
+
+Made with fpdf2 and its core fonts, as the consultation summaries are
+(``fastlege.dialogue.exports``): no fonts or network needed at run time. The PDF is
+made once, when the version is made, and stored with it; it is never rendered again.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from fastlege.stats.numbers import num, signed
+from fastlege.stats.svg import month_label
+
+_REPLACEMENTS = str.maketrans(
+    {
+        "–": "-",
+        "—": "-",
+        "−": "-",
+        "‘": "'",
+        "’": "'",
+        "“": '"',
+        "”": '"',
+        "…": "...",
+        "•": "*",
+    }
+)
+
+
+def latin1(text: Any) -> str:
+    """The core fonts cover Latin-1 (æ, ø, å included); other characters become '?'."""
+    return str(text).translate(_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
+
+
+def month_text(iso: str) -> str:
+    return month_label(datetime.date.fromisoformat(iso), long=True)
+
+
+def _change(value: Any, decimals: int, unit: str) -> str:
+    return "-" if value is None else f"{signed(value, decimals)} {unit}"
+
+
+class _Report:
+    def __init__(self, title: str) -> None:
+        from fpdf import FPDF  # noqa: PLC0415
+
+        self.pdf = FPDF(format="A4")
+        self.pdf.set_title(latin1(title))
+        self.pdf.set_creator("fastlege")
+        self.pdf.set_auto_page_break(auto=True, margin=15)
+        self.pdf.add_page()
+
+    def heading(self, text: str, size: int = 13) -> None:
+        self.pdf.ln(2)
+        self.pdf.set_font("Helvetica", "B", size)
+        self.pdf.multi_cell(self.pdf.epw, size * 0.55, latin1(text), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.set_font("Helvetica", "", 10)
+
+    def text(self, text: str) -> None:
+        self.pdf.set_font("Helvetica", "", 10)
+        self.pdf.multi_cell(self.pdf.epw, 5, latin1(text), new_x="LMARGIN", new_y="NEXT")
+
+    def table(self, header: list[str], rows: list[list[str]], widths: list[float]) -> None:
+        total = sum(widths)
+        cols = [w * self.pdf.epw / total for w in widths]
+        self.pdf.set_font("Helvetica", "", 8)
+        with self.pdf.table(
+            col_widths=cols,
+            text_align=["LEFT", *(["RIGHT"] * (len(cols) - 1))],
+            line_height=4.5,
+            first_row_as_headings=True,
+        ) as table:
+            table.row([latin1(h) for h in header])
+            for r in rows:
+                table.row([latin1(c) for c in r])
+        self.pdf.set_font("Helvetica", "", 10)
+
+
+def render(meeting: dict[str, str], data: dict[str, Any], made: dict[str, str]) -> bytes:
+    """The PDF of one rendering (``data``: the internal or the public one)."""
+    county = data["county"]["name"]
+    month = month_text(data["month"])
+    title = f"Situasjonsbilde {county}, {month}"
+    r = _Report(title)
+    r.heading(title, 16)
+    r.text(f"{meeting['title']}, {meeting['date']}. {meeting['organiser']}.")
+    r.text(
+        f"Versjon {made['version']}, laget {made['at']}. Statistikk per {month}"
+        + (f" (telt {made['counted_on']})." if made.get("counted_on") else ".")
+    )
+    if data["suppressed"]:
+        r.text("Offentlig visning: små tall er skjermet («:») som i den offentlige statistikken.")
+    r.heading("Nøkkeltall og utvikling")
+    r.table(
+        ["Nøkkeltall", "Nå", "Fra forrige måned", "Fra i fjor"],
+        [
+            [
+                h["name"],
+                f"{num(h['value'], h['decimals'])} {h['unit']}".strip(),
+                _change(h["change_month"], h["decimals"], h["change_unit"]),
+                _change(h["change_year"], h["decimals"], h["change_unit"]),
+            ]
+            for h in data["headlines"]
+        ],
+        [5, 2.4, 2.4, 2.4],
+    )
+    series = data["series"]
+    if series and series[0]["points"]:
+        months = [p[0] for p in series[0]["points"]][-6:]
+        r.heading("Utviklingen siste måneder")
+        r.table(
+            ["", *[month_label(datetime.date.fromisoformat(m)) for m in months]],
+            [
+                [
+                    s["name"],
+                    *[num(dict(s["points"]).get(m), s["decimals"]) for m in months],
+                ]
+                for s in series
+            ],
+            [5, *([1.3] * len(months))],
+        )
+    r.heading(f"Kommunene i {county}")
+    r.table(
+        ["Kommune", *[c["name"] for c in data["municipality_columns"]]],
+        [
+            [
+                m["name"],
+                *[
+                    num(v, c["decimals"])
+                    for v, c in zip(m["values"], data["municipality_columns"], strict=True)
+                ],
+            ]
+            for m in data["municipalities"]
+        ],
+        [3, *([1.4] * len(data["municipality_columns"]))],
+    )
+    if data.get("withheld"):
+        r.heading("Oppfølging, tiltak og overbud")
+        r.text(
+            "Oppfølgingslisten, kommunenes tiltak og varsler om overbud er ikke offentlige "
+            "og vises bare for Statsforvalteren."
+        )
+        return bytes(r.pdf.output())
+    r.heading("Kommuner som trenger oppfølging")
+    if data["followup"]:
+        r.table(
+            ["Kommune", "Poeng", "Endring", "Hvorfor"],
+            [
+                [
+                    f["name"],
+                    num(f["score"], 1),
+                    "-" if f["trend"] is None else signed(f["trend"], 1),
+                    "; ".join(f["alerts"]),
+                ]
+                for f in data["followup"]
+            ],
+            [2.5, 1, 1, 8],
+        )
+    else:
+        r.text("Ingen kommuner har varsler denne måneden.")
+    r.heading("Aktive tiltak")
+    if data["measures"]:
+        r.table(
+            ["Kommune", "Tiltak", "Verdi"],
+            [[m["municipality"], m["type"], m["value"]] for m in data["measures"]],
+            [2.5, 5, 4],
+        )
+    else:
+        r.text("Ingen aktive tiltak i tiltaksregisteret.")
+    r.heading("Varsler om overbud")
+    if data["signals"]:
+        r.table(
+            ["Kommune", "Tiltak", "Verdi", "Naboenes høyeste", "Fylkets median"],
+            [
+                [
+                    s["municipality"],
+                    s["type"],
+                    s["value"],
+                    s["neighbour_max"] or "-",
+                    s["county_median"] or "-",
+                ]
+                for s in data["signals"]
+            ],
+            [2.5, 4, 3.5, 2, 2],
+        )
+        r.text(
+            f"Et pengetiltak varsles når verdien er mer enn {data['margin_pct']} % over det "
+            "høyeste tilbudet i en nabokommune eller over medianen i fylket."
+        )
+    else:
+        r.text("Ingen pengetiltak ligger over nabokommunenes eller fylkets nivå.")
+    return bytes(r.pdf.output())
