@@ -47,8 +47,9 @@ def county_counts(month: datetime.date, **values: Any) -> AreaMonthCount:
     return row
 
 
-@pytest.fixture
-def statistics() -> None:
+def fill_statistics() -> None:
+    """Trøndelag's statistics for a year ago, last month and the month, and three of its
+    municipalities for the month."""
     for month, gps, unassigned in ((YEAR_AGO, 300, 90), (BEFORE, 310, 120), (MONTH, 305, 3)):
         # unassigned 3 in the month: a small count, hidden in public
         county_counts(
@@ -67,6 +68,11 @@ def statistics() -> None:
     counts(TRONDHEIM, MONTH, on_lists_with_gp=8_100, unassigned=190)
     counts(MELHUS, MONTH, lists_full=10, lists_vacant_over_year=1, unassigned=2)
     counts(MALVIK, MONTH)
+
+
+@pytest.fixture
+def statistics() -> None:
+    fill_statistics()
 
 
 @pytest.fixture
@@ -251,3 +257,17 @@ def test_the_minutes_refer_to_the_version_shown_at_the_meeting(statistics, gover
     assert minutes_version(m) == shown
     page = client_for(governor).get(reverse("dialogue:organiser_meeting", args=[m.pk]))
     assert "Referatet viser til versjon 1" in page.content.decode()
+
+
+def test_the_demo_meeting_gets_its_report_once(statistics):
+    from django.core.management import call_command
+
+    call_command("dialogue_demo", stdout=io.StringIO())
+    call_command("dialogue_demo", stdout=io.StringIO())
+    report = SituationReport.objects.get()
+    assert report.meeting.title == "Dialogmøte om fastlegeordningen"
+    assert report.county_id == "50" and report.as_of_month == MONTH
+    assert report.made_by is None
+    # the measures the demo registers are in it, with Melhus' outbidding signal
+    assert report.data["measures"]
+    assert "Melhus" in [s["municipality"] for s in report.data["signals"]]
