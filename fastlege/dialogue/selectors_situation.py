@@ -7,9 +7,9 @@ follow-up list (:mod:`fastlege.dialogue.followup`) and the outbidding signals
 (``fastlege.measures.selectors.county_signals``). The result is plain JSON: it is
 stored with the version and every later showing renders from the stored copy.
 
-Who sees which rendering (:func:`shows_internal`): those whose statistics scope
-covers the county unsuppressed (the county's governor, the ministry and national
-staff) see ``data``; everyone else sees ``public_data`` once the meeting is published.
+Who sees which rendering (:func:`shows_internal`): those who may organise the
+county's meetings (its governor, national staff) see ``data``; everyone else sees
+``public_data`` once the meeting is published.
 """
 
 from __future__ import annotations
@@ -187,10 +187,10 @@ def _as_json(data: dict[str, Any]) -> dict[str, Any]:
 
 def shows_internal(actor: Any, report: SituationReport) -> bool:
     """Does ``actor`` see the organiser's rendering (unsuppressed county figures, the
-    follow-up list, measures and signals)? The county's governor, the ministry and
-    national staff do — the same people the statistics pages show the county to
-    unsuppressed."""
-    return stats.viewer_for(actor).sees(AreaKind.COUNTY, report.county_id)
+    follow-up list, measures and signals)? Those who may organise the county's meetings:
+    its governor and national staff — the same people who read the follow-up list and
+    the county's measures in their own apps (not the ministry, which reads neither)."""
+    return may_organise(actor, report.county_id)
 
 
 def versions(meeting: Meeting) -> QuerySet[SituationReport]:

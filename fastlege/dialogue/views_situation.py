@@ -79,6 +79,7 @@ def report(request: HttpRequest, meeting_id: int, version: int | None = None) ->
             "counted_on": _date(data.get("counted_on")),
             "municipality_rows": [
                 (
+                    m["code"],
                     m["name"],
                     [
                         (v, c["decimals"])

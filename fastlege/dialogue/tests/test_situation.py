@@ -24,6 +24,7 @@ from fastlege.dialogue.services.situation import make_situation_report
 from fastlege.dialogue.tests.factories import (
     county_governor,
     meeting,
+    ministry,
     municipality_user,
     national_administrator,
 )
@@ -217,6 +218,10 @@ def test_the_public_sees_the_report_only_once_the_meeting_is_published(statistic
     m.save()
     page = client_for(None).get(url).content.decode()
     assert "ikke offentlige" in page
+    # the ministry reads neither the follow-up list nor the measures: the public rendering
+    assert "ikke offentlige" in client_for(ministry()).get(url).content.decode()
+    national = client_for(national_administrator()).get(url).content.decode()
+    assert "Kommuner som trenger oppfølging" in national
     assert (
         client_for(None).get(reverse("dialogue:situation_pdf", args=[m.pk, 1])).status_code == 200
     )
