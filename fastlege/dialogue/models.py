@@ -696,3 +696,6 @@ class MunicipalityFollowUp(models.Model):
 
     def __str__(self) -> str:
         return str(self.municipality_id)
+
+
+from fastlege.dialogue.models_situation import SituationReport  # noqa: E402,F401

@@ -64,6 +64,10 @@ class Code(StrEnum):
     CONTACT_DATE_IN_FUTURE = "contact_date_in_future"
     NOTE_TOO_LONG = "note_too_long"
     NOTE_HAS_NIN = "note_has_nin"
+    # a meeting's situation report
+    NOT_A_COUNTY_MEETING = "not_a_county_meeting"
+    NO_STATISTICS = "no_statistics"
+    NO_SITUATION_REPORT = "no_situation_report"
 
 
 MESSAGES: dict[Code, tuple[Promise, str]] = {
@@ -231,6 +235,18 @@ MESSAGES: dict[Code, tuple[Promise, str]] = {
     Code.NOTE_HAS_NIN: (
         _("Notatet kan ikke inneholde fødselsnummer."),
         "The note cannot contain a national identity number.",
+    ),
+    Code.NOT_A_COUNTY_MEETING: (
+        _("Situasjonsbilde lages for møter i et fylke."),
+        "A situation report is made for a meeting in a county.",
+    ),
+    Code.NO_STATISTICS: (
+        _("Statistikken er ikke fylt ennå, så situasjonsbildet kan ikke lages."),
+        "The statistics have not been filled yet; the situation report cannot be made.",
+    ),
+    Code.NO_SITUATION_REPORT: (
+        _("Møtet har ikke noe slikt situasjonsbilde."),
+        "The meeting has no such situation report.",
     ),
 }
 
