@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from fastlege.dialogue import services
+from fastlege.dialogue import demo_consultations, services
 from fastlege.dialogue.models import Forum, Meeting
 from fastlege.dialogue.sources import SOURCE_000_PROGRAMME, SOURCE_003_PROGRAMME
 
@@ -102,7 +102,7 @@ class Command(BaseCommand):
                 published=True,
             ),
         )
-        services.create_consultation(
+        consultation_2024 = services.create_consultation(
             None,
             title="Innspel om framtidas allmennlegeteneste",
             question=(
@@ -120,7 +120,9 @@ class Command(BaseCommand):
                 "Oppgåver",
             ],
             meeting_id=meeting_2024.pk,
+            published=False,  # a draft: the phases follow (demo_consultations)
         )
+        demo_consultations.consultation_through_all_phases(consultation_2024)
         if not Forum.objects.exists():
             forum = services.create_forum(
                 None,
