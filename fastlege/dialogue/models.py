@@ -9,6 +9,8 @@ anonymised on ``personal_data_until`` (``fastlege dialogue_anonymise``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -574,6 +576,13 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def phase(self) -> Any:
+        """The phase now (``models_consultations.phase_of``, the one definition)."""
+        from fastlege.dialogue.models_consultations import phase_of  # noqa: PLC0415
+
+        return phase_of(self)
 
 
 class ConsultationTheme(models.Model):
