@@ -5,6 +5,7 @@ closing, comments anchored to sections, and what is public."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -43,7 +44,7 @@ Basistilskuddet.
 
 
 def draft(actor=None, **overrides) -> Consultation:
-    fields = {
+    fields: dict[str, Any] = {
         "title": "Innspill om fastlegeordningen",
         "question": "Hva skal til?",
         "organiser_name": "Helse- og omsorgsdepartementet",
@@ -64,7 +65,7 @@ def opened(actor=None) -> Consultation:
 
 
 def answer(c: Consultation, n: int, **extra) -> services.SubmissionData:
-    fields = {
+    fields: dict[str, Any] = {
         "name": f"Innsender {n}",
         "email": f"i{n}@example.no",
         "submitter_kind": "fastlege",
@@ -332,7 +333,7 @@ def test_sections_are_numbered_in_order_and_comments_anchor_to_them(client):
         services.submit,
         None,
         c.pk,
-        answer(c, 3, section_comments={other.sections.first().pk: "x"}),
+        answer(c, 3, section_comments={other.sections.get(number=1).pk: "x"}),
         now=DURING,
     )
     refused(Code.TEXT_REQUIRED, services.submit, None, c.pk, answer(c, 4, text=""), now=DURING)
