@@ -257,6 +257,11 @@ class SubmissionForm(forms.Form):
                 required=False,
             )
             self.section_fields.append((section, name))
+        # the section comments right after the general answer
+        names = list(self.fields)
+        at = names.index("text") + 1
+        rest = [n for n in names if not n.startswith("punkt_")]
+        self.order_fields(rest[:at] + [n for _s, n in self.section_fields] + rest[at:])
 
     def section_comments(self) -> dict[int, str]:
         """Section id -> comment, for the sections the sender commented on."""

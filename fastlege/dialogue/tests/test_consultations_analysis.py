@@ -110,8 +110,8 @@ def test_the_analysis_page_shows_the_tables(client, filled):
     c, hod = filled
     client.force_login(hod)
     html = client.get(reverse("dialogue:consultation_analysis", args=[c.pk])).content.decode()
-    assert "Svar etter fylke" in html and '<th scope="row">Trøndelag</th><td>2</td>' in html
-    assert '<th scope="row">Finansiering</th><td>3</td>' in html
+    assert "Svar etter fylke" in html and '<th scope="row">Trøndelag</th><td class="num">2</td>' in html
+    assert '<th scope="row">Finansiering</th><td class="num">3</td>' in html
     client.force_login(county_governor())
     url = reverse("dialogue:consultation_analysis", args=[c.pk])
     assert client.get(url).status_code == 403
