@@ -209,3 +209,4 @@ def test_published_meetings_and_open_consultations_without_their_participants() 
     rows = get("consultations/").json()["results"]
     assert [r["id"] for r in rows] == [open_now.pk]
     assert "submissions" not in rows[0]
+    assert rows[0]["phase"] == "apen"
