@@ -242,8 +242,8 @@ class CaseDecisionAdmin(FastlegeModelAdmin):
 
 @admin.register(Consultation)
 class ConsultationAdmin(FastlegeModelAdmin):
-    list_display = ("title", "opens_at", "deadline", "county", "published")
-    list_filter = ("published", "county")
+    list_display = ("title", "opens_at", "deadline", "county", "status")
+    list_filter = ("status", "county")
     list_select_related = ("county",)
     inlines = (ThemeInline,)
     search_fields = ("^title",)
@@ -267,7 +267,13 @@ class SubmissionAdmin(PersonalDataReadMixin, ReadOnlyModelAdmin):
 
     owner_path = "consultation"
     list_display = ("id", "consultation", "submitter_kind", "submitted_at", "marked")
-    list_filter = (ConsultationFilter, "submitter_kind", "marked", "consent_to_publication")
+    list_filter = (
+        ConsultationFilter,
+        "submitter_kind",
+        "marked",
+        "requests_non_public",
+        "withheld_reason",
+    )
     list_select_related = ("consultation",)
     exclude = ("token",)
     ordering = ("-id",)
@@ -311,3 +317,6 @@ class SituationReportAdmin(ReadOnlyModelAdmin):
     exclude = ("pdf", "public_pdf")
     ordering = ("-made_at",)
     sortable_by = ("made_at",)
+
+
+from fastlege.dialogue import admin_consultations  # noqa: E402,F401

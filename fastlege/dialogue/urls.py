@@ -72,3 +72,29 @@ urlpatterns += [
         name="situation_pdf",
     ),
 ]
+
+# consultations with phases (issue 21, part 4)
+from fastlege.dialogue import views_consultations  # noqa: E402
+
+urlpatterns += [
+    path(
+        "arrangor/innspill/<id:consultation_id>/fase/<str:what>/",
+        views_consultations.phase_post,
+        name="consultation_phase",
+    ),
+    path(
+        "arrangor/innspill/<id:consultation_id>/analyse/",
+        views_consultations.analysis,
+        name="consultation_analysis",
+    ),
+    path(
+        "arrangor/innspill/<id:consultation_id>/svar.<str:fmt>",
+        views_consultations.analysis,
+        name="consultation_answers",
+    ),
+    path(
+        "innspill/<id:consultation_id>/svar.csv",
+        views_consultations.public_answers_csv,
+        name="public_answers",
+    ),
+]

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from fastlege.demo.situation_demo import situation_report_demo
-from fastlege.dialogue import services
+from fastlege.dialogue import demo_consultations, services
 from fastlege.dialogue.models import Forum, Meeting
 from fastlege.dialogue.sources import SOURCE_000_PROGRAMME, SOURCE_003_PROGRAMME
 
@@ -103,7 +103,7 @@ class Command(BaseCommand):
                 published=True,
             ),
         )
-        services.create_consultation(
+        consultation_2024 = services.create_consultation(
             None,
             title="Innspel om framtidas allmennlegeteneste",
             question=(
@@ -121,7 +121,9 @@ class Command(BaseCommand):
                 "Oppgåver",
             ],
             meeting_id=meeting_2024.pk,
+            published=False,  # a draft: the phases follow (demo_consultations)
         )
+        demo_consultations.consultation_through_all_phases(consultation_2024)
         if not Forum.objects.exists():
             forum = services.create_forum(
                 None,
