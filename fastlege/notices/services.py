@@ -174,5 +174,5 @@ def unsubscribe(token: str) -> tuple[str, dict[str, str]]:
     before = choices_of(user.pk)
     changes = {k: Frequency.NONE.value for k in kinds if before[k] != Frequency.NONE}
     _apply(user.pk, changes, timezone.now())
-    audit.record(None, "notices.unsubscribed", user, kind=link.kind, changes=changes)
+    audit.record(None, "notices.unsubscribed", user, notice_kind=link.kind, changes=changes)
     return link.kind, {**before, **changes}
