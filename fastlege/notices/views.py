@@ -45,7 +45,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 def _what(kind: str) -> str:
-    return _("alle e-postvarsler") if kind == tokens.ALL else str(Kind(kind).label)
+    if kind == tokens.ALL:
+        return _("alle e-postvarsler")
+    label = str(Kind(kind).label)
+    return label[:1].lower() + label[1:]  # inside a sentence
 
 
 @csrf_exempt
