@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -105,12 +105,16 @@ def _write_batch(now: datetime.datetime, batch: int) -> tuple[list[int], int]:
             )
             bound.append(notices)
         NoticeEmail.objects.bulk_create(emails)
-        for email, notices in zip(emails, bound, strict=True):
-            # one plain UPDATE per user (bulk_update's CASE costs more to build than to run)
-            Notice.objects.filter(pk__in=[n.pk for n in notices]).update(email=email)
+        ids = [e.pk for e in emails]
+        # one UPDATE for the batch: each notice gets its user's new e-mail
+        Notice.objects.filter(pk__in=[n.pk for ns in bound for n in ns]).update(
+            email=Subquery(
+                NoticeEmail.objects.filter(pk__in=ids, user_id=OuterRef("user_id")).values("pk")[:1]
+            )
+        )
         if dropped:
             Notice.objects.filter(pk__in=dropped).delete()
-        return [e.pk for e in emails], sum(len(ns) for ns in bound)
+        return ids, sum(len(ns) for ns in bound)
 
 
 def send_digests(*, now: datetime.datetime | None = None, batch: int = BATCH) -> DigestResult:
