@@ -267,3 +267,16 @@ def test_notify_many_follows_each_users_choice(django_capture_on_commit_callback
     assert [m.to for m in mail.outbox] == [["a@example.no"]]
     assert send_digests(now=datetime.datetime(2026, 1, 14, 6, 0, tzinfo=UTC)).digests == 1
     assert mail.outbox[1].to == ["b@example.no"]
+
+
+def test_the_command_sends_what_is_due_and_reports_it() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    user = person(**{Kind.ACTION: Frequency.NOW})
+    tell(user, Kind.CONSULTATION, now=datetime.datetime(2020, 1, 1, tzinfo=UTC))  # long due
+    out = StringIO()
+    call_command("send_digests", stdout=out)
+    assert "1 samle-e-poster med 1 varsler, 1 e-poster sendt" in out.getvalue()
+    assert len(mail.outbox) == 1
