@@ -22,14 +22,14 @@ class NoticeError(CodedError):
         Code.BAD_LINK: (
             _(
                 "Lenken for å melde seg av er ikke gyldig (den kan være skrevet av feil). "
-                "Ingenting er endret. Logg inn og velg varsler under Varsler."
+                "Ingenting er endret. Logg inn og velg under E-postvarsler."
             ),
             "The unsubscribe link is not valid. Nothing was changed.",
         ),
         Code.EXPIRED_LINK: (
             _(
                 "Lenken for å melde seg av er for gammel. Ingenting er endret. "
-                "Logg inn og velg varsler under Varsler."
+                "Logg inn og velg under E-postvarsler."
             ),
             "The unsubscribe link has expired. Nothing was changed.",
         ),

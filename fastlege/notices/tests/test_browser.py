@@ -1,5 +1,5 @@
 """In a real browser without JavaScript (Playwright + Debian's Chromium, axe-core at
-desktop and phone size): a citizen finds «Varsler» in the header, chooses the weekly
+desktop and phone size): a citizen finds «E-postvarsler» in the header, chooses the weekly
 digest for follow-up actions and none for consultations, and saves; then, logged out,
 opens the unsubscribe link from an e-mail, is asked first, and unsubscribes with one
 button. Skipped with the reason where Chromium or axe is missing."""
@@ -30,7 +30,7 @@ def test_a_citizen_chooses_notices_and_unsubscribes_with_one_click(
     page = browser.new_context(java_script_enabled=False, locale="nb-NO").new_page()
     page.set_viewport_size(VIEWPORTS["phone"])
     login(page, live_server.url, user)
-    page.click("header >> text=Varsler")
+    page.click("header >> text=E-postvarsler")
     assert page.inner_text("h1") == "Varsler på e-post"
     axe.check(page, "the notice settings")
 
