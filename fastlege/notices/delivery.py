@@ -4,11 +4,12 @@ Every e-mail carries a one-click unsubscribe link in its text and the headers of
 RFC 8058 (``List-Unsubscribe`` with the signed link, and ``List-Unsubscribe-Post:
 List-Unsubscribe=One-Click``), so a mail program can offer «Meld av» itself.
 
-``deliver`` sends recorded e-mails one by one, each under a row lock in its own
-transaction and marked ``sent_at`` there: two runs at once never send one twice, and a
-failed send leaves the row for the next run (``send-digests`` retries). A crash between
-the mail server's acceptance and the commit can repeat that one e-mail; no notice is
-ever lost, because it is bound to its e-mail before anything is sent.
+``deliver`` sends recorded e-mails one by one, each claimed (marked ``sent_at``) by one
+UPDATE that holds its row lock while it is sent, in its own transaction: two runs at
+once never send one twice, and a failed send rolls the claim back and leaves the row
+for the next run (``send-digests`` retries). A crash between the mail server's
+acceptance and the commit can repeat that one e-mail; no notice is ever lost, because
+it is bound to its e-mail before anything is sent.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,31 +78,47 @@ def message(email: NoticeEmail, connection: BaseEmailBackend | None = None) -> E
     )
 
 
+class _NotSent(Exception):
+    """Rolls back the claim of an e-mail whose send failed."""
+
+
+#: Recorded e-mails read per query while delivering.
+DELIVER_CHUNK = 500
+
+
 def deliver(ids: Iterable[int]) -> int:
     """Send the recorded e-mails ``ids`` not yet sent, over one connection; the number
-    sent. A failure is logged (its type only: the text may hold the address) and left
-    for a retry."""
+    sent. Each is claimed by one ``UPDATE … WHERE sent_at IS NULL`` that marks it sent
+    and holds its row lock while it is handed to the mail server, in its own
+    transaction: a second run waits and then finds it sent. A failed send rolls the
+    claim back and counts the attempt; the failure is logged (its type only: the text
+    may hold the address) and left for a retry."""
     sent = 0
+    pending = list(ids)
     connection = get_connection()
     try:
-        for pk in ids:
-            with transaction.atomic():
-                email = (
-                    NoticeEmail.objects.select_for_update()
-                    .filter(pk=pk, sent_at__isnull=True)
-                    .first()
-                )
-                if email is None:
-                    continue
-                email.attempts += 1
+        for start in range(0, len(pending), DELIVER_CHUNK):
+            chunk = NoticeEmail.objects.filter(
+                pk__in=pending[start : start + DELIVER_CHUNK], sent_at__isnull=True
+            ).order_by("pk")
+            for email in chunk:
                 try:
-                    message(email, connection).send()
-                except Exception as exc:  # noqa: BLE001 - any failure leaves it for a retry
-                    log.warning("notice e-mail %s not sent: %s", pk, type(exc).__name__)
-                    email.save(update_fields=["attempts"])
+                    with transaction.atomic():
+                        claimed = NoticeEmail.objects.filter(
+                            pk=email.pk, sent_at__isnull=True
+                        ).update(sent_at=timezone.now(), attempts=F("attempts") + 1)
+                        if not claimed:
+                            continue  # sent meanwhile by another run
+                        try:
+                            message(email, connection).send()
+                        except Exception as exc:  # noqa: BLE001 - any failure: retry later
+                            log.warning(
+                                "notice e-mail %s not sent: %s", email.pk, type(exc).__name__
+                            )
+                            raise _NotSent from exc
+                except _NotSent:
+                    NoticeEmail.objects.filter(pk=email.pk).update(attempts=F("attempts") + 1)
                     continue
-                email.sent_at = timezone.now()
-                email.save(update_fields=["attempts", "sent_at"])
                 sent += 1
     finally:
         connection.close()
