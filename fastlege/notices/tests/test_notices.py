@@ -280,3 +280,17 @@ def test_the_command_sends_what_is_due_and_reports_it() -> None:
     call_command("send_digests", stdout=out)
     assert "1 samle-e-poster med 1 varsler, 1 e-poster sendt" in out.getvalue()
     assert len(mail.outbox) == 1
+
+
+def test_delivering_the_same_email_twice_sends_it_once() -> None:
+    from fastlege.notices import delivery
+
+    user = person()
+    tell(user, Kind.ACTION)
+    send_digests(now=datetime.datetime(2026, 1, 14, 6, 0, tzinfo=UTC))
+    email = NoticeEmail.objects.get()
+    assert delivery.deliver([email.pk, email.pk]) == 0  # already sent by the run
+    assert len(mail.outbox) == 1
+    NoticeEmail.objects.filter(pk=email.pk).update(sent_at=None)
+    assert delivery.deliver([email.pk, email.pk]) == 1
+    assert len(mail.outbox) == 2
