@@ -17,7 +17,10 @@ What it does:
    not an SMTP server): *digests*, of which *deliver* is the sending of the recorded
    e-mails (one row lock and update per message) and the rest writing the digests
    (``BATCH`` users per transaction);
-4. runs it again at once: it must write and send nothing (*again*).
+4. runs it again at once: it must write and send nothing (*again*);
+5. the floor: as many one-UPDATE transactions by primary key on the e-mail table as
+   there were digests (*floor*: what the database alone needs to claim each e-mail),
+   and building and handing over as many messages without the database (*build*).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,6 +41,34 @@ sys.path.insert(0, str(ROOT))
 from bench.seed import environment, machine  # noqa: E402
 
 PREFIX = "bench-notice-"
+
+
+def database_floor_and_build(model: Any, n: int) -> tuple[float, float]:
+    """What delivery cannot go below: ``n`` transactions of one UPDATE by primary key
+    on the e-mail table (the claim), and building and handing over ``n`` messages to
+    the in-memory backend without the database."""
+    from django.core.mail import get_connection
+    from django.db import connection, transaction
+
+    from fastlege.notices import delivery
+
+    table = model._meta.db_table
+    ids = list(model.objects.order_by("-pk").values_list("pk", flat=True)[:n])
+    started = time.perf_counter()
+    with connection.cursor() as cur:
+        for pk in ids:
+            with transaction.atomic():
+                cur.execute(
+                    f"UPDATE {table} SET attempts = attempts WHERE id = %s",  # noqa: S608
+                    [pk],
+                )
+    floor = time.perf_counter() - started
+    emails = list(model.objects.filter(pk__in=ids))
+    backend = get_connection()
+    started = time.perf_counter()
+    for email in emails:
+        delivery.message(email, backend).send()
+    return floor, time.perf_counter() - started
 
 
 def main() -> None:
@@ -119,6 +151,7 @@ def main() -> None:
     assert result.digests == args.users and result.notices == queued, result
     assert len(mail.outbox) == args.users
     assert (again.digests, again.sent) == (0, 0), again
+    floor, build = database_floor_and_build(digests.NoticeEmail, args.users)
     print(
         json.dumps(
             {
@@ -135,6 +168,8 @@ def main() -> None:
                 "sent": result.sent,
                 "again_s": round(again_seconds, 2),
                 "per_digest_ms": round(1000 * total / max(result.digests, 1), 2),
+                "floor_s": round(floor, 2),
+                "build_s": round(build, 2),
             }
         )
     )
