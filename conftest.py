@@ -65,3 +65,17 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
+
+
+@pytest.fixture(autouse=True)
+def _bokmal_after_each_test():
+    """Each test starts and ends in the project's language. A request through the test
+    client activates the chosen language in this thread and nothing resets it, so a test
+    of the English pages would otherwise leave English on for the tests after it (the
+    glossary's checks of Norwegian names then failed depending on the order)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     # The registry's events: the outbox, its feed and webhooks (docs/events.md).
     "fastlege.events",
     "fastlege.watches",  # Si fra når det blir plass (docs/watches.md)
+    "fastlege.notices",  # Varsler på e-post: at once or digests, one-click unsubscribe
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc as static files from PyPI

@@ -25,6 +25,7 @@ urlpatterns = [
     path("konto/", include("fastlege.accounts.urls")),
     path("", include("fastlege.web.urls")),
     path("", include("fastlege.watches.urls")),
+    path("", include("fastlege.notices.urls")),
     path("dialog/", include("fastlege.dialogue.urls")),
     path("statistikk/", include("fastlege.stats.urls")),
     path("tiltak/", include("fastlege.measures.urls")),

@@ -16,9 +16,10 @@ opens; a list that fills up and opens again gives another.
 
 ``notify_watchers(month)`` is one set-based pass for all watchers: two
 ``INSERT … SELECT`` statements (list watches, search watches) join the active watches
-to the lists that opened, and one e-mail per address is sent after commit. It is
-idempotent: a notice is unique per (watch, list, month) and an e-mail is sent only for
-notices not yet e-mailed, so running it twice sends nothing twice.
+to the lists that opened, and each user with an address is told once through
+``notices.notify_many`` (at once after commit, in their digest, or not, as they chose
+under Varsler). It is idempotent: a notice is unique per (watch, list, month) and only
+notices new in this pass are passed on, so running it twice sends nothing twice.
 """
 
 from __future__ import annotations
@@ -28,8 +29,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
@@ -48,6 +48,8 @@ from django.utils.translation import gettext as _
 
 from fastlege.core import audit
 from fastlege.monthly.models import ListMonthSnapshot, MonthRun
+from fastlege.notices.models import Kind
+from fastlege.notices.services import notify_many
 from fastlege.reference.models import Municipality
 from fastlege.registry import capacity, rules
 from fastlege.registry.models import Agreement, Doctor, Resident, Sex
@@ -62,9 +64,6 @@ log = logging.getLogger("fastlege.watches")
 
 #: At most this many active watches (lists and searches) per person.
 MAX_WATCHES = 20
-
-#: Addresses per e-mail (blind copies) in the monthly pass.
-EMAIL_BATCH = 100
 
 #: The filters a search may hold, and their allowed values: what the monthly snapshot
 #: records about the list's regular GP. A filter added to the search page must be added
@@ -331,42 +330,35 @@ def notify_watchers(month: datetime.date, *, actor: Any = None) -> NoticeResult:
 
 
 def _email_after_commit(month: datetime.date, stamp: datetime.datetime) -> int:
-    """One e-mail per address of the notices this pass wrote (stamped ``stamp``), sent
-    after commit. No personal data: a place opened; log in."""
-    addresses = list(
-        WatchNotice.objects.filter(month=month, emailed_at=stamp)
-        .order_by()
-        .values_list("watch__created_by__email", flat=True)
-        .distinct()
+    """Tell each user whose watches got notices in this pass (stamped ``stamp``) once,
+    through ``notices.notify_many`` (kind «ledig plass»): at once after commit, or in
+    their digest, or not at all, as each chose. No personal data: a place opened; log
+    in. Returns the number of users with an address told (at once or queued)."""
+    users = (
+        get_user_model()
+        .objects.filter(
+            pk__in=WatchNotice.objects.filter(month=month, emailed_at=stamp)
+            .order_by()
+            .values("watch__created_by_id"),
+            is_active=True,
+        )
+        .exclude(email="")
     )
-    if not addresses:
-        return 0
-    site = getattr(settings, "DIALOGUE_SITE_URL", "").rstrip("/")
-    subject = _("Det er blitt ledig plass hos en fastlege du følger med på")
     body = "\n\n".join(
         [
             _("Det er blitt ledig plass hos en fastlege du følger med på."),
-            _("Logg inn for å se hvor: %(url)s") % {"url": f"{site}/innbygger/"},
+            _("Logg inn for å se hvor."),
             _(
                 "Å følge med holder ingen plass: plassen går til den som ber om den først "
                 "(og til ventelisten før andre)."
             ),
         ]
     )
-    sender = getattr(settings, "DEFAULT_FROM_EMAIL", None)
-    ordered = sorted(addresses)
-    # The text is the same for everyone and names no one: one message per batch of
-    # blind copies (no recipient sees another), not 45 000 messages a month.
-    messages = [
-        EmailMessage(subject, body, sender, bcc=ordered[i : i + EMAIL_BATCH])
-        for i in range(0, len(ordered), EMAIL_BATCH)
-    ]
-
-    def send() -> None:
-        try:
-            get_connection().send_messages(messages)
-        except Exception:  # the notices are on the page; the e-mail is a courtesy
-            log.warning("watch e-mails not sent", exc_info=True)
-
-    transaction.on_commit(send)
-    return len(addresses)
+    told = notify_many(
+        users=users.only("pk", "email", "is_active").order_by("pk"),
+        kind=Kind.PLACE_OPENED,
+        subject=_("Det er blitt ledig plass hos en fastlege du følger med på"),
+        body=body,
+        url="/innbygger/",
+    )
+    return len(told)

@@ -11,9 +11,10 @@ leaves a receipt afterwards; so does fastlege:
   (every rule, lock and audit row stays there) and, in the same transaction, write a
   receipt (*kvittering*) to the person's *Meldinger*. After the commit a short e-mail
   goes to the acting user when their account has an address: it says only that a
-  receipt is waiting and where (no name, no GP, no identity number in e-mail). A
-  failed e-mail is logged and does not undo the action; the receipt is in *Meldinger*
-  either way.
+  receipt is waiting and where (no name, no GP, no identity number in e-mail). It goes
+  through ``notices.notify`` (kind «kvittering»), so the user may have it at once (the
+  default), in a digest, or not at all. A failed e-mail is logged and retried and does
+  not undo the action; the receipt is in *Meldinger* either way.
 
 A parent acting for a child gets the child's receipt in the child's *Meldinger* (which
 the parent reads) and the e-mail at the parent's own address.
@@ -22,16 +23,15 @@ the parent reads) and the e-mail at the parent's own address.
 from __future__ import annotations
 
 import datetime
-import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fastlege.notices.models import Kind
+from fastlege.notices.services import notify
 from fastlege.registry import rules
 from fastlege.registry.models import (
     Agreement,
@@ -53,8 +53,6 @@ from fastlege.registry.services.citizen import (
 from fastlege.registry.services.common import free_places, is_closed_for_new, today_or
 from fastlege.registry.services.notifications import list_label
 from fastlege.registry.services.waiting import join_waiting_list, leave_waiting_list
-
-log = logging.getLogger(__name__)
 
 PENDING = SwitchRequest.Status.PENDING
 WAITING = WaitingListEntry.Status.WAITING
@@ -182,26 +180,19 @@ def waiting_summary(
     )
 
 
-def _email_after_commit(actor: Any, subject: str) -> None:
-    address = getattr(actor, "email", "") or ""
-    if not address:
+def _email_copy(actor: Any, subject: str) -> None:
+    """The courtesy e-mail to the acting user, as they chose for receipts under Varsler
+    (``notices``, kind «kvittering»: at once after commit by default). It names no one."""
+    if not getattr(actor, "is_authenticated", False):
         return
-    site = getattr(settings, "DIALOGUE_SITE_URL", "").rstrip("/")
     body = "\n\n".join(
         [
             _("Du har fått en kvittering i Meldinger i fastlege."),
-            _("Logg inn for å lese den: %(url)s") % {"url": f"{site}/innbygger/"},
+            _("Logg inn for å lese den."),
             _("Har du ikke gjort dette selv, ring 800HELSE (800 43 573)."),
         ]
     )
-
-    def send() -> None:
-        try:
-            send_mail(subject, body, getattr(settings, "DEFAULT_FROM_EMAIL", None), [address])
-        except Exception:  # the receipt is in Meldinger; the e-mail is a courtesy
-            log.warning("receipt e-mail not sent", exc_info=True)
-
-    transaction.on_commit(send)
+    notify(user=actor, kind=Kind.RECEIPT, subject=subject, body=body, url="/innbygger/")
 
 
 def _receipt(
@@ -226,7 +217,7 @@ def _receipt(
         agreement_id=agreement_id,
         effective_on=effective_on,
     )
-    _email_after_commit(actor, _("Kvittering fra fastlege"))
+    _email_copy(actor, _("Kvittering fra fastlege"))
     return note
 
 

@@ -1,5 +1,6 @@
 """The monthly pass (``notify_watchers``): exactly the watchers of lists that opened are
-told, once, in Meldinger on the watch page and by one e-mail per address after commit."""
+told, once, in Meldinger on the watch page and by one e-mail per address after commit
+(or in their digest, or not, as each chose under Varsler)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from fastlege.core.errors import DomainError
 from fastlege.monthly.models import ListMonthSnapshot, MonthRun
 from fastlege.monthly.services import run_month
 from fastlege.monthly.services.scheduled import run_due
+from fastlege.notices.digests import send_digests
+from fastlege.notices.models import Frequency, Kind, NoticePreference
 from fastlege.registry.models import Agreement, Doctor, Resident
 from fastlege.registry.tests.factories import ResidentFactory, gp_list, member, user_with
 from fastlege.watches import services
@@ -223,7 +226,8 @@ def test_one_email_per_address_after_commit_without_personal_data_and_never_twic
         callback()
 
     assert first.emails == 1
-    assert [(m.to, m.bcc) for m in mail.outbox] == [([], ["ingrid@example.no"])]
+    assert [(m.to, m.bcc) for m in mail.outbox] == [(["ingrid@example.no"], [])]
+    assert "/varsler/avmeld/" in mail.outbox[0].extra_headers["List-Unsubscribe"]
     body = f"{mail.outbox[0].subject}\n{mail.outbox[0].body}"
     for private in (with_mail.first_name, with_mail.last_name, lists["opened"].practice.name):
         assert private not in body
@@ -279,20 +283,29 @@ def test_the_scheduled_run_tells_watchers_after_each_month() -> None:
     assert WatchNotice.objects.get().free_places == 2
 
 
-def test_every_address_gets_the_notice_once_in_batches_of_blind_copies(
-    world: dict[str, Any], django_capture_on_commit_callbacks: Any, monkeypatch: Any
+def test_every_address_gets_the_notice_once_as_each_chose(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    monkeypatch.setattr(services, "EMAIL_BATCH", 2)
+    """Through ``notices``: one message per address (each with its own unsubscribe
+    link), at once by default; a user who chose the daily digest gets it next morning,
+    one who chose none gets nothing by e-mail (the notice is on the page all the same)."""
     addresses = [f"person{i}@example.no" for i in range(5)]
+    users = []
     for address in addresses:
         person, user = citizen(address)
         services.watch_list(user, person, world["lists"]["opened"])
         services.watch_search(user, person, "5001")  # two notices, one e-mail
+        users.append(user)
+    NoticePreference.objects.create(
+        user=users[3], kind=Kind.PLACE_OPENED, frequency=Frequency.DAILY
+    )
+    NoticePreference.objects.create(user=users[4], kind=Kind.PLACE_OPENED, frequency=Frequency.NONE)
 
     with django_capture_on_commit_callbacks(execute=True):
         result = services.notify_watchers(FEB)
 
-    assert result.emails == 5
-    assert [len(m.bcc) for m in mail.outbox] == [2, 2, 1]
-    assert sorted(a for m in mail.outbox for a in m.bcc) == addresses
-    assert all(m.to == [] for m in mail.outbox)
+    assert result.emails == 4  # told: three at once, one queued for the digest
+    assert sorted(m.to[0] for m in mail.outbox) == addresses[:3]
+    assert all(m.bcc == [] and "List-Unsubscribe" in m.extra_headers for m in mail.outbox)
+    send_digests(now=timezone.now() + datetime.timedelta(days=1, hours=1))
+    assert sorted(m.to[0] for m in mail.outbox) == addresses[:4]

@@ -1,0 +1,140 @@
+"""Composing and delivering the recorded e-mails (``NoticeEmail``).
+
+Every e-mail carries a one-click unsubscribe link in its text and the headers of
+RFC 8058 (``List-Unsubscribe`` with the signed link, and ``List-Unsubscribe-Post:
+List-Unsubscribe=One-Click``), so a mail program can offer «Meld av» itself.
+
+``deliver`` sends recorded e-mails one by one, each claimed (marked ``sent_at``) by one
+UPDATE that holds its row lock while it is sent, in its own transaction: two runs at
+once never send one twice, and a failed send rolls the claim back and leaves the row
+for the next run (``send-digests`` retries). A crash between the mail server's
+acceptance and the commit can repeat that one e-mail; no notice is ever lost, because
+it is bound to its e-mail before anything is sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fastlege.notices import tokens
+from fastlege.notices.models import Kind, NoticeEmail
+
+log = logging.getLogger("fastlege.notices")
+
+
+def absolute(url: str) -> str:
+    """A site path made absolute for an e-mail (``/dialog/…`` → ``https://…/dialog/…``)."""
+    return tokens.site_url() + url if url.startswith("/") else url
+
+
+def footer(user_id: int, kinds: Iterable[str]) -> str:
+    """Where to change the settings, and a one-click link per kind and for all."""
+    lines = [
+        "-- ",
+        _("Du får denne e-posten fordi du har en konto i fastlege."),
+        _("Velg hvilke varsler du får, og hvor ofte: %(url)s")
+        % {"url": tokens.site_url() + reverse("notices:preferences")},
+    ]
+    for kind in kinds:
+        lines.append(
+            _("Ingen flere e-poster om «%(kind)s»: %(url)s")
+            % {"kind": Kind(kind).label, "url": tokens.url(user_id, kind)}
+        )
+    lines.append(_("Ingen e-postvarsler i det hele tatt: %(url)s") % {"url": tokens.url(user_id)})
+    return "\n".join(lines)
+
+
+def single_body(user_id: int, kind: str, body: str, url: str) -> str:
+    parts = [body.strip()]
+    if url:
+        parts.append(absolute(url))
+    parts.append(footer(user_id, [kind]))
+    return "\n\n".join(parts)
+
+
+def message(email: NoticeEmail, connection: BaseEmailBackend | None = None) -> EmailMessage:
+    """The e-mail of a record, with the one-click headers (RFC 8058)."""
+    link = tokens.url(email.user_id, email.kind or tokens.ALL)
+    return EmailMessage(
+        email.subject,
+        email.body,
+        getattr(settings, "DEFAULT_FROM_EMAIL", None),
+        [email.to],
+        connection=connection,
+        headers={
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+class _NotSent(Exception):
+    """Rolls back the claim of an e-mail whose send failed."""
+
+
+#: Recorded e-mails read per query while delivering.
+DELIVER_CHUNK = 500
+
+
+def deliver(ids: Iterable[int]) -> int:
+    """Send the recorded e-mails ``ids`` not yet sent, over one connection; the number
+    sent. Each is claimed by one ``UPDATE … WHERE sent_at IS NULL`` that marks it sent
+    and holds its row lock while it is handed to the mail server, in its own
+    transaction: a second run waits and then finds it sent. A failed send rolls the
+    claim back and counts the attempt; the failure is logged (its type only: the text
+    may hold the address) and left for a retry."""
+    sent = 0
+    pending = list(ids)
+    connection = get_connection()
+    try:
+        for start in range(0, len(pending), DELIVER_CHUNK):
+            chunk = NoticeEmail.objects.filter(
+                pk__in=pending[start : start + DELIVER_CHUNK], sent_at__isnull=True
+            ).order_by("pk")
+            for email in chunk:
+                try:
+                    with transaction.atomic():
+                        claimed = NoticeEmail.objects.filter(
+                            pk=email.pk, sent_at__isnull=True
+                        ).update(sent_at=timezone.now(), attempts=F("attempts") + 1)
+                        if not claimed:
+                            continue  # sent meanwhile by another run
+                        try:
+                            message(email, connection).send()
+                        except Exception as exc:  # noqa: BLE001 - any failure: retry later
+                            log.warning(
+                                "notice e-mail %s not sent: %s", email.pk, type(exc).__name__
+                            )
+                            raise _NotSent from exc
+                except _NotSent:
+                    NoticeEmail.objects.filter(pk=email.pk).update(attempts=F("attempts") + 1)
+                    continue
+                sent += 1
+    finally:
+        connection.close()
+    return sent
+
+
+def deliver_after_commit(ids: list[int]) -> None:
+    if ids:
+        transaction.on_commit(lambda: deliver(ids))
+
+
+def unsent_ids(limit: int | None = None) -> list[int]:
+    """Recorded e-mails not yet sent, oldest first."""
+    qs = (
+        NoticeEmail.objects.filter(sent_at__isnull=True)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    return list(qs[:limit] if limit else qs)
