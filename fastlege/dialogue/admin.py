@@ -295,3 +295,17 @@ class OutgoingEmailAdmin(ReadOnlyModelAdmin):
     exclude = ("to", "body", "link")
     ordering = ("-id",)
     sortable_by = ("id",)
+
+
+# issue 21, part 1: invitations (read-only: they change only through the services)
+from fastlege.dialogue.models_invitations import Invitation  # noqa: E402
+
+
+@admin.register(Invitation)
+class InvitationAdmin(PersonalDataReadMixin, ReadOnlyModelAdmin):
+    owner_path = "meeting"
+    list_display = ("id", "meeting", "municipality", "invited_at", "reminder_sent_at")
+    list_filter = (MeetingFilter,)
+    list_select_related = ("meeting", "municipality")
+    ordering = ("-id",)
+    sortable_by = ("id",)

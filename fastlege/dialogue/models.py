@@ -351,6 +351,19 @@ class Registration(models.Model):
     requested_at = models.DateTimeField(_("påmelding sendt inn"), null=True, blank=True)
     pending_until = models.DateTimeField(_("må bekreftes innen"), null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(_("bekreftelseslenke sendt"), null=True, blank=True)
+    # issue 21, part 1: coverage per municipality (models_invitations.py)
+    municipality = models.ForeignKey(
+        "reference.Municipality",
+        verbose_name=_("kommune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Kommunen deltakeren kommer fra, for dekningen per kommune."),
+    )
+    attended = models.BooleanField(
+        _("møtte"), null=True, blank=True, help_text=_("Tom til arrangøren har ført oppmøte.")
+    )
 
     class Meta:
         verbose_name = _("påmelding")
@@ -659,6 +672,14 @@ class OutgoingEmail(models.Model):
         on_delete=models.CASCADE,
         related_name="emails",
     )
+    invitation = models.ForeignKey(
+        "dialogue.Invitation",
+        verbose_name=_("invitasjon"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="emails",
+    )
     created_at = models.DateTimeField(_("registrert"), default=timezone.now)
     sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("forsøk"), default=0)
@@ -696,3 +717,6 @@ class MunicipalityFollowUp(models.Model):
 
     def __str__(self) -> str:
         return str(self.municipality_id)
+
+
+from fastlege.dialogue.models_invitations import Invitation  # noqa: E402,F401

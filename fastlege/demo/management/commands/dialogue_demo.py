@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from fastlege.dialogue import services
+from fastlege.dialogue.demo_invitations import add_trondelag_invitations
 from fastlege.dialogue.models import Forum, Meeting
 from fastlege.dialogue.sources import SOURCE_000_PROGRAMME, SOURCE_003_PROGRAMME
 
@@ -121,6 +122,7 @@ class Command(BaseCommand):
             ],
             meeting_id=meeting_2024.pk,
         )
+        add_trondelag_invitations()  # issue 21, part 1: invitations and coverage
         if not Forum.objects.exists():
             forum = services.create_forum(
                 None,
