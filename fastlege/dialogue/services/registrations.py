@@ -81,11 +81,20 @@ def promote_waiting(meeting: Meeting) -> list[Registration]:
         registration.status = Registration.Status.REGISTERED
         registration.save(update_fields=["status"])
         audit.record(None, "dialogue.registration.promoted", registration)
+        cancel_link = mail.site_url() + reverse(
+            "dialogue:registration_cancel", args=[registration.token]
+        )
         mail.record(
             to=registration.email,
             subject=_("Du har fått plass: %(title)s") % {"title": meeting.title},
-            body=_("Du har fått plass på møtet %(title)s %(date)s.")
-            % {"title": meeting.title, "date": f"{meeting.date:%d.%m.%Y}"},
+            body="\n\n".join(
+                [
+                    _("Du har fått plass på møtet %(title)s %(date)s.")
+                    % {"title": meeting.title, "date": f"{meeting.date:%d.%m.%Y}"},
+                    _("Kan du ikke komme likevel, gi plassen videre: %(link)s")
+                    % {"link": cancel_link},
+                ]
+            ),
             link="",
             purpose="registration.promoted",
             registration_id=registration.pk,
