@@ -294,3 +294,27 @@ def test_the_person_who_gets_a_seat_from_the_waiting_list_is_told_with_a_cancel_
     assert [e.to for e in mail.outbox] == [["deltaker2@example.no"]]
     assert "fått plass" in mail.outbox[0].subject
     assert f"/dialog/pamelding/{waiting.token}/avmeld/" in mail.outbox[0].body
+
+
+def test_the_demo_invites_trondelag_and_marks_who_came():
+    from django.core.management import call_command
+
+    call_command("dialogue_demo")
+    call_command("dialogue_demo")  # idempotent
+    from fastlege.dialogue.models import Meeting
+
+    m = Meeting.objects.get(title="Dialogmøte om fastlegeordningen", county_id="50")
+    numbers = trondelag()
+    assert sorted(m.invitations.values_list("municipality_id", flat=True)) == numbers
+    # every fourth municipality (by number) does not answer; every third sends two
+    answering = [n for i, n in enumerate(numbers) if i % 4 != 3]
+    expected_registrations = sum(
+        2 if i % 3 == 0 else 1 for i, n in enumerate(numbers) if i % 4 != 3
+    )
+    seated = m.registrations.filter(status=Registration.Status.REGISTERED)
+    assert seated.count() == expected_registrations
+    assert set(seated.values_list("municipality_id", flat=True)) == set(answering)
+    assert not seated.filter(attended__isnull=True).exists()  # attendance marked for all
+    rows = coverage.coverage(m)
+    assert sum(r.registered for r in rows) == expected_registrations
+    assert sum(r.attended for r in rows) == seated.filter(attended=True).count() > 0
