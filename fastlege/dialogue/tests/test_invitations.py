@@ -318,3 +318,14 @@ def test_the_demo_invites_trondelag_and_marks_who_came():
     rows = coverage.coverage(m)
     assert sum(r.registered for r in rows) == expected_registrations
     assert sum(r.attended for r in rows) == seated.filter(attended=True).count() > 0
+
+
+def test_anonymisation_deletes_named_people_s_invitations_and_keeps_the_coverage():
+    governor = county_governor()
+    m = meeting(governor)
+    inv.invite_municipalities(governor, m.pk, numbers=["5001"], now=BEFORE)
+    inv.invite_person(governor, m.pk, name="Per", email="per@example.no", now=BEFORE)
+    assert OutgoingEmail.objects.filter(invitation__meeting=m).count() == 1
+    services.anonymise_due(None, today=m.personal_data_until)
+    assert list(m.invitations.values_list("municipality_id", "email")) == [("5001", "")]
+    assert not OutgoingEmail.objects.filter(to="per@example.no").exists()
