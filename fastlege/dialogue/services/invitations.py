@@ -248,7 +248,7 @@ def remind_unregistered(actor: Any = None, *, now: datetime.datetime | None = No
     reminded = 0
     for pk in due_for_reminder(now):
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("meeting", "user")
             .filter(pk=pk, reminder_sent_at__isnull=True)
             .first()
