@@ -36,6 +36,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
         if Meeting.objects.filter(title="Dialogmøte om fastlegeordningen").exists():
+            add_trondelag_invitations()  # also into a demo made before issue 21
             self.stdout.write("Demodata for dialog finnes allerede.")
             return
         services.create_meeting(
