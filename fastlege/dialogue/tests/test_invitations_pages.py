@@ -134,6 +134,9 @@ def test_a_meeting_that_has_ended_offers_no_extension_of_the_deadline(client):
     assert "Forleng fristen" in text(
         client.get(reverse("dialogue:organiser_meeting", args=[future.pk]))
     )
+    invitations = text(client.get(reverse("dialogue:invitations", args=[past.pk])))
+    assert "Møtet er holdt. Ingen flere kan inviteres." in invitations
+    assert "Inviter alle kommunene" not in invitations
     response = client.post(
         reverse("dialogue:organiser_meeting_post", args=[past.pk, "frist"]),
         {"registration_deadline": "2021-12-06T12:00"},
