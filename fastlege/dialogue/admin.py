@@ -309,3 +309,19 @@ class InvitationAdmin(PersonalDataReadMixin, ReadOnlyModelAdmin):
     list_select_related = ("meeting", "municipality")
     ordering = ("-id",)
     sortable_by = ("id",)
+
+
+# A meeting's situation report: read-only, a version is frozen (services/situation.py).
+from fastlege.dialogue.models_situation import SituationReport  # noqa: E402
+
+
+@admin.register(SituationReport)
+class SituationReportAdmin(ReadOnlyModelAdmin):
+    """Read-only: a version is never changed; a new one is made from the meeting page."""
+
+    list_display = ("meeting", "version", "county", "as_of_month", "made_at")
+    list_filter = (MeetingFilter, "county")
+    list_select_related = ("meeting", "county")
+    exclude = ("pdf", "public_pdf")
+    ordering = ("-made_at",)
+    sortable_by = ("made_at",)

@@ -720,3 +720,4 @@ class MunicipalityFollowUp(models.Model):
 
 
 from fastlege.dialogue.models_invitations import Invitation  # noqa: E402,F401
+from fastlege.dialogue.models_situation import SituationReport  # noqa: E402,F401

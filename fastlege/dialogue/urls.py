@@ -72,3 +72,25 @@ urlpatterns[:0] = [
         name="attendance",
     ),
 ]
+
+# A meeting's situation report (views_situation).
+from fastlege.dialogue import views_situation  # noqa: E402
+
+urlpatterns += [
+    path(
+        "arrangor/mote/<id:meeting_id>/situasjonsbilde/ny/",
+        views_situation.make,
+        name="situation_make",
+    ),
+    path("mote/<id:meeting_id>/situasjonsbilde/", views_situation.report, name="situation"),
+    path(
+        "mote/<id:meeting_id>/situasjonsbilde/<int:version>/",
+        views_situation.report,
+        name="situation_version",
+    ),
+    path(
+        "mote/<id:meeting_id>/situasjonsbilde/<int:version>.pdf",
+        views_situation.pdf,
+        name="situation_pdf",
+    ),
+]

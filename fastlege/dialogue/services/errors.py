@@ -71,6 +71,10 @@ class Code(StrEnum):
     INVITEE_REQUIRED = "invitee_required"
     ATTENDANCE_BEFORE_MEETING = "attendance_before_meeting"
     NOT_A_PARTICIPANT = "not_a_participant"
+    # a meeting's situation report
+    NOT_A_COUNTY_MEETING = "not_a_county_meeting"
+    NO_STATISTICS = "no_statistics"
+    NO_SITUATION_REPORT = "no_situation_report"
 
 
 MESSAGES: dict[Code, tuple[Promise, str]] = {
@@ -263,6 +267,18 @@ MESSAGES: dict[Code, tuple[Promise, str]] = {
     Code.NOT_A_PARTICIPANT: (
         _("Påmeldingen hører ikke til møtet eller har ikke plass."),
         "The registration does not belong to the meeting or holds no seat.",
+    ),
+    Code.NOT_A_COUNTY_MEETING: (
+        _("Situasjonsbilde lages for møter i et fylke."),
+        "A situation report is made for a meeting in a county.",
+    ),
+    Code.NO_STATISTICS: (
+        _("Statistikken er ikke fylt ennå, så situasjonsbildet kan ikke lages."),
+        "The statistics have not been filled yet; the situation report cannot be made.",
+    ),
+    Code.NO_SITUATION_REPORT: (
+        _("Møtet har ikke noe slikt situasjonsbilde."),
+        "The meeting has no such situation report.",
     ),
 }
 

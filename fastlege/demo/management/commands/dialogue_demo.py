@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from fastlege.demo.situation_demo import situation_report_demo
 from fastlege.dialogue import services
 from fastlege.dialogue.demo_invitations import add_trondelag_invitations
 from fastlege.dialogue.models import Forum, Meeting
@@ -146,3 +147,4 @@ class Command(BaseCommand):
             ):
                 services.open_case(None, forum.pk, title=title, indicator_codes=codes)
         self.stdout.write("Demodata for dialog er lagt inn.")
+        situation_report_demo(self.stdout)

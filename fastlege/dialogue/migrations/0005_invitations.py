@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dialogue', '0003_registration_pending_confirmation'),
+        ('dialogue', '0004_situation'),
         ('reference', '0004_set_sami_language_area'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
