@@ -303,6 +303,20 @@ class OutgoingEmailAdmin(ReadOnlyModelAdmin):
     sortable_by = ("id",)
 
 
+# issue 21, part 1: invitations (read-only: they change only through the services)
+from fastlege.dialogue.models_invitations import Invitation  # noqa: E402
+
+
+@admin.register(Invitation)
+class InvitationAdmin(PersonalDataReadMixin, ReadOnlyModelAdmin):
+    owner_path = "meeting"
+    list_display = ("id", "meeting", "municipality", "invited_at", "reminder_sent_at")
+    list_filter = (MeetingFilter,)
+    list_select_related = ("meeting", "municipality")
+    ordering = ("-id",)
+    sortable_by = ("id",)
+
+
 # A meeting's situation report: read-only, a version is frozen (services/situation.py).
 from fastlege.dialogue.models_situation import SituationReport  # noqa: E402
 

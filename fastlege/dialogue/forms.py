@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -30,6 +30,16 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
 
 
 class MeetingForm(forms.Form):
+    # issue 21: the state is said first, so a new organiser does not hide the meeting
+    # without knowing (was an unticked box at the bottom)
+    published = forms.BooleanField(
+        label=_("Publiser møtet nå (synlig for alle)"),
+        required=False,
+        help_text=_(
+            "Uten hake lagres møtet som utkast: bare arrangørene ser det, og ingen kan melde "
+            "seg på. Du kan publisere det senere med knappen «Publiser møtet» på møtets side."
+        ),
+    )
     series = forms.ModelChoiceField(
         MeetingSeries.objects.all(), label=_("møteserie"), required=False
     )
@@ -72,7 +82,6 @@ class MeetingForm(forms.Form):
         label=_("antall plasser"), min_value=1, max_value=100_000, required=False
     )
     waiting_list = forms.BooleanField(label=_("venteliste når fullt"), required=False, initial=True)
-    published = forms.BooleanField(label=_("publisert"), required=False)
     personal_data_until = forms.DateField(
         label=_("personopplysninger slettes"),
         widget=DATE,
@@ -127,6 +136,21 @@ class RegistrationForm(forms.Form):
     dietary_needs = forms.CharField(
         label=_("matbehov og allergier"), max_length=300, required=False
     )
+    municipality_id = forms.ChoiceField(
+        label=_("kommune"),
+        required=False,
+        help_text=_("Kommunen du kommer fra eller representerer, hvis noen."),
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from fastlege.dialogue.selectors_invitations import (  # noqa: PLC0415
+            registration_municipalities,
+        )
+
+        cast(forms.ChoiceField, self.fields["municipality_id"]).choices = [
+            ("", _("ingen kommune"))
+        ] + [(m.number, m.name) for m in registration_municipalities(meeting)]
 
 
 class GroupForm(forms.Form):

@@ -353,6 +353,19 @@ class Registration(models.Model):
     requested_at = models.DateTimeField(_("påmelding sendt inn"), null=True, blank=True)
     pending_until = models.DateTimeField(_("må bekreftes innen"), null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(_("bekreftelseslenke sendt"), null=True, blank=True)
+    # issue 21, part 1: coverage per municipality (models_invitations.py)
+    municipality = models.ForeignKey(
+        "reference.Municipality",
+        verbose_name=_("kommune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Kommunen deltakeren kommer fra, for dekningen per kommune."),
+    )
+    attended = models.BooleanField(
+        _("møtte"), null=True, blank=True, help_text=_("Tom til arrangøren har ført oppmøte.")
+    )
 
     class Meta:
         verbose_name = _("påmelding")
@@ -732,6 +745,14 @@ class OutgoingEmail(models.Model):
         on_delete=models.CASCADE,
         related_name="emails",
     )
+    invitation = models.ForeignKey(
+        "dialogue.Invitation",
+        verbose_name=_("invitasjon"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="emails",
+    )
     created_at = models.DateTimeField(_("registrert"), default=timezone.now)
     sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("forsøk"), default=0)
@@ -772,4 +793,5 @@ class MunicipalityFollowUp(models.Model):
 
 
 from fastlege.dialogue.models_consultations import *  # noqa: E402,F401,F403
+from fastlege.dialogue.models_invitations import Invitation  # noqa: E402,F401
 from fastlege.dialogue.models_situation import SituationReport  # noqa: E402,F401

@@ -67,6 +67,20 @@ PARAMETERS: tuple[Parameter, ...] = (
         "saken: «PDF or Word»",
         note="Tillatte vedleggstyper, kontrollert på innholdet, ikke på filnavnet.",
     ),
+    # Reminders to invitees who have not registered (services/invitations.py,
+    # remind_unregistered; run daily by ``fastlege dialogue_remind``). Three days
+    # leave a municipality a working day or two to find who goes, also over a weekend.
+    Parameter(
+        "invitation_reminder_days_before_deadline",
+        3,
+        _START,
+        "prosjektets valg (ikke regulert)",
+        verified=False,
+        note=(
+            "Kildene angir ingen påminnelse. Standard: én påminnelse per invitasjon, "
+            "sendt når det er 3 dager eller mindre til påmeldingsfristen."
+        ),
+    ),
 )
 
 

@@ -51,6 +51,28 @@ urlpatterns = [
     path("forum/sak/<id:case_id>/", views.case_detail, name="case"),
 ]
 
+# issue 21, part 1: invitations and coverage (in front: «arrangor/mote/<id>/<what>/»
+# above would take them)
+from fastlege.dialogue import views_invitations  # noqa: E402
+
+urlpatterns[:0] = [
+    path(
+        "arrangor/mote/<id:meeting_id>/invitasjoner/",
+        views_invitations.invitations,
+        name="invitations",
+    ),
+    path(
+        "arrangor/mote/<id:meeting_id>/dekning.csv",
+        views_invitations.coverage_csv,
+        name="coverage_csv",
+    ),
+    path(
+        "arrangor/mote/<id:meeting_id>/oppmote/",
+        views_invitations.attendance,
+        name="attendance",
+    ),
+]
+
 # A meeting's situation report (views_situation).
 from fastlege.dialogue import views_situation  # noqa: E402
 

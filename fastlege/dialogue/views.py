@@ -117,7 +117,7 @@ def register(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The public form: a pending registration and an e-mail with the link that takes
     the seat (services.request_registration); HTTP 429 beyond the limits."""
     meeting = _not_found(lambda: selectors.meeting_for_public(meeting_id, request.user))
-    form = forms.RegistrationForm(request.POST or None)
+    form = forms.RegistrationForm(request.POST or None, meeting=meeting)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

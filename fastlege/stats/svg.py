@@ -362,8 +362,35 @@ def choropleth(
         suppressed,
         len(numbers) - len(numeric) - suppressed,
     )
+    hidden = gettext("skjermet")
+    fills: dict[str, tuple[str, str]] = {}
+    for n in numbers:
+        v = values.get(n)
+        if isinstance(v, (int, float, Decimal)):
+            fills[n] = colour(v, bounds, higher_is_worse), with_unit(_fmt(v, decimals), unit)
+        elif isinstance(v, str):
+            fills[n] = f"url(#{HATCH_ID})", hidden
+        else:
+            fills[n] = NO_DATA, gettext("ingen tall")
+    return draw_map(numbers, fills, link=link, width=width, label=label), legend
+
+
+def draw_map(
+    numbers: Sequence[str],
+    fills: dict[str, tuple[str, str]],
+    *,
+    link: str,
+    width: int = 640,
+    label: str = "Kart",
+) -> SafeString:
+    """The map of ``numbers``, each municipality filled and titled by ``fills``
+    (number → (fill, text shown after its name in the tooltip)) and linked to ``link``
+    with ``{}`` replaced by its number. Used by :func:`choropleth` and by maps coloured
+    by a category (the dialogue's coverage map)."""
+    geo = shapes()
+    numbers = [n for n in numbers if n in geo]
     if not numbers:
-        return SafeString(""), legend
+        return SafeString("")
     x0 = min(geo[n][2][0] for n in numbers)
     y0 = min(geo[n][2][1] for n in numbers)
     x1 = max(geo[n][2][2] for n in numbers)
@@ -380,20 +407,13 @@ def choropleth(
         f'height="{cell:.2f}" fill="#ffffff"/><rect width="{cell / 3:.2f}" '
         f'height="{cell:.2f}" fill="#767676"/></pattern></defs>'
     ]
-    hidden = gettext("skjermet")
     for n in numbers:
         name, path, _box = geo[n]
-        v = values.get(n)
-        if isinstance(v, (int, float, Decimal)):
-            shown, fill = with_unit(_fmt(v, decimals), unit), colour(v, bounds, higher_is_worse)
-        elif isinstance(v, str):
-            shown, fill = hidden, f"url(#{HATCH_ID})"
-        else:
-            shown, fill = gettext("ingen tall"), NO_DATA
+        fill, shown = fills.get(n, (NO_DATA, gettext("ingen tall")))
         out.append(
-            f'<a href="{escape(link.format(n))}"><path d="{path}" fill="{fill}" stroke="#555" '
-            f'stroke-width="{max(w, h) / 1500:.2f}"><title>{escape(name)}: {escape(shown)}'
-            f"</title></path></a>"
+            f'<a href="{escape(link.format(n))}"><path d="{path}" fill="{escape(fill)}" '
+            f'stroke="#555" stroke-width="{max(w, h) / 1500:.2f}"><title>{escape(name)}: '
+            f"{escape(shown)}</title></path></a>"
         )
     out.append("</svg>")
-    return mark_safe("".join(out)), legend  # noqa: S308 – names and figures are escaped
+    return mark_safe("".join(out))  # noqa: S308 – names and figures are escaped

@@ -51,6 +51,10 @@ def anonymise_due(actor: Any, today: datetime.date | None = None) -> Result:
     ):
         regs = Registration.objects.filter(meeting=meeting, anonymised_at__isnull=True)
         OutgoingEmail.objects.filter(registration__meeting=meeting).delete()
+        # named people's invitations (and their e-mails) have no purpose any more;
+        # municipalities' invitations stay for the coverage
+        meeting.invitations.filter(municipality__isnull=True).delete()
+        OutgoingEmail.objects.filter(invitation__meeting=meeting).delete()
         count = regs.update(
             name=ANONYMOUS,
             email=ANONYMOUS_EMAIL,

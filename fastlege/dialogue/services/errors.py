@@ -64,6 +64,13 @@ class Code(StrEnum):
     CONTACT_DATE_IN_FUTURE = "contact_date_in_future"
     NOTE_TOO_LONG = "note_too_long"
     NOTE_HAS_NIN = "note_has_nin"
+    # invitations and coverage (issue 21, part 1)
+    MEETING_ENDED = "meeting_ended"
+    MEETING_NOT_PUBLISHED = "meeting_not_published"
+    MUNICIPALITY_OUTSIDE_COUNTY = "municipality_outside_county"
+    INVITEE_REQUIRED = "invitee_required"
+    ATTENDANCE_BEFORE_MEETING = "attendance_before_meeting"
+    NOT_A_PARTICIPANT = "not_a_participant"
     # a meeting's situation report
     NOT_A_COUNTY_MEETING = "not_a_county_meeting"
     NO_STATISTICS = "no_statistics"
@@ -249,6 +256,31 @@ MESSAGES: dict[Code, tuple[Promise, str]] = {
     Code.NOTE_HAS_NIN: (
         _("Notatet kan ikke inneholde fødselsnummer."),
         "The note cannot contain a national identity number.",
+    ),
+    Code.MEETING_ENDED: (
+        _("Møtet er holdt (%(date)s). Fristen kan ikke forlenges, og ingen kan inviteres."),
+        "The meeting has taken place (%(date)s); the deadline cannot be extended "
+        "and no one can be invited.",
+    ),
+    Code.MEETING_NOT_PUBLISHED: (
+        _("Møtet er et utkast. Publiser det før du inviterer, så lenken virker."),
+        "The meeting is a draft. Publish it before inviting, so the link works.",
+    ),
+    Code.MUNICIPALITY_OUTSIDE_COUNTY: (
+        _("Kommunen %(municipality)s ligger ikke i møtets fylke."),
+        "The municipality %(municipality)s is not in the meeting's county.",
+    ),
+    Code.INVITEE_REQUIRED: (
+        _("Velg minst én kommune, eller oppgi navn og e-post for en person."),
+        "Choose at least one municipality, or give a person's name and e-mail.",
+    ),
+    Code.ATTENDANCE_BEFORE_MEETING: (
+        _("Oppmøte kan føres fra møtet starter (%(start)s)."),
+        "Attendance can be recorded from the start of the meeting (%(start)s).",
+    ),
+    Code.NOT_A_PARTICIPANT: (
+        _("Påmeldingen hører ikke til møtet eller har ikke plass."),
+        "The registration does not belong to the meeting or holds no seat.",
     ),
     Code.NOT_A_COUNTY_MEETING: (
         _("Situasjonsbilde lages for møter i et fylke."),

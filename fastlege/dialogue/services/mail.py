@@ -80,6 +80,7 @@ def record(
     purpose: str,
     registration_id: int | None = None,
     submission_id: int | None = None,
+    invitation_id: int | None = None,
 ) -> OutgoingEmail:
     """Record a message inside the caller's transaction; it is sent after the commit.
 
@@ -94,6 +95,7 @@ def record(
         purpose=purpose,
         registration_id=registration_id,
         submission_id=submission_id,
+        invitation_id=invitation_id,
     )
     transaction.on_commit(lambda: deliver(message.pk))
     return message

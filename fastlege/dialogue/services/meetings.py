@@ -181,11 +181,18 @@ def set_programme(actor: Any, meeting_id: int, text: str) -> list[ProgrammeItem]
 
 @transaction.atomic
 def extend_registration_deadline(
-    actor: Any, meeting_id: int, new_deadline: datetime.datetime
+    actor: Any,
+    meeting_id: int,
+    new_deadline: datetime.datetime,
+    *,
+    now: datetime.datetime | None = None,
 ) -> Meeting:
-    """Move the deadline later (as the ministry did in the sources); the first one is kept."""
+    """Move the deadline later (as the ministry did in the sources); the first one is kept.
+    Not for a meeting that has ended (issue 21: a 2021 meeting offered «Forleng fristen»)."""
     meeting = _locked_meeting(meeting_id)
     require_organiser(actor, meeting.county_id)
+    if (now or timezone.now()) >= meeting_end(meeting):
+        refuse(Code.MEETING_ENDED, date=f"{meeting.date:%d.%m.%Y}")
     current = meeting.registration_deadline
     if current is not None and new_deadline <= current:
         refuse(

@@ -45,6 +45,25 @@ class RegistrationData:
     role: str
     organisation: str = ""
     dietary_needs: str = ""
+    #: the municipality the registrant comes from (coverage, issue 21); empty for a
+    #: logged-in municipal user: their municipality (:func:`registrant_municipality`)
+    municipality_id: str | None = None
+
+
+def registrant_municipality(actor: Any, data: RegistrationData) -> str | None:
+    """The municipality a registration counts for: the one chosen on the form, else
+    the logged-in municipal user's own (the first, for a user of several)."""
+    from fastlege.reference.models import Municipality  # noqa: PLC0415
+    from fastlege.registry.services.access import scope_of  # noqa: PLC0415
+
+    if data.municipality_id:
+        if not Municipality.objects.filter(number=data.municipality_id).exists():
+            refuse(Code.UNKNOWN_MUNICIPALITY)
+        return data.municipality_id
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    own = sorted(scope_of(actor).municipalities)
+    return own[0] if own else None
 
 
 def new_token() -> str:
@@ -62,11 +81,20 @@ def promote_waiting(meeting: Meeting) -> list[Registration]:
         registration.status = Registration.Status.REGISTERED
         registration.save(update_fields=["status"])
         audit.record(None, "dialogue.registration.promoted", registration)
+        cancel_link = mail.site_url() + reverse(
+            "dialogue:registration_cancel", args=[registration.token]
+        )
         mail.record(
             to=registration.email,
             subject=_("Du har fått plass: %(title)s") % {"title": meeting.title},
-            body=_("Du har fått plass på møtet %(title)s %(date)s.")
-            % {"title": meeting.title, "date": f"{meeting.date:%d.%m.%Y}"},
+            body="\n\n".join(
+                [
+                    _("Du har fått plass på møtet %(title)s %(date)s.")
+                    % {"title": meeting.title, "date": f"{meeting.date:%d.%m.%Y}"},
+                    _("Kan du ikke komme likevel, gi plassen videre: %(link)s")
+                    % {"link": cancel_link},
+                ]
+            ),
             link="",
             purpose="registration.promoted",
             registration_id=registration.pk,
@@ -193,6 +221,7 @@ def register(
         organisation=data.organisation.strip(),
         role=data.role,
         dietary_needs=data.dietary_needs.strip(),
+        municipality_id=registrant_municipality(actor, data),
         token=new_token(),
         registered_at=now,
         requested_at=now,
@@ -264,6 +293,7 @@ def _request_pending(
         "organisation": data.organisation.strip(),
         "role": data.role,
         "dietary_needs": data.dietary_needs.strip(),
+        "municipality_id": registrant_municipality(actor, data),
     }
     if pending is not None and pending.pending_until and pending.pending_until > now:
         sent = pending.confirmation_sent_at

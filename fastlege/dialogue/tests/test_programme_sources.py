@@ -115,7 +115,9 @@ def test_four_input_meetings_with_the_ministrys_programme_and_extended_deadlines
     assert series.meetings.count() == 4
     assert oslo.programme.count() == 0
     # "Vi har så langt fått relativt få påmeldinger, så vi har forlenget påmeldingsfristen."
-    services.extend_registration_deadline(hod, oslo.pk, at(2019, 11, 5, 12, 0))
+    services.extend_registration_deadline(
+        hod, oslo.pk, at(2019, 11, 5, 12, 0), now=at(2019, 10, 30, 12, 0)
+    )
     oslo.refresh_from_db()
     assert oslo.registration_deadline == at(2019, 11, 5, 12, 0)
     assert oslo.original_registration_deadline == at(2019, 10, 31, 23, 59)

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from fastlege.demo.situation_demo import situation_report_demo
 from fastlege.dialogue import demo_consultations, services
+from fastlege.dialogue.demo_invitations import add_trondelag_invitations
 from fastlege.dialogue.models import Forum, Meeting
 from fastlege.dialogue.sources import SOURCE_000_PROGRAMME, SOURCE_003_PROGRAMME
 
@@ -36,6 +37,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
         if Meeting.objects.filter(title="Dialogmøte om fastlegeordningen").exists():
+            add_trondelag_invitations()  # also into a demo made before issue 21
             self.stdout.write("Demodata for dialog finnes allerede.")
             return
         services.create_meeting(
@@ -124,6 +126,7 @@ class Command(BaseCommand):
             published=False,  # a draft: the phases follow (demo_consultations)
         )
         demo_consultations.consultation_through_all_phases(consultation_2024)
+        add_trondelag_invitations()  # issue 21, part 1: invitations and coverage
         if not Forum.objects.exists():
             forum = services.create_forum(
                 None,
