@@ -530,9 +530,9 @@ class FollowUpAction(models.Model):
     @property
     def owner_label(self) -> str:
         """Who is responsible, as people read it."""
-        if self.owner_kind == self.OwnerKind.MUNICIPALITY and self.municipality_id:
+        if self.owner_kind == self.OwnerKind.MUNICIPALITY and self.municipality is not None:
             return str(self.municipality.name)
-        if self.owner_kind == self.OwnerKind.PARTY and self.party_id:
+        if self.owner_kind == self.OwnerKind.PARTY and self.party is not None:
             return str(self.party.name)
         if self.owner_kind == self.OwnerKind.COUNTY_GOVERNOR:
             return self.responsible or str(_("Statsforvalteren"))

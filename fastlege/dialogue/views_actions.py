@@ -130,9 +130,8 @@ def action_status(request: HttpRequest, action_id: int) -> HttpResponse:
     back = back or services.owner_page(action) or _organiser_page(action.meeting_id)
     form = ActionStatusForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for error in form.errors.get("status", []) + form.errors.get("comment", []):
+            messages.error(request, str(error))
         return HttpResponseRedirect(back)
     try:
         services.set_action_status(
