@@ -59,7 +59,7 @@ class AnswersForm(forms.Form):
             )
 
     def answers(self) -> dict[int, str]:
-        return {int(name[4:]): value for name, value in self.cleaned_data.items()}
+        return {int(name.removeprefix("svar_")): text for name, text in self.cleaned_data.items()}
 
 
 class AssignActionForm(forms.Form):
