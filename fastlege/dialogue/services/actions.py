@@ -291,7 +291,14 @@ def add_action(
 
 
 @transaction.atomic
-def set_action_status(actor: Any, action_id: int, status: str, comment: str = "") -> FollowUpAction:
+def set_action_status(
+    actor: Any,
+    action_id: int,
+    status: str,
+    comment: str = "",
+    *,
+    now: datetime.datetime | None = None,
+) -> FollowUpAction:
     """The owner or the organiser changes an action's status, with a comment; the
     change is kept (``ActionStatusChange``). The same status again only adds a comment."""
     action = (
@@ -310,7 +317,7 @@ def set_action_status(actor: Any, action_id: int, status: str, comment: str = ""
     if status == action.status and not comment:
         refuse(Code.STATUS_UNCHANGED)
     old = action.status
-    now = timezone.now()
+    now = now or timezone.now()
     ActionStatusChange.objects.create(
         action=action,
         old_status=old,

@@ -405,3 +405,37 @@ def test_the_reminder_command_runs_the_same_function(governor, m):
     call_command("dialogue_remind_actions", "--dato", "2031-03-05")
     call_command("dialogue_remind_actions", "--dato", "2031-03-06")
     assert OutgoingEmail.objects.filter(purpose=REMINDER_PURPOSE).count() == 1
+
+
+# --- the demo ----------------------------------------------------------------------------
+
+
+def test_the_demo_gives_the_trondelag_meeting_groups_answers_and_actions_once():
+    from django.core.management import call_command
+
+    from fastlege.dialogue.models import WorkGroup
+
+    call_command("dialogue_demo")
+    call_command("dialogue_demo")
+    m = FollowUpAction.objects.values_list("meeting", flat=True).distinct().get()
+    groups = [
+        (g.name, g.questions.count(), g.questions.exclude(answer="").count())
+        for g in WorkGroup.objects.filter(meeting_id=m).order_by("name")
+    ]
+    assert groups == [
+        ("Gruppe 1 – kommunene", 2, 2),
+        ("Gruppe 2 – fastlegene", 2, 2),
+        ("Gruppe 3 – erfaringsdeling", 2, 1),
+    ]
+    statuses = sorted(FollowUpAction.objects.values_list("status", flat=True))
+    assert statuses == sorted(["pagar", "ferdig", "pagar", "ferdig", "apen", "avlyst", "apen"])
+    today = datetime.date.today()
+    overdue = [a.what for a in FollowUpAction.objects.all() if a.overdue_on(today)]
+    assert sorted(overdue) == [
+        "Lage en felles vikarordning for kommunene i Trondheimsregionen",
+        "Samle fastlegenes erfaringer med legevakt i distriktene",
+    ]
+    trondheim = Municipality.objects.get(pk=TRONDHEIM)
+    shown = selectors_actions.open_actions_for_municipality(municipality_user(), trondheim)
+    assert len(shown) == 2  # the overdue one and the one ahead; Melhus' is done
+    assert ActionStatusChange.objects.filter(comment="To ALIS-avtaler inngått.").exists()

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from fastlege.dialogue import services
+from fastlege.dialogue.demo_actions import enter_trondelag_group_work
 from fastlege.dialogue.models import Forum, Meeting
 from fastlege.dialogue.sources import SOURCE_000_PROGRAMME, SOURCE_003_PROGRAMME
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
         if Meeting.objects.filter(title="Dialogmøte om fastlegeordningen").exists():
+            enter_trondelag_group_work()  # added to a demo entered before (idempotent)
             self.stdout.write("Demodata for dialog finnes allerede.")
             return
         services.create_meeting(
@@ -142,4 +144,5 @@ class Command(BaseCommand):
                 ("Fastlegenes oppgaver", ["gjennomsnittlig_listelengde", "reservekapasitet"]),
             ):
                 services.open_case(None, forum.pk, title=title, indicator_codes=codes)
+        enter_trondelag_group_work()  # groups, answers, actions (dialogue/demo_actions.py)
         self.stdout.write("Demodata for dialog er lagt inn.")
