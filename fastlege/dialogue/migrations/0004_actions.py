@@ -14,10 +14,10 @@ def question_lines(text):
 def questions_to_rows(apps, schema_editor):
     WorkGroup = apps.get_model("dialogue", "WorkGroup")
     GroupQuestion = apps.get_model("dialogue", "GroupQuestion")
-    for group in WorkGroup.objects.exclude(questions="").iterator():
+    for group in WorkGroup.objects.exclude(questions_text="").iterator():
         GroupQuestion.objects.bulk_create(
             GroupQuestion(group=group, position=n, text=text)
-            for n, text in enumerate(question_lines(group.questions), start=1)
+            for n, text in enumerate(question_lines(group.questions_text), start=1)
         )
 
 
@@ -26,8 +26,8 @@ def rows_to_questions(apps, schema_editor):
     GroupQuestion = apps.get_model("dialogue", "GroupQuestion")
     for group in WorkGroup.objects.iterator():
         texts = GroupQuestion.objects.filter(group=group).order_by("position")
-        group.questions = "\n".join(q.text for q in texts)
-        group.save(update_fields=["questions"])
+        group.questions_text = "\n".join(q.text for q in texts)
+        group.save(update_fields=["questions_text"])
 
 
 class Migration(migrations.Migration):
@@ -39,6 +39,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # the old text field gives way to the rows' reverse accessor ``questions``;
+        # it is copied into the rows below and dropped in 0005
+        migrations.RenameField(
+            model_name="workgroup",
+            old_name="questions",
+            new_name="questions_text",
+        ),
         migrations.CreateModel(
             name='ActionStatusChange',
             fields=[

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RemoveField(
             model_name="workgroup",
-            name="questions",
+            name="questions_text",
         ),
     ]

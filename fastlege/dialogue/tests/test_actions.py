@@ -439,3 +439,59 @@ def test_the_demo_gives_the_trondelag_meeting_groups_answers_and_actions_once():
     shown = selectors_actions.open_actions_for_municipality(municipality_user(), trondheim)
     assert len(shown) == 2  # the overdue one and the one ahead; Melhus' is done
     assert ActionStatusChange.objects.filter(comment="To ALIS-avtaler inngått.").exists()
+
+
+def test_the_rapporteur_records_answers_on_the_groups_page_others_get_not_found(
+    client, governor, m
+):
+    reg = participant(m, email="referent@trondheim.kommune.no")
+    group = actions.add_group(governor, m.pk, "Gruppe 1", QUESTIONS, rapporteur_id=reg.pk)
+    first, second = group.questions.order_by("position")
+    rapporteur = municipality_user(TRONDHEIM)
+    rapporteur.email = "referent@trondheim.kommune.no"
+    rapporteur.save()
+    page = reverse("dialogue:group_answers", args=[group.pk])
+    client.force_login(rapporteur)
+    assert QUESTIONS[0] in client.get(page).content.decode()
+    saved = client.post(page, {f"svar_{first.pk}": "Ingen ledige plasser.",
+                               f"svar_{second.pk}": ""})  # fmt: skip
+    assert saved.status_code == 302
+    first.refresh_from_db()
+    assert first.answer == "Ingen ledige plasser." and first.answered_by == rapporteur
+    for outsider in (municipality_user(TRONDHEIM), county_governor("03")):
+        client.force_login(outsider)
+        assert client.get(page).status_code == 404
+        assert client.post(page, {f"svar_{first.pk}": "x"}).status_code == 404
+    first.refresh_from_db()
+    assert first.answer == "Ingen ledige plasser."
+
+
+def test_the_migration_turns_a_groups_question_text_into_numbered_rows(transactional_db):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    before = [("dialogue", "0003_registration_pending_confirmation")]
+    after = [("dialogue", "0004_actions")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    county_governor()  # reference data is there; a meeting needs only its own fields
+    OldMeeting = old.get_model("dialogue", "Meeting")  # noqa: N806
+    OldGroup = old.get_model("dialogue", "WorkGroup")  # noqa: N806
+    meeting_row = OldMeeting.objects.create(
+        title="Møte", date=D(2030, 12, 7), start_time=datetime.time(9),
+        end_time=datetime.time(12), place="Teams", organiser_name="SF",
+        personal_data_until=D(2031, 3, 7),
+    )  # fmt: skip
+    OldGroup.objects.create(meeting=meeting_row, name="G", questions="Første?\n\n  Andre?  \n")
+    OldGroup.objects.create(meeting=meeting_row, name="Tom", questions="")
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    rows = new.get_model("dialogue", "GroupQuestion").objects.order_by("group__name", "position")
+    assert [(r.group.name, r.position, r.text) for r in rows] == [
+        ("G", 1, "Første?"),
+        ("G", 2, "Andre?"),
+    ]
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("dialogue"))
