@@ -175,7 +175,7 @@ def record_answers(actor: Any, group_id: int, answers: Mapping[int, str]) -> lis
     """Record the group's answers (question id → answer); an unchanged answer is left
     as it was. Returns the questions whose answer changed."""
     group = (
-        WorkGroup.objects.select_for_update()
+        WorkGroup.objects.select_for_update(of=("self",))
         .select_related("meeting", "rapporteur")
         .filter(pk=group_id)
         .first()
@@ -302,7 +302,7 @@ def set_action_status(
     """The owner or the organiser changes an action's status, with a comment; the
     change is kept (``ActionStatusChange``). The same status again only adds a comment."""
     action = (
-        FollowUpAction.objects.select_for_update()
+        FollowUpAction.objects.select_for_update(of=("self",))
         .select_related("meeting")
         .filter(pk=action_id)
         .first()
@@ -402,7 +402,7 @@ def send_action_reminders(today: datetime.date | None = None) -> int:
     for pk in list(due_for_reminder(day).values_list("pk", flat=True)):
         with transaction.atomic():
             action = (
-                FollowUpAction.objects.select_for_update()
+                FollowUpAction.objects.select_for_update(of=("self",))
                 .select_related("meeting", "municipality", "party")
                 .filter(pk=pk)
                 .first()
