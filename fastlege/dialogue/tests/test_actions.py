@@ -410,7 +410,7 @@ def test_the_reminder_command_runs_the_same_function(governor, m):
 # --- the demo ----------------------------------------------------------------------------
 
 
-def test_the_demo_gives_the_trondelag_meeting_groups_answers_and_actions_once():
+def test_the_demo_gives_the_trondelag_meeting_groups_answers_and_actions_once(client):
     from django.core.management import call_command
 
     from fastlege.dialogue.models import WorkGroup
@@ -439,6 +439,15 @@ def test_the_demo_gives_the_trondelag_meeting_groups_answers_and_actions_once():
     shown = selectors_actions.open_actions_for_municipality(municipality_user(), trondheim)
     assert len(shown) == 2  # the overdue one and the one ahead; Melhus' is done
     assert ActionStatusChange.objects.filter(comment="To ALIS-avtaler inngått.").exists()
+    # the demo's pages: the organiser's table, the minutes, the county governor's start page
+    client.force_login(county_governor())
+    html = client.get(reverse("dialogue:organiser_meeting", args=[m])).content.decode()
+    assert html.count('data-testid="action-row"') == 7 and "Randi Aune" in html
+    public = client.get(reverse("dialogue:meeting", args=[m])).content.decode()
+    assert "Gruppe 3 – erfaringsdeling" in public and "Randi Aune" not in public
+    county = client.get(reverse("web:county", args=["50"])).content.decode()
+    assert county.count('data-testid="owner-action"') == 1
+    assert "Felles retningslinjer for rekrutteringstilskudd" in county
 
 
 def test_the_rapporteur_records_answers_on_the_groups_page_others_get_not_found(
