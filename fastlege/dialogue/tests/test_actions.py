@@ -504,3 +504,17 @@ def test_the_migration_turns_a_groups_question_text_into_numbered_rows(transacti
     ]
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes("dialogue"))
+
+
+def test_rapporteurs_are_anonymised_with_the_meetings_registrants(governor, m):
+    from fastlege.dialogue.services import anonymise_due
+
+    reg = participant(m, email="kari@example.no")
+    registered = actions.add_group(governor, m.pk, "A", QUESTIONS, rapporteur_id=reg.pk)
+    named = actions.add_group(governor, m.pk, "B", QUESTIONS, rapporteur_name="Ola Berg")
+    anonymise_due(None, m.personal_data_until)
+    registered.refresh_from_db()
+    named.refresh_from_db()
+    assert registered.rapporteur is not None and registered.rapporteur.name == "anonymisert"
+    assert named.rapporteur_name == "anonymisert"
+    assert [q.text for q in named.questions.order_by("position")] == QUESTIONS
