@@ -22,6 +22,7 @@ from fastlege.core.admin_tools import (
     selected_object_filter,
 )
 from fastlege.dialogue.models import (
+    ActionStatusChange,
     AgendaItem,
     CaseDecision,
     CaseIndicator,
@@ -32,6 +33,7 @@ from fastlege.dialogue.models import (
     ForumCase,
     ForumParty,
     GroupNote,
+    GroupQuestion,
     Meeting,
     MeetingSeries,
     MunicipalityFollowUp,
@@ -145,7 +147,7 @@ class WorkGroupAdmin(FastlegeModelAdmin):
     list_display = ("name", "meeting")
     list_filter = (MeetingFilter,)
     list_select_related = ("meeting",)
-    raw_id_fields = ("meeting",)
+    raw_id_fields = ("meeting", "rapporteur")
     ordering = ("meeting", "name")
     sortable_by = ()
 
@@ -161,10 +163,10 @@ class GroupNoteAdmin(FastlegeModelAdmin):
 
 @admin.register(FollowUpAction)
 class FollowUpActionAdmin(FastlegeModelAdmin):
-    list_display = ("what", "responsible", "due", "status", "meeting")
-    list_filter = (MeetingFilter, "status")
+    list_display = ("what", "owner_kind", "responsible", "due", "status", "meeting")
+    list_filter = (MeetingFilter, "status", "owner_kind")
     list_select_related = ("meeting",)
-    raw_id_fields = ("meeting", "case")
+    raw_id_fields = ("meeting", "case", "group", "municipality", "party", "created_by")
     ordering = ("due", "id")
     sortable_by = ("due",)
 
@@ -334,3 +336,22 @@ class SituationReportAdmin(ReadOnlyModelAdmin):
 
 
 from fastlege.dialogue import admin_consultations  # noqa: E402,F401
+
+
+@admin.register(GroupQuestion)
+class GroupQuestionAdmin(FastlegeModelAdmin):
+    list_display = ("group", "position", "answered_at")
+    list_select_related = ("group",)
+    raw_id_fields = ("group", "answered_by")
+    ordering = ("group", "position")
+    sortable_by = ()
+
+
+@admin.register(ActionStatusChange)
+class ActionStatusChangeAdmin(ReadOnlyModelAdmin):
+    """Written only by ``set_action_status`` (the owner or the organiser, audited)."""
+
+    list_display = ("action", "old_status", "new_status", "changed_at")
+    list_select_related = ("action",)
+    ordering = ("-changed_at",)
+    sortable_by = ()

@@ -16,7 +16,6 @@ from fastlege.dialogue import rules
 from fastlege.dialogue.models import (
     ConsultationSection,
     ConsultationTheme,
-    FollowUpAction,
     Meeting,
     MeetingSeries,
     ParticipantRole,
@@ -153,13 +152,6 @@ class RegistrationForm(forms.Form):
         ] + [(m.number, m.name) for m in registration_municipalities(meeting)]
 
 
-class GroupForm(forms.Form):
-    name = forms.CharField(label=_("gruppenavn"), max_length=100)
-    questions = forms.CharField(
-        label=_("spørsmål"), widget=forms.Textarea, required=False, max_length=limits.TEXT
-    )
-
-
 class GroupNoteForm(forms.Form):
     group = forms.IntegerField(widget=forms.HiddenInput, max_value=MAX_ID)
     text = forms.CharField(label=_("notat"), widget=forms.Textarea, max_length=limits.TEXT)
@@ -172,17 +164,6 @@ class MinutesForm(forms.Form):
     summary = forms.CharField(
         label=_("oppsummering"), widget=forms.Textarea, required=False, max_length=limits.LONG_TEXT
     )
-
-
-class ActionForm(forms.Form):
-    what = forms.CharField(label=_("hva"), max_length=300)
-    responsible = forms.CharField(label=_("ansvarlig"), max_length=200)
-    due = forms.DateField(label=_("frist"), widget=DATE, required=False)
-
-
-class ActionStatusForm(forms.Form):
-    action = forms.IntegerField(widget=forms.HiddenInput, max_value=MAX_ID)
-    status = forms.ChoiceField(label=_("status"), choices=FollowUpAction.Status.choices)
 
 
 class ConsultationForm(forms.Form):

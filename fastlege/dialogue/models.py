@@ -9,6 +9,7 @@ anonymised on ``personal_data_until`` (``fastlege dialogue_anonymise``).
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db import models
@@ -382,13 +383,27 @@ class Registration(models.Model):
 
 
 class WorkGroup(models.Model):
-    """A group for group work at a meeting, with its questions."""
+    """A group for group work at a meeting: its questions (``GroupQuestion``, each with
+    the group's answer) and its rapporteur, a registered participant or a named person."""
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("møte"), on_delete=models.CASCADE, related_name="groups"
     )
     name = models.CharField(_("navn"), max_length=100)
-    questions = models.TextField(_("spørsmål"), blank=True)
+    rapporteur = models.ForeignKey(
+        Registration,
+        verbose_name=_("referent (påmeldt)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rapporteur_name = models.CharField(
+        _("referent (navn)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Når referenten ikke er påmeldt møtet."),
+    )
 
     class Meta:
         verbose_name = _("gruppe")
@@ -420,13 +435,26 @@ class GroupNote(models.Model):
 
 
 class FollowUpAction(models.Model):
-    """A follow-up action from a meeting: what, who, by when and status."""
+    """A follow-up action from a meeting (*hvem gjør hva innen når*): what, whose (a
+    municipality, a forum party, the county governor of the meeting's county, or a
+    named organisation), by when, and its status, whose changes are kept in
+    ``ActionStatusChange``. ``reminded_for_due`` is the due date the owner was last
+    reminded of (services/actions.py, ``send_action_reminders``)."""
 
     class Status(models.TextChoices):
-        OPEN = "apen", _("ikke startet")
-        IN_PROGRESS = "pagar", _("pågår")
-        DONE = "ferdig", _("ferdig")
+        OPEN = "apen", _("planlagt")
+        IN_PROGRESS = "pagar", _("i gang")
+        DONE = "ferdig", _("utført")
         DROPPED = "avlyst", _("avlyst")
+
+    class OwnerKind(models.TextChoices):
+        MUNICIPALITY = "kommune", _("kommune")
+        PARTY = "part", _("part i samarbeidsforum")
+        COUNTY_GOVERNOR = "statsforvalter", _("Statsforvalteren")
+        ORGANISATION = "organisasjon", _("annen organisasjon eller person")
+
+    #: Statuses of an action still to be done: shown on the owner's overview.
+    OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("møte"), on_delete=models.CASCADE, related_name="actions"
@@ -439,18 +467,102 @@ class FollowUpAction(models.Model):
         on_delete=models.SET_NULL,
         related_name="actions",
     )
+    group = models.ForeignKey(
+        WorkGroup,
+        verbose_name=_("fra gruppe"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+    )
     what = models.CharField(_("hva"), max_length=300)
-    responsible = models.CharField(_("ansvarlig"), max_length=200)
+    owner_kind = models.CharField(
+        _("ansvarlig er"), max_length=20, choices=OwnerKind, default=OwnerKind.ORGANISATION
+    )
+    municipality = models.ForeignKey(
+        "reference.Municipality",
+        verbose_name=_("ansvarlig kommune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dialogue_actions",
+    )
+    party = models.ForeignKey(
+        ForumParty,
+        verbose_name=_("ansvarlig part"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
+    )
+    responsible = models.CharField(
+        _("ansvarlig"),
+        max_length=200,
+        blank=True,
+        help_text=_("Navnet på organisasjonen eller personen når ansvarlig ikke er en kommune."),
+    )
+    contact_email = models.EmailField(
+        _("e-post for påminnelse"),
+        max_length=254,
+        blank=True,
+        help_text=_("For en part eller organisasjon uten brukere i løsningen."),
+    )
     due = models.DateField(_("frist"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+    status_changed_at = models.DateTimeField(_("status endret"), null=True, blank=True)
+    reminded_for_due = models.DateField(_("påminnet om frist"), null=True, blank=True)
+    created_by = user_field(_("opprettet av"))
+    created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
 
     class Meta:
         verbose_name = _("oppfølgingspunkt")
         verbose_name_plural = _("oppfølgingspunkter")
         ordering = ["meeting", "due", "id"]
+        indexes = [
+            models.Index(fields=["municipality", "status"], name="action_owner_status_idx"),
+            models.Index(fields=["status", "due"], name="action_status_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="action_owner_given",
+                condition=Q(owner_kind="kommune", municipality__isnull=False, party__isnull=True)
+                | Q(owner_kind="part", party__isnull=False, municipality__isnull=True)
+                | Q(owner_kind="statsforvalter", municipality__isnull=True, party__isnull=True)
+                | (
+                    Q(owner_kind="organisasjon", municipality__isnull=True, party__isnull=True)
+                    & ~Q(responsible="")
+                ),
+                violation_error_message=_(
+                    "Oppgi én ansvarlig: en kommune, en part, Statsforvalteren eller et navn."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.what
+
+    @property
+    def owner_label(self) -> str:
+        """Who is responsible, as people read it."""
+        if self.owner_kind == self.OwnerKind.MUNICIPALITY and self.municipality is not None:
+            return str(self.municipality.name)
+        if self.owner_kind == self.OwnerKind.PARTY and self.party is not None:
+            return str(self.party.name)
+        if self.owner_kind == self.OwnerKind.COUNTY_GOVERNOR:
+            return self.responsible or str(_("Statsforvalteren"))
+        return self.responsible
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def overdue_on(self, day: datetime.date) -> bool:
+        """Still to be done after its due date."""
+        return self.is_open and self.due is not None and self.due < day
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_on(timezone.localdate())
 
 
 class AgendaItem(models.Model):
@@ -792,6 +904,7 @@ class MunicipalityFollowUp(models.Model):
         return str(self.municipality_id)
 
 
+from fastlege.dialogue.models_actions import *  # noqa: E402,F401,F403
 from fastlege.dialogue.models_consultations import *  # noqa: E402,F401,F403
 from fastlege.dialogue.models_invitations import Invitation  # noqa: E402,F401
 from fastlege.dialogue.models_situation import SituationReport  # noqa: E402,F401

@@ -61,6 +61,17 @@ PARAMETERS: tuple[Parameter, ...] = (
         note="Største vedlegg til et innspill: 10 MiB (fastlege.core.uploads.MAX_FILE_BYTES).",
     ),
     Parameter(
+        "action_reminder_days_before",
+        7,
+        _START,
+        "prosjektets valg (ikke regulert)",
+        verified=False,
+        note=(
+            "Kildene angir ingen påminnelse. Standard: den ansvarlige for et oppfølgingspunkt "
+            "fra et dialogmøte får én e-post 7 dager før fristen (én gang per frist)."
+        ),
+    ),
+    Parameter(
         "attachment_kinds",
         "pdf,docx",
         _START,

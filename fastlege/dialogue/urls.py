@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from fastlege.dialogue import views
+from fastlege.dialogue import views, views_actions
 
 app_name = "dialogue"
 
@@ -49,6 +49,24 @@ urlpatterns = [
     path("arrangor/vedlegg/<id:submission_id>/", views.attachment, name="attachment"),
     path("forum/<id:forum_id>/", views.forum_detail, name="forum"),
     path("forum/sak/<id:case_id>/", views.case_detail, name="case"),
+    # group work and follow-up actions (views_actions.py)
+    path(
+        "arrangor/gruppearbeid/<id:meeting_id>/ny-gruppe/",
+        views_actions.group_create,
+        name="group_create",
+    ),
+    path(
+        "arrangor/gruppearbeid/<id:meeting_id>/nytt-tiltak/",
+        views_actions.action_create,
+        name="action_create",
+    ),
+    path(
+        "arrangor/gruppearbeid/<id:meeting_id>/oppfolging.csv",
+        views_actions.actions_export,
+        name="actions_export",
+    ),
+    path("gruppe/<id:group_id>/svar/", views_actions.group_answers, name="group_answers"),
+    path("tiltak/<id:action_id>/status/", views_actions.action_status, name="action_status"),
 ]
 
 # issue 21, part 1: invitations and coverage (in front: «arrangor/mote/<id>/<what>/»

@@ -14,15 +14,25 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fastlege.accounts import ratelimit, security
 from fastlege.core import tabular, uploads
 from fastlege.core.errors import DomainError
-from fastlege.dialogue import exports, forms, selectors, selectors_consultations, services
+from fastlege.dialogue import (
+    exports,
+    forms,
+    selectors,
+    selectors_actions,
+    selectors_consultations,
+    services,
+)
 from fastlege.dialogue import programme as programme_text
+from fastlege.dialogue.forms_actions import AssignActionForm, GroupWorkForm
 from fastlege.dialogue.models import (
+    FollowUpAction,
     Forum,
     ForumCase,
     Meeting,
@@ -95,6 +105,8 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "meeting": meeting,
             "seats": selectors.seats(meeting),
             "closed": selectors.registration_closed_reason(meeting),
+            "groups": selectors_actions.meeting_groups(meeting),
+            "public_actions": selectors_actions.public_actions(meeting),
         },
     )
 
@@ -364,15 +376,16 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, **extra: Any) -> HttpR
         "capacity_form": extra.pop(
             "capacity_form", forms.CapacityForm(initial={"capacity": meeting.capacity})
         ),
-        "group_form": extra.pop("group_form", forms.GroupForm()),
+        "group_form": extra.pop("group_form", None) or GroupWorkForm(meeting=meeting),
         "minutes_form": extra.pop(
             "minutes_form",
             forms.MinutesForm(initial={"minutes": meeting.minutes, "summary": meeting.summary}),
         ),
-        "action_form": extra.pop("action_form", forms.ActionForm()),
-        "groups": WorkGroup.objects.filter(meeting=meeting).prefetch_related("notes"),
-        "actions": meeting.actions.all(),
-        "action_statuses": forms.FollowUpAction.Status.choices,
+        "action_form": extra.pop("action_form", None) or AssignActionForm(meeting=meeting),
+        "groups": selectors_actions.meeting_groups(meeting),
+        "actions": selectors_actions.meeting_actions(meeting),
+        "action_statuses": FollowUpAction.Status.choices,
+        "today": timezone.localdate(),
         "agenda": meeting.agenda.select_related("case"),
         **extra,
     }
@@ -391,11 +404,8 @@ _MEETING_ACTIONS = frozenset(
         "frist",
         "plasser",
         "publiser",
-        "gruppe",
         "notat",
         "referat",
-        "tiltak",
-        "tiltakstatus",
         "dagsorden",
     ]
 )
@@ -441,11 +451,6 @@ def organiser_meeting_post(request: HttpRequest, meeting_id: int, what: str) -> 
                 return _meeting_page(request, meeting, capacity_form=form)
         elif what == "publiser":
             services.set_published(user, meeting.pk, request.POST.get("published") == "1")
-        elif what == "gruppe":
-            form = forms.GroupForm(request.POST)
-            if not form.is_valid():
-                return _meeting_page(request, meeting, group_form=form)
-            services.add_group(user, meeting.pk, **form.cleaned_data)
         elif what == "notat":
             form = forms.GroupNoteForm(request.POST)
             if (
@@ -461,17 +466,6 @@ def organiser_meeting_post(request: HttpRequest, meeting_id: int, what: str) -> 
             form = forms.MinutesForm(request.POST)
             if form.is_valid():
                 services.save_minutes(user, meeting.pk, **form.cleaned_data)
-        elif what == "tiltak":
-            form = forms.ActionForm(request.POST)
-            if not form.is_valid():
-                return _meeting_page(request, meeting, action_form=form)
-            services.add_action(user, meeting.pk, **form.cleaned_data)
-        elif what == "tiltakstatus":
-            form = forms.ActionStatusForm(request.POST)
-            if form.is_valid() and meeting.actions.filter(pk=form.cleaned_data["action"]).exists():
-                services.set_action_status(
-                    user, form.cleaned_data["action"], form.cleaned_data["status"]
-                )
         elif what == "dagsorden":
             services.build_agenda(user, meeting.pk)
     except DomainError as exc:

@@ -1,5 +1,15 @@
 """Writes of the dialogue app: one transaction each, an acting user, an audit row."""
 
+from .actions import (
+    add_action,
+    add_group,
+    deliver_action_notice,
+    may_change_action,
+    may_record_answers,
+    record_answers,
+    send_action_reminders,
+    set_action_status,
+)
 from .anonymise import anonymise_due, delete_expired_pending
 from .consultations import (
     SubmissionData,
@@ -30,14 +40,11 @@ from .forum import (
 )
 from .meetings import (
     MeetingData,
-    add_action,
-    add_group,
     add_group_note,
     create_meeting,
     create_series,
     extend_registration_deadline,
     save_minutes,
-    set_action_status,
     set_capacity,
     set_programme,
     set_published,
@@ -71,6 +78,11 @@ __all__ = [
     "RegistrationData",
     "SubmissionData",
     "add_action",
+    "deliver_action_notice",
+    "may_change_action",
+    "may_record_answers",
+    "record_answers",
+    "send_action_reminders",
     "add_group",
     "add_group_note",
     "add_party",

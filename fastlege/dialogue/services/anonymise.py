@@ -62,6 +62,8 @@ def anonymise_due(actor: Any, today: datetime.date | None = None) -> Result:
             dietary_needs="",
             anonymised_at=now,
         )
+        # a group's rapporteur named by hand (not registered) is personal data too
+        meeting.groups.exclude(rapporteur_name="").update(rapporteur_name=ANONYMOUS)
         meeting.personal_data_anonymised_at = now
         meeting.save(update_fields=["personal_data_anonymised_at"])
         audit.record(actor, "dialogue.meeting.anonymise", meeting, registrations=count)

@@ -89,6 +89,18 @@ class Code(StrEnum):
     UNKNOWN_SUBMISSION = "unknown_submission"
     UNKNOWN_WITHHOLD_REASON = "unknown_withhold_reason"
     NON_PUBLIC_REASON_REQUIRED = "non_public_reason_required"
+    # group work and follow-up actions (services/actions.py)
+    UNKNOWN_GROUP = "unknown_group"
+    UNKNOWN_ACTION = "unknown_action"
+    RAPPORTEUR_NOT_PARTICIPANT = "rapporteur_not_participant"
+    RAPPORTEUR_AMBIGUOUS = "rapporteur_ambiguous"
+    QUESTION_NOT_IN_GROUP = "question_not_in_group"
+    ACTION_OWNER_MISSING = "action_owner_missing"
+    UNKNOWN_PARTY = "unknown_party"
+    NO_COUNTY_GOVERNOR = "no_county_governor"
+    DUE_BEFORE_MEETING = "due_before_meeting"
+    UNKNOWN_STATUS = "unknown_status"
+    STATUS_UNCHANGED = "status_unchanged"
 
 
 MESSAGES: dict[Code, tuple[Promise, str]] = {
@@ -353,6 +365,47 @@ MESSAGES: dict[Code, tuple[Promise, str]] = {
     Code.NON_PUBLIC_REASON_REQUIRED: (
         _("Oppgi hvorfor svaret ikke bør offentliggjøres."),
         "Say why the answer should not be published.",
+    ),
+    Code.UNKNOWN_GROUP: (_("Gruppen finnes ikke."), "The group does not exist."),
+    Code.UNKNOWN_ACTION: (
+        _("Oppfølgingspunktet finnes ikke."),
+        "The follow-up action does not exist.",
+    ),
+    Code.RAPPORTEUR_NOT_PARTICIPANT: (
+        _("Referenten må være påmeldt dette møtet."),
+        "The rapporteur must be registered for this meeting.",
+    ),
+    Code.RAPPORTEUR_AMBIGUOUS: (
+        _("Velg en påmeldt deltaker eller skriv et navn som referent, ikke begge."),
+        "Choose a registered participant or write a name as rapporteur, not both.",
+    ),
+    Code.QUESTION_NOT_IN_GROUP: (
+        _("Spørsmålet hører ikke til denne gruppen."),
+        "The question does not belong to this group.",
+    ),
+    Code.ACTION_OWNER_MISSING: (
+        _(
+            "Oppgi hvem som er ansvarlig: en kommune, en part, Statsforvalteren eller navnet "
+            "på en organisasjon."
+        ),
+        "Give who is responsible: a municipality, a party, the county governor or a name.",
+    ),
+    Code.UNKNOWN_PARTY: (
+        _("Parten finnes ikke eller er ikke aktiv."),
+        "The party does not exist or is not active.",
+    ),
+    Code.NO_COUNTY_GOVERNOR: (
+        _("Et nasjonalt møte har ingen statsforvalter som kan være ansvarlig."),
+        "A national meeting has no county governor to be responsible.",
+    ),
+    Code.DUE_BEFORE_MEETING: (
+        _("Fristen kan ikke være før møtedagen %(date)s."),
+        "The due date cannot be before the meeting day %(date)s.",
+    ),
+    Code.UNKNOWN_STATUS: (_("Ukjent status."), "Unknown status."),
+    Code.STATUS_UNCHANGED: (
+        _("Statusen er den samme som før. Skriv en kommentar hvis du vil legge til en merknad."),
+        "The status is unchanged. Write a comment to add a remark.",
     ),
 }
 

@@ -1,4 +1,5 @@
-"""Writes on meetings: create, programme, deadline, groups and notes, minutes and actions.
+"""Writes on meetings: create, programme, deadline, group notes and minutes (groups,
+their answers and follow-up actions: services/actions.py).
 
 Each function is one transaction, takes the acting user first, writes an audit
 row in the same transaction and refuses with a :class:`DialogueError`.
@@ -16,7 +17,6 @@ from django.utils import timezone
 from fastlege.core import audit
 from fastlege.dialogue import programme, rules
 from fastlege.dialogue.models import (
-    FollowUpAction,
     GroupNote,
     Meeting,
     MeetingSeries,
@@ -242,19 +242,6 @@ def set_published(actor: Any, meeting_id: int, published: bool) -> Meeting:
 
 
 @transaction.atomic
-def add_group(actor: Any, meeting_id: int, name: str, questions: str = "") -> WorkGroup:
-    meeting = _locked_meeting(meeting_id)
-    require_organiser(actor, meeting.county_id)
-    if not name.strip():
-        refuse(Code.TEXT_REQUIRED)
-    group, _created = WorkGroup.objects.update_or_create(
-        meeting=meeting, name=name.strip(), defaults={"questions": questions.strip()}
-    )
-    audit.record(actor, "dialogue.group.save", group)
-    return group
-
-
-@transaction.atomic
 def add_group_note(actor: Any, group_id: int, text: str) -> GroupNote:
     group = WorkGroup.objects.select_related("meeting").filter(pk=group_id).first()
     if group is None:
@@ -278,43 +265,3 @@ def save_minutes(actor: Any, meeting_id: int, *, minutes: str, summary: str) -> 
     meeting.save(update_fields=["minutes", "summary"])
     audit.record(actor, "dialogue.meeting.minutes", meeting)
     return meeting
-
-
-@transaction.atomic
-def add_action(
-    actor: Any,
-    meeting_id: int,
-    *,
-    what: str,
-    responsible: str,
-    due: datetime.date | None,
-    case_id: int | None = None,
-) -> FollowUpAction:
-    meeting = _locked_meeting(meeting_id)
-    require_organiser(actor, meeting.county_id)
-    if not what.strip() or not responsible.strip():
-        refuse(Code.TEXT_REQUIRED)
-    action = FollowUpAction.objects.create(
-        meeting=meeting,
-        what=what.strip(),
-        responsible=responsible.strip(),
-        due=due,
-        case_id=case_id,
-    )
-    audit.record(actor, "dialogue.action.create", action)
-    return action
-
-
-@transaction.atomic
-def set_action_status(actor: Any, action_id: int, status: str) -> FollowUpAction:
-    action = (
-        FollowUpAction.objects.select_for_update().select_related("meeting").filter(pk=action_id)
-    ).first()
-    if action is None or status not in FollowUpAction.Status.values:
-        refuse(Code.UNKNOWN_MEETING)
-    require_organiser(actor, action.meeting.county_id)
-    old = action.status
-    action.status = status
-    action.save(update_fields=["status"])
-    audit.record(actor, "dialogue.action.status", action, old=old, new=status)
-    return action

@@ -67,7 +67,7 @@ def test_an_organiser_creates_a_meeting_with_a_programme(client):
     managed = client.get(created["Location"]).content.decode()
     assert "Gruppearbeid – status fastlegeordningen i Trøndelag" in managed
     client.post(
-        reverse("dialogue:organiser_meeting_post", args=[m.pk, "gruppe"]),
+        reverse("dialogue:group_create", args=[m.pk]),
         {"name": "Gruppe 1", "questions": "Hva svikter, og hvilke tiltak kan hjelpe?"},
     )
     group = m.groups.get()
@@ -80,14 +80,14 @@ def test_an_organiser_creates_a_meeting_with_a_programme(client):
         {"minutes": "Referat.", "summary": "Felles grep i Trøndelag."},
     )
     client.post(
-        reverse("dialogue:organiser_meeting_post", args=[m.pk, "tiltak"]),
-        {"what": "Informere hverandre om tenkte tiltak", "responsible": "Kommuneoverlegene",
-         "due": "2031-03-01"},
+        reverse("dialogue:action_create", args=[m.pk]),
+        {"what": "Informere hverandre om tenkte tiltak", "owner_kind": "organisasjon",
+         "responsible": "Kommuneoverlegene", "due": "2031-03-01"},
     )  # fmt: skip
     action = m.actions.get()
     client.post(
-        reverse("dialogue:organiser_meeting_post", args=[m.pk, "tiltakstatus"]),
-        {"action": action.pk, "status": "pagar"},
+        reverse("dialogue:action_status", args=[action.pk]),
+        {"status": "pagar", "comment": ""},
     )
     client.post(
         reverse("dialogue:organiser_meeting_post", args=[m.pk, "frist"]),

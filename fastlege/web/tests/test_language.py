@@ -396,7 +396,7 @@ def _measures_and_dialogue(world: World) -> None:
         meeting.pk,
         what="Lage en felles vikarordning",
         responsible="Trondheim kommune",
-        due=datetime.date.today() + datetime.timedelta(days=60),
+        due=meeting.date + datetime.timedelta(days=60),
     )
     join_waiting_list(world.users["other_citizen"], world.other, world.full_list)
 

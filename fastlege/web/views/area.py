@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fastlege.dialogue.followup import county_followup, term_label
+from fastlege.dialogue.selectors_actions import open_actions_for_county_governor, owner_panel
 from fastlege.dialogue.services import may_follow_up, record_follow_up
 from fastlege.monthly.selectors import recent_runs
 from fastlege.stats.severity import WEIGHTS
@@ -51,6 +52,7 @@ def county(request: HttpRequest, number: str) -> HttpResponse:
             "followup": followup,
             "can_follow_up": can_follow_up,
             "weights": [(term_label(k), v) for k, v in WEIGHTS.items()],
+            **owner_panel(open_actions_for_county_governor(request.user, c.number), request.path),
         },
     )
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fastlege.dialogue.selectors_actions import open_actions_for_municipality, owner_panel
 from fastlege.registry.models import Absence, CeilingChange
 from fastlege.registry.selectors import reduction_impact
 from fastlege.registry.services import (
@@ -82,6 +83,7 @@ def overview(request: HttpRequest, number: str) -> HttpResponse:
             "query": query_without_page(request),
             "stats_month": latest_month(),
             "stats_url": reverse("stats:municipality", args=[number]),
+            **owner_panel(open_actions_for_municipality(request.user, muni), request.path),
         },
     )
 

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from fastlege.demo.situation_demo import situation_report_demo
 from fastlege.dialogue import demo_consultations, services
+from fastlege.dialogue.demo_actions import enter_trondelag_group_work
 from fastlege.dialogue.demo_invitations import add_trondelag_invitations
 from fastlege.dialogue.models import Forum, Meeting
 from fastlege.dialogue.sources import SOURCE_000_PROGRAMME, SOURCE_003_PROGRAMME
@@ -38,6 +39,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if Meeting.objects.filter(title="Dialogmøte om fastlegeordningen").exists():
             add_trondelag_invitations()  # also into a demo made before issue 21
+            enter_trondelag_group_work()  # added to a demo entered before (idempotent)
             self.stdout.write("Demodata for dialog finnes allerede.")
             return
         services.create_meeting(
@@ -148,5 +150,6 @@ class Command(BaseCommand):
                 ("Fastlegenes oppgaver", ["gjennomsnittlig_listelengde", "reservekapasitet"]),
             ):
                 services.open_case(None, forum.pk, title=title, indicator_codes=codes)
+        enter_trondelag_group_work()  # groups, answers, actions (dialogue/demo_actions.py)
         self.stdout.write("Demodata for dialog er lagt inn.")
         situation_report_demo(self.stdout)
