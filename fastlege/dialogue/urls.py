@@ -50,3 +50,20 @@ urlpatterns = [
     path("forum/<id:forum_id>/", views.forum_detail, name="forum"),
     path("forum/sak/<id:case_id>/", views.case_detail, name="case"),
 ]
+
+from fastlege.dialogue import views_commitments  # noqa: E402
+
+urlpatterns += [
+    path("forum/<id:forum_id>/avtaler/", views_commitments.commitments, name="commitments"),
+    path(
+        "forum/<id:forum_id>/avtaler/ny/",
+        views_commitments.commitment_create,
+        name="commitment_create",
+    ),
+    path("avtale/<id:commitment_id>/", views_commitments.commitment_detail, name="commitment"),
+    path(
+        "avtale/<id:commitment_id>/<str:what>/",
+        views_commitments.commitment_post,
+        name="commitment_post",
+    ),
+]

@@ -22,6 +22,7 @@ from fastlege.core import tabular, uploads
 from fastlege.core.errors import DomainError
 from fastlege.dialogue import exports, forms, selectors, services
 from fastlege.dialogue import programme as programme_text
+from fastlege.dialogue.indicators import national_series, series_charts
 from fastlege.dialogue.models import (
     Consultation,
     Forum,
@@ -34,6 +35,7 @@ from fastlege.dialogue.models import (
 from fastlege.dialogue.services import limits
 from fastlege.dialogue.services.access import is_national, is_organiser
 from fastlege.dialogue.services.errors import Code
+from fastlege.stats.selectors import viewer_for
 
 View = Callable[..., HttpResponse]
 
@@ -662,13 +664,16 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Vedtaket er registrert."))
             return redirect("dialogue:case", case.pk)
-    trends = [selectors.indicator_trend(i.code) for i in case.indicators.all()]
+    series = national_series(
+        [i.code for i in case.indicators.all()], viewer_for(request.user), case.opened_on
+    )
     return render(
         request,
         "dialogue/case.html",
         {
             "case": case,
-            "trends": trends,
+            "charts": series_charts(series, case.opened_on, _("saken åpnet")),
+            "series": list(series.values()),
             "form": form,
             "meetings": case.forum.meetings.order_by("-date"),
         },

@@ -136,10 +136,10 @@ class Command(BaseCommand):
                 ],
             )
             for title, codes in (
-                ("Rekruttering og stabilitet", ["andel_liste_uten_lege"]),
+                ("Rekruttering og stabilitet", ["andel_uten_lege", "lister_uten_lege"]),
                 ("Utdanning (ALIS)", []),
-                ("Finansiering", ["gjennomsnittlig_listelengde"]),
-                ("Fastlegenes oppgaver", ["gjennomsnittlig_listelengde", "reservekapasitet"]),
+                ("Finansiering", ["listelengde"]),
+                ("Fastlegenes oppgaver", ["listelengde", "reservekapasitet"]),
             ):
                 services.open_case(None, forum.pk, title=title, indicator_codes=codes)
         self.stdout.write("Demodata for dialog er lagt inn.")
