@@ -295,3 +295,6 @@ class OutgoingEmailAdmin(ReadOnlyModelAdmin):
     exclude = ("to", "body", "link")
     ordering = ("-id",)
     sortable_by = ("id",)
+
+
+from fastlege.dialogue import admin_commitments  # noqa: E402,F401

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from fastlege.dialogue import services
+from fastlege.dialogue.demo_commitments import add_demo_commitments
 from fastlege.dialogue.models import Forum, Meeting
 from fastlege.dialogue.sources import SOURCE_000_PROGRAMME, SOURCE_003_PROGRAMME
 
@@ -142,4 +143,5 @@ class Command(BaseCommand):
                 ("Fastlegenes oppgaver", ["listelengde", "reservekapasitet"]),
             ):
                 services.open_case(None, forum.pk, title=title, indicator_codes=codes)
+            add_demo_commitments(forum)
         self.stdout.write("Demodata for dialog er lagt inn.")
