@@ -87,11 +87,14 @@ def test_the_ministry_updates_completion_and_the_public_reads_it(
     assert Commitment.objects.get().history.count() == 2  # the first row (0 %) is kept
 
     public = no_javascript(browser)
-    public.goto(base + reverse("dialogue:commitments", args=[forum.pk]))
+    public.goto(base + reverse("dialogue:index"))
+    public.click("main >> text=Avtaler og oppfølging: Trepartssamarbeidet om fastlegeordningen")
+    assert public.url == base + reverse("dialogue:commitments", args=[forum.pk])
     row = public.inner_text("[data-testid=commitments]")
     assert "Flere ALIS-avtaler i kommunene" in row and "60 %" in row and "KS" in row
     assert "Andel fastleger som er spesialister i allmennmedisin" in row
     inspector.check(public, "commitments overview (public)")
+    machinery.screenshots_at_both_sizes(public, "forum-commitments")
     public.click("main >> text=Flere ALIS-avtaler i kommunene")
     main = public.inner_text("main")
     assert "Regionalt samarbeid i alle fylker." in main and "Oppdater fremdrift" not in main
