@@ -641,7 +641,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     _national(request)
     case = (
         ForumCase.objects.select_related("forum", "raised_by")
-        .prefetch_related("indicators", "decisions", "actions")
+        .prefetch_related("indicators", "decisions", "actions", "commitments__owner")
         .filter(pk=case_id)
         .first()
     )

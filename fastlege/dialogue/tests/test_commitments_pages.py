@@ -257,3 +257,29 @@ def test_indicator_choice_shows_the_statistics_names_not_keys(world):
             assert str(i.name) in visible
             if "_" in i.code:
                 assert i.code not in visible, (url, i.code)
+
+
+def test_the_demo_forum_has_labelled_agreements_with_milestones_history_and_indicators():
+    from django.core.management import call_command
+
+    from fastlege.dialogue.demo_commitments import LABEL
+    from fastlege.dialogue.models import Commitment, Forum
+
+    call_command("dialogue_demo")
+    forum = Forum.objects.get()
+    agreements = list(Commitment.objects.filter(forum=forum))
+    assert len(agreements) == 4
+    assert sum(c.published for c in agreements) == 3
+    for c in agreements:
+        assert LABEL in c.description and c.decision is not None and LABEL in c.decision.text
+        assert c.milestones.exists() and c.indicators.exists()
+        assert c.history.count() >= 2 and c.progress == c.history.order_by("-id")[0].percent
+        assert all(code in BY_CODE for code in c.indicators.values_list("code", flat=True))
+    public = client_for(None).get(reverse("dialogue:commitments", args=[forum.pk]))
+    assert public.status_code == 200
+    assert public.content.decode().count("data-commitment=") == 3
+    staff = client_for(ministry()).get(reverse("dialogue:commitments", args=[forum.pk]))
+    assert staff.content.decode().count("data-commitment=") == 4
+    for c in agreements:
+        page = client_for(None).get(reverse("dialogue:commitment", args=[c.pk]))
+        assert page.status_code == (200 if c.published else 404)
