@@ -81,12 +81,10 @@ class Series:
         return _("verre") if (change > 0) == worse else _("bedre")
 
 
-def national_series(
-    codes: Sequence[str], viewer: stats.Viewer, since: datetime.date | None = None
-) -> dict[str, Series]:
+def national_points(codes: Sequence[str], viewer: stats.Viewer) -> dict[str, list[Point]]:
     """The national monthly figures of ``codes`` up to the latest month, for ``viewer``
-    (public: hidden as the statistics page hides them), with the figure at ``since``
-    (its month, or the first month with figures after it) and the latest figure."""
+    (public: hidden as the statistics page hides them): one read of the statistics
+    for a whole page."""
     wanted = [c for c in dict.fromkeys(codes) if c in BY_CODE]
     month = stats.latest_month()
     if not wanted or month is None:
@@ -94,18 +92,35 @@ def national_series(
     page = stats.area_page(
         AreaKind.NATION, "", _("Hele landet"), month, viewer=viewer, series_codes=tuple(wanted)
     )
+    return {code: page.series.get(code, []) for code in wanted}
+
+
+def series_since(
+    points: dict[str, list[Point]], codes: Sequence[str], since: datetime.date | None
+) -> dict[str, Series]:
+    """Each of ``codes`` with its figures, the figure at ``since`` (its month, or the
+    first month with figures after it) and the latest figure."""
+    start = since.replace(day=1) if since else None
     out = {}
-    for code in wanted:
-        points = page.series.get(code, [])
-        start = since.replace(day=1) if since else None
-        after = [p for p in points if start is None or p[0] >= start]
+    for code in dict.fromkeys(codes):
+        if code not in points:
+            continue
+        shown = points[code]
+        after = [p for p in shown if start is None or p[0] >= start]
         out[code] = Series(
             BY_CODE[code],
-            points,
+            shown,
             since=after[0] if after else None,
-            latest=points[-1] if points else None,
+            latest=shown[-1] if shown else None,
         )
     return out
+
+
+def national_series(
+    codes: Sequence[str], viewer: stats.Viewer, since: datetime.date | None = None
+) -> dict[str, Series]:
+    """:func:`national_points` of ``codes`` as :func:`series_since` ``since``."""
+    return series_since(national_points(codes, viewer), codes, since)
 
 
 def series_charts(

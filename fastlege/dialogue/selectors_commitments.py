@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from fastlege.core.tabular import Column
-from fastlege.dialogue.indicators import Series, national_series, series_charts
+from fastlege.dialogue.indicators import (
+    Series,
+    national_points,
+    national_series,
+    series_charts,
+    series_since,
+)
 from fastlege.dialogue.models import (
     Commitment,
     CommitmentMilestone,
@@ -76,17 +82,20 @@ def overview(actor: Any, forum: Forum) -> Overview:
     """The forum's agreements the reader may see, each with its owner, completion, next
     milestone and indicators (latest national figure and change since the agreement)."""
     viewer = viewer_for(actor)
-    commitments = (
+    commitments = list(
         visible_commitments(actor)
         .filter(forum=forum)
         .select_related("owner", "case")
         .prefetch_related("indicators", "milestones")
         .order_by("starts_on", "id")
     )
+    points = national_points(
+        [i.code for c in commitments for i in c.indicators.all()], viewer
+    )  # one read of the statistics for the whole table
     rows = []
     latest = None
     for c in commitments:
-        series = _series_for(c, viewer)
+        series = series_since(points, [i.code for i in c.indicators.all()], c.starts_on)
         for s in series.values():
             if s.latest and (latest is None or s.latest[0] > latest):
                 latest = s.latest[0]
