@@ -242,8 +242,8 @@ class CaseDecisionAdmin(FastlegeModelAdmin):
 
 @admin.register(Consultation)
 class ConsultationAdmin(FastlegeModelAdmin):
-    list_display = ("title", "opens_at", "deadline", "county", "published")
-    list_filter = ("published", "county")
+    list_display = ("title", "opens_at", "deadline", "county", "status")
+    list_filter = ("status", "county")
     list_select_related = ("county",)
     inlines = (ThemeInline,)
     search_fields = ("^title",)
@@ -267,7 +267,13 @@ class SubmissionAdmin(PersonalDataReadMixin, ReadOnlyModelAdmin):
 
     owner_path = "consultation"
     list_display = ("id", "consultation", "submitter_kind", "submitted_at", "marked")
-    list_filter = (ConsultationFilter, "submitter_kind", "marked", "consent_to_publication")
+    list_filter = (
+        ConsultationFilter,
+        "submitter_kind",
+        "marked",
+        "requests_non_public",
+        "withheld_reason",
+    )
     list_select_related = ("consultation",)
     exclude = ("token",)
     ordering = ("-id",)
@@ -297,4 +303,20 @@ class OutgoingEmailAdmin(ReadOnlyModelAdmin):
     sortable_by = ("id",)
 
 
-from fastlege.dialogue import admin_commitments  # noqa: E402,F401
+# A meeting's situation report: read-only, a version is frozen (services/situation.py).
+from fastlege.dialogue.models_situation import SituationReport  # noqa: E402
+
+
+@admin.register(SituationReport)
+class SituationReportAdmin(ReadOnlyModelAdmin):
+    """Read-only: a version is never changed; a new one is made from the meeting page."""
+
+    list_display = ("meeting", "version", "county", "as_of_month", "made_at")
+    list_filter = (MeetingFilter, "county")
+    list_select_related = ("meeting", "county")
+    exclude = ("pdf", "public_pdf")
+    ordering = ("-made_at",)
+    sortable_by = ("made_at",)
+
+
+from fastlege.dialogue import admin_commitments, admin_consultations  # noqa: E402,F401

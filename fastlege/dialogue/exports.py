@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Sequence
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils import timezone
 from fastlege.core import tabular
 from fastlege.core.limits import cut_for_export
 from fastlege.core.tabular import Column
-from fastlege.dialogue.models import Consultation, Meeting, Registration
+from fastlege.dialogue.models import Consultation, Meeting, Registration, Submission
 from fastlege.dialogue.selectors import ThemeSummary
 
 #: The participant list (CSV and Excel): code key, Norwegian label.
@@ -40,6 +41,59 @@ SUMMARY_COLUMNS = [
     Column("innsendertype", "Innsendertype"),
     Column("innspill", "Innspill"),
 ]
+
+
+#: Every answer to a consultation, one line each (CSV and Excel): the same columns
+#: for the organiser's export (all answers) and the public one (public answers only).
+ANSWER_COLUMNS = [
+    Column("nr", "Nr."),
+    Column("sendt_inn", "Sendt inn"),
+    Column("innsender", "Innsender"),
+    Column("innsendertype", "Innsendertype"),
+    Column("kommune", "Kommune"),
+    Column("fylke", "Fylke"),
+    Column("temaer", "Temaer"),
+    Column("offentlig", "Offentlig"),
+    Column("innspill", "Innspill"),
+    Column("kommentarer", "Kommentarer til punkter"),
+]
+
+
+def _section_comments(s: Submission) -> str:
+    return "\n\n".join(
+        f"{c.section.number}. {c.section.heading}: {c.text}" for c in s.section_comments.all()
+    )
+
+
+def _answer_row(s: Submission) -> list[object]:
+    public = not s.requests_non_public and not s.withheld_reason
+    return [
+        s.pk,
+        s.submitted_at,
+        s.author,
+        s.get_submitter_kind_display(),
+        s.municipality.name if s.municipality else "",
+        s.county.name if s.county else "",
+        ", ".join(t.name for t in s.themes.all()),
+        public,
+        cut_for_export(s.text),
+        cut_for_export(_section_comments(s)),
+    ]
+
+
+def answers_csv(rows: Sequence[Submission]) -> bytes:
+    """For Norwegian Excel (``fastlege.core.tabular.human_csv``)."""
+    return tabular.human_csv(ANSWER_COLUMNS, [_answer_row(s) for s in rows])
+
+
+def answers_xlsx(consultation: Consultation, rows: Sequence[Submission]) -> bytes:
+    return tabular.xlsx(
+        ANSWER_COLUMNS,
+        [_answer_row(s) for s in rows],
+        "Svar",
+        title=consultation.title,
+        widths=(6, 16, 30, 24, 18, 16, 30, 9, 80, 80),
+    )
 
 
 def meeting_ics(meeting: Meeting, url: str = "") -> bytes:
@@ -120,29 +174,72 @@ def summary_csv(summary: Sequence[ThemeSummary]) -> bytes:
     return tabular.human_csv(SUMMARY_COLUMNS, lines)
 
 
-def summary_docx(consultation: Consultation, summary: Sequence[ThemeSummary]) -> bytes:
+def _count_table(document: Any, heading: str, rows: Sequence[tuple[str, int]]) -> None:
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = heading
+    table.rows[0].cells[1].text = "Antall innspill"
+    for label, count in rows:
+        cells = table.add_row().cells
+        cells[0].text = label
+        cells[1].text = str(count)
+
+
+def _local(moment: datetime.datetime) -> str:
+    return f"{timezone.localtime(moment):%d.%m.%Y kl. %H:%M}"
+
+
+def summary_docx(
+    consultation: Consultation,
+    summary: Sequence[ThemeSummary],
+    *,
+    analysis: Any = None,
+    extensions: Sequence[Any] = (),
+    sections: Sequence[Any] = (),
+) -> bytes:
+    """The Word summary: the question, the deadline and its extensions, the
+    organiser's published summary, counts (by theme; with ``analysis`` also by kind
+    of sender and by county), the answers by theme, and the comments per section
+    (``sections``: ``selectors_consultations.SectionView``)."""
     import docx  # noqa: PLC0415
 
     document = docx.Document()
     document.add_heading(f"Oppsummering av innspill: {consultation.title}", level=0)
     document.add_paragraph(consultation.question)
     document.add_paragraph(
-        f"Frist: {timezone.localtime(consultation.deadline):%d.%m.%Y kl. %H:%M}. "
-        f"Arrangør: {consultation.organiser_name}."
+        f"Frist: {_local(consultation.deadline)}. Arrangør: {consultation.organiser_name}."
     )
-    table = document.add_table(rows=1, cols=2)
-    table.rows[0].cells[0].text = "Tema"
-    table.rows[0].cells[1].text = "Antall innspill"
-    for block in summary:
-        cells = table.add_row().cells
-        cells[0].text = block.theme
-        cells[1].text = str(block.count)
+    for e in extensions:
+        document.add_paragraph(
+            f"Fristen ble forlenget fra {_local(e.old_deadline)} til {_local(e.new_deadline)}"
+            f" ({e.extended_at:%d.%m.%Y}): {e.reason}"
+        )
+    if consultation.summary:
+        document.add_heading("Arrangørens oppsummering", level=1)
+        for part in consultation.summary.split("\n\n"):
+            document.add_paragraph(part)
+    _count_table(document, "Tema", [(block.theme, block.count) for block in summary])
+    if analysis is not None:
+        document.add_heading(f"Antall innspill: {analysis.total}", level=1)
+        document.add_paragraph("Etter type innsender")
+        _count_table(document, "Innsendertype", analysis.by_kind)
+        document.add_paragraph("Etter fylke")
+        _count_table(document, "Fylke", analysis.by_county)
     for block in summary:
         document.add_heading(f"{block.theme} ({block.count})", level=1)
         for s in block.submissions:
             document.add_heading(f"{_author(s)} – {s.get_submitter_kind_display()}", level=2)
             for part in cut_for_export(s.text).split("\n\n"):
                 document.add_paragraph(part)
+    if any(view.comments for view in sections):
+        document.add_heading("Kommentarer til punktene i høringsteksten", level=1)
+    for view in sections:
+        if not view.comments:
+            continue
+        document.add_heading(
+            f"{view.section.number}. {view.section.heading} ({view.count})", level=2
+        )
+        for c in view.comments:
+            document.add_paragraph(f"{_author(c.submission)}: {cut_for_export(c.text)}")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

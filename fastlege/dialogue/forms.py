@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -13,13 +14,14 @@ from fastlege.core import limits
 from fastlege.core.converters import MAX_ID
 from fastlege.dialogue import indicators, rules
 from fastlege.dialogue.models import (
+    ConsultationSection,
     ConsultationTheme,
     FollowUpAction,
     Meeting,
     MeetingSeries,
     ParticipantRole,
 )
-from fastlege.reference.models import County
+from fastlege.reference.models import County, Municipality
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -197,24 +199,77 @@ class SubmissionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    municipality = forms.ModelChoiceField(
+        Municipality.objects.order_by("name"),
+        label=_("kommune"),
+        required=False,
+        empty_label=_("ikke fra en kommune"),
+        help_text=_("Hvis innspillet kommer fra en kommune: velg den, så telles fylket med."),
+    )
+    county = forms.ModelChoiceField(
+        County.objects.all(),
+        label=_("fylke"),
+        required=False,
+        empty_label=_("ikke oppgitt"),
+        help_text=_("For statsforvaltere og andre med et fylke, når ingen kommune er valgt."),
+    )
     text = forms.CharField(
-        label=_("innspill"), widget=forms.Textarea(attrs={"rows": 10}), max_length=limits.LONG_TEXT
+        label=_("innspill"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=limits.LONG_TEXT,
+        required=False,
+        help_text=_("Ditt generelle svar. Du kan også kommentere punktene i høringsteksten."),
     )
     attachment = forms.FileField(
         label=_("vedlegg (PDF eller Word)"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
     )
-    consent_to_publication = forms.BooleanField(
-        label=_("jeg samtykker til at innspillet publiseres med navn eller organisasjon"),
+    requests_non_public = forms.BooleanField(
+        label=_("Jeg ber om at svaret ikke offentliggjøres"), required=False
+    )
+    non_public_reason = forms.CharField(
+        label=_("begrunnelse for at svaret ikke bør offentliggjøres"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=limits.TEXT,
         required=False,
     )
 
-    def __init__(self, *args: Any, consultation_id: int, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        consultation_id: int,
+        sections: Sequence[ConsultationSection] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         themes = self.fields["themes"]
         assert isinstance(themes, forms.ModelMultipleChoiceField)
         themes.queryset = ConsultationTheme.objects.filter(consultation_id=consultation_id)
+        self.section_fields: list[tuple[ConsultationSection, str]] = []
+        for section in sections:
+            name = f"punkt_{section.pk}"
+            self.fields[name] = forms.CharField(
+                label=_("Kommentar til punkt %(number)s: %(heading)s")
+                % {"number": section.number, "heading": section.heading},
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=limits.LONG_TEXT,
+                required=False,
+            )
+            self.section_fields.append((section, name))
+        # the section comments right after the general answer
+        names = list(self.fields)
+        at = names.index("text") + 1
+        rest = [n for n in names if not n.startswith("punkt_")]
+        self.order_fields(rest[:at] + [n for _s, n in self.section_fields] + rest[at:])
+
+    def section_comments(self) -> dict[int, str]:
+        """Section id -> comment, for the sections the sender commented on."""
+        return {
+            section.pk: self.cleaned_data[name]
+            for section, name in self.section_fields
+            if self.cleaned_data.get(name, "").strip()
+        }
 
 
 class MarkForm(forms.Form):

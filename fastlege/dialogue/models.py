@@ -9,6 +9,8 @@ anonymised on ``personal_data_until`` (``fastlege dialogue_anonymise``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -492,6 +494,31 @@ class CaseDecision(models.Model):
         return f"{self.case}: {self.decided_on:%d.%m.%Y}"
 
 
+class ConsultationStatus(models.TextChoices):
+    """What the organiser has done with a consultation (stored)."""
+
+    DRAFT = "utkast", _("utkast")
+    OPEN = "apen", _("åpen")
+    CLOSED = "lukket", _("lukket")
+    SUMMARY = "oppsummering", _("oppsummering publisert")
+
+
+class WithholdReason(models.TextChoices):
+    """What the organiser may hold back from publication (docs/dialogue.md): the
+    exceptions in offentleglova, nothing else. The decision is logged."""
+
+    CONFIDENTIAL = "taushetsplikt", _("taushetsbelagte opplysninger (offentleglova § 13)")
+    BUSINESS_SECRET = (
+        "forretningshemmelighet",
+        _("forretningshemmeligheter (offentleglova § 13, forvaltningsloven § 13)"),
+    )
+    THIRD_PARTY = (
+        "andres_personopplysninger",
+        _("personopplysninger om andre enn avsenderen (offentleglova § 13, § 26 femte ledd)"),
+    )
+    UNLAWFUL = "ulovlig_innhold", _("ulovlig innhold (trusler, hets, ærekrenkelser)")
+
+
 class Consultation(models.Model):
     """A written consultation (*innspill*): a question, themes, an opening and a deadline."""
 
@@ -517,7 +544,17 @@ class Consultation(models.Model):
     )
     opens_at = models.DateTimeField(_("åpner"))
     deadline = models.DateTimeField(_("frist"))
-    published = models.BooleanField(_("publisert"), default=False)
+    # the stored half of the phase; the phase itself: models_consultations.phase_of
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ConsultationStatus,
+        default=ConsultationStatus.DRAFT,
+        db_index=True,
+    )
+    closed_at = models.DateTimeField(_("lukket"), null=True, blank=True)
+    summary = models.TextField(_("oppsummering"), blank=True)
+    summary_published_at = models.DateTimeField(_("oppsummering publisert"), null=True, blank=True)
     submissions_published_at = models.DateTimeField(_("innspill publisert"), null=True, blank=True)
     personal_data_until = models.DateField(_("personopplysninger slettes"))
     personal_data_anonymised_at = models.DateTimeField(
@@ -541,6 +578,13 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def phase(self) -> Any:
+        """The phase now (``models_consultations.phase_of``, the one definition)."""
+        from fastlege.dialogue.models_consultations import phase_of  # noqa: PLC0415
+
+        return phase_of(self)
 
 
 class ConsultationTheme(models.Model):
@@ -587,7 +631,36 @@ class Submission(models.Model):
     themes = models.ManyToManyField(
         ConsultationTheme, verbose_name=_("temaer"), related_name="submissions", blank=True
     )
-    consent_to_publication = models.BooleanField(_("samtykke til publisering"), default=False)
+    # Hearing answers are public documents (offentleglova); the sender may ask that
+    # theirs is not published, and the organiser may hold one back for a listed reason.
+    requests_non_public = models.BooleanField(
+        _("ber om at svaret ikke offentliggjøres"), default=False
+    )
+    non_public_reason = models.TextField(_("begrunnelse for ikke å offentliggjøre"), blank=True)
+    withheld_reason = models.CharField(
+        _("holdt tilbake av arrangøren"), max_length=30, choices=WithholdReason, blank=True
+    )
+    withheld_note = models.TextField(_("merknad om tilbakeholdelse"), blank=True)
+    withheld_by = user_field(_("holdt tilbake av"))
+    withheld_at = models.DateTimeField(_("holdt tilbake"), null=True, blank=True)
+    municipality = models.ForeignKey(
+        "reference.Municipality",
+        verbose_name=_("kommune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Kommunen innspillet kommer fra, hvis fra en kommune."),
+    )
+    county = models.ForeignKey(
+        "reference.County",
+        verbose_name=_("fylke"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Kommunens fylke, eller fylket til en statsforvalter."),
+    )
     token = models.CharField(_("lenkenøkkel"), max_length=64, unique=True)
     email_confirmed_at = models.DateTimeField(_("e-post bekreftet"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("sendt inn"), default=timezone.now)
@@ -707,3 +780,5 @@ from fastlege.dialogue.models_commitments import (  # noqa: E402,F401
     CommitmentProgress,
     CommitmentStatus,
 )
+from fastlege.dialogue.models_consultations import *  # noqa: E402,F401,F403
+from fastlege.dialogue.models_situation import SituationReport  # noqa: E402,F401

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from fastlege.core import audit
 from fastlege.dialogue.models import (
+    PUBLIC_ANSWER,
     Consultation,
     ConsultationTheme,
     ForumCase,
@@ -23,6 +24,7 @@ from fastlege.dialogue.models import (
     Registration,
     Submission,
     SubmissionAttachment,
+    open_q,
 )
 from fastlege.dialogue.services.access import is_organiser, may_organise
 from fastlege.dialogue.services.errors import Code, refuse
@@ -52,8 +54,7 @@ def public_meetings(today: datetime.date | None = None) -> QuerySet[Meeting]:
 def public_consultations(now: datetime.datetime | None = None) -> QuerySet[Consultation]:
     moment = now or timezone.now()
     return Consultation.objects.filter(
-        Q(published=True, opens_at__lte=moment, deadline__gte=moment)
-        | Q(submissions_published_at__isnull=False)
+        open_q(moment) | Q(submissions_published_at__isnull=False)
     ).order_by("deadline")
 
 
@@ -156,7 +157,9 @@ def submissions(
     """Submissions with the submitters' data: organiser only, audit-logged."""
     if not is_organiser(actor) or not may_organise(actor, consultation.county_id):
         refuse(Code.NOT_AUTHORISED)
-    rows = consultation.submissions.prefetch_related("themes").select_related("attachment")
+    rows = consultation.submissions.prefetch_related(
+        "themes", "section_comments__section"
+    ).select_related("attachment", "municipality", "county")
     if theme_id:
         rows = rows.filter(themes__id=theme_id)
     if submitter_kind:
@@ -187,14 +190,15 @@ def attachment_for_organiser(actor: Any, submission_id: int) -> SubmissionAttach
 
 
 def published_submissions(consultation_id: int) -> tuple[Consultation, list[Submission]]:
-    """What anyone may read: consenting submissions of a consultation the organiser published."""
+    """What anyone may read: the public answers (``PUBLIC_ANSWER``) of a consultation
+    whose answers the organiser published."""
     consultation = Consultation.objects.filter(
         pk=consultation_id, submissions_published_at__isnull=False
     ).first()
     if consultation is None:
         refuse(Code.UNKNOWN_CONSULTATION)
     rows = list(
-        consultation.submissions.filter(consent_to_publication=True)
+        consultation.submissions.filter(PUBLIC_ANSWER)
         .prefetch_related("themes")
         .order_by("submitted_at", "id")
     )

@@ -51,6 +51,55 @@ urlpatterns = [
     path("forum/sak/<id:case_id>/", views.case_detail, name="case"),
 ]
 
+# A meeting's situation report (views_situation).
+from fastlege.dialogue import views_situation  # noqa: E402
+
+urlpatterns += [
+    path(
+        "arrangor/mote/<id:meeting_id>/situasjonsbilde/ny/",
+        views_situation.make,
+        name="situation_make",
+    ),
+    path("mote/<id:meeting_id>/situasjonsbilde/", views_situation.report, name="situation"),
+    path(
+        "mote/<id:meeting_id>/situasjonsbilde/<int:version>/",
+        views_situation.report,
+        name="situation_version",
+    ),
+    path(
+        "mote/<id:meeting_id>/situasjonsbilde/<int:version>.pdf",
+        views_situation.pdf,
+        name="situation_pdf",
+    ),
+]
+
+# consultations with phases (issue 21, part 4)
+from fastlege.dialogue import views_consultations  # noqa: E402
+
+urlpatterns += [
+    path(
+        "arrangor/innspill/<id:consultation_id>/fase/<str:what>/",
+        views_consultations.phase_post,
+        name="consultation_phase",
+    ),
+    path(
+        "arrangor/innspill/<id:consultation_id>/analyse/",
+        views_consultations.analysis,
+        name="consultation_analysis",
+    ),
+    path(
+        "arrangor/innspill/<id:consultation_id>/svar.<str:fmt>",
+        views_consultations.analysis,
+        name="consultation_answers",
+    ),
+    path(
+        "innspill/<id:consultation_id>/svar.csv",
+        views_consultations.public_answers_csv,
+        name="public_answers",
+    ),
+]
+
+# the tripartite forum's agreements as commitments (issue 21, part 5)
 from fastlege.dialogue import views_commitments  # noqa: E402
 
 urlpatterns += [

@@ -20,11 +20,10 @@ from django.views.decorators.http import require_POST
 from fastlege.accounts import ratelimit, security
 from fastlege.core import tabular, uploads
 from fastlege.core.errors import DomainError
-from fastlege.dialogue import exports, forms, selectors, services
+from fastlege.dialogue import exports, forms, selectors, selectors_consultations, services
 from fastlege.dialogue import programme as programme_text
 from fastlege.dialogue.indicators import national_series, series_charts
 from fastlege.dialogue.models import (
-    Consultation,
     Forum,
     ForumCase,
     Meeting,
@@ -223,11 +222,15 @@ def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
-    consultation = Consultation.objects.filter(pk=consultation_id, published=True).first()
-    if consultation is None:
-        raise Http404(_("Innspillsrunden finnes ikke."))
+    consultation = _not_found(
+        lambda: selectors_consultations.consultation_for_public(consultation_id)
+    )
+    page = selectors_consultations.public_page(consultation)
     form = forms.SubmissionForm(
-        request.POST or None, request.FILES or None, consultation_id=consultation.pk
+        request.POST or None,
+        request.FILES or None,
+        consultation_id=consultation.pk,
+        sections=[view.section for view in page["sections"]],
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -246,7 +249,11 @@ def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpRespo
                     submitter_kind=data["submitter_kind"],
                     text=data["text"],
                     theme_ids=[t.pk for t in data["themes"]],
-                    consent_to_publication=data["consent_to_publication"],
+                    requests_non_public=data["requests_non_public"],
+                    non_public_reason=data["non_public_reason"],
+                    municipality_id=data["municipality"].pk if data["municipality"] else None,
+                    county_id=data["county"].pk if data["county"] else None,
+                    section_comments=form.section_comments(),
                     file_name=upload.name if upload else "",
                     file_content=content,
                 ),
@@ -262,7 +269,12 @@ def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpRespo
     return render(
         request,
         "dialogue/consultation_detail.html",
-        {"consultation": consultation, "form": form, "themes": consultation.themes.all()},
+        {
+            "consultation": consultation,
+            "form": form,
+            "themes": consultation.themes.all(),
+            **page,
+        },
     )
 
 
@@ -504,12 +516,14 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
         county = data.pop("county")
         try:
             consultation = services.create_consultation(
-                request.user, county_id=county.pk if county else None, **data
+                request.user, county_id=county.pk if county else None, published=False, **data
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Innspillsrunden er opprettet."))
+            messages.success(
+                request, _("Innspillsrunden er opprettet som utkast. Skriv teksten og åpne den.")
+            )
             return redirect("dialogue:organiser_consultation", consultation.pk)
     return render(request, "dialogue/consultation_form.html", {"form": form})
 
@@ -557,7 +571,15 @@ def organiser_consultation(
         summary = selectors.summary_by_theme(rows, themes)
         if fmt == "docx":
             return _attachment_response(
-                exports.summary_docx(consultation, summary),
+                exports.summary_docx(
+                    consultation,
+                    summary,
+                    analysis=selectors_consultations.analysis(request.user, consultation),
+                    extensions=selectors_consultations.extensions(consultation),
+                    sections=selectors_consultations.sections_with_all_comments(
+                        request.user, consultation
+                    ),
+                ),
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 f"innspill-{consultation.pk}.docx",
             )
@@ -582,6 +604,7 @@ def organiser_consultation(
             "kinds": ParticipantRole.choices,
             "filters": filters,
             "query": request.GET.urlencode(),
+            **selectors_consultations.organiser_panel(consultation),
         },
     )
 

@@ -204,8 +204,9 @@ def test_published_meetings_and_open_consultations_without_their_participants() 
         deadline=far,
         themes=["ALIS"],
     )
-    type(hidden).objects.filter(pk=hidden.pk).update(published=False)
-    type(open_now).objects.filter(pk=open_now.pk).update(published=True)
+    type(hidden).objects.filter(pk=hidden.pk).update(status="utkast")
+    type(open_now).objects.filter(pk=open_now.pk).update(status="apen")
     rows = get("consultations/").json()["results"]
     assert [r["id"] for r in rows] == [open_now.pk]
     assert "submissions" not in rows[0]
+    assert rows[0]["phase"] == "apen"

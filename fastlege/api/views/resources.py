@@ -365,6 +365,10 @@ class MeetingDetail(ReadView, generics.RetrieveAPIView[Any]):
 
 class ConsultationSerializer(serializers.ModelSerializer[Consultation]):
     county = serializers.CharField(source="county_id", allow_null=True)
+    phase = serializers.CharField(
+        read_only=True,
+        help_text="kunngjort, apen, lukket or oppsummering (models_consultations.phase_of)",
+    )
 
     class Meta:
         model = Consultation
@@ -376,6 +380,7 @@ class ConsultationSerializer(serializers.ModelSerializer[Consultation]):
             "county",
             "opens_at",
             "deadline",
+            "phase",
             "submissions_published_at",
         ]
 

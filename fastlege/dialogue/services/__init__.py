@@ -9,6 +9,15 @@ from .consultations import (
     publish_submissions,
     submit,
 )
+from .consultations_phases import (
+    close_consultation,
+    close_due,
+    extend_deadline,
+    open_consultation,
+    publish_summary,
+    set_sections,
+    withhold_submission,
+)
 from .errors import Code, DialogueError
 from .followup import may_follow_up, record_follow_up
 from .forum import (
@@ -45,6 +54,13 @@ from .registrations import (
 )
 
 __all__ = [
+    "close_consultation",
+    "close_due",
+    "extend_deadline",
+    "open_consultation",
+    "publish_summary",
+    "set_sections",
+    "withhold_submission",
     "may_follow_up",
     "record_follow_up",
     "Code",

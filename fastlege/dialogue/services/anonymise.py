@@ -3,7 +3,7 @@
 A meeting's registrations lose name, e-mail, organisation and dietary needs on
 ``Meeting.personal_data_until``; what remains (status, role, time) still counts
 for statistics. A consultation's submissions lose the e-mail address, and,
-unless the submitter consented to publication, the name and organisation.
+unless the answer is public (``PUBLIC_ANSWER``), the name and organisation.
 Recorded e-mails to them are deleted. Idempotent.
 
 Pending registrations whose link has expired (never confirmed) are deleted
@@ -20,7 +20,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from fastlege.core import audit
-from fastlege.dialogue.models import Consultation, Meeting, OutgoingEmail, Registration, Submission
+from fastlege.dialogue.models import (
+    PUBLIC_ANSWER,
+    Consultation,
+    Meeting,
+    OutgoingEmail,
+    Registration,
+    Submission,
+)
 
 ANONYMOUS = "anonymisert"
 ANONYMOUS_EMAIL = "anonymisert@invalid"
@@ -61,12 +68,10 @@ def anonymise_due(actor: Any, today: datetime.date | None = None) -> Result:
     ):
         subs = Submission.objects.filter(consultation=consultation, anonymised_at__isnull=True)
         OutgoingEmail.objects.filter(submission__consultation=consultation).delete()
-        count = subs.filter(consent_to_publication=False).update(
+        count = subs.exclude(PUBLIC_ANSWER).update(
             name=ANONYMOUS, email=ANONYMOUS_EMAIL, organisation="", anonymised_at=now
         )
-        count += subs.filter(consent_to_publication=True).update(
-            email=ANONYMOUS_EMAIL, anonymised_at=now
-        )
+        count += subs.filter(PUBLIC_ANSWER).update(email=ANONYMOUS_EMAIL, anonymised_at=now)
         consultation.personal_data_anonymised_at = now
         consultation.save(update_fields=["personal_data_anonymised_at"])
         audit.record(actor, "dialogue.consultation.anonymise", consultation, submissions=count)

@@ -13,13 +13,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fastlege.core import audit
+from fastlege.core.limits import LONG_TEXT, TEXT, check_length
 from fastlege.dialogue import rules
 from fastlege.dialogue.models import (
     Consultation,
+    ConsultationSection,
+    ConsultationStatus,
     ConsultationTheme,
+    Phase,
+    SectionComment,
     Submission,
     SubmissionAttachment,
+    phase_of,
 )
+from fastlege.reference.models import Municipality
 
 from . import mail
 from .access import require_organiser
@@ -48,6 +55,8 @@ def create_consultation(
     published: bool = True,
     personal_data_until: datetime.date | None = None,
 ) -> Consultation:
+    """A new consultation: a draft (``published=False``; sections are written and it is
+    opened later, services/consultations_phases.py) or opened at once."""
     require_organiser(actor, county_id)
     names = [t.strip() for t in themes if t.strip()]
     names = list(dict.fromkeys(names))
@@ -64,7 +73,7 @@ def create_consultation(
         deadline=deadline,
         county_id=county_id,
         meeting_id=meeting_id,
-        published=published,
+        status=ConsultationStatus.OPEN if published else ConsultationStatus.DRAFT,
         personal_data_until=personal_data_until
         or last_day
         + datetime.timedelta(days=rules.param("submitter_data_retention_days", last_day)),
@@ -87,7 +96,12 @@ class SubmissionData:
     organisation: str = ""
     on_behalf_of_organisation: bool = False
     theme_ids: list[int] = field(default_factory=list)
-    consent_to_publication: bool = False
+    requests_non_public: bool = False
+    non_public_reason: str = ""
+    municipality_id: str | None = None
+    county_id: str | None = None
+    #: section id -> the comment on that section of the draft text
+    section_comments: dict[int, str] = field(default_factory=dict)
     file_name: str = ""
     file_content: bytes | None = None
 
@@ -100,20 +114,45 @@ def submit(
     *,
     now: datetime.datetime | None = None,
 ) -> Submission:
-    """Submit input (no account needed); refused before the opening and after the deadline."""
+    """Submit input (no account needed) while the consultation is open (``phase_of``):
+    a general answer and/or comments on numbered sections of the draft text. The
+    answer is public unless the sender asks otherwise, with a reason."""
     now = now or timezone.now()
     check_submission(data)
-    consultation = Consultation.objects.filter(pk=consultation_id, published=True).first()
+    check_length("begrunnelse", data.non_public_reason, TEXT)
+    consultation = (
+        Consultation.objects.exclude(status=ConsultationStatus.DRAFT)
+        .filter(pk=consultation_id)
+        .first()
+    )
     if consultation is None:
         refuse(Code.UNKNOWN_CONSULTATION)
-    if now < consultation.opens_at:
+    phase = phase_of(consultation, now)
+    if phase == Phase.SCHEDULED:
         refuse(Code.CONSULTATION_NOT_OPEN, opens=_fmt(consultation.opens_at))
-    if now > consultation.deadline:
+    if phase != Phase.OPEN:
         refuse(Code.CONSULTATION_CLOSED, deadline=_fmt(consultation.deadline))
-    if not data.text.strip():
+    comments = {k: v.strip() for k, v in data.section_comments.items() if v.strip()}
+    for comment in comments.values():
+        check_length("kommentar til punkt", comment, LONG_TEXT)
+    if not data.text.strip() and not comments:
         refuse(Code.TEXT_REQUIRED)
     if data.on_behalf_of_organisation and not data.organisation.strip():
         refuse(Code.ORGANISATION_REQUIRED)
+    if data.requests_non_public and not data.non_public_reason.strip():
+        refuse(Code.NON_PUBLIC_REASON_REQUIRED)
+    sections = {
+        s.pk: s
+        for s in ConsultationSection.objects.filter(consultation=consultation, pk__in=comments)
+    }
+    if len(sections) != len(comments):
+        refuse(Code.UNKNOWN_SECTION)
+    county_id = data.county_id or None
+    if data.municipality_id:
+        municipality = Municipality.objects.filter(pk=data.municipality_id).first()
+        if municipality is None:
+            refuse(Code.UNKNOWN_MUNICIPALITY)
+        county_id = municipality.county_id  # a municipality's answer counts for its county
     themes = list(consultation.themes.filter(pk__in=data.theme_ids))
     if len(themes) != len(set(data.theme_ids)):
         refuse(Code.UNKNOWN_THEME)
@@ -130,11 +169,18 @@ def submit(
         on_behalf_of_organisation=data.on_behalf_of_organisation,
         submitter_kind=data.submitter_kind,
         text=data.text.strip(),
-        consent_to_publication=data.consent_to_publication,
+        requests_non_public=data.requests_non_public,
+        non_public_reason=data.non_public_reason.strip() if data.requests_non_public else "",
+        municipality_id=data.municipality_id or None,
+        county_id=county_id,
         token=new_token(),
         submitted_at=now,
     )
     submission.themes.set(themes)
+    SectionComment.objects.bulk_create(
+        SectionComment(submission=submission, section=sections[pk], text=text)
+        for pk, text in comments.items()
+    )
     if checked is not None:
         SubmissionAttachment.objects.create(
             submission=submission,
@@ -150,6 +196,8 @@ def submit(
         submission,
         themes=[t.pk for t in themes],
         attachment=checked.kind if checked else None,
+        sections=sorted(sections[pk].number for pk in comments),
+        non_public=data.requests_non_public,
     )
     link = mail.site_url() + reverse("dialogue:submission_confirm", args=[submission.token])
     mail.record(
@@ -205,7 +253,9 @@ def mark_submission(
 
 @transaction.atomic
 def publish_submissions(actor: Any, consultation_id: int, *, published: bool) -> Consultation:
-    """Make the submissions that consented to publication readable by anyone (or withdraw)."""
+    """Make the public answers readable by anyone (or withdraw): all but those whose
+    sender asked otherwise and those the organiser held back
+    (``selectors_consultations.PUBLIC_ANSWER``)."""
     consultation = Consultation.objects.select_for_update().filter(pk=consultation_id).first()
     if consultation is None:
         refuse(Code.UNKNOWN_CONSULTATION)

@@ -79,6 +79,24 @@ class Code(StrEnum):
     CONTACT_DATE_IN_FUTURE = "contact_date_in_future"
     NOTE_TOO_LONG = "note_too_long"
     NOTE_HAS_NIN = "note_has_nin"
+    # a meeting's situation report
+    NOT_A_COUNTY_MEETING = "not_a_county_meeting"
+    NO_STATISTICS = "no_statistics"
+    NO_SITUATION_REPORT = "no_situation_report"
+    # consultation phases (issue 21, part 4)
+    CONSULTATION_NOT_DRAFT = "consultation_not_draft"
+    CONSULTATION_NOT_RUNNING = "consultation_not_running"
+    CONSULTATION_NOT_CLOSED = "consultation_not_closed"
+    DEADLINE_PASSED_BEFORE_OPENING = "deadline_passed_before_opening"
+    EXTENSION_NOT_LATER = "extension_not_later"
+    REASON_REQUIRED = "reason_required"
+    SUMMARY_REQUIRED = "summary_required"
+    SECTIONS_LOCKED = "sections_locked"
+    SECTIONS_BAD_TEXT = "sections_bad_text"
+    UNKNOWN_SECTION = "unknown_section"
+    UNKNOWN_SUBMISSION = "unknown_submission"
+    UNKNOWN_WITHHOLD_REASON = "unknown_withhold_reason"
+    NON_PUBLIC_REASON_REQUIRED = "non_public_reason_required"
 
 
 MESSAGES: dict[Code, tuple[Promise, str]] = {
@@ -293,6 +311,78 @@ MESSAGES: dict[Code, tuple[Promise, str]] = {
     Code.NOTE_HAS_NIN: (
         _("Notatet kan ikke inneholde fødselsnummer."),
         "The note cannot contain a national identity number.",
+    ),
+    Code.NOT_A_COUNTY_MEETING: (
+        _("Situasjonsbilde lages for møter i et fylke."),
+        "A situation report is made for a meeting in a county.",
+    ),
+    Code.NO_STATISTICS: (
+        _("Statistikken er ikke fylt ennå, så situasjonsbildet kan ikke lages."),
+        "The statistics have not been filled yet; the situation report cannot be made.",
+    ),
+    Code.NO_SITUATION_REPORT: (
+        _("Møtet har ikke noe slikt situasjonsbilde."),
+        "The meeting has no such situation report.",
+    ),
+    Code.CONSULTATION_NOT_DRAFT: (
+        _("Bare et utkast kan åpnes. Innspillsrunden er nå: %(phase)s."),
+        "Only a draft can be opened. The consultation is now: %(phase)s.",
+    ),
+    Code.CONSULTATION_NOT_RUNNING: (
+        _(
+            "Fristen kan bare forlenges, og runden lukkes, mens innspillsrunden er åpen. "
+            "Den er nå: %(phase)s."
+        ),
+        "The deadline can be extended, and the consultation closed, only while it is "
+        "open. It is now: %(phase)s.",
+    ),
+    Code.CONSULTATION_NOT_CLOSED: (
+        _(
+            "Oppsummeringen kan publiseres først når innspillsrunden er lukket. "
+            "Den er nå: %(phase)s."
+        ),
+        "The summary can be published only when the consultation is closed. It is now: %(phase)s.",
+    ),
+    Code.DEADLINE_PASSED_BEFORE_OPENING: (
+        _("Fristen (%(deadline)s) har gått ut. Sett en ny frist før runden åpnes."),
+        "The deadline (%(deadline)s) has passed. Set a new deadline before opening.",
+    ),
+    Code.EXTENSION_NOT_LATER: (
+        _("Den nye fristen må være etter den gjeldende fristen (%(deadline)s)."),
+        "The new deadline must be after the current one (%(deadline)s).",
+    ),
+    Code.REASON_REQUIRED: (
+        _("Oppgi en begrunnelse. Den lagres og vises sammen med endringen."),
+        "Give a reason; it is stored and shown with the change.",
+    ),
+    Code.SUMMARY_REQUIRED: (
+        _("Skriv oppsummeringen før den publiseres."),
+        "Write the summary before publishing it.",
+    ),
+    Code.SECTIONS_LOCKED: (
+        _("Høringsteksten kan bare endres mens innspillsrunden er et utkast."),
+        "The draft text can be changed only while the consultation is a draft.",
+    ),
+    Code.SECTIONS_BAD_TEXT: (
+        _(
+            "Hvert punkt må begynne med en linje som starter med «# » og overskriften. "
+            "Linje %(line)s står før første overskrift."
+        ),
+        "Each section must begin with a line starting with '# ' and its heading. "
+        "Line %(line)s comes before the first heading.",
+    ),
+    Code.UNKNOWN_SECTION: (
+        _("Et punkt hører ikke til denne innspillsrunden."),
+        "A section does not belong to this consultation.",
+    ),
+    Code.UNKNOWN_SUBMISSION: (_("Innspillet finnes ikke."), "The submission does not exist."),
+    Code.UNKNOWN_WITHHOLD_REASON: (
+        _("Velg en av de lovlige grunnene for å holde tilbake et svar."),
+        "Choose one of the lawful reasons for withholding an answer.",
+    ),
+    Code.NON_PUBLIC_REASON_REQUIRED: (
+        _("Oppgi hvorfor svaret ikke bør offentliggjøres."),
+        "Say why the answer should not be published.",
     ),
 }
 

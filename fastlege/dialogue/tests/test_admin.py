@@ -14,6 +14,7 @@ from fastlege.accounts.models import Role
 from fastlege.core.models import AuditEvent
 from fastlege.dialogue import services
 from fastlege.dialogue.models import Forum, Meeting, Registration
+from fastlege.dialogue.models_situation import SituationReport
 from fastlege.dialogue.tests.factories import at, docx_bytes, meeting, registration
 from fastlege.registry.tests.factories import user_with
 
@@ -50,6 +51,10 @@ def world(django_capture_on_commit_callbacks):
     services.record_decision(None, case.pk, text="Vedtak", decided_on=datetime.date(2030, 5, 1))
     governor = user_with(Role.COUNTY_GOVERNOR, county_id="50")
     services.record_follow_up(governor, "5001", note="Ringt", last_contacted=None)
+    SituationReport.objects.create(
+        meeting=m, version=1, county_id="50", as_of_month=datetime.date(2030, 10, 1),
+        data={}, public_data={}, pdf=b"%PDF-1.4", public_pdf=b"%PDF-1.4",
+    )  # fmt: skip
 
 
 def test_every_dialogue_model_is_registered():

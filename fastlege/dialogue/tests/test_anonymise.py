@@ -70,12 +70,13 @@ def test_submitters_keep_their_name_only_when_they_consented_to_publication():
                 organisation="Kommunen",
                 submitter_kind="kommune",
                 text="Tekst",
-                consent_to_publication=consent,
+                requests_non_public=not consent,
+                non_public_reason="" if consent else "Interne forhold",
             ),
             now=at(2030, 2, 1),
         )
     call_command("dialogue_anonymise", "--dato", "2030-06-01")
-    rows = {s.consent_to_publication: s for s in Submission.objects.all()}
+    rows = {not s.requests_non_public: s for s in Submission.objects.all()}
     assert (rows[True].name, rows[True].email) == ("Innsender 1", "anonymisert@invalid")
     assert (rows[False].name, rows[False].organisation) == ("anonymisert", "")
     assert rows[False].text == "Tekst"

@@ -156,6 +156,8 @@ def organiser_creates_meeting_and_consultation(
     consultation = Consultation.objects.get()
     assert [t.name for t in consultation.themes.order_by("pk")] == THEMES
     assert page.url == base + reverse("dialogue:organiser_consultation", args=[consultation.pk])
+    page.click("main >> text=Åpne innspillsrunden")
+    assert "Innspillsrunden er åpnet." in main_text(page)
     inspector.check(page, "organiser's consultation page, no input yet")
     return meeting, consultation
 
@@ -238,7 +240,6 @@ def test_organiser_creates_a_meeting_and_a_citizen_registers_and_sends_input(
     citizen.fill("#id_text", INPUT)
     pdf = pdf_file(tmp_path)
     citizen.set_input_files("#id_attachment", str(pdf))
-    citizen.check("#id_consent_to_publication")
     citizen.click("main form button[type=submit]")
     assert "Takk for innspillet" in citizen.inner_text("h1")
     inspector.check(citizen, "input received")
@@ -255,7 +256,7 @@ def test_organiser_creates_a_meeting_and_a_citizen_registers_and_sends_input(
     staff.goto(base + reverse("dialogue:organiser_consultation", args=[consultation.pk]))
     assert INPUT in main_text(staff) and "innspill.pdf" in main_text(staff)
     inspector.check(staff, "organiser's consultation page with input")
-    staff.click("main >> text=Publiser innspill med samtykke")
+    staff.click("main >> text=Publiser de offentlige svarene")
     staff.context.close()
 
     citizen.goto(base + reverse("dialogue:consultation", args=[consultation.pk]))

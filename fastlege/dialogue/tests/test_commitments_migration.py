@@ -1,4 +1,4 @@
-"""Migration dialogue 0004 recodes the forum's old indicator codes to the statistics
+"""Migration dialogue 0006 recodes the forum's old indicator codes to the statistics
 app's codes (and back), keeping each indicator once per case."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from fastlege.dialogue.tests.factories import ministry
 from fastlege.stats.indicators import BY_CODE
 
 pytestmark = pytest.mark.django_db
-migration = import_module("fastlege.dialogue.migrations.0004_commitments")
+migration = import_module("fastlege.dialogue.migrations.0006_commitments")
 
 
 def codes(case) -> list[str]:

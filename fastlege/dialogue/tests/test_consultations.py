@@ -75,7 +75,6 @@ def test_submissions_until_the_deadline_and_not_after(django_capture_on_commit_c
                 file_content=pdf_bytes(),
                 organisation="Legeforeningen",
                 on_behalf_of_organisation=True,
-                consent_to_publication=True,
             ),  # fmt: skip
             now=DEADLINE,
         )
@@ -119,13 +118,14 @@ def test_themes_of_another_consultation_and_missing_organisation_are_refused():
 def _filled() -> tuple[Consultation, Any]:
     hod = ministry()
     c = consultation(hod)
-    services.submit(None, c.pk, data(c, 1, ["ALIS", "Finansiering"]), now=DURING)
+    private = {"requests_non_public": True, "non_public_reason": "Interne forhold"}
+    services.submit(None, c.pk, data(c, 1, ["ALIS", "Finansiering"], **private), now=DURING)
     services.submit(
-        None, c.pk, data(c, 2, ["ALIS"], submitter_kind="kommune", consent_to_publication=True,
+        None, c.pk, data(c, 2, ["ALIS"], submitter_kind="kommune",
                          file_name="x.docx", file_content=docx_bytes()),
         now=DURING,
     )  # fmt: skip
-    services.submit(None, c.pk, data(c, 3, [], submitter_kind="pasient"), now=DURING)
+    services.submit(None, c.pk, data(c, 3, [], submitter_kind="pasient", **private), now=DURING)
     return c, hod
 
 
@@ -178,7 +178,7 @@ def test_summary_per_theme_as_word_pdf_and_csv():
     assert "Uten tema;;Innsender 3;pasient-, bruker- eller pårørenderepresentant;" in csv_text
 
 
-def test_only_consenting_submissions_are_published_and_only_when_the_organiser_publishes():
+def test_only_public_answers_are_published_and_only_when_the_organiser_publishes():
     c, hod = _filled()
     with pytest.raises(DialogueError):
         selectors.published_submissions(c.pk)

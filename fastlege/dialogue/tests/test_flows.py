@@ -188,7 +188,6 @@ def test_a_citizen_registers_and_submits_input_without_an_account(
         "submitter_kind": "pasient",
         "themes": [str(c.themes.get(name="ALIS").pk)],
         "text": "Flere ALIS-stillinger i distriktene.",
-        "consent_to_publication": "on",
     }
     fake = client.post(
         reverse("dialogue:consultation", args=[c.pk]),
@@ -260,7 +259,7 @@ def test_organiser_consultation_page_filters_exports_and_publishes(client):
         services.submit(None, c.pk, services.SubmissionData(
             name=f"Innsender {n}", email=f"i{n}@example.no", submitter_kind="kommune",
             text=f"Innspill {n}", theme_ids=[theme.pk] if theme else [],
-            consent_to_publication=n == 1))  # fmt: skip
+            requests_non_public=n != 1, non_public_reason="Interne planer"))  # fmt: skip
     client.force_login(hod)
     url = reverse("dialogue:organiser_consultation", args=[c.pk])
     page = client.get(url, {"tema": alis.pk}).content.decode()

@@ -384,7 +384,6 @@ def _measures_and_dialogue(world: World) -> None:
             submitter_kind="kommune",
             text="Vi trenger en felles vikarordning.",
             organisation="Trondheim kommune",
-            consent_to_publication=True,
         ),
     )
     meeting = world.county_meeting

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from fastlege.dialogue import services
+from fastlege.demo.situation_demo import situation_report_demo
+from fastlege.dialogue import demo_consultations, services
 from fastlege.dialogue.demo_commitments import add_demo_commitments
 from fastlege.dialogue.models import Forum, Meeting
 from fastlege.dialogue.sources import SOURCE_000_PROGRAMME, SOURCE_003_PROGRAMME
@@ -103,7 +104,7 @@ class Command(BaseCommand):
                 published=True,
             ),
         )
-        services.create_consultation(
+        consultation_2024 = services.create_consultation(
             None,
             title="Innspel om framtidas allmennlegeteneste",
             question=(
@@ -121,7 +122,9 @@ class Command(BaseCommand):
                 "Oppgåver",
             ],
             meeting_id=meeting_2024.pk,
+            published=False,  # a draft: the phases follow (demo_consultations)
         )
+        demo_consultations.consultation_through_all_phases(consultation_2024)
         if not Forum.objects.exists():
             forum = services.create_forum(
                 None,
@@ -145,3 +148,4 @@ class Command(BaseCommand):
                 services.open_case(None, forum.pk, title=title, indicator_codes=codes)
             add_demo_commitments(forum)
         self.stdout.write("Demodata for dialog er lagt inn.")
+        situation_report_demo(self.stdout)

@@ -39,7 +39,7 @@ def to_old_codes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dialogue', '0003_registration_pending_confirmation'),
+        ('dialogue', '0005_consultations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
