@@ -335,9 +335,6 @@ class SituationReportAdmin(ReadOnlyModelAdmin):
     sortable_by = ("made_at",)
 
 
-from fastlege.dialogue import admin_consultations  # noqa: E402,F401
-
-
 @admin.register(GroupQuestion)
 class GroupQuestionAdmin(FastlegeModelAdmin):
     list_display = ("group", "position", "answered_at")
@@ -355,3 +352,6 @@ class ActionStatusChangeAdmin(ReadOnlyModelAdmin):
     list_select_related = ("action",)
     ordering = ("-changed_at",)
     sortable_by = ()
+
+
+from fastlege.dialogue import admin_commitments, admin_consultations  # noqa: E402,F401

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fastlege.core import limits
 from fastlege.core.converters import MAX_ID
-from fastlege.dialogue import rules
+from fastlege.dialogue import indicators, rules
 from fastlege.dialogue.models import (
     ConsultationSection,
     ConsultationTheme,
@@ -292,7 +292,7 @@ class CaseForm(forms.Form):
     )
     indicators = forms.MultipleChoiceField(
         label=_("indikatorer"),
-        choices=[(code, label) for code, (_f, label) in rules.INDICATORS.items()],
+        choices=indicators.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

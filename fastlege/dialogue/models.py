@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fastlege.core.fields import user_field
-from fastlege.dialogue.rules import STATS_INDICATOR, indicator_label
 
 
 class ParticipantRole(models.TextChoices):
@@ -114,7 +113,8 @@ class ForumCase(models.Model):
 
 
 class CaseIndicator(models.Model):
-    """An indicator a case concerns, stored as a code (see rules.INDICATORS)."""
+    """An indicator a case concerns, stored as the statistics app's code
+    (``fastlege.stats.indicators``; names and figures: ``fastlege.dialogue.indicators``)."""
 
     case = models.ForeignKey(
         ForumCase, verbose_name=_("sak"), on_delete=models.CASCADE, related_name="indicators"
@@ -131,13 +131,15 @@ class CaseIndicator(models.Model):
 
     @property
     def label(self) -> str:
-        """The indicator's Norwegian name, as users see it."""
-        return indicator_label(self.code)
+        """The indicator's Norwegian name, as the statistics pages show it."""
+        from fastlege.dialogue.indicators import indicator_name  # noqa: PLC0415
+
+        return indicator_name(self.code)
 
     @property
     def definition(self) -> str:
-        """The statistics indicator whose definition explains this one ('' if none)."""
-        return STATS_INDICATOR.get(self.code, "")
+        """The anchor of its definition on ``/statistikk/definisjoner/``."""
+        return self.code
 
 
 class MeetingSeries(models.Model):
@@ -905,6 +907,13 @@ class MunicipalityFollowUp(models.Model):
 
 
 from fastlege.dialogue.models_actions import *  # noqa: E402,F401,F403
+from fastlege.dialogue.models_commitments import (  # noqa: E402,F401
+    Commitment,
+    CommitmentIndicator,
+    CommitmentMilestone,
+    CommitmentProgress,
+    CommitmentStatus,
+)
 from fastlege.dialogue.models_consultations import *  # noqa: E402,F401,F403
 from fastlege.dialogue.models_invitations import Invitation  # noqa: E402,F401
 from fastlege.dialogue.models_situation import SituationReport  # noqa: E402,F401

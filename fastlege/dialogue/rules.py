@@ -2,8 +2,9 @@
 
 None of these comes from the GP regulation: the sources (`/work/shared/domain.md`
 and the meeting invitations in `shared/sources/`) say nothing about how long
-registrants' data is kept, how large an attachment may be or which indicators a
-case of the tripartite forum is linked to. Each value below is therefore the
+registrants' data is kept, or how large an attachment may be. (The indicators
+a forum case or agreement refers to are the statistics app's own:
+``fastlege.dialogue.indicators``.) Each value below is therefore the
 project's documented choice, marked ``verified=False`` with the reason, and
 kept in one place so it can be changed by adding a row with a new date.
 """
@@ -102,30 +103,3 @@ def param(name: str, on: datetime.date | None = None) -> Any:
     if not rows:
         raise KeyError(f"no rule parameter {name!r} in force on {day}")
     return max(rows, key=lambda p: p.effective_from).value
-
-
-# Indicators a tripartite case can be linked to. The statistics app is built in
-# parallel; until it exists the codes are read from the KOSTRA trend in
-# fastlege.reference (see selectors.indicator_trend, the one place to switch).
-INDICATORS: dict[str, tuple[str, str]] = {
-    # code: (KostraGpTrend field, Norwegian label)
-    "andel_liste_uten_lege": (
-        "share_without_gp_pct",
-        "Andel innbyggere på liste uten fast lege (%)",
-    ),
-    "gjennomsnittlig_listelengde": ("mean_list_length", "Gjennomsnittlig listelengde"),
-    "reservekapasitet": ("reserve_capacity", "Reservekapasitet (listetak / listeinnbyggere)"),
-}
-
-#: The statistics' indicator (``fastlege.stats.indicators``) each code corresponds to:
-#: its definition is linked from the forum (``/statistikk/definisjoner/#<code>``).
-STATS_INDICATOR: dict[str, str] = {
-    "andel_liste_uten_lege": "andel_uten_lege",
-    "gjennomsnittlig_listelengde": "listelengde",
-    "reservekapasitet": "reservekapasitet",
-}
-
-
-def indicator_label(code: str) -> str:
-    """The Norwegian name of a case's indicator (the code itself is never shown)."""
-    return INDICATORS[code][1] if code in INDICATORS else code

@@ -9,14 +9,12 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from fastlege.core import audit
-from fastlege.dialogue import rules
 from fastlege.dialogue.models import (
     PUBLIC_ANSWER,
     Consultation,
@@ -31,7 +29,6 @@ from fastlege.dialogue.models import (
 from fastlege.dialogue.services.access import is_organiser, may_organise
 from fastlege.dialogue.services.errors import Code, refuse
 from fastlege.registry.services.access import scope_of
-from fastlege.stats.rounding import half_up
 
 
 def _organiser_filter(actor: Any) -> Q | None:
@@ -240,68 +237,4 @@ def cases_with_indicators(forum_id: int) -> QuerySet[ForumCase]:
         .select_related("raised_by")
         .prefetch_related("indicators", Prefetch("decisions"))
         .order_by("status", "opened_on", "id")
-    )
-
-
-@dataclass
-class TrendPoint:
-    year: int
-    value: Decimal | None
-    municipalities: int
-
-
-@dataclass
-class IndicatorTrend:
-    code: str
-    label: str
-    points: list[TrendPoint]
-    source: str
-
-
-def indicator_trend(code: str) -> IndicatorTrend:
-    """The national trend of an indicator: THE one place to switch to the statistics app.
-
-    Until the statistics app exists, the national value per year is the mean of
-    the municipalities' KOSTRA figures (``reference.KostraGpTrend``), weighted
-    by population (the nearest year of ``MunicipalityPopulation``), over the
-    municipalities that have a figure that year; how many is shown with it.
-    """
-    from fastlege.reference.models import KostraGpTrend, MunicipalityPopulation  # noqa: PLC0415
-
-    if code not in rules.INDICATORS:
-        refuse(Code.UNKNOWN_INDICATOR, indicator=code)
-    field, label = rules.INDICATORS[code]
-    population: dict[str, dict[int, int]] = defaultdict(dict)
-    for number, year, people in MunicipalityPopulation.objects.values_list(
-        "municipality_id", "year", "population"
-    ):
-        population[number][year] = people
-    sums: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0), Decimal(0)])
-    for number, year, value in (
-        KostraGpTrend.objects.filter(**{f"{field}__isnull": False})
-        .values_list("municipality_id", "year", field)
-        .iterator()
-    ):
-        years = population.get(number)
-        if not years:
-            continue
-        nearest = min(years, key=lambda y: abs(y - year))
-        weight = Decimal(years[nearest])
-        acc = sums[year]
-        acc[0] += Decimal(value) * weight
-        acc[1] += weight
-        acc[2] += 1
-    points = [
-        TrendPoint(
-            year=year,
-            value=half_up(acc[0] / acc[1], 1) if acc[1] else None,
-            municipalities=int(acc[2]),
-        )
-        for year, acc in sorted(sums.items())
-    ]
-    return IndicatorTrend(
-        code=code,
-        label=label,
-        points=points,
-        source="SSB KOSTRA tabell 12005 (befolkningsvektet snitt av kommunene med tall)",
     )

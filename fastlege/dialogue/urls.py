@@ -138,3 +138,21 @@ urlpatterns += [
         name="public_answers",
     ),
 ]
+
+# the tripartite forum's agreements as commitments (issue 21, part 5)
+from fastlege.dialogue import views_commitments  # noqa: E402
+
+urlpatterns += [
+    path("forum/<id:forum_id>/avtaler/", views_commitments.commitments, name="commitments"),
+    path(
+        "forum/<id:forum_id>/avtaler/ny/",
+        views_commitments.commitment_create,
+        name="commitment_create",
+    ),
+    path("avtale/<id:commitment_id>/", views_commitments.commitment_detail, name="commitment"),
+    path(
+        "avtale/<id:commitment_id>/<str:what>/",
+        views_commitments.commitment_post,
+        name="commitment_post",
+    ),
+]

@@ -31,6 +31,7 @@ from fastlege.dialogue import (
 )
 from fastlege.dialogue import programme as programme_text
 from fastlege.dialogue.forms_actions import AssignActionForm, GroupWorkForm
+from fastlege.dialogue.indicators import national_series, series_charts
 from fastlege.dialogue.models import (
     FollowUpAction,
     Forum,
@@ -43,6 +44,7 @@ from fastlege.dialogue.models import (
 from fastlege.dialogue.services import limits
 from fastlege.dialogue.services.access import is_national, is_organiser
 from fastlege.dialogue.services.errors import Code
+from fastlege.stats.selectors import viewer_for
 
 View = Callable[..., HttpResponse]
 
@@ -656,7 +658,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     _national(request)
     case = (
         ForumCase.objects.select_related("forum", "raised_by")
-        .prefetch_related("indicators", "decisions", "actions")
+        .prefetch_related("indicators", "decisions", "actions", "commitments__owner")
         .filter(pk=case_id)
         .first()
     )
@@ -679,13 +681,16 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Vedtaket er registrert."))
             return redirect("dialogue:case", case.pk)
-    trends = [selectors.indicator_trend(i.code) for i in case.indicators.all()]
+    series = national_series(
+        [i.code for i in case.indicators.all()], viewer_for(request.user), case.opened_on
+    )
     return render(
         request,
         "dialogue/case.html",
         {
             "case": case,
-            "trends": trends,
+            "charts": series_charts(series, case.opened_on, _("saken åpnet")),
+            "series": list(series.values()),
             "form": form,
             "meetings": case.forum.meetings.order_by("-date"),
         },

@@ -91,10 +91,13 @@ def line_chart(
     unit: str = "",
     decimals: int | None = None,
     chart_id: str = "chart",
+    marker: tuple[datetime.date, str] | None = None,
 ) -> SafeString:
     """A line over months, its y-axis from zero, labelled with ``unit``. Hidden
     (suppressed) or missing figures break the line. ``role="img"``, named by its
-    ``<title>``; the figures themselves are in :func:`data_table`."""
+    ``<title>``; the figures themselves are in :func:`data_table`. ``marker``: a month
+    and its label, drawn as a dashed vertical line (e.g. the start of an agreement)
+    at the first month on or after it."""
     width, height, font = CHART_WIDTH, CHART_HEIGHT, CHART_FONT
     numeric = [(m, v) for m, v in points if isinstance(v, (int, float, Decimal))]
     label = escape(f"{title} ({unit})" if unit else title)
@@ -152,6 +155,20 @@ def line_chart(
         if s
     )
     out.extend(dots)
+    marked = ""
+    if marker is not None:
+        at = next((i for i, (m, _v) in enumerate(points) if m >= marker[0]), None)
+        if at is not None:
+            marked = f", {marker[1]}: {month_label(points[at][0])}"
+            left = at < (n - 1) / 2
+            out.append(
+                f'<line class="marker" x1="{x(at):.1f}" y1="{pad_t - 8}" x2="{x(at):.1f}" '
+                f'y2="{height - pad_b}" stroke="#b35806" stroke-width="2" '
+                f'stroke-dasharray="5 3"/><text x="{x(at) + (4 if left else -4):.1f}" '
+                f'y="{height - pad_b - 6}" text-anchor="{"start" if left else "end"}" '
+                f'fill="#8a4204">'
+                f"{escape(marker[1])}</text>"
+            )
     # month labels: the first, the last and (room allowing) the one in the middle
     labelled = sorted({0, n - 1} | ({(n - 1) // 2} if n >= 5 else set()))
     for i in labelled:
@@ -161,7 +178,7 @@ def line_chart(
             f"{escape(month_label(points[i][0]))}</text>"
         )
     first, last = month_label(points[0][0]), month_label(points[-1][0])
-    t = f"{label}, {escape(first)}–{escape(last)}"
+    t = f"{label}, {escape(first)}–{escape(last)}{escape(marked)}"
     return mark_safe(head.format(h=height, t=t) + "".join(out) + "</svg>")  # noqa: S308
 
 
@@ -195,10 +212,11 @@ def chart_figure(
     unit: str = "",
     decimals: int | None = None,
     chart_id: str = "chart",
+    marker: tuple[datetime.date, str] | None = None,
 ) -> SafeString:
     """A chart with its heading and, folded below it, its figures as a table."""
     heading = escape(title)
-    svg = line_chart(points, title, unit=unit, decimals=decimals, chart_id=chart_id)
+    svg = line_chart(points, title, unit=unit, decimals=decimals, chart_id=chart_id, marker=marker)
     table = data_table(points, title, unit=unit, decimals=decimals)
     summary = escape(gettext("Vis tallene som tabell"))
     return mark_safe(  # noqa: S308 – every text in it is escaped

@@ -312,7 +312,7 @@ def set_action_status(
     if not may_change_action(actor, action):
         refuse(Code.NOT_AUTHORISED)
     if status not in Status.values:
-        refuse(Code.UNKNOWN_STATUS)
+        refuse(Code.UNKNOWN_STATUS, status=str(status)[:40])
     comment = comment.strip()
     if status == action.status and not comment:
         refuse(Code.STATUS_UNCHANGED)

@@ -59,6 +59,21 @@ class Code(StrEnum):
     NOT_A_FORUM_MEETING = "not_a_forum_meeting"
     CASE_OTHER_FORUM = "case_other_forum"
     TEXT_REQUIRED = "text_required"
+    # the forum's agreements (commitments)
+    UNKNOWN_COMMITMENT = "unknown_commitment"
+    UNKNOWN_MILESTONE = "unknown_milestone"
+    OWNER_NOT_A_PARTY = "owner_not_a_party"
+    DECISION_OTHER_CASE = "decision_other_case"
+    ENDS_BEFORE_START = "ends_before_start"
+    PERCENT_OUT_OF_RANGE = "percent_out_of_range"
+    DONE_NEEDS_100 = "done_needs_100"
+    UNKNOWN_STATUS = "unknown_status"
+    PROGRESS_BEFORE_START = "progress_before_start"
+    PROGRESS_BEFORE_LAST = "progress_before_last"
+    DATE_IN_FUTURE = "date_in_future"
+    MILESTONE_DUE_BEFORE_START = "milestone_due_before_start"
+    MILESTONE_DONE_BEFORE_START = "milestone_done_before_start"
+    MILESTONE_ALREADY_DONE = "milestone_already_done"
     # the county governor's follow-up list
     UNKNOWN_MUNICIPALITY = "unknown_municipality"
     CONTACT_DATE_IN_FUTURE = "contact_date_in_future"
@@ -99,7 +114,6 @@ class Code(StrEnum):
     UNKNOWN_PARTY = "unknown_party"
     NO_COUNTY_GOVERNOR = "no_county_governor"
     DUE_BEFORE_MEETING = "due_before_meeting"
-    UNKNOWN_STATUS = "unknown_status"
     STATUS_UNCHANGED = "status_unchanged"
 
 
@@ -256,6 +270,53 @@ MESSAGES: dict[Code, tuple[Promise, str]] = {
         "The case belongs to another forum than the meeting.",
     ),
     Code.TEXT_REQUIRED: (_("Teksten kan ikke være tom."), "The text cannot be empty."),
+    Code.UNKNOWN_COMMITMENT: (_("Avtalen finnes ikke."), "The agreement does not exist."),
+    Code.UNKNOWN_MILESTONE: (_("Milepælen finnes ikke."), "The milestone does not exist."),
+    Code.OWNER_NOT_A_PARTY: (
+        _("Den ansvarlige må være en aktiv part i forumet."),
+        "The owner must be an active party of the forum.",
+    ),
+    Code.DECISION_OTHER_CASE: (
+        _("Vedtaket hører til en annen sak."),
+        "The decision belongs to another case.",
+    ),
+    Code.ENDS_BEFORE_START: (
+        _("Planlagt ferdig kan ikke være før avtalt dato."),
+        "The planned end cannot be before the agreed date.",
+    ),
+    Code.PERCENT_OUT_OF_RANGE: (
+        _("Fullført må være et helt tall fra 0 til 100 prosent (fikk %(percent)s)."),
+        "Completion must be a whole number from 0 to 100 per cent (got %(percent)s).",
+    ),
+    Code.DONE_NEEDS_100: (
+        _("En fullført avtale må være 100 prosent fullført."),
+        "A completed agreement must be 100 per cent complete.",
+    ),
+    Code.UNKNOWN_STATUS: (_("Ukjent status: %(status)s."), "Unknown status: %(status)s."),
+    Code.PROGRESS_BEFORE_START: (
+        _("Fremdrift kan ikke registreres før avtalt dato (%(start)s)."),
+        "Progress cannot be recorded before the agreed date (%(start)s).",
+    ),
+    Code.PROGRESS_BEFORE_LAST: (
+        _("Datoen er før siste registrerte fremdrift (%(last)s)."),
+        "The date is before the last recorded progress (%(last)s).",
+    ),
+    Code.DATE_IN_FUTURE: (
+        _("Datoen kan ikke være fram i tid."),
+        "The date cannot be in the future.",
+    ),
+    Code.MILESTONE_DUE_BEFORE_START: (
+        _("Fristen for milepælen kan ikke være før avtalt dato (%(start)s)."),
+        "The milestone's due date cannot be before the agreed date (%(start)s).",
+    ),
+    Code.MILESTONE_DONE_BEFORE_START: (
+        _("En milepæl kan ikke være nådd før avtalen ble inngått (%(start)s)."),
+        "A milestone cannot be done before the agreement started (%(start)s).",
+    ),
+    Code.MILESTONE_ALREADY_DONE: (
+        _("Milepælen er allerede registrert som nådd."),
+        "The milestone is already recorded as done.",
+    ),
     Code.UNKNOWN_MUNICIPALITY: (_("Kommunen finnes ikke."), "The municipality does not exist."),
     Code.CONTACT_DATE_IN_FUTURE: (
         _("Datoen for siste kontakt kan ikke være fram i tid."),
@@ -402,7 +463,6 @@ MESSAGES: dict[Code, tuple[Promise, str]] = {
         _("Fristen kan ikke være før møtedagen %(date)s."),
         "The due date cannot be before the meeting day %(date)s.",
     ),
-    Code.UNKNOWN_STATUS: (_("Ukjent status."), "Unknown status."),
     Code.STATUS_UNCHANGED: (
         _("Statusen er den samme som før. Skriv en kommentar hvis du vil legge til en merknad."),
         "The status is unchanged. Write a comment to add a remark.",

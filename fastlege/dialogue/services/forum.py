@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from fastlege.core import audit
-from fastlege.dialogue import rules
+from fastlege.dialogue import indicators
 from fastlege.dialogue.models import (
     AgendaItem,
     CaseDecision,
@@ -50,10 +50,11 @@ def add_party(actor: Any, forum_id: int, *, short_name: str, name: str) -> Forum
     return party
 
 
-def _check_indicators(codes: Sequence[str]) -> list[str]:
+def check_indicators(codes: Sequence[str]) -> list[str]:
+    """The statistics app's indicator codes, each once; an unknown code is refused."""
     clean = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
     for code in clean:
-        if code not in rules.INDICATORS:
+        if not indicators.known(code):
             refuse(Code.UNKNOWN_INDICATOR, indicator=code)
     return clean
 
@@ -72,7 +73,7 @@ def open_case(
     require_national(actor)
     if not title.strip():
         refuse(Code.TEXT_REQUIRED)
-    codes = _check_indicators(indicator_codes)
+    codes = check_indicators(indicator_codes)
     case = ForumCase(
         forum_id=forum_id,
         title=title.strip(),
@@ -93,7 +94,7 @@ def set_case_indicators(actor: Any, case_id: int, codes: Sequence[str]) -> Forum
     case = ForumCase.objects.select_for_update().filter(pk=case_id).first()
     if case is None:
         refuse(Code.UNKNOWN_CASE)
-    clean = _check_indicators(codes)
+    clean = check_indicators(codes)
     case.indicators.exclude(code__in=clean).delete()
     existing = set(case.indicators.values_list("code", flat=True))
     CaseIndicator.objects.bulk_create(

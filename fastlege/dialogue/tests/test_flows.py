@@ -27,7 +27,6 @@ from fastlege.dialogue.tests.factories import (
     municipality_user,
     registration,
 )
-from fastlege.reference.models import KostraGpTrend, MunicipalityPopulation
 
 pytestmark = pytest.mark.django_db
 
@@ -302,7 +301,7 @@ def test_the_attachment_is_for_the_organiser_and_its_download_is_logged(client):
     ).exists()
 
 
-def test_the_forum_and_a_case_with_its_national_trend(client):
+def test_the_forum_and_a_case_with_its_indicators(client):
     from django.core.management import call_command
 
     from fastlege.dialogue.models import ForumCase
@@ -315,33 +314,15 @@ def test_the_forum_and_a_case_with_its_national_trend(client):
     forum_page = client.get(reverse("dialogue:forum", args=[case.forum_id])).content.decode()
     assert "Legeforeningen" in forum_page and "Rekruttering og stabilitet" in forum_page
     # the case's indicator by its Norwegian name, linked to its definition; never the key
-    assert "andel_liste_uten_lege" not in re.sub(r"<[^>]*>", "", forum_page)  # visible text
+    assert "andel_uten_lege" not in re.sub(r"<[^>]*>", "", forum_page)  # visible text
     assert (
         '<a href="/statistikk/definisjoner/#andel_uten_lege">'
-        "Andel innbyggere på liste uten fast lege (%)</a>"
+        "Andel listeinnbyggere uten fast lege</a>"
     ) in forum_page
     page = client.get(reverse("dialogue:case", args=[case.pk])).content.decode()
-    assert "Andel innbyggere på liste uten fast lege (%)" in page
-    # The 2025 row of the national trend, computed here from the KOSTRA figures: the
-    # mean of the municipalities' shares weighted by their population (nearest year),
-    # over those with a figure, and how many they are.
-    people: dict[str, dict[int, int]] = {}
-    for number, year, n in MunicipalityPopulation.objects.values_list(
-        "municipality_id", "year", "population"
-    ):
-        people.setdefault(number, {})[year] = n
-    weighted = []
-    for number, share in KostraGpTrend.objects.filter(
-        year=2025, share_without_gp_pct__isnull=False
-    ).values_list("municipality_id", "share_without_gp_pct"):
-        assert share is not None  # filtered above
-        if number in people:
-            years = people[number]
-            weighted.append((float(share), years[min(years, key=lambda y: abs(y - 2025))]))
-    assert len(weighted) > 100
-    mean = sum(v * w for v, w in weighted) / sum(w for _v, w in weighted)
-    row = f"<tr><td>2025</td><td>{mean:.1f}</td><td>{len(weighted)}</td></tr>"
-    assert row.replace(".", ",") in page
+    # the statistics app's name; its figures are compared with the statistics page in
+    # test_commitments_pages.py (one truth)
+    assert "Andel listeinnbyggere uten fast lege" in page
     created = client.post(
         reverse("dialogue:forum", args=[case.forum_id]),
         {"title": "Legevakt", "indicators": ["reservekapasitet"]},

@@ -6,11 +6,10 @@ import datetime
 
 import pytest
 
-from fastlege.dialogue import selectors, services
+from fastlege.dialogue import services
 from fastlege.dialogue.models import ForumCase, Meeting
 from fastlege.dialogue.services import Code, DialogueError
 from fastlege.dialogue.tests.factories import county_governor, meeting, ministry
-from fastlege.reference.models import KostraGpTrend
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -92,34 +91,20 @@ def test_agenda_from_open_cases_decisions_close_cases():
     assert refused.value.code == Code.CASE_OTHER_FORUM
 
 
-def test_a_recruitment_case_shows_the_national_trend_of_lists_without_a_gp():
+def test_a_case_refers_to_the_statistics_indicators_by_their_codes():
     hod = ministry()
     f = forum(hod)
     case = services.open_case(
-        hod, f.pk, title="Rekruttering", indicator_codes=["andel_liste_uten_lege"]
+        hod, f.pk, title="Rekruttering", indicator_codes=["andel_uten_lege", "andel_uten_lege"]
     )
-    with pytest.raises(DialogueError) as refused:
-        services.set_case_indicators(hod, case.pk, ["finnes_ikke"])
-    assert refused.value.code == Code.UNKNOWN_INDICATOR
-    trend = selectors.indicator_trend(case.indicators.get().code)
-    years = [p.year for p in trend.points]
-    assert years == sorted(set(KostraGpTrend.objects.values_list("year", flat=True)))
-    last = trend.points[-1]
-    reported = KostraGpTrend.objects.filter(year=last.year, share_without_gp_pct__isnull=False)
-    assert last.municipalities == reported.count()
-    values = [float(r.share_without_gp_pct or 0) for r in reported]
-    assert last.value is not None
-    assert min(values) <= float(last.value) <= max(values)
-
-
-def test_the_trend_is_weighted_by_population():
-    from fastlege.reference.models import MunicipalityPopulation
-
-    KostraGpTrend.objects.all().delete()
-    MunicipalityPopulation.objects.filter(municipality_id__in=["5001", "5014"]).delete()
-    MunicipalityPopulation.objects.create(municipality_id="5001", year=2024, population=900)
-    MunicipalityPopulation.objects.create(municipality_id="5014", year=2024, population=100)
-    KostraGpTrend.objects.create(municipality_id="5001", year=2024, share_without_gp_pct=1)
-    KostraGpTrend.objects.create(municipality_id="5014", year=2024, share_without_gp_pct=11)
-    trend = selectors.indicator_trend("andel_liste_uten_lege")
-    assert [(p.year, str(p.value), p.municipalities) for p in trend.points] == [(2024, "2.0", 2)]
+    indicator = case.indicators.get()
+    assert (indicator.code, indicator.label) == (
+        "andel_uten_lege",
+        "Andel listeinnbyggere uten fast lege",
+    )
+    # the forum's old codes are not indicators any more (migrated: test_commitments_migration)
+    for unknown in ("finnes_ikke", "andel_liste_uten_lege"):
+        with pytest.raises(DialogueError) as refused:
+            services.set_case_indicators(hod, case.pk, [unknown])
+        assert refused.value.code == Code.UNKNOWN_INDICATOR
+    assert list(case.indicators.values_list("code", flat=True)) == ["andel_uten_lege"]

@@ -94,7 +94,7 @@ def a_forum_case(world: World) -> ForumCase:
         world.forum.pk,
         title="Rekruttering av fastleger",
         description="Flere lister uten fast lege.",
-        indicator_codes=["andel_liste_uten_lege"],
+        indicator_codes=["andel_uten_lege"],
     )
     dialogue.record_decision(
         ministry, case.pk, text="Partene lager en felles plan.", decided_on=datetime.date.today()

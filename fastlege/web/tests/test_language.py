@@ -358,7 +358,7 @@ def _measures_and_dialogue(world: World) -> None:
         world.forum.pk,
         title="Rekruttering",
         description="Færre lister uten fast lege.",
-        indicator_codes=["andel_liste_uten_lege"],
+        indicator_codes=["andel_uten_lege"],
         raised_by_id=party.pk,
     )
     dialogue.record_decision(

@@ -19,6 +19,7 @@ from django.db import transaction
 from fastlege.demo.situation_demo import situation_report_demo
 from fastlege.dialogue import demo_consultations, services
 from fastlege.dialogue.demo_actions import enter_trondelag_group_work
+from fastlege.dialogue.demo_commitments import add_demo_commitments
 from fastlege.dialogue.demo_invitations import add_trondelag_invitations
 from fastlege.dialogue.models import Forum, Meeting
 from fastlege.dialogue.sources import SOURCE_000_PROGRAMME, SOURCE_003_PROGRAMME
@@ -144,12 +145,13 @@ class Command(BaseCommand):
                 ],
             )
             for title, codes in (
-                ("Rekruttering og stabilitet", ["andel_liste_uten_lege"]),
+                ("Rekruttering og stabilitet", ["andel_uten_lege", "lister_uten_lege"]),
                 ("Utdanning (ALIS)", []),
-                ("Finansiering", ["gjennomsnittlig_listelengde"]),
-                ("Fastlegenes oppgaver", ["gjennomsnittlig_listelengde", "reservekapasitet"]),
+                ("Finansiering", ["listelengde"]),
+                ("Fastlegenes oppgaver", ["listelengde", "reservekapasitet"]),
             ):
                 services.open_case(None, forum.pk, title=title, indicator_codes=codes)
+            add_demo_commitments(forum)
         enter_trondelag_group_work()  # groups, answers, actions (dialogue/demo_actions.py)
         self.stdout.write("Demodata for dialog er lagt inn.")
         situation_report_demo(self.stdout)
