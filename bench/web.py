@@ -168,6 +168,12 @@ def main() -> None:
         # issue 20: the citizen's and the GP's new pages
         (f"public search in {muni}", None, reverse("web:find_gp") + f"?kommune={muni}"),
         (
+            # the last page holds the lists that take no new members: their expected waits
+            f"public search in {muni}, last page (waits)",
+            None,
+            reverse("web:find_gp") + f"?kommune={muni}&side=9999",
+        ),
+        (
             f"public search in {muni}, by distance",
             None,
             reverse("web:find_gp") + f"?postnummer={postcode}&sortering=avstand",

@@ -20,7 +20,7 @@ from django.db.models import F
 from django.http import Http404
 
 from fastlege.reference.models import Municipality
-from fastlege.registry import rules
+from fastlege.registry import capacity, rules, waiting_time
 from fastlege.registry.models import Agreement, Practice
 from fastlege.registry.validators import LANGUAGES, language_codes
 from fastlege.web import selectors as ws
@@ -133,6 +133,26 @@ def describe(rows: list[Agreement], day: datetime.date) -> list[Agreement]:
     for a in rows:
         gp = a.gp  # type: ignore[attr-defined]
         a.language_names = language_names(gp.languages) if gp else ""  # type: ignore[attr-defined]
+    return rows
+
+
+def with_expected_wait(rows: list[Agreement]) -> list[Agreement]:
+    """``wait`` on each row shown: for a list that takes no new members, the expected
+    wait of a newcomer to its queue (``registry.waiting_time``, as the GP's page shows
+    it); ``None`` for a list with a free place (no wait). The rows' own figures give the
+    queue and the places left, so only the lists' histories are read: three queries for
+    the page, none per row (the whole municipality would cost 330–580 ms in Trondheim)."""
+    full = {
+        a.pk: (
+            capacity.places_left(a.ceiling, a.members, a.incoming),  # type: ignore[attr-defined]
+            a.waiting,  # type: ignore[attr-defined]
+        )
+        for a in rows
+        if not a.takes_new  # type: ignore[attr-defined]
+    }
+    waits = waiting_time.for_queues(full)
+    for a in rows:
+        a.wait = waits.get(a.pk)  # type: ignore[attr-defined]
     return rows
 
 

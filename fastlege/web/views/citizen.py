@@ -145,7 +145,7 @@ def _search(request: HttpRequest, start_in: str | None) -> dict[str, object]:
         found = search.search(number, _filters(form.cleaned_data), postal_code=code, day=today)
         name = dict(municipalities).get(number, place.municipality.name)
         page = ws.page_of(found.rows, request.GET.get("side"))
-        search.describe(list(page.object_list), today)
+        search.with_expected_wait(search.describe(list(page.object_list), today))
         context.update(
             place=place,
             place_name=name,
