@@ -95,12 +95,14 @@ def search(
     filters: Filters,
     *,
     postal_code: str | None = None,
+    origin: Point | None = None,
     day: datetime.date,
 ) -> Result:
     """The lists of ``municipality`` in force on ``day`` that pass ``filters``, sorted.
 
     Every row has the registry's figures (``free``, ``takes_new``, ``waiting``, …),
-    ``point`` and, when a postal code is given, ``distance_km`` from it; its GP
+    ``point`` and, when a postal code or an ``origin`` (a place picked on the map, which
+    wins) is given, ``distance_km`` from it; its GP
     (``gp``, ``gp_name``, …) only when a filter needed it (``describe`` the rows
     shown). Sorted by free places (most first) or by distance (nearest first); ties
     by practice name."""
@@ -108,7 +110,8 @@ def search(
     if filters.sex or filters.language or filters.specialty:
         ws.with_doctors(rows, day)  # all of them, to filter; else only the page shown
     locator = Locator(municipality, (a.practice for a in rows))
-    origin = locator.of_postal_code(postal_code) if postal_code else None
+    if origin is None and postal_code:
+        origin = locator.of_postal_code(postal_code)
     for a in rows:
         a.point = locator.of_practice(a.practice)  # type: ignore[attr-defined]
         a.distance_km = (  # type: ignore[attr-defined]
