@@ -93,3 +93,13 @@ def test_the_wait_of_a_page_costs_the_same_queries_for_5_full_lists_as_for_50(
         r = client.get(FIND, {"kommune": "5001"})
     shown = r.context["results"].object_list
     assert len(shown) == 50 and all(a.wait is not None for a in shown)
+
+
+def test_a_search_where_no_list_takes_new_members_says_so(world: World) -> None:
+    html = Client().get(FIND, {"kommune": "5001"}).content.decode()
+    assert 'data-testid="none-taking-new"' not in html  # the free list takes new members
+    Agreement.objects.filter(municipality_id="5001").update(is_open=False)
+    html = world.client("citizen").get(FIND).content.decode()
+    assert 'data-testid="none-taking-new"' in html
+    assert "Ingen av listene i søket tar imot nye nå." in html
+    assert ">Bytt hit<" not in html and "Sett på venteliste" in html

@@ -157,6 +157,7 @@ def _search(request: HttpRequest, start_in: str | None) -> dict[str, object]:
             query=query_without_page(request),
             by_distance=found.origin is not None,
             by_map=picked is not None,
+            taking_new=any(a.takes_new for a in found.rows),  # type: ignore[attr-defined]
             map=geo.municipality_map(
                 number,
                 _("Kart over %(name)s med legekontorene i søket") % {"name": name},
