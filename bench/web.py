@@ -138,6 +138,9 @@ def main() -> None:
     )
     assert doctor is not None, "no regular GP in the largest municipality"
     full_list, open_list, gp_list, practice, postcode, reduction = issue20_subjects(muni, doctor)
+    from fastlege.web.geo import municipality_centre
+
+    centre = municipality_centre(muni)
     made: list[Any] = []
 
     def user(role: str, **scope: Any) -> Any:
@@ -168,9 +171,23 @@ def main() -> None:
         # issue 20: the citizen's and the GP's new pages
         (f"public search in {muni}", None, reverse("web:find_gp") + f"?kommune={muni}"),
         (
+            # the last page holds the lists that take no new members: their expected waits
+            f"public search in {muni}, last page (waits)",
+            None,
+            reverse("web:find_gp") + f"?kommune={muni}&side=9999",
+        ),
+        (
             f"public search in {muni}, by distance",
             None,
             reverse("web:find_gp") + f"?postnummer={postcode}&sortering=avstand",
+        ),
+        (
+            f"public search in {muni}, from a place on the map",
+            None,
+            reverse("web:find_gp")
+            + f"?kommune={muni}&sortering=avstand&lat={centre.lat:.5f}&lon={centre.lon:.5f}"
+            if centre
+            else reverse("web:find_gp") + f"?kommune={muni}",
         ),
         ("GP page (full list)", None, reverse("web:gp_page", args=[full_list])),
         ("practice page", None, reverse("web:practice_page", args=[practice])),

@@ -20,6 +20,7 @@ from fastlege.core.converters import MAX_ID
 from fastlege.registry.models import Absence, Doctor, DoctorPeriod, Practice
 from fastlege.registry.services.practice import INFO_FIELDS
 from fastlege.registry.validators import LANGUAGES
+from fastlege.web import geo
 
 
 class LoginForm(LockedMessageMixin, AuthenticationForm):
@@ -101,6 +102,19 @@ class SearchForm(forms.Form):
         choices=[("ledige", _("Flest ledige plasser")), ("avstand", _("Avstand fra postnummeret"))],
     )
 
+    # A place picked on the map (the page's script fills these in; without it, the
+    # postal code is the way to search by distance).
+    lat = forms.FloatField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("Stedet på kartet har en ugyldig breddegrad.")},
+    )
+    lon = forms.FloatField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("Stedet på kartet har en ugyldig lengdegrad.")},
+    )
+
     def __init__(self, *args: Any, municipalities: list[tuple[str, str]], **kw: Any) -> None:
         super().__init__(*args, **kw)
         cast(forms.ChoiceField, self.fields["kommune"]).choices = [
@@ -112,12 +126,33 @@ class SearchForm(forms.Form):
         data = super().clean() or {}
         if not data.get("kommune") and not data.get("postnummer"):
             raise forms.ValidationError(_("Velg en kommune eller skriv et postnummer."))
-        if not data.get("postnummer"):
+        self._clean_place(data)
+        if not data.get("postnummer") and data.get("lat") is None:
             if data.get("maks_km"):
                 self.add_error("maks_km", _("Skriv et postnummer for å søke etter avstand."))
             if data.get("sortering") == "avstand":
                 self.add_error("sortering", _("Skriv et postnummer for å sortere etter avstand."))
         return data
+
+    def _clean_place(self, data: dict[str, Any]) -> None:
+        """Both coordinates or neither, inside Norway (``geo.LAT_RANGE``/``LON_RANGE``);
+        else the form says why in Norwegian and nothing is searched."""
+        lat, lon = data.get("lat"), data.get("lon")
+        if (lat is None and lon is None) or "lat" in self.errors or "lon" in self.errors:
+            return
+        if lat is None or lon is None:
+            message = _("Stedet på kartet mangler bredde- eller lengdegrad. Velg stedet på nytt.")
+        elif not (
+            geo.LAT_RANGE[0] <= lat <= geo.LAT_RANGE[1]
+            and geo.LON_RANGE[0] <= lon <= geo.LON_RANGE[1]
+        ):
+            message = _(
+                "Stedet du valgte er utenfor Norge. Velg et sted på kartet over kommunen, "
+                "eller skriv et postnummer."
+            )
+        else:
+            return
+        self.add_error(None, message)
 
 
 def _https_urls(field: Any, **kwargs: Any) -> Any:

@@ -20,7 +20,7 @@ from django.db.models import F
 from django.http import Http404
 
 from fastlege.reference.models import Municipality
-from fastlege.registry import rules
+from fastlege.registry import capacity, rules, waiting_time
 from fastlege.registry.models import Agreement, Practice
 from fastlege.registry.validators import LANGUAGES, language_codes
 from fastlege.web import selectors as ws
@@ -95,12 +95,14 @@ def search(
     filters: Filters,
     *,
     postal_code: str | None = None,
+    origin: Point | None = None,
     day: datetime.date,
 ) -> Result:
     """The lists of ``municipality`` in force on ``day`` that pass ``filters``, sorted.
 
     Every row has the registry's figures (``free``, ``takes_new``, ``waiting``, …),
-    ``point`` and, when a postal code is given, ``distance_km`` from it; its GP
+    ``point`` and, when a postal code or an ``origin`` (a place picked on the map, which
+    wins) is given, ``distance_km`` from it; its GP
     (``gp``, ``gp_name``, …) only when a filter needed it (``describe`` the rows
     shown). Sorted by free places (most first) or by distance (nearest first); ties
     by practice name."""
@@ -108,7 +110,8 @@ def search(
     if filters.sex or filters.language or filters.specialty:
         ws.with_doctors(rows, day)  # all of them, to filter; else only the page shown
     locator = Locator(municipality, (a.practice for a in rows))
-    origin = locator.of_postal_code(postal_code) if postal_code else None
+    if origin is None and postal_code:
+        origin = locator.of_postal_code(postal_code)
     for a in rows:
         a.point = locator.of_practice(a.practice)  # type: ignore[attr-defined]
         a.distance_km = (  # type: ignore[attr-defined]
@@ -133,6 +136,26 @@ def describe(rows: list[Agreement], day: datetime.date) -> list[Agreement]:
     for a in rows:
         gp = a.gp  # type: ignore[attr-defined]
         a.language_names = language_names(gp.languages) if gp else ""  # type: ignore[attr-defined]
+    return rows
+
+
+def with_expected_wait(rows: list[Agreement]) -> list[Agreement]:
+    """``wait`` on each row shown: for a list that takes no new members, the expected
+    wait of a newcomer to its queue (``registry.waiting_time``, as the GP's page shows
+    it); ``None`` for a list with a free place (no wait). The rows' own figures give the
+    queue and the places left, so only the lists' histories are read: three queries for
+    the page, none per row (the whole municipality would cost 330–580 ms in Trondheim)."""
+    full = {
+        a.pk: (
+            capacity.places_left(a.ceiling, a.members, a.incoming),  # type: ignore[attr-defined]
+            a.waiting,  # type: ignore[attr-defined]
+        )
+        for a in rows
+        if not a.takes_new  # type: ignore[attr-defined]
+    }
+    waits = waiting_time.for_queues(full)
+    for a in rows:
+        a.wait = waits.get(a.pk)  # type: ignore[attr-defined]
     return rows
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from fastlege.core import readmodels
+from fastlege.demo.seed import details
 from fastlege.demo.seed.calendar import Calendar
 from fastlege.demo.seed.history import History
 from fastlege.demo.seed.lists import (
@@ -169,8 +170,8 @@ def _seed(
     # Everything that reads the database comes first: after the first write the
     # connection belongs to the background writer until the end.
     for model, fields in (
-        (Practice, PRACTICE_FIELDS),
-        (Doctor, DOCTOR_FIELDS),
+        (Practice, PRACTICE_FIELDS + details.PRACTICE_DETAIL_FIELDS),
+        (Doctor, DOCTOR_FIELDS + details.DOCTOR_DETAIL_FIELDS),
         (Agreement, AGREEMENT_FIELDS),
         (DoctorPeriod, PERIOD_FIELDS),
         (Resident, RESIDENT_FIELDS),
@@ -203,6 +204,7 @@ def _seed(
     infos: dict[str, list[ListInfo]] = {}
     for number in plan.subset:
         first_period = len(rows.periods)
+        first_practice, first_doctor = len(rows.practices), len(rows.doctors)
         infos[number] = make_lists(
             _rng(seed, "lists", number), plan.municipalities[number], lctx, rows
         )
@@ -211,8 +213,17 @@ def _seed(
             history.shape_lists(
                 hrng, number, infos[number], rows, first_period, _DoctorMaker(hrng, lctx, rows)
             )
-    writer.write(Practice, PRACTICE_FIELDS, rows.practices)
-    writer.write(Doctor, DOCTOR_FIELDS, rows.doctors)
+        # languages, places on the map, phone …: a stream of their own (the rest unchanged)
+        details.fill(
+            _rng(seed, "details", number),
+            number,
+            rows.practices,
+            rows.doctors,
+            first_practice,
+            first_doctor,
+        )
+    writer.write(Practice, PRACTICE_FIELDS + details.PRACTICE_DETAIL_FIELDS, rows.practices)
+    writer.write(Doctor, DOCTOR_FIELDS + details.DOCTOR_DETAIL_FIELDS, rows.doctors)
     writer.write(Agreement, AGREEMENT_FIELDS, rows.agreements)
     writer.write(DoctorPeriod, PERIOD_FIELDS, rows.periods)
     result.practices = len(rows.practices)

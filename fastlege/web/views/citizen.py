@@ -142,21 +142,28 @@ def _search(request: HttpRequest, start_in: str | None) -> dict[str, object]:
         today = timezone.localdate()
         number = place.municipality.number
         code = place.postal_code.code if place.postal_code else None
-        found = search.search(number, _filters(form.cleaned_data), postal_code=code, day=today)
+        lat, lon = form.cleaned_data["lat"], form.cleaned_data["lon"]
+        picked = geo.Point(lat, lon, "kart") if lat is not None and lon is not None else None
+        found = search.search(
+            number, _filters(form.cleaned_data), postal_code=code, origin=picked, day=today
+        )
         name = dict(municipalities).get(number, place.municipality.name)
         page = ws.page_of(found.rows, request.GET.get("side"))
-        search.describe(list(page.object_list), today)
+        search.with_expected_wait(search.describe(list(page.object_list), today))
         context.update(
             place=place,
             place_name=name,
             results=page,
             query=query_without_page(request),
             by_distance=found.origin is not None,
+            by_map=picked is not None,
+            taking_new=any(a.takes_new for a in found.rows),  # type: ignore[attr-defined]
             map=geo.municipality_map(
                 number,
                 _("Kart over %(name)s med legekontorene i søket") % {"name": name},
                 [(a.practice.name, a.point) for a in found.rows if a.point],  # type: ignore[attr-defined]
                 found.origin,
+                pick_for="find-form",
             ),
         )
     return context
