@@ -91,9 +91,12 @@ def _band(position: int) -> str:
     return "?"
 
 
-def backtest(params: Any, *, first: datetime.date | None = None) -> dict[str, Figures]:
+def backtest(
+    params: Any, *, first: datetime.date | None = None, every: int = 1
+) -> dict[str, Figures]:
     """Run the back-test on the configured database; the figures overall ("alle") and by
-    place in the queue."""
+    place in the queue. ``every``: estimate only every n-th queue place (a systematic
+    sample, for speed)."""
     from django.db.models import Min
     from django.utils import timezone
 
@@ -124,6 +127,7 @@ def backtest(params: Any, *, first: datetime.date | None = None) -> dict[str, Fi
         entries.append((agreement_id, joined_at, pk, placed, left))
     entries.sort()
     figures: dict[str, Figures] = defaultdict(Figures)
+    seen = 0
     for m in months[:-1]:
         if first and m < first:
             continue
@@ -148,6 +152,9 @@ def backtest(params: Any, *, first: datetime.date | None = None) -> dict[str, Fi
                 continue  # the list had no snapshot that month (ended)
             position[agreement_id] += 1
             k = position[agreement_id]
+            seen += 1
+            if seen % every:
+                continue
             history = found.get(agreement_id) or wt.ListHistory(agreement_id, ())
             e = wt.estimate(history, k, places[agreement_id], params)
             for f in (figures["alle"], figures[_band(k)], figures[f"{m:%Y-%m}"]):
@@ -198,13 +205,20 @@ def _count(
 
 
 def report(
-    figures: dict[str, Figures], params: Any, seconds: float, out: TextIO, by_month: bool = False
+    figures: dict[str, Figures],
+    params: Any,
+    seconds: float,
+    out: TextIO,
+    by_month: bool = False,
+    every: int = 1,
 ) -> None:
     w = out.write
     w(
+        f"every {every} place(s); "
         f"window {params.window_months} months, range {params.low_quantile:.2f}–"
         f"{params.high_quantile:.2f}, min history {params.min_history_months} months, "
-        f"cap {params.max_months} months; {seconds:.1f} s\n"
+        f"cap {params.max_months} months, dispersion {params.dispersion:g}, "
+        f"drift {params.drift:g}; {seconds:.1f} s\n"
     )
     w(
         "| place in queue | estimates | ukjent | none opened (of which placed) | placed | left "
@@ -241,8 +255,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> dict[st
     parser.add_argument("--min-history", type=int, help="fewest months for an estimate")
     parser.add_argument("--low", type=float, help="low quantile of the range")
     parser.add_argument("--high", type=float, help="high quantile of the range")
+    parser.add_argument("--dispersion", type=float, help="prior month-to-month dispersion")
+    parser.add_argument("--drift", type=float, help="relative change of the rate ahead")
     parser.add_argument("--from", dest="first", type=datetime.date.fromisoformat)
     parser.add_argument("--by-month", action="store_true", help="a row per month predicted from")
+    parser.add_argument("--every", type=int, default=1, help="estimate every n-th place only")
     args = parser.parse_args(argv)
     if args.url:
         os.environ["DATABASE_URL"] = args.url
@@ -261,11 +278,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> dict[st
         "min_history_months": args.min_history,
         "low_quantile": args.low,
         "high_quantile": args.high,
+        "dispersion": args.dispersion,
+        "drift": args.drift,
     }
     params = replace(wt.PARAMETERS, **{k: v for k, v in chosen.items() if v is not None})
     started = time.perf_counter()
-    figures = backtest(params, first=args.first)
-    report(figures, params, time.perf_counter() - started, out, args.by_month)
+    figures = backtest(params, first=args.first, every=args.every)
+    report(figures, params, time.perf_counter() - started, out, args.by_month, args.every)
     return figures
 
 

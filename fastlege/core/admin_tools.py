@@ -470,6 +470,10 @@ class PersonReadAuditMixin(admin.ModelAdmin):
 class FastlegeModelAdmin(AuditWriteMixin, PersonReadAuditMixin, NationalScaleMixin):
     """The base of every admin class in fastlege."""
 
+    #: A web address typed without a scheme gets https:// (Django 6's default, chosen
+    #: now: without it every URLField warns RemovedInDjango60Warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
 
 class ReadOnlyAdminMixin(admin.ModelAdmin):
     """View only, for everybody (superusers included)."""

@@ -21,26 +21,35 @@ telescopes, so a month without a run (a gap) costs nothing but its share. The pl
 the queue actually got are a floor: a ceiling cut in the window (the list reduced,
 its members moved off) does not make the places given from the queue disappear.
 
-**Assumptions.** Places open at a steady rate λ per month, at random (a Poisson
-process: a month's openings do not depend on the last month's). λ is not known;
-with ``x`` places opened in ``W`` months, λ is taken as Gamma(x + ½, W) (the
-Jeffreys prior of a Poisson rate), so a short or quiet history gives a wider
-range. The queue keeps its order (first come, first served; § 36 order is already
-in the position); those ahead leave the queue without a place at the list's past
-monthly share (``leaving_share``), evenly through the queue; and places go out only
-in the monthly run, so a wait is a whole number of months. The person at place
-``k`` gets a place in the run where the ``still ahead + 1 − places left now``-th
-place opens.
+**Assumptions.** Places open at a rate λ per month. With ``x`` places opened in
+``W`` months, λ is estimated as (x + ½) / W (½: the Jeffreys prior of a Poisson
+rate), and is uncertain by φλ / W (a short or quiet history: a wider range). Places
+come in lumps (a GP leaving, a ceiling raised): a month's openings vary by φ times
+their mean, not once (Poisson); φ (``dispersion``) is the variance ÷ the mean of the
+list's own months, shrunk toward a common value (``PARAMETERS.dispersion``, weighed
+as ``dispersion_weight`` months) so that a few calm months do not make a list look
+like clockwork. And the rate ahead is not the window's: lists change (a new GP, a
+ceiling cut, the municipality's other lists filling up); it is λ × e^(σZ), Z
+standard normal, σ = ``drift`` — as likely to double as to halve. The queue keeps
+its order (first come, first served; § 36 order is already in the position); those
+ahead leave the queue without a place at the list's past monthly share
+(``leaving_share``), evenly through the queue; and places go out only in the monthly
+run, so a wait is a whole number of months. The person at place ``k`` gets a place
+in the run where the ``still ahead + 1 − places left now``-th place opens.
 
-**The range.** With those assumptions the number of places opening in the next
-``j`` months is negative-binomial, NB(r = x + ½, p = W / (W + j)), and
+**The range.** For a rate ahead cλ, the places opening in the next ``j`` months are
+taken as negative-binomial with mean m = cλj and variance φm + (cj)² φλ/W (the lumps
+and the uncertain rate; with φ = 1 and σ = 0 this is NB(x + ½, W / (W + j)), the
+Poisson–gamma mixture), and
 
-    P(wait ≤ j months) = P(NB ≥ still_ahead(k − 1, j) + 1 − places_left_now)
+    P(wait ≤ j months) = E_c P(NB ≥ still_ahead(k − 1, j) + 1 − places_left_now),
+    c = e^(σZ)
 
-The range is the first ``j`` where that reaches ``low_quantile`` and the first
-where it reaches ``high_quantile`` (``PARAMETERS``). The back-test of this method
-on the seeded history and its figures are in docs/waiting-time.md
-(``bench/waiting_time_backtest.py``).
+(``turn_by``: the incomplete beta function for the negative binomial, averaged over
+16 equally likely values of Z). The range is the first ``j`` where that reaches
+``low_quantile`` and the first where it reaches ``high_quantile`` (``PARAMETERS``).
+The back-test of this method on the seeded history, and how the constants were
+chosen, are in docs/waiting-time.md (``bench/waiting_time_backtest.py``).
 
 Reads only; list information is public (fastlegeforskriften § 6), so nothing here
 is scoped or audited. A person's place in the queue comes from the selector,
@@ -56,6 +65,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from statistics import NormalDist
 from typing import Any
 
 from django.db.models import Count, Max, QuerySet
@@ -82,6 +92,15 @@ class Parameters:
     high_quantile: float = 0.75
     #: Shape of the prior on the monthly rate (½: Jeffreys).
     prior_shape: float = 0.5
+    #: How lumpy openings are from month to month (their variance ÷ their mean; 1 is a
+    #: Poisson process): a list's own months are shrunk toward this …
+    dispersion: float = 3.0
+    #: … with the weight of this many months (a short history leans on it more).
+    dispersion_weight: float = 6.0
+    #: How much a list's rate ahead may differ from the window's: the standard deviation
+    #: of its logarithm (the rate ahead is λ × e^(drift × Z)). Fitted to the back-test
+    #: on the seeded history (docs/waiting-time.md; 0 leaves the range far too narrow).
+    drift: float = 2.0
     #: Ranges reaching past this many months are shown as "more than …".
     max_months: int = 36
     #: Count on those ahead leaving the queue without a place, at the list's past rate.
@@ -188,33 +207,120 @@ def still_ahead(ahead: int, leaving: float, months: int) -> int:
     return math.ceil(ahead * (1.0 - leaving) ** months - 1e-9)
 
 
-def turn_by(months: int, needed: int, opened: int, window: int, prior: float = 0.5) -> float:
-    """P(at least ``needed`` places open within ``months``) when ``opened`` places opened
-    in ``window`` months: 1 − the negative-binomial CDF at ``needed − 1`` (summed in
-    logarithms, so long queues do not underflow)."""
+def dispersion(monthly: Sequence[int], params: Parameters = PARAMETERS) -> float:
+    """How lumpy the openings are: the variance ÷ the mean of the months' openings, the
+    list's own (with ``len − 1`` months of weight) shrunk toward ``params.dispersion``
+    (with ``params.dispersion_weight``); at least 1 (Poisson). A list with no net
+    openings has only the prior."""
+    n = len(monthly)
+    mean = sum(monthly) / n if n else 0.0
+    own, weight = params.dispersion, 0.0
+    if n > 1 and mean > 0:
+        own = sum((o - mean) ** 2 for o in monthly) / (n - 1) / mean
+        weight = float(n - 1)
+    prior = params.dispersion_weight
+    return max(1.0, (prior * params.dispersion + weight * own) / (prior + weight))
+
+
+@dataclass(frozen=True)
+class Rate:
+    """Places opening for the queue per month, and how sure we are of it."""
+
+    mean: float  # λ: (opened + prior) ÷ window
+    dispersion: float  # φ: a month's openings vary φ × λ around λ (1: Poisson)
+    variance: float  # of λ from too few months: φλ ÷ window
+    drift: float  # σ: the rate ahead is λ × e^(σZ), Z standard normal
+
+    def ahead(self, months: int, factor: float = 1.0) -> tuple[float, float]:
+        """Mean and variance of the places opening in the next ``months`` when the rate
+        ahead is ``factor`` × λ."""
+        mean = self.mean * factor * months
+        return mean, self.dispersion * mean + (months * factor) ** 2 * self.variance
+
+
+def rate(opened: int, window: int, monthly: Sequence[int], params: Parameters = PARAMETERS) -> Rate:
+    """The rate of openings from ``opened`` places in ``window`` months (``monthly``: the
+    months' openings, for the dispersion)."""
+    mean = (opened + params.prior_shape) / window
+    phi = dispersion(monthly, params)
+    return Rate(mean, phi, phi * mean / window, params.drift)
+
+
+#: The rate's change ahead, e^(σZ), is averaged over Z at the middles of 16 equally
+#: likely slices of the standard normal (each weighs 1/16): the quantiles of the wait
+#: come out within a month of a simulation (tests), where five Gauss–Hermite points
+#: leave steps in the distribution.
+_SLICES = 16
+_NODES = tuple(NormalDist().inv_cdf((i + 0.5) / _SLICES) for i in range(_SLICES))
+
+
+def at_least(needed: int, mean: float, variance: float) -> float:
+    """P(N ≥ ``needed``) for N negative-binomial with this ``mean`` and ``variance``
+    (> mean): r = mean² ÷ (variance − mean), p = mean ÷ variance, and
+    P(N ≥ n) = 1 − P(N ≤ n − 1) = 1 − I_p(r, n) = I_(1−p)(n, r), the regularized
+    incomplete beta function (a continued fraction: no loop over the queue)."""
     if needed <= 0:
         return 1.0
-    r = opened + prior
-    p = window / (window + months)
-    log_q = math.log1p(-p)
-    log_term = r * math.log(p)  # k = 0
-    below = 0.0
-    for k in range(needed):
-        below += math.exp(log_term)
-        log_term += math.log((k + r) / (k + 1)) + log_q
-    return max(0.0, 1.0 - below)
+    if mean <= 0:
+        return 0.0
+    r = mean * mean / (variance - mean)
+    return _incomplete_beta(float(needed), r, 1.0 - mean / variance)
+
+
+def turn_by(needed: int, rate_: Rate, months: int) -> float:
+    """P(at least ``needed`` places open within ``months``): the negative binomial of
+    ``at_least`` averaged over the rate's change ahead (``_NODES``)."""
+    if needed <= 0:
+        return 1.0
+    if rate_.drift == 0:
+        return at_least(needed, *rate_.ahead(months))
+    total = 0.0
+    for i, z in enumerate(_NODES):  # slowest rate first: the chance only grows
+        chance = at_least(needed, *rate_.ahead(months, math.exp(rate_.drift * z)))
+        if chance > 1.0 - 1e-9:  # this and every faster slice: certain
+            return (total + _SLICES - i) / _SLICES
+        total += chance
+    return total / _SLICES
+
+
+def _incomplete_beta(a: float, b: float, x: float) -> float:
+    """I_x(a, b), by its continued fraction (Numerical Recipes, ``betai``)."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    front = math.exp(
+        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    )
+    if x < (a + 1.0) / (a + b + 2.0):
+        return min(1.0, front * _beta_fraction(a, b, x) / a)
+    return max(0.0, 1.0 - front * _beta_fraction(b, a, 1.0 - x) / b)
+
+
+def _beta_fraction(a: float, b: float, x: float) -> float:
+    """The continued fraction of the incomplete beta function (modified Lentz)."""
+    tiny = 1e-300
+    c, d = 1.0, 1.0 - (a + b) * x / (a + 1.0)
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 1000):
+        for numerator in (
+            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
+        ):
+            d = 1.0 + numerator * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + numerator / c
+            c = c if abs(c) > tiny else tiny
+            h *= d * c
+        if abs(d * c - 1.0) < 1e-12:
+            break
+    return h
 
 
 @functools.lru_cache(maxsize=65536)
 def _first_month(
-    ahead: int,
-    places_left_now: int,
-    leaving: float,
-    opened: int,
-    window: int,
-    prior: float,
-    q: float,
-    cap: int,
+    ahead: int, places_left_now: int, leaving: float, per_month: Rate, q: float, cap: int
 ) -> int:
     """The first whole month ``j`` in 1..cap with ``turn_by(j) ≥ q`` for the places needed
     by then (those still ahead + 1 − places left now); ``cap + 1`` if none. A binary
@@ -223,7 +329,7 @@ def _first_month(
     while lo < hi:
         mid = (lo + hi) // 2
         needed = still_ahead(ahead, leaving, mid) + 1 - places_left_now
-        if turn_by(mid, needed, opened, window, prior) >= q:
+        if turn_by(needed, per_month, mid) >= q:
             hi = mid
         else:
             lo = mid + 1
@@ -243,8 +349,9 @@ def estimate(
     agreement_id = history.agreement_id if history else 0
     months = _window(history.months if history else (), params.window_months)
     window = ListHistory(agreement_id, months).span
+    monthly = openings(months)
     # What the queue got is a floor: a cut in the ceiling does not hide places given out.
-    opened = max(0, sum(openings(months)), sum(m.from_waiting_list for m in months[1:]))
+    opened = max(0, sum(monthly), sum(m.from_waiting_list for m in months[1:]))
     leaving = leaving_share(months) if params.count_leavers else 0.0
     needed = max(1, position - places_left_now)
     unknown = WaitEstimate(
@@ -267,10 +374,9 @@ def estimate(
     if opened == 0:
         return replace(unknown, kind=Kind.NONE_OPENED)
     cap = params.max_months
+    per_month = rate(opened, window, monthly, params)
     low, median, high = (
-        _first_month(
-            position - 1, places_left_now, leaving, opened, window, params.prior_shape, q, cap
-        )
+        _first_month(position - 1, places_left_now, leaving, per_month, q, cap)
         for q in (params.low_quantile, 0.5, params.high_quantile)
     )
     return replace(

@@ -8,8 +8,8 @@
   the first never misses it (an id cursor would have).
 
 The registry rows are made on connections of their own (helper threads), so the
-child process sees them, and removed afterwards, exactly the rows made (as in
-``fastlege/monthly/tests/test_kill.py``).
+child process sees them, and removed afterwards, every row made
+(``core.testing.threads.committed_rows``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from django.db import connection, connections, transaction
 
 from fastlege.accounts.models import Role
 from fastlege.api.services.clients import register_client
-from fastlege.core.testing.threads import in_thread, require_postgres
+from fastlege.core.testing.threads import committed_rows, in_thread
 from fastlege.events.models import Event, Subscription
 from fastlege.events.selectors import events_after
 from fastlege.events.services import subscriptions
@@ -41,58 +41,11 @@ from fastlege.registry.tests.factories import add_members, gp_list, member
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 ROOT = Path(settings.PROJECT_DIR)
 
-TABLES = [  # children first, for the clean-up
-    "core_auditevent",
-    "events_subscription",
-    "api_apitoken",
-    "api_apiclient",
-    "accounts_roleassignment",
-    "auth_user",
-    "registry_listmembership",
-    "registry_resident",
-    "registry_doctorperiod",
-    "registry_agreement",
-    "registry_doctor",
-    "registry_practice",
-]
-
 
 @pytest.fixture
 def committed() -> Iterator[None]:
-    require_postgres()
-
-    def high_water() -> dict[str, int]:
-        with connection.cursor() as cur:
-            marks = {}
-            for table in [*TABLES, "events_event"]:
-                cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
-                marks[table] = cur.fetchone()[0]
-            return marks
-
-    marks = in_thread(high_water)
-    try:
+    with committed_rows():
         yield
-    finally:
-
-        def clean() -> None:
-            with connection.cursor() as cur:
-                for table in TABLES:
-                    if table == "auth_user":
-                        cur.execute(
-                            "DELETE FROM accounts_usernamekey WHERE user_id > %s",
-                            [marks["auth_user"]],
-                        )
-                    cur.execute(f"DELETE FROM {table} WHERE id > %s", [marks[table]])  # noqa: S608
-                # after the memberships (whose triggers keep it): the lengths of the lists
-                # made here, which the deletes above have brought back to 0
-                cur.execute(
-                    "DELETE FROM web_listlength WHERE agreement_id > %s",
-                    [marks["registry_agreement"]],
-                )
-                # last: the events the clean-up itself wrote go too
-                cur.execute("DELETE FROM events_event WHERE id > %s", [marks["events_event"]])
-
-        in_thread(clean)
 
 
 def _url() -> str:

@@ -3,7 +3,8 @@ through a run on PostgreSQL; the registry is exactly as before, and a rerun comp
 
 The run is a real child process on the test database, so the registry must be
 committed: it is made on a connection of its own (a helper thread) and
-removed afterwards, exactly the rows made. The registry here is small (a
+removed afterwards, every row made, the run's events too
+(``core.testing.threads.committed_rows``). The registry here is small (a
 random world, not the national seed) so the suite stays fast; the national
 run's speed is measured by ``bench/month_run.py``. The child holds its
 transaction open after step 5 (``--pause-after-step 5``) so the kill lands in
@@ -29,7 +30,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from fastlege.core.testing.threads import in_thread, require_postgres
+from fastlege.core.testing.threads import committed_rows, in_thread
 from fastlege.monthly.models import MonthRun
 from fastlege.monthly.tests.world import MONTH, dump, random_world
 
@@ -37,48 +38,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 ROOT = Path(settings.PROJECT_DIR)
 
 
-TABLES = [  # children first, for the clean-up
-    "monthly_monthmove",
-    "monthly_listmonthsnapshot",
-    "monthly_municipalitymonthsnapshot",
-    "monthly_monthrun",
-    "registry_notification",
-    "registry_waitinglistentry",
-    "registry_switchrequest",
-    "registry_listmembership",
-    "registry_resident",
-    "registry_doctorperiod",
-    "registry_agreement",
-    "registry_doctor",
-    "registry_practice",
-    "core_auditevent",
-]
-
-
 @pytest.fixture
 def committed_world() -> Iterator[None]:
-    require_postgres()
-
-    def high_water() -> dict[str, int]:
-        with connection.cursor() as cur:
-            marks = {}
-            for table in TABLES:
-                cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
-                marks[table] = cur.fetchone()[0]
-            return marks
-
-    marks = in_thread(high_water)
-    in_thread(lambda: random_world(11, lists=30))
-    try:
+    with committed_rows():
+        in_thread(lambda: random_world(11, lists=30))
         yield
-    finally:
-
-        def clean() -> None:
-            with connection.cursor() as cur:
-                for table in TABLES:
-                    cur.execute(f"DELETE FROM {table} WHERE id > %s", [marks[table]])  # noqa: S608
-
-        in_thread(clean)
 
 
 def _url() -> str:

@@ -6,8 +6,8 @@ simply queue — unless REQUIRE_POSTGRES is set, in which case a non-PostgreSQL
 database is a failure, never a skip.
 
 The data must be committed for the racing transactions to see it, so it is
-made (and removed afterwards, exactly the rows made) on a connection of its
-own, in a helper thread; the test's own transaction only reads.
+made (and removed afterwards, every row made: ``core.testing.threads.committed_rows``)
+on a connection of its own, in a helper thread; the test's own transaction only reads.
 """
 
 from __future__ import annotations
@@ -22,15 +22,9 @@ import pytest
 from django.db import connections
 
 from fastlege.core.errors import DomainError
-from fastlege.core.models import AuditEvent
-from fastlege.core.testing.threads import in_thread, require_postgres
+from fastlege.core.testing.threads import committed_rows, in_thread
 from fastlege.registry.models import (
     Agreement,
-    Doctor,
-    DoctorPeriod,
-    ListMembership,
-    Practice,
-    Resident,
     SwitchRequest,
     WaitingListEntry,
 )
@@ -44,37 +38,12 @@ TODAY = D(2026, 3, 10)
 THREADS = 8
 
 
-def _cleanup(ids: list[int], audit_after: int) -> None:
-    residents = list(
-        ListMembership.objects.filter(agreement_id__in=ids).values_list("resident_id", flat=True)
-    )
-    AuditEvent.objects.filter(pk__gt=audit_after).delete()
-    WaitingListEntry.objects.filter(resident_id__in=residents).delete()
-    SwitchRequest.objects.filter(resident_id__in=residents).delete()
-    ListMembership.objects.filter(resident_id__in=residents).delete()
-    doctors = list(
-        DoctorPeriod.objects.filter(agreement_id__in=ids).values_list("doctor_id", flat=True)
-    )
-    DoctorPeriod.objects.filter(agreement_id__in=ids).delete()
-    practices = list(Agreement.objects.filter(pk__in=ids).values_list("practice_id", flat=True))
-    Agreement.objects.filter(pk__in=ids).delete()
-    Practice.objects.filter(pk__in=practices).delete()
-    Doctor.objects.filter(pk__in=doctors).delete()
-    Resident.objects.filter(pk__in=residents).delete()
-
-
 @pytest.fixture
 def committed() -> Iterator[list[Agreement]]:
     """Lists the test makes (committed); every row made is deleted afterwards."""
-    require_postgres()
     made: list[Agreement] = []
-    start = in_thread(
-        lambda: AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    )
-    try:
+    with committed_rows():
         yield made
-    finally:
-        in_thread(lambda: _cleanup([a.pk for a in made], start))
 
 
 def race(calls: list[Callable[[], Any]]) -> list[Any]:

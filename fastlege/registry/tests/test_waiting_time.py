@@ -1,15 +1,18 @@
 """Expected waiting time (issue 20 item 4): the range a person in a queue is shown.
 
-The ranges below are computed by hand from the method's closed form (docs/waiting-time.md):
+The first ranges below are computed by hand from the method's building block, the
+Poisson case (``POISSON``: no lumps, no change of the rate ahead; docs/waiting-time.md):
 with ``x`` places opened in ``W`` months, the chance that the person who needs ``n``
 places to open has had their turn within ``j`` months is P(NB(x + ½, W / (W + j)) ≥ n),
 for n = 1: 1 − p^r, for n = 3: 1 − p^r (1 + r q + r (r + 1) / 2 · q²), p = W / (W + j),
-q = 1 − p, r = x + ½.
+q = 1 − p, r = x + ½. The method as published (``PARAMETERS``: lumps and a changing
+rate) is checked against a simulation of its model (``test_waiting_time_model``).
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 
 import pytest
 
@@ -19,6 +22,8 @@ from fastlege.registry.tests.waiting_history import queue, record, steady
 from fastlege.registry.waiting_time import Kind, MonthFigures
 
 D = datetime.date
+#: The method without lumps (dispersion 1) and without a change of the rate ahead.
+POISSON = replace(wt.PARAMETERS, dispersion=1.0, drift=0.0)
 
 
 # --- The method, on hand-built histories ------------------------------------------------
@@ -40,7 +45,7 @@ def test_places_opened_are_leavers_and_ceiling_rises_less_joins_not_from_the_que
 def test_first_in_line_with_eleven_places_in_a_year_waits_one_to_two_months() -> None:
     # r = 11.5, W = 12: j = 1: 1 − (12/13)^11.5 = 0.60 (≥ 0.25, < 0.75); j = 2: 0.83.
     history = steady([1] * 11 + [0])
-    e = wt.estimate(history, position=1)
+    e = wt.estimate(history, position=1, params=POISSON)
     assert (e.kind, e.low, e.high) == (Kind.RANGE, 1, 2)
     assert (e.opened, e.window, e.needed) == (11, 12, 1)
 
@@ -49,7 +54,7 @@ def test_third_in_line_with_five_places_in_a_year_waits_four_to_eleven_months() 
     # r = 5.5, W = 12, n = 3: j = 3: 0.175, j = 4: 0.282 (first ≥ 0.25);
     # j = 10: 0.7435, j = 11: 0.784 (first ≥ 0.75).
     history = steady([0, 1, 0, 0, 1, 0, 2, 0, 0, 0, 1, 0])
-    e = wt.estimate(history, position=3)
+    e = wt.estimate(history, position=3, params=POISSON)
     assert (e.kind, e.low, e.high) == (Kind.RANGE, 4, 11)
 
 
@@ -57,7 +62,7 @@ def test_only_the_window_counts() -> None:
     """A busy month more than a year ago does not shorten today's wait."""
     recent = steady([0, 1, 0, 0, 1, 0, 2, 0, 0, 0, 1, 0])
     older = steady([40, 0, 1, 0, 0, 1, 0, 2, 0, 0, 0, 1, 0])
-    a, b = wt.estimate(older, 3), wt.estimate(recent, 3)
+    a, b = wt.estimate(older, 3, params=POISSON), wt.estimate(recent, 3, params=POISSON)
     assert (
         (a.low, a.high, a.opened, a.window) == (b.low, b.high, b.opened, b.window) == (4, 11, 5, 12)
     )
@@ -158,7 +163,7 @@ def test_those_ahead_who_leave_the_queue_shorten_the_wait() -> None:
     assert wt.leaving_share(leaving.months) == pytest.approx(13 / 130)
     # After j months 9 × 0.9^j are still ahead: 8.1 → 9, 7.29 → 8, 6.56 → 7.
     assert [wt.still_ahead(9, 0.1, j) for j in (1, 2, 3)] == [9, 8, 7]
-    slow, fast = wt.estimate(base, 10), wt.estimate(leaving, 10)
+    slow, fast = wt.estimate(base, 10, params=POISSON), wt.estimate(leaving, 10, params=POISSON)
     assert fast.high is not None and slow.high is not None
     assert fast.low is not None and slow.low is not None
     assert fast.high < slow.high and fast.low <= slow.low

@@ -24,6 +24,7 @@ from fastlege.accounts.models import Role
 from fastlege.registry.models import ListReduction, Notification, SwitchRequest
 from fastlege.registry.services import cancel_list_reduction, prepare_list_reduction
 from fastlege.registry.tests.factories import add_members, gp_list, user_with
+from fastlege.watches.services import watch_list, watch_search
 from fastlege.web.tests.conftest import World
 from fastlege.web.tests.test_language import visible
 
@@ -38,6 +39,15 @@ CITIZEN_SOURCES = (
     "web/views/citizen.py",
     "registry/services/receipts.py",
     "web/context_processors.py",
+    # the public GP and practice pages, and "si fra når det blir plass"
+    "web/templates/web/public/gp.html",
+    "web/templates/web/public/practice.html",
+    "web/views/public.py",
+    "watches/templates/",
+    "watches/views.py",
+    "watches/forms.py",
+    "watches/errors.py",
+    "watches/services.py",
 )
 #: Also read on those pages (the search form, a status): any of their strings that a
 #: citizen's page shows must be in English too.
@@ -110,6 +120,9 @@ def test_the_catalogue_knows_every_string_of_the_citizen_templates() -> None:
     templates = [*(APP / "web/templates/web/citizen").glob("*.html")]
     templates += [APP / "core/templates/base.html", APP / "web/templates/web/about.html"]
     templates += [APP / "web/templates/web/draw.html"]
+    templates += [APP / "web/templates/web/public/gp.html"]
+    templates += [APP / "web/templates/web/public/practice.html"]
+    templates += [*(APP / "watches/templates/watches").glob("*.html")]
     for template in templates:
         text = template.read_text(encoding="utf-8")
         for msgid in re.findall(r"{% translate \"([^\"]+)\"", text) + re.findall(
@@ -184,9 +197,17 @@ def test_every_citizen_page_reads_in_english(world: World) -> None:
     get(done["Location"])
     pending = SwitchRequest.objects.get(resident=world.citizen)
     get(reverse("web:cancel_switch", args=[c, pending.pk]))
+    # Watching a list and a search ("si fra når det blir plass"), and the page of both.
+    watch_list(world.users["citizen"], world.citizen, world.full_list)
+    watch_search(world.users["citizen"], world.citizen, "5001", {"sex": "K"})
     # A reduction that moved the citizen's child: the draw on Meldinger and its page.
     reduction = _reduction_with(world)
     for url in [
+        reverse("web:gp_page", args=[world.full_list.pk]),
+        reverse("web:gp_page", args=[world.free_list.pk]),
+        reverse("web:practice_page", args=[world.full_list.practice_id]),
+        reverse("watches:watches", args=[c]),
+        reverse("web:waiting_time_method"),
         reverse("web:person", args=[c]),
         reverse("web:person", args=[world.child.pk]),
         reverse("web:history", args=[c]),
