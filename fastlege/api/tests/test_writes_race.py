@@ -16,19 +16,18 @@ from functools import partial
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
 
-from fastlege.accounts.models import Role, RoleAssignment
-from fastlege.api.models import ApiClient, ApiToken, RateCounter
+from fastlege.accounts.models import Role
 from fastlege.api.services.clients import register_client
 from fastlege.core.models import AuditEvent
+from fastlege.core.testing.threads import committed_rows, in_thread
 from fastlege.registry.models import CeilingChange
 from fastlege.registry.services import request_ceiling_change
 from fastlege.registry.tests.factories import gp_list, user_with
-from fastlege.registry.tests.test_concurrency import _cleanup, in_thread, race, require_postgres
+from fastlege.registry.tests.test_concurrency import race
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 THREADS = 6
@@ -54,28 +53,13 @@ def _make() -> dict[str, Any]:
     }
 
 
-def _remove(made: dict[str, Any], audit_after: int) -> None:
-    CeilingChange.objects.filter(agreement_id=made["agreement"]).delete()
-    RateCounter.objects.filter(key=f"client:{made['client']}").delete()
-    ApiToken.objects.filter(client_id=made["client"]).delete()
-    ApiClient.objects.filter(pk=made["client"]).delete()
-    _cleanup([made["agreement"]], audit_after)  # the audit rows and the list
-    RoleAssignment.objects.filter(user_id__in=made["users"]).delete()
-    get_user_model().objects.filter(pk__in=made["users"]).delete()
-
-
 @pytest.fixture
 def committed() -> Iterator[dict[str, Any]]:
-    require_postgres()
+    """The list, the ceiling request and the API client, committed for the threads; every
+    row made (the audit rows and rate counters included) is deleted afterwards."""
     caches["security"].clear()
-    start = in_thread(
-        lambda: AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    )
-    made = in_thread(_make)
-    try:
-        yield made
-    finally:
-        in_thread(partial(_remove, made, start))
+    with committed_rows():
+        yield in_thread(_make)
 
 
 def _decide(secret: str, change: int, decision: str) -> tuple[int, str]:
