@@ -44,6 +44,8 @@ from fastlege.dialogue.models import (
     Registration,
     WorkGroup,
 )
+from fastlege.notices import services as notices
+from fastlege.notices.models import Kind as NoticeKind
 from fastlege.reference.models import Municipality
 from fastlege.registry.services.access import scope_of
 
@@ -361,9 +363,13 @@ def reminder_recipients(action: FollowUpAction) -> list[tuple[str, Any]]:
 def deliver_action_notice(
     action: FollowUpAction, *, to: str, user: Any, subject: str, body: str, link: str
 ) -> OutgoingEmail | None:
-    """The one place a notice about an action leaves the system: recorded in the
-    dialogue's outbox (sent after the commit). ``user`` is the recipient's account
-    (None for a contact address), for routing by their notice preferences."""
+    """The one place a notice about an action leaves the system. To a user account it
+    goes as the user chose for follow-up actions (``notices``: at once, in the daily or
+    weekly digest, or not at all; a daily digest by default); to a contact address with
+    no account it is recorded in the dialogue's outbox (sent after the commit)."""
+    if user is not None:
+        notices.notify(user=user, kind=NoticeKind.ACTION, subject=subject, body=body, url=link)
+        return None
     return mail.record(to=to, subject=subject, body=body, link=link, purpose=REMINDER_PURPOSE)
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +31,8 @@ from fastlege.core import audit
 from fastlege.dialogue import rules
 from fastlege.dialogue.models import Meeting, OutgoingEmail, Registration
 from fastlege.dialogue.models_invitations import Invitation
+from fastlege.notices import services as notices
+from fastlege.notices.models import Kind as NoticeKind
 from fastlege.reference.models import Municipality
 
 from . import mail
@@ -192,20 +195,42 @@ def invitation_recipients(invitation: Invitation) -> list[str]:
 def notify_invitee(
     invitation: Invitation, *, subject: str, body: str, purpose: str
 ) -> list[OutgoingEmail]:
-    """Record an e-mail to each recipient of ``invitation`` in the caller's transaction
-    (sent after the commit by the dialogue's mail outbox). The one place every notice to
-    an invitee goes through."""
+    """The one place every notice to an invitee goes through, in the caller's
+    transaction. The users of an invited municipality, and a named person with an
+    account, are told as each chose for invitations (``notices``: at once by default, a
+    digest, or not at all); a named person without an account gets the e-mail from the
+    dialogue's outbox (sent after the commit), which is returned."""
+    path = reverse("dialogue:register", args=[invitation.meeting_id])
+    if invitation.municipality_id is not None or invitation.user_id is not None:
+        notices.notify_many(
+            users=invitation_users(invitation),
+            kind=NoticeKind.INVITATION,
+            subject=subject,
+            body=body,
+            url=path,
+        )
+        return []
     return [
         mail.record(
-            to=to,
+            to=invitation.email,
             subject=subject,
             body=body,
             link=register_url(invitation.meeting),
             purpose=purpose,
             invitation_id=invitation.pk,
         )
-        for to in invitation_recipients(invitation)
     ]
+
+
+def invitation_users(invitation: Invitation) -> QuerySet[Any]:
+    """The accounts an invitation's notices go to: the invited municipality's active
+    users with the municipality role, or the named person's own account."""
+    users = get_user_model().objects.filter(is_active=True)
+    if invitation.municipality_id is None:
+        return users.filter(pk=invitation.user_id or 0)
+    return users.filter(
+        roles__role=Role.MUNICIPALITY, roles__municipality_id=invitation.municipality_id
+    ).distinct()
 
 
 def has_answered(invitation: Invitation) -> bool:

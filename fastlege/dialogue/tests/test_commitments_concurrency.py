@@ -13,10 +13,11 @@ import pytest
 from django.utils import timezone
 
 from fastlege.core.models import AuditEvent
+from fastlege.core.testing.threads import in_thread, require_postgres
 from fastlege.dialogue import services
 from fastlege.dialogue.models import Commitment, CommitmentProgress, Forum
 from fastlege.dialogue.services import commitments as svc
-from fastlege.registry.tests.test_concurrency import in_thread, race, require_postgres
+from fastlege.registry.tests.test_concurrency import race
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 THREADS = 8

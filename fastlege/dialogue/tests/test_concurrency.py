@@ -15,10 +15,11 @@ import pytest
 
 from fastlege.core.errors import DomainError
 from fastlege.core.models import AuditEvent
+from fastlege.core.testing.threads import in_thread, require_postgres
 from fastlege.dialogue import services
 from fastlege.dialogue.models import Meeting, OutgoingEmail, ProgrammeItem, Registration
 from fastlege.dialogue.tests.factories import at, registration
-from fastlege.registry.tests.test_concurrency import in_thread, race, require_postgres
+from fastlege.registry.tests.test_concurrency import race
 
 pytestmark = pytest.mark.django_db
 THREADS = 8

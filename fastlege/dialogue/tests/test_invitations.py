@@ -22,6 +22,9 @@ from fastlege.dialogue.tests.factories import (
     municipality_user,
     registration,
 )
+from fastlege.notices.models import Frequency, Notice
+from fastlege.notices.models import Kind as NoticeKind
+from fastlege.notices.services import set_preferences
 from fastlege.reference.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -130,8 +133,12 @@ def test_reminders_go_once_to_those_who_have_not_registered(django_capture_on_co
     # Trondheim (5001) has two municipal users with an address, Steinkjer (5006) one;
     # Steinkjer registers, Trondheim does not; a person registers, another does not
     with_email(municipality_user("5001"), "a@trondheim.kommune.no")
-    with_email(municipality_user("5001"), "b@trondheim.kommune.no")
+    b = with_email(municipality_user("5001"), "b@trondheim.kommune.no")
+    d = with_email(municipality_user("5001"), "d@trondheim.kommune.no")
     with_email(municipality_user("5006"), "c@steinkjer.kommune.no")
+    # users choose per kind (notices): d wants no e-mail about invitations, b a daily digest
+    set_preferences(d, d, {NoticeKind.INVITATION: Frequency.NONE})
+    set_preferences(b, b, {NoticeKind.INVITATION: Frequency.DAILY})
     inv.invite_municipalities(governor, m.pk, numbers=["5001", "5006"], now=BEFORE)
     inv.invite_person(governor, m.pk, name="Per", email="per@example.no", now=BEFORE)
     inv.invite_person(governor, m.pk, name="Ola", email="ola@example.no", now=BEFORE)
@@ -144,16 +151,23 @@ def test_reminders_go_once_to_those_who_have_not_registered(django_capture_on_co
     in_time = DEADLINE - datetime.timedelta(days=days)
     with django_capture_on_commit_callbacks(execute=True):
         assert inv.remind_unregistered(None, now=in_time) == 2  # Trondheim and Per
+    # at once: a (the default) and Per (no account: the dialogue's own outbox);
+    # b's waits for the daily digest; d chose none
     assert sorted(to for e in mail.outbox for to in e.to) == [
         "a@trondheim.kommune.no",
-        "b@trondheim.kommune.no",
         "per@example.no",
     ]
     assert all(e.subject.startswith("Påminnelse") for e in mail.outbox)
-    assert OutgoingEmail.objects.filter(purpose="invitation.reminder").count() == 3
+    reminders = Notice.objects.filter(kind=NoticeKind.INVITATION, subject__startswith="Påminn")
+    assert sorted(reminders.values_list("user__email", "frequency")) == [
+        ("a@trondheim.kommune.no", Frequency.NOW),
+        ("b@trondheim.kommune.no", Frequency.DAILY),
+    ]
+    assert OutgoingEmail.objects.filter(purpose="invitation.reminder").count() == 1
     # idempotent: the next day's run sends nothing more
     assert inv.remind_unregistered(None, now=in_time + datetime.timedelta(days=1)) == 0
-    assert OutgoingEmail.objects.filter(purpose="invitation.reminder").count() == 3
+    assert OutgoingEmail.objects.filter(purpose="invitation.reminder").count() == 1
+    assert reminders.count() == 2
     # and after the deadline nobody is reminded
     late = meeting(governor, title="Et annet møte", registration_deadline=DEADLINE)
     inv.invite_municipalities(governor, late.pk, numbers=["5001"], now=BEFORE)

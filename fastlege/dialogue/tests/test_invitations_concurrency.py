@@ -9,11 +9,12 @@ from functools import partial
 import pytest
 
 from fastlege.core.models import AuditEvent
+from fastlege.core.testing.threads import in_thread, require_postgres
 from fastlege.dialogue.models import Meeting, OutgoingEmail, ProgrammeItem
 from fastlege.dialogue.models_invitations import Invitation
 from fastlege.dialogue.services import invitations as inv
 from fastlege.dialogue.tests.factories import at, meeting
-from fastlege.registry.tests.test_concurrency import in_thread, race, require_postgres
+from fastlege.registry.tests.test_concurrency import race
 
 pytestmark = pytest.mark.django_db
 RUNS = 4

@@ -18,6 +18,7 @@ from fastlege.core.testing.browser import AxeInspector, ensure_reference_data
 from fastlege.dialogue.models_situation import SituationReport
 from fastlege.dialogue.tests.factories import meeting
 from fastlege.dialogue.tests.test_situation import MONTH, fill_statistics, shown_headlines
+from fastlege.measures.catalogue import sync_catalogue
 from fastlege.measures.tests.factories import MELHUS, TRONDHEIM, measure
 from fastlege.registry.tests.factories import user_with
 
@@ -27,6 +28,7 @@ PASSWORD = "Et-sterkt-passord-2026"  # noqa: S105
 @pytest.fixture
 def governor(transactional_db: Any, live_server: Any) -> Any:
     ensure_reference_data()
+    sync_catalogue()  # transactional tests before this one empty the migration's measure types
     user = user_with(Role.COUNTY_GOVERNOR, county_id="50")
     user.set_password(PASSWORD)
     user.save()

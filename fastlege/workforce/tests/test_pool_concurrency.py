@@ -20,9 +20,10 @@ from django.db import IntegrityError, transaction
 from fastlege.accounts.models import Role, RoleAssignment
 from fastlege.core.errors import DomainError
 from fastlege.core.models import AuditEvent
+from fastlege.core.testing.threads import in_thread, require_postgres
 from fastlege.registry.models import Agreement, Doctor, DoctorPeriod, Practice
 from fastlege.registry.tests.factories import DoctorFactory, gp_list, user_with
-from fastlege.registry.tests.test_concurrency import in_thread, race, require_postgres
+from fastlege.registry.tests.test_concurrency import race
 from fastlege.workforce.models import PoolSubstitute, SubstituteBooking, SubstituteRequest
 from fastlege.workforce.services import pool as svc
 from fastlege.workforce.services.pool_errors import PoolCode
