@@ -102,12 +102,12 @@ urlpatterns += [
     ),
     path("mote/<id:meeting_id>/situasjonsbilde/", views_situation.report, name="situation"),
     path(
-        "mote/<id:meeting_id>/situasjonsbilde/<int:version>/",
+        "mote/<id:meeting_id>/situasjonsbilde/<id:version>/",
         views_situation.report,
         name="situation_version",
     ),
     path(
-        "mote/<id:meeting_id>/situasjonsbilde/<int:version>.pdf",
+        "mote/<id:meeting_id>/situasjonsbilde/<id:version>.pdf",
         views_situation.pdf,
         name="situation_pdf",
     ),

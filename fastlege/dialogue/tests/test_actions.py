@@ -491,27 +491,30 @@ def test_the_migration_turns_a_groups_question_text_into_numbered_rows(transacti
     before = [("dialogue", "0006_invitations")]
     after = [("dialogue", "0007_actions")]
     executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    county_governor()  # reference data is there; a meeting needs only its own fields
-    OldMeeting = old.get_model("dialogue", "Meeting")  # noqa: N806
-    OldGroup = old.get_model("dialogue", "WorkGroup")  # noqa: N806
-    meeting_row = OldMeeting.objects.create(
-        title="Møte", date=D(2030, 12, 7), start_time=datetime.time(9),
-        end_time=datetime.time(12), place="Teams", organiser_name="SF",
-        personal_data_until=D(2031, 3, 7),
-    )  # fmt: skip
-    OldGroup.objects.create(meeting=meeting_row, name="G", questions="Første?\n\n  Andre?  \n")
-    OldGroup.objects.create(meeting=meeting_row, name="Tom", questions="")
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    new = executor.loader.project_state(after).apps
-    rows = new.get_model("dialogue", "GroupQuestion").objects.order_by("group__name", "position")
-    assert [(r.group.name, r.position, r.text) for r in rows] == [
-        ("G", 1, "Første?"),
-        ("G", 2, "Andre?"),
-    ]
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes("dialogue"))
+    try:
+        old = executor.loader.project_state(before).apps
+        OldMeeting = old.get_model("dialogue", "Meeting")  # noqa: N806
+        OldGroup = old.get_model("dialogue", "WorkGroup")  # noqa: N806
+        meeting_row = OldMeeting.objects.create(
+            title="Møte", date=D(2030, 12, 7), start_time=datetime.time(9),
+            end_time=datetime.time(12), place="Teams", organiser_name="SF",
+            personal_data_until=D(2031, 3, 7),
+        )  # fmt: skip
+        OldGroup.objects.create(meeting=meeting_row, name="G", questions="Første?\n\n  Andre?  \n")
+        OldGroup.objects.create(meeting=meeting_row, name="Tom", questions="")
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        new = executor.loader.project_state(after).apps
+        rows = new.get_model("dialogue", "GroupQuestion").objects.order_by(
+            "group__name", "position"
+        )
+        assert [(r.group.name, r.position, r.text) for r in rows] == [
+            ("G", 1, "Første?"),
+            ("G", 2, "Andre?"),
+        ]
+    finally:  # the schema back at the latest migration, whatever happened above
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_rapporteurs_are_anonymised_with_the_meetings_registrants(governor, m):
