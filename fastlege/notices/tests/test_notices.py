@@ -294,3 +294,38 @@ def test_delivering_the_same_email_twice_sends_it_once() -> None:
     NoticeEmail.objects.filter(pk=email.pk).update(sent_at=None)
     assert delivery.deliver([email.pk, email.pk]) == 1
     assert len(mail.outbox) == 2
+
+
+def test_a_crash_while_delivering_a_chunk_loses_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The e-mails go in chunks, each claimed, sent and committed together: a crash in the
+    middle (the process dies, not a failed send) rolls the chunk's claims back, so the
+    next run sends every one of them; the chunk already committed is not sent again."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from fastlege.notices import delivery
+
+    monkeypatch.setattr(delivery, "DELIVER_CHUNK", 2)
+    for i in range(5):
+        tell(person(email=f"k{i}@example.no", **{Kind.ACTION: Frequency.NOW}), Kind.ACTION)
+    ids = sorted(NoticeEmail.objects.values_list("pk", flat=True))
+    assert len(ids) == 5 and not mail.outbox  # recorded; no commit in this test yet
+    real = EmailBackend.send_messages
+    calls = {"n": 0}
+
+    def dies_at_the_fourth(self: Any, messages: Any) -> int:
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise SystemExit("the worker was killed")
+        return real(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", dies_at_the_fourth)
+    with pytest.raises(SystemExit):
+        delivery.deliver(ids)
+    # the first chunk (k0, k1) was committed as sent; the second chunk's claims (k2 was
+    # handed over, k3 was not) were rolled back with it
+    assert NoticeEmail.objects.filter(sent_at__isnull=False).count() == 2
+    monkeypatch.setattr(EmailBackend, "send_messages", real)
+    assert delivery.deliver(ids) == 3
+    assert NoticeEmail.objects.filter(sent_at__isnull=True).count() == 0
+    # nobody is left out; k2, handed over before the crash, goes again (at most a chunk)
+    assert sorted(m.to[0] for m in mail.outbox) == [f"k{i}@example.no" for i in (0, 1, 2, 2, 3, 4)]
