@@ -14,12 +14,16 @@ ever lost, because it is bound to its e-mail before anything is sent.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable
+from email.message import Message as MimeMessage
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.message import forbid_multi_line_headers
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -62,10 +66,33 @@ def single_body(user_id: int, kind: str, body: str, url: str) -> str:
     return "\n\n".join(parts)
 
 
+@functools.lru_cache(maxsize=512)
+def _subject_header(subject: str) -> str:
+    """The Subject header as Django writes it (checked for line breaks, RFC 2047-encoded
+    when it is not ASCII). Encoding a Norwegian subject takes about 0.3 ms in Python's
+    ``email.header``; the monthly pass sends tens of thousands of e-mails with the same
+    subject, so it is encoded once."""
+    return forbid_multi_line_headers("Subject", subject, settings.DEFAULT_CHARSET)[1]
+
+
+class _NoticeMessage(EmailMessage):
+    """Django's e-mail with the Subject header encoded once per distinct subject."""
+
+    def message(self, **kwargs: Any) -> Any:
+        subject, self.subject = self.subject, ""
+        try:
+            msg = super().message(**kwargs)
+        finally:
+            self.subject = subject
+        del msg["Subject"]
+        MimeMessage.__setitem__(msg, "Subject", _subject_header(subject))  # checked above
+        return msg
+
+
 def message(email: NoticeEmail, connection: BaseEmailBackend | None = None) -> EmailMessage:
     """The e-mail of a record, with the one-click headers (RFC 8058)."""
     link = tokens.url(email.user_id, email.kind or tokens.ALL)
-    return EmailMessage(
+    return _NoticeMessage(
         email.subject,
         email.body,
         getattr(settings, "DEFAULT_FROM_EMAIL", None),

@@ -7,11 +7,12 @@ token fails the signature; an old one (``MAX_AGE``) is refused; both change noth
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from fastlege.notices.errors import Code, refuse
 from fastlege.notices.models import Kind
@@ -52,6 +53,18 @@ def site_url() -> str:
     return getattr(settings, "DIALOGUE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
+_PLACEHOLDER = "TOKEN"
+
+
 def url(user_id: int, kind: str = ALL) -> str:
-    """The absolute one-click link for ``user_id`` and ``kind``."""
-    return site_url() + reverse("notices:unsubscribe", args=[make(user_id, kind)])
+    """The absolute one-click link for ``user_id`` and ``kind``. The path is reversed
+    once per call site's settings and the token put in its place (a token is URL-safe:
+    base64 and ``:``, which ``reverse`` leaves as they are) — the monthly pass makes
+    tens of thousands of links."""
+    path = _path_template(get_script_prefix())
+    return site_url() + path.replace(_PLACEHOLDER, make(user_id, kind))
+
+
+@functools.lru_cache(maxsize=8)
+def _path_template(script_prefix: str) -> str:
+    return reverse("notices:unsubscribe", args=[_PLACEHOLDER])

@@ -329,3 +329,23 @@ def test_a_crash_while_delivering_a_chunk_loses_nothing(monkeypatch: pytest.Monk
     assert NoticeEmail.objects.filter(sent_at__isnull=True).count() == 0
     # nobody is left out; k2, handed over before the crash, goes again (at most a chunk)
     assert sorted(m.to[0] for m in mail.outbox) == [f"k{i}@example.no" for i in (0, 1, 2, 2, 3, 4)]
+
+
+def test_the_subject_is_encoded_as_django_encodes_it() -> None:
+    """The Subject header is encoded once per subject (delivery._subject_header): the
+    message carries the same header as Django's own e-mail and reads back as written."""
+    from email.header import decode_header, make_header
+
+    from django.core.mail import EmailMessage
+
+    from fastlege.notices import delivery
+
+    subject = "Ledig plass hos en fastlege du følger med på – Trøndelag"
+    record = NoticeEmail(pk=1, user_id=1, to="kari@example.no", kind=Kind.ACTION,
+                         subject=subject, body="Tekst")  # fmt: skip
+    ours = delivery.message(record).message()
+    django = EmailMessage(subject, "Tekst", None, ["kari@example.no"]).message()
+    assert ours["Subject"] == django["Subject"] != subject  # encoded (RFC 2047), the same
+    assert str(make_header(decode_header(ours["Subject"]))) == subject
+    assert ours.get_all("Subject") == [ours["Subject"]]  # one Subject header
+    assert ours["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
