@@ -8,7 +8,6 @@ is checked by axe-core (WCAG 2.1 AA) at desktop and phone size (``axe_inspector`
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ from django.urls import reverse
 
 from fastlege.accounts.models import Role
 from fastlege.core.testing import browser as machinery
-from fastlege.core.testing.browser import SCREENSHOTS, AxeInspector, ensure_reference_data
+from fastlege.core.testing.browser import AxeInspector, ensure_reference_data
 from fastlege.dialogue import services
 from fastlege.dialogue.models import ActionStatusChange, FollowUpAction, WorkGroup
 from fastlege.registry.tests.factories import user_with
@@ -29,13 +28,6 @@ QUESTIONS = [
     "Hvilke grep har dere tatt, og med hvilken effekt?",
 ]
 ACTION = "Lage en felles vikarordning for kommunene i Trondheimsregionen"
-
-
-def shoot(page: Any, name: str) -> None:
-    """A full-page screenshot for the docs, when ``FASTLEGE_SCREENSHOTS`` names a folder."""
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"dialogue-{name}.png"), full_page=True)
 
 
 def with_password(user: Any) -> Any:
@@ -88,7 +80,7 @@ def test_the_organiser_records_group_work_and_the_municipality_completes_its_act
     # The group's answers.
     staff.click("main >> text=Registrer svarene fra Gruppe 1")
     inspector.check(staff, "group answers form")
-    shoot(staff, "group-answers")
+    machinery.screenshots_at_both_sizes(staff, "dialogue-group-answers")
     first, second = group.questions.order_by("position")
     staff.fill(f"#id_svar_{first.pk}", "Ingen ledige listeplasser i flere kommuner.")
     staff.fill(f"#id_svar_{second.pk}", "ALIS-avtaler og felles vikarpool.")
@@ -116,7 +108,7 @@ def test_the_organiser_records_group_work_and_the_municipality_completes_its_act
     row = staff.inner_text("[data-testid=action-row]")
     assert ACTION in row and "Trondheim" in row and "planlagt" in row
     inspector.check(staff, "organiser's meeting page with an action")
-    shoot(staff, "organiser-group-work")
+    machinery.screenshots_at_both_sizes(staff, "dialogue-organiser-group-work")
     staff.context.close()
 
     # Trondheim's municipal user: the action is on the overview until it is done.
@@ -127,7 +119,7 @@ def test_the_organiser_records_group_work_and_the_municipality_completes_its_act
     listed = officer.inner_text("[data-testid=owner-actions]")
     assert ACTION in listed and "1.3.2031" in listed and "planlagt" in listed
     inspector.check(officer, "municipality overview with an action")
-    shoot(officer, "municipality-actions")
+    machinery.screenshots_at_both_sizes(officer, "dialogue-municipality-actions")
     officer.select_option(f"#status-{action.pk}", "ferdig")
     officer.fill(f"#kommentar-{action.pk}", "Avtalen er signert av alle kommunene.")
     officer.click(f"#tiltak-{action.pk} button[type=submit]")

@@ -77,6 +77,7 @@ def test_organiser_invites_the_county_and_the_municipality_sees_the_invitation(
     assert "påmeldt (1 kommune)" in legend
     assert f"invitert, ingen påmeldt ({n - 1} kommuner)" in legend
     inspector.check(staff, "coverage with a registration")
+    machinery.screenshots_at_both_sizes(staff, "dialogue-coverage")
 
     town = no_javascript(browser)
     machinery.login(town, base, municipal_user.username, PASSWORD)
@@ -84,6 +85,7 @@ def test_organiser_invites_the_county_and_the_municipality_sees_the_invitation(
     box = town.locator("[data-testid=dialogue-invitations]").inner_text()
     assert TITLE in box and "Påmeldingsfrist: 1. desember 2030 kl. 12:00." in box
     inspector.check(town, "municipality overview with an invitation")
+    machinery.screenshots_at_both_sizes(town, "dialogue-invitation-overview")
     town.click(f"text=Meld på til {TITLE}")
     assert "Påmelding" in town.inner_text("h1")
     assert town.locator("#id_municipality_id option[value='5001']").count() == 1

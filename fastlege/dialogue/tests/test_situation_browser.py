@@ -66,6 +66,7 @@ def test_the_organiser_makes_the_report_and_the_public_reads_it(
     ).text()
     assert shown_headlines(unescape(staff.content())) == shown_headlines(unescape(stats_page))
     axe_inspector.check(staff, "situation report (organiser)")
+    machinery.screenshots_at_both_sizes(staff, "dialogue-situation-report")
 
     pdf = staff.context.request.get(base + staff.get_attribute("main a[href$='.pdf']", "href"))
     assert pdf.headers["content-type"] == "application/pdf"

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastlege.core.testing.browser import VIEWPORTS, AxeInspector, Tools
+from fastlege.core.testing.browser import (
+    VIEWPORTS,
+    AxeInspector,
+    Tools,
+    screenshots_at_both_sizes,
+)
 from fastlege.notices import tokens
 from fastlege.notices.models import Frequency, Kind, NoticePreference
 from fastlege.web.tests.conftest import World, login, site
@@ -41,6 +46,7 @@ def test_a_citizen_chooses_notices_and_unsubscribes_with_one_click(
     assert page.is_checked(f"#id_{Kind.ACTION}_2")
     assert chosen(user) == {Kind.ACTION: Frequency.WEEKLY, Kind.CONSULTATION: Frequency.NONE}
     axe.check(page, "the notice settings after saving")
+    screenshots_at_both_sizes(page, "notices-settings")
 
     stranger = browser.new_context(java_script_enabled=False, locale="nb-NO").new_page()
     stranger.goto(live_server.url + tokens.url(user.pk, Kind.INVITATION).split("8000", 1)[1])
