@@ -13,9 +13,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from fastlege.accounts.models import Role
 from fastlege.core import audit
 from fastlege.core.limits import LONG_TEXT, TEXT, check_length
 from fastlege.dialogue.models import (
@@ -29,6 +34,8 @@ from fastlege.dialogue.models import (
     due_to_close_q,
     phase_of,
 )
+from fastlege.notices import services as notices
+from fastlege.notices.models import Kind as NoticeKind
 
 from .access import require_organiser
 from .errors import Code, refuse
@@ -50,6 +57,28 @@ def _phase_label(phase: Phase) -> str:
     return str(phase.label)
 
 
+def announce(consultation: Consultation, subject: str, body: str) -> int:
+    """Tell those a consultation is for — the municipalities' and county governors' users
+    of its county, or of every county for a national one — as each chose for
+    consultations (``notices``, kind ``horing``: the weekly digest by default). In the
+    caller's transaction; the number of users told by e-mail."""
+    roles = Q(roles__role=Role.MUNICIPALITY) | Q(roles__role=Role.COUNTY_GOVERNOR)
+    if consultation.county_id is not None:
+        roles = Q(
+            roles__role=Role.MUNICIPALITY,
+            roles__municipality__county_id=consultation.county_id,
+        ) | Q(roles__role=Role.COUNTY_GOVERNOR, roles__county_id=consultation.county_id)
+    users = get_user_model().objects.filter(roles, is_active=True).distinct()
+    told = notices.notify_many(
+        users=users,
+        kind=NoticeKind.CONSULTATION,
+        subject=subject,
+        body=body,
+        url=reverse("dialogue:consultation", args=[consultation.pk]),
+    )
+    return len(told)
+
+
 @transaction.atomic
 def open_consultation(
     actor: Any, consultation_id: int, *, now: datetime.datetime | None = None
@@ -66,6 +95,12 @@ def open_consultation(
     consultation.status = ConsultationStatus.OPEN
     consultation.save(update_fields=["status"])
     audit.record(actor, "dialogue.consultation.open", consultation)
+    announce(
+        consultation,
+        _("Ny innspillsrunde: %(title)s") % {"title": consultation.title},
+        _("Innspillsrunden «%(title)s» er åpen. Frist: %(deadline)s.")
+        % {"title": consultation.title, "deadline": _fmt(consultation.deadline)},
+    )
     return consultation
 
 
@@ -106,6 +141,16 @@ def extend_deadline(
         consultation,
         old=extension.old_deadline.isoformat(),
         new=new_deadline.isoformat(),
+    )
+    announce(
+        consultation,
+        _("Fristen er forlenget: %(title)s") % {"title": consultation.title},
+        _("Fristen for innspillsrunden «%(title)s» er forlenget fra %(old)s til %(new)s.")
+        % {
+            "title": consultation.title,
+            "old": _fmt(extension.old_deadline),
+            "new": _fmt(new_deadline),
+        },
     )
     return extension
 

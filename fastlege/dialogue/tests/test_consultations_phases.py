@@ -428,3 +428,39 @@ def test_non_public_and_withheld_answers_never_reach_public_pages_or_exports(cli
     again = client.get(reverse("dialogue:published", args=[c.pk])).content.decode()
     assert "Svar om pasienten Per." in again
     assert public.pk != held.pk
+
+
+def test_opening_and_extending_are_announced_to_the_countys_users_as_they_chose() -> None:
+    """A county's consultation is announced to that county's municipal and county
+    governor users (notices, kind «horing»: the weekly digest by default, none if
+    chosen); users elsewhere hear nothing. An extension is announced again."""
+    from fastlege.dialogue.tests.factories import municipality_user
+    from fastlege.notices.models import Frequency, Notice
+    from fastlege.notices.models import Kind as NoticeKind
+    from fastlege.notices.services import set_preferences
+
+    def with_email(user: Any, address: str) -> Any:
+        user.email = address
+        user.save(update_fields=["email"])
+        return user
+
+    governor = with_email(county_governor(), "sf@statsforvalteren.no")
+    trondheim = with_email(municipality_user("5001"), "lege@trondheim.kommune.no")
+    quiet = with_email(municipality_user("5006"), "lege@steinkjer.kommune.no")
+    set_preferences(quiet, quiet, {NoticeKind.CONSULTATION: Frequency.NONE})
+    with_email(municipality_user("0301"), "lege@oslo.kommune.no")  # another county
+    c = draft(governor, county_id="50")
+    phases.open_consultation(governor, c.pk, now=OPENS - datetime.timedelta(days=1))
+    told = Notice.objects.filter(kind=NoticeKind.CONSULTATION)
+    assert sorted(told.values_list("user__email", "frequency")) == [
+        ("lege@trondheim.kommune.no", Frequency.WEEKLY),
+        ("sf@statsforvalteren.no", Frequency.WEEKLY),
+    ]
+    assert all(c.title in n.subject for n in told)
+    phases.extend_deadline(
+        governor, c.pk, new_deadline=DEADLINE + datetime.timedelta(days=7),
+        reason="Sommerferie", now=DURING,
+    )  # fmt: skip
+    extended = told.filter(subject__startswith="Fristen er forlenget")
+    assert sorted(extended.values_list("user_id", flat=True)) == sorted([governor.pk, trondheim.pk])
+    assert "16.09.2030" in extended.first().body and "23.09.2030" in extended.first().body
