@@ -8,10 +8,8 @@ from functools import partial
 
 import pytest
 
-from fastlege.core.models import AuditEvent
-from fastlege.core.testing.threads import in_thread, require_postgres
-from fastlege.dialogue.models import Meeting, OutgoingEmail, ProgrammeItem
-from fastlege.dialogue.models_invitations import Invitation
+from fastlege.core.testing.threads import committed_rows, in_thread
+from fastlege.dialogue.models import Meeting, OutgoingEmail
 from fastlege.dialogue.services import invitations as inv
 from fastlege.dialogue.tests.factories import at, meeting
 from fastlege.registry.tests.test_concurrency import race
@@ -22,25 +20,12 @@ PEOPLE = 5
 DEADLINE = at(2030, 12, 1, 12, 0)
 
 
-def _cleanup(ids: list[int], audit_after: int) -> None:
-    OutgoingEmail.objects.filter(invitation__meeting_id__in=ids).delete()
-    Invitation.objects.filter(meeting_id__in=ids).delete()
-    ProgrammeItem.objects.filter(meeting_id__in=ids).delete()
-    Meeting.objects.filter(pk__in=ids).delete()
-    AuditEvent.objects.filter(pk__gt=audit_after).delete()
-
-
 @pytest.fixture
 def committed() -> Iterator[list[Meeting]]:
-    require_postgres()
-    made: list[Meeting] = []
-    start = in_thread(
-        lambda: AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    )
-    try:
-        yield made
-    finally:
-        in_thread(lambda: _cleanup([m.pk for m in made], start))
+    """The meetings the test commits for its threads; every row made then (audit rows
+    and e-mails included) is deleted afterwards, and nothing may be left."""
+    with committed_rows():
+        yield []
 
 
 def _invited_meeting() -> Meeting:
