@@ -18,6 +18,7 @@ from django.utils import timezone
 from fastlege.core import tabular
 from fastlege.core.limits import cut_for_export
 from fastlege.core.tabular import Column
+from fastlege.dialogue.formats import local_moment
 from fastlege.dialogue.models import Consultation, Meeting, Registration, Submission
 from fastlege.dialogue.selectors import ThemeSummary
 
@@ -184,10 +185,6 @@ def _count_table(document: Any, heading: str, rows: Sequence[tuple[str, int]]) -
         cells[1].text = str(count)
 
 
-def _local(moment: datetime.datetime) -> str:
-    return f"{timezone.localtime(moment):%d.%m.%Y kl. %H:%M}"
-
-
 def summary_docx(
     consultation: Consultation,
     summary: Sequence[ThemeSummary],
@@ -206,12 +203,12 @@ def summary_docx(
     document.add_heading(f"Oppsummering av innspill: {consultation.title}", level=0)
     document.add_paragraph(consultation.question)
     document.add_paragraph(
-        f"Frist: {_local(consultation.deadline)}. Arrangør: {consultation.organiser_name}."
+        f"Frist: {local_moment(consultation.deadline)}. Arrangør: {consultation.organiser_name}."
     )
     for e in extensions:
         document.add_paragraph(
-            f"Fristen ble forlenget fra {_local(e.old_deadline)} til {_local(e.new_deadline)}"
-            f" ({e.extended_at:%d.%m.%Y}): {e.reason}"
+            f"Fristen ble forlenget fra {local_moment(e.old_deadline)} "
+            f"til {local_moment(e.new_deadline)} ({e.extended_at:%d.%m.%Y}): {e.reason}"
         )
     if consultation.summary:
         document.add_heading("Arrangørens oppsummering", level=1)

@@ -15,6 +15,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from fastlege.core import audit
+from fastlege.dialogue.formats import local_moment
 from fastlege.dialogue.models import (
     PUBLIC_ANSWER,
     Consultation,
@@ -92,7 +93,7 @@ def registration_closed_reason(meeting: Meeting, now: datetime.datetime | None =
         return gettext("Påmeldingen til dette møtet er ikke åpen.")
     if meeting.registration_deadline is not None and moment > meeting.registration_deadline:
         return gettext("Påmeldingsfristen gikk ut %(deadline)s.") % {
-            "deadline": f"{timezone.localtime(meeting.registration_deadline):%d.%m.%Y kl. %H:%M}"
+            "deadline": local_moment(meeting.registration_deadline)
         }
     return ""
 

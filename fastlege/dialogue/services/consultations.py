@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from fastlege.core import audit
 from fastlege.core.limits import LONG_TEXT, TEXT, check_length
 from fastlege.dialogue import rules
+from fastlege.dialogue.formats import local_moment
 from fastlege.dialogue.models import (
     Consultation,
     ConsultationSection,
@@ -34,10 +35,6 @@ from .errors import Code, refuse
 from .inputs import check_submission
 from .registrations import new_token
 from .uploads import check_attachment
-
-
-def _fmt(moment: datetime.datetime) -> str:
-    return f"{timezone.localtime(moment):%d.%m.%Y kl. %H:%M}"
 
 
 @transaction.atomic
@@ -63,7 +60,7 @@ def create_consultation(
     if not names:
         refuse(Code.NEEDS_THEMES)
     if deadline <= opens_at:
-        refuse(Code.DEADLINE_NOT_LATER, deadline=_fmt(opens_at))
+        refuse(Code.DEADLINE_NOT_LATER, deadline=local_moment(opens_at))
     last_day = timezone.localtime(deadline).date()
     consultation = Consultation.objects.create(
         title=title.strip(),
@@ -129,9 +126,9 @@ def submit(
         refuse(Code.UNKNOWN_CONSULTATION)
     phase = phase_of(consultation, now)
     if phase == Phase.SCHEDULED:
-        refuse(Code.CONSULTATION_NOT_OPEN, opens=_fmt(consultation.opens_at))
+        refuse(Code.CONSULTATION_NOT_OPEN, opens=local_moment(consultation.opens_at))
     if phase != Phase.OPEN:
-        refuse(Code.CONSULTATION_CLOSED, deadline=_fmt(consultation.deadline))
+        refuse(Code.CONSULTATION_CLOSED, deadline=local_moment(consultation.deadline))
     comments = {k: v.strip() for k, v in data.section_comments.items() if v.strip()}
     for comment in comments.values():
         check_length("kommentar til punkt", comment, LONG_TEXT)

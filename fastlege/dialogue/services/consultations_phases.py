@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from fastlege.accounts.models import Role
 from fastlege.core import audit
 from fastlege.core.limits import LONG_TEXT, TEXT, check_length
+from fastlege.dialogue.formats import local_moment
 from fastlege.dialogue.models import (
     Consultation,
     ConsultationSection,
@@ -39,10 +40,6 @@ from fastlege.notices.models import Kind as NoticeKind
 
 from .access import require_organiser
 from .errors import Code, refuse
-
-
-def _fmt(moment: datetime.datetime) -> str:
-    return f"{timezone.localtime(moment):%d.%m.%Y kl. %H:%M}"
 
 
 def _locked(actor: Any, consultation_id: int) -> Consultation:
@@ -91,7 +88,7 @@ def open_consultation(
     if phase != Phase.DRAFT:
         refuse(Code.CONSULTATION_NOT_DRAFT, phase=_phase_label(phase))
     if consultation.deadline <= now:
-        refuse(Code.DEADLINE_PASSED_BEFORE_OPENING, deadline=_fmt(consultation.deadline))
+        refuse(Code.DEADLINE_PASSED_BEFORE_OPENING, deadline=local_moment(consultation.deadline))
     consultation.status = ConsultationStatus.OPEN
     consultation.save(update_fields=["status"])
     audit.record(actor, "dialogue.consultation.open", consultation)
@@ -99,7 +96,7 @@ def open_consultation(
         consultation,
         _("Ny innspillsrunde: %(title)s") % {"title": consultation.title},
         _("Innspillsrunden «%(title)s» er åpen. Frist: %(deadline)s.")
-        % {"title": consultation.title, "deadline": _fmt(consultation.deadline)},
+        % {"title": consultation.title, "deadline": local_moment(consultation.deadline)},
     )
     return consultation
 
@@ -124,7 +121,7 @@ def extend_deadline(
         refuse(Code.REASON_REQUIRED)
     check_length("begrunnelse", reason, TEXT)
     if new_deadline <= consultation.deadline:
-        refuse(Code.EXTENSION_NOT_LATER, deadline=_fmt(consultation.deadline))
+        refuse(Code.EXTENSION_NOT_LATER, deadline=local_moment(consultation.deadline))
     extension = DeadlineExtension.objects.create(
         consultation=consultation,
         old_deadline=consultation.deadline,
@@ -148,8 +145,8 @@ def extend_deadline(
         _("Fristen for innspillsrunden «%(title)s» er forlenget fra %(old)s til %(new)s.")
         % {
             "title": consultation.title,
-            "old": _fmt(extension.old_deadline),
-            "new": _fmt(new_deadline),
+            "old": local_moment(extension.old_deadline),
+            "new": local_moment(new_deadline),
         },
     )
     return extension

@@ -26,9 +26,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fastlege.accounts.models import Role, RoleAssignment
+from fastlege.accounts.models import Role
 from fastlege.core import audit
 from fastlege.dialogue import rules
+from fastlege.dialogue.formats import local_moment
 from fastlege.dialogue.models import Meeting, OutgoingEmail, Registration
 from fastlege.dialogue.models_invitations import Invitation
 from fastlege.notices import services as notices
@@ -42,10 +43,6 @@ from .meetings import meeting_end, meeting_start
 
 #: A registration in these states means the invitee has answered (no reminder).
 ANSWERED = (Registration.Status.REGISTERED, Registration.Status.WAITING)
-
-
-def _fmt(moment: datetime.datetime) -> str:
-    return f"{timezone.localtime(moment):%d.%m.%Y kl. %H:%M}"
 
 
 def _locked_meeting_to_invite(actor: Any, meeting_id: int, now: datetime.datetime) -> Meeting:
@@ -168,28 +165,11 @@ def _invitation_text(meeting: Meeting, *, reminder: bool = False) -> str:
     lines = [parts[0] % values]
     if meeting.registration_deadline is not None:
         lines.append(
-            _("Påmeldingsfrist: %(deadline)s.") % {"deadline": _fmt(meeting.registration_deadline)}
+            _("Påmeldingsfrist: %(deadline)s.")
+            % {"deadline": local_moment(meeting.registration_deadline)}
         )
     lines.append(_("Meld deg på her: %(link)s") % {"link": register_url(meeting)})
     return "\n\n".join(lines)
-
-
-def invitation_recipients(invitation: Invitation) -> list[str]:
-    """Who an invitation's e-mails go to: the named person, or the users with the
-    municipality role of the invited municipality (their account address)."""
-    if invitation.municipality_id is None:
-        return [invitation.email]
-    emails = (
-        RoleAssignment.objects.filter(
-            role=Role.MUNICIPALITY,
-            municipality_id=invitation.municipality_id,
-            user__is_active=True,
-        )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-        .distinct()
-    )
-    return sorted({e.strip().lower() for e in emails})
 
 
 def notify_invitee(
@@ -313,7 +293,7 @@ def record_attendance(
     require_organiser(actor, meeting.county_id)
     start = meeting_start(meeting)
     if now < start:
-        refuse(Code.ATTENDANCE_BEFORE_MEETING, start=_fmt(start))
+        refuse(Code.ATTENDANCE_BEFORE_MEETING, start=local_moment(start))
     ids = set(attended_ids)
     seated = meeting.registrations.filter(status=Registration.Status.REGISTERED)
     if ids - set(seated.values_list("pk", flat=True)):

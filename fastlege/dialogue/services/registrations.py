@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fastlege.core import audit
+from fastlege.dialogue.formats import local_moment
 from fastlege.dialogue.models import Meeting, Registration
 
 from . import limits, mail
@@ -102,10 +103,6 @@ def promote_waiting(meeting: Meeting) -> list[Registration]:
     return promoted
 
 
-def _fmt(moment: datetime.datetime) -> str:
-    return f"{timezone.localtime(moment):%d.%m.%Y kl. %H:%M}"
-
-
 def token_hash(token: str) -> str:
     """How a confirmation token is stored: it has 256 random bits, so SHA-256 is enough."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -123,7 +120,7 @@ def _locked_open_meeting(
         refuse(Code.REGISTRATION_CLOSED)
     deadline = meeting.registration_deadline
     if deadline is not None and (asked_at or now) > deadline:
-        refuse(Code.REGISTRATION_DEADLINE_PASSED, deadline=_fmt(deadline))
+        refuse(Code.REGISTRATION_DEADLINE_PASSED, deadline=local_moment(deadline))
     return meeting
 
 
@@ -387,7 +384,7 @@ def _confirm_pending(pk: int, meeting_id: int, now: datetime.datetime) -> Confir
         refuse(
             Code.FULL_AT_CONFIRMATION,
             capacity=meeting.capacity,
-            until=_fmt(registration.pending_until),
+            until=local_moment(registration.pending_until),
         )
     registration.status = _seat_status(meeting)
     registration.registered_at = now  # the seat and the waiting list go by confirmation

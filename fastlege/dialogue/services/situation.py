@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from fastlege.core import audit
 from fastlege.dialogue import situation_pdf
+from fastlege.dialogue.formats import local_moment
 from fastlege.dialogue.models import Meeting
 from fastlege.dialogue.models_situation import SituationReport
 from fastlege.dialogue.selectors_situation import report_data
@@ -46,7 +47,7 @@ def make_situation_report(
     last = meeting.situation_reports.aggregate(v=Max("version"))["v"] or 0
     made = {
         "version": str(last + 1),
-        "at": f"{timezone.localtime(moment):%d.%m.%Y kl. %H:%M}",
+        "at": local_moment(moment),
         "counted_on": "",
     }
     if data.get("counted_on"):
